@@ -1,0 +1,168 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"eplatform/app/cache"
+	"eplatform/app/store"
+)
+
+// Token lifetimes of the JSON API.
+const (
+	AccessTokenLife  = 30 * time.Minute
+	RefreshTokenLife = 14 * 24 * time.Hour
+)
+
+// TokenPair is what login and refresh return.
+type TokenPair struct {
+	Access  string `json:"access"`
+	Refresh string `json:"refresh"`
+}
+
+// IssueTokens starts a new token family for a login.
+func (s *Service) IssueTokens(ctx context.Context, userID int64) (TokenPair, error) {
+	var pair TokenPair
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		var err error
+		pair, err = s.insertPair(ctx, tx, userID, 0)
+		return err
+	})
+	return pair, err
+}
+
+func (s *Service) insertPair(ctx context.Context, tx *store.Queries, userID, family int64) (TokenPair, error) {
+	now := s.Now()
+	refresh, refreshHash := newToken()
+	id, err := tx.InsertAPIToken(ctx, store.APIToken{
+		TokenHash: refreshHash, UserID: userID, Kind: "refresh", Family: family,
+		CreatedAt: now, ExpiresAt: now.Add(RefreshTokenLife),
+	})
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if family == 0 {
+		family = id
+	}
+	access, accessHash := newToken()
+	if _, err := tx.InsertAPIToken(ctx, store.APIToken{
+		TokenHash: accessHash, UserID: userID, Kind: "access", Family: family,
+		CreatedAt: now, ExpiresAt: now.Add(AccessTokenLife),
+	}); err != nil {
+		return TokenPair{}, err
+	}
+	return TokenPair{Access: access, Refresh: refresh}, nil
+}
+
+// Refresh rotates a refresh token: the presented one is revoked and a new pair of the
+// same family is issued. Presenting an already revoked refresh token means it was
+// copied: the whole family is revoked and ErrInvalidToken returned.
+func (s *Service) Refresh(ctx context.Context, refresh string) (TokenPair, error) {
+	if refresh == "" || len(refresh) > 100 {
+		return TokenPair{}, ErrInvalidToken
+	}
+	hash := hashToken(refresh)
+	var pair TokenPair
+	var reused bool
+	var revoked [][]byte
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		reused, revoked = false, nil
+		t, err := tx.APITokenByHash(ctx, hash)
+		if err != nil || t.Kind != "refresh" || !s.Now().Before(t.ExpiresAt) {
+			return ErrInvalidToken
+		}
+		u, err := tx.UserByID(ctx, t.UserID)
+		if err != nil || !u.IsActive {
+			return ErrInvalidToken
+		}
+		fresh, err := tx.RevokeAPIToken(ctx, t.ID, s.Now())
+		if err != nil {
+			return err
+		}
+		if !fresh || !t.RevokedAt.IsZero() {
+			reused = true
+			revoked, err = tx.RevokeTokenFamily(ctx, t.Family, s.Now())
+			return err
+		}
+		pair, err = s.insertPair(ctx, tx, t.UserID, t.Family)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return TokenPair{}, ErrInvalidToken
+		}
+		return TokenPair{}, err
+	}
+	if reused {
+		s.Log.Warn("refresh token reused; token family revoked")
+		s.forgetHashes(ctx, tokenKey, revoked)
+		return TokenPair{}, ErrInvalidToken
+	}
+	return pair, nil
+}
+
+// tokenInfo is the cached part of an access token.
+type tokenInfo struct {
+	UserID    int64
+	Family    int64
+	ExpiresAt time.Time
+}
+
+// Authenticated is who a bearer token belongs to.
+type Authenticated struct {
+	User   store.User
+	Family int64 // the token family, so logout can revoke exactly this login
+}
+
+// UserForAccessToken resolves a bearer access token. Revoked tokens are removed from
+// the cache when revoked, so a cached entry is always a valid one.
+func (s *Service) UserForAccessToken(ctx context.Context, access string) (Authenticated, error) {
+	if access == "" || len(access) > 100 {
+		return Authenticated{}, ErrInvalidToken
+	}
+	hash := hashToken(access)
+	info, err := cache.GetOrLoad(ctx, s.Cache, tokenKey(hash), time.Minute, func(ctx context.Context) (tokenInfo, error) {
+		t, err := s.DB.APITokenByHash(ctx, hash)
+		if err != nil {
+			return tokenInfo{}, err
+		}
+		if t.Kind != "access" || !t.RevokedAt.IsZero() {
+			return tokenInfo{}, ErrInvalidToken
+		}
+		return tokenInfo{UserID: t.UserID, Family: t.Family, ExpiresAt: t.ExpiresAt}, nil
+	})
+	if err != nil || !s.Now().Before(info.ExpiresAt) {
+		return Authenticated{}, ErrInvalidToken
+	}
+	u, err := s.UserByID(ctx, info.UserID)
+	if err != nil || !u.IsActive {
+		return Authenticated{}, ErrInvalidToken
+	}
+	return Authenticated{User: u, Family: info.Family}, nil
+}
+
+// RevokeFamily ends one API login (logout).
+func (s *Service) RevokeFamily(ctx context.Context, family int64) error {
+	var hashes [][]byte
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		var err error
+		hashes, err = tx.RevokeTokenFamily(ctx, family, s.Now())
+		return err
+	})
+	s.forgetHashes(ctx, tokenKey, hashes)
+	return err
+}
+
+// FamilyOfRefresh returns the family of a refresh token owned by userID, so logout
+// can revoke the login named in its body; ok is false for any other token.
+func (s *Service) FamilyOfRefresh(ctx context.Context, refresh string, userID int64) (int64, bool) {
+	if refresh == "" || len(refresh) > 100 {
+		return 0, false
+	}
+	t, err := s.DB.APITokenByHash(ctx, hashToken(refresh))
+	if err != nil || t.Kind != "refresh" || t.UserID != userID {
+		return 0, false
+	}
+	return t.Family, true
+}

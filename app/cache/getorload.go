@@ -1,0 +1,161 @@
+package cache
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// GetOrLoad returns the value cached under key, or calls load, caches its result as JSON
+// for ttl and returns it. Concurrent calls that miss the same key in the same cache share
+// one call to load.
+//
+// Errors from load are returned as they are and not cached. Errors from the cache are:
+// they are counted in Stats and the value comes from load, because the cache is never the
+// truth. A cached value that no longer decodes as T (its type changed in a deploy) is
+// treated as a miss and overwritten.
+//
+// load runs with the values and the deadline of ctx but not its cancellation: other
+// callers may be waiting for the result. A cancelled caller itself returns ctx.Err() at once.
+func GetOrLoad[T any](ctx context.Context, c Cache, key string, ttl time.Duration, load func(context.Context) (T, error)) (T, error) {
+	var zero T
+	if err := checkTTL(ttl); err != nil {
+		return zero, err
+	}
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	if value, _, found := lookup[T](ctx, c, key); found {
+		return value, nil
+	}
+
+	// The flight shares the encoded bytes rather than a T, so that every caller decodes
+	// its own copy and no two requests ever share a map or slice.
+	flight := loadGroupOf(c).DoChan(key, func() (any, error) {
+		loadCtx, cancel := detach(ctx)
+		defer cancel()
+		return loadAndStore(loadCtx, c, key, ttl, load)
+	})
+	select {
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	case result := <-flight:
+		if result.Err != nil {
+			return zero, result.Err
+		}
+		var value T
+		if err := json.Unmarshal(result.Val.([]byte), &value); err != nil {
+			return zero, fmt.Errorf("cache: decode %q: %w", key, err)
+		}
+		return value, nil
+	}
+}
+
+// lookup returns the value cached under key, decoded, and its encoding. Anything but a
+// decodable hit, including a backend error, is reported as not found.
+func lookup[T any](ctx context.Context, c Cache, key string) (value T, data []byte, found bool) {
+	data, found, err := c.Get(ctx, key)
+	if err != nil || !found {
+		return value, nil, false
+	}
+	if err := json.Unmarshal(data, &value); err != nil {
+		return value, nil, false
+	}
+	return value, data, true
+}
+
+func loadAndStore[T any](ctx context.Context, c Cache, key string, ttl time.Duration, load func(context.Context) (T, error)) (data []byte, err error) {
+	// singleflight re-panics a DoChan panic on a goroutine of its own, where no recover
+	// can reach it and it would take the whole server down; return it as an error instead.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("cache: loading %q panicked: %v\n%s", key, p, debug.Stack())
+		}
+	}()
+
+	// A caller that missed just as another flight finished finds its value here instead
+	// of loading a second time.
+	if _, data, found := lookup[T](ctx, c, key); found {
+		return data, nil
+	}
+	value, err := load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	data, err = json.Marshal(value)
+	if err != nil {
+		return nil, fmt.Errorf("cache: encode %q: %w", key, err)
+	}
+	// A failed Set is already counted by the backend, and the value is good regardless.
+	_ = c.Set(ctx, key, data, ttl)
+	return data, nil
+}
+
+// loadGrouper is implemented by this package's backends, giving each cache its own
+// flights so that equal keys in two caches never share a load.
+type loadGrouper interface {
+	loadGroup() *singleflight.Group
+}
+
+// foreignLoads serves Cache implementations from other packages (wrappers, fakes).
+var foreignLoads singleflight.Group
+
+func loadGroupOf(c Cache) *singleflight.Group {
+	if g, ok := c.(loadGrouper); ok {
+		return g.loadGroup()
+	}
+	return &foreignLoads
+}
+
+// detach returns a context with the values and the deadline of ctx but without its
+// cancellation.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	detached := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(detached, deadline)
+	}
+	return detached, func() {}
+}
+
+// NamespacedKey builds a key under the current version of namespace, such as
+// "feed:v3:user:42" for NamespacedKey(ctx, c, "feed", "user", "42"). After
+// Invalidate(ctx, c, "feed") the same call returns a new key, so entries cached under
+// the old one are never read again.
+//
+// An error means the cache is unreachable; the caller should then load from the truth
+// directly.
+func NamespacedKey(ctx context.Context, c Cache, namespace string, parts ...string) (string, error) {
+	version, err := c.Version(ctx, namespace)
+	if err != nil {
+		return "", err
+	}
+	var key strings.Builder
+	key.WriteString(namespace)
+	key.WriteString(":v")
+	key.WriteString(strconv.FormatUint(version, 10))
+	for _, part := range parts {
+		key.WriteByte(':')
+		key.WriteString(part)
+	}
+	return key.String(), nil
+}
+
+// Invalidate bumps the version of each namespace. It tries every namespace even if one
+// fails, so that one error leaves as little stale data as possible, and returns all
+// errors joined.
+func Invalidate(ctx context.Context, c Cache, namespaces ...string) error {
+	var errs []error
+	for _, namespace := range namespaces {
+		if err := c.Bump(ctx, namespace); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

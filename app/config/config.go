@@ -1,0 +1,266 @@
+// Package config reads the configuration from flags with environment fallbacks and
+// keeps the secrets that are generated on first run in the data directory.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the server can be told. Zero values are never used: Load fills
+// defaults.
+type Config struct {
+	Addr           string // listen address
+	DataDir        string // database, media, secrets
+	BaseURL        string // public URL, for links in mail and absolute media URLs
+	Cache          string // "memory" or redis://…
+	CacheMB        int    // memory budget of the in-process cache
+	Redis          string // redis://… for rate limits and realtime fan-out; "" = in-process
+	TrustedProxies string // comma-separated CIDRs whose X-Forwarded-For is believed
+	Synchronous    string // SQLite synchronous: NORMAL or FULL
+	LogFormat      string // text or json
+	LogLevel       string // debug, info, warn, error
+	Limits         string // overrides of rate limits: "post=10/1m,comment=30/1m"
+	Demo           bool   // seed demo content into an empty database on start
+
+	SMTP SMTP
+
+	// Access codes gate signing up as instructor or admin. From the environment, or
+	// generated on first run and kept in DataDir/secrets.json.
+	InstructorCode string
+	AdminCode      string
+
+	// GeneratedSecrets is true when this start created secrets.json, so the codes
+	// are printed once.
+	GeneratedSecrets bool
+}
+
+// SMTP settings; Host "" means mail goes only to the outbox.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+}
+
+// Flags registers the serve flags on fs with defaults taken from the environment.
+// Call Finish after fs.Parse.
+func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
+	c := &Config{}
+	str := func(p *string, name, env, def, usage string) {
+		if v := getenv(env); v != "" {
+			def = v
+		}
+		fs.StringVar(p, name, def, usage+" ($"+env+")")
+	}
+	num := func(p *int, name, env string, def int, usage string) {
+		if v, err := strconv.Atoi(getenv(env)); err == nil {
+			def = v
+		}
+		fs.IntVar(p, name, def, usage+" ($"+env+")")
+	}
+	str(&c.Addr, "addr", "EPLATFORM_ADDR", "127.0.0.1:8080", "listen address")
+	str(&c.DataDir, "data", "EPLATFORM_DATA", "./data", "data directory: database, media, secrets")
+	str(&c.BaseURL, "base-url", "EPLATFORM_BASE_URL", "", "public URL of the site, e.g. https://learn.example.org (default http://ADDR)")
+	str(&c.Cache, "cache", "EPLATFORM_CACHE", "memory", "cache backend: memory or redis://host:port/db")
+	num(&c.CacheMB, "cache-mb", "EPLATFORM_CACHE_MB", 64, "memory budget of the in-process cache in MiB")
+	str(&c.Redis, "redis", "EPLATFORM_REDIS", "", "redis://… for shared rate limits and realtime fan-out between processes")
+	str(&c.TrustedProxies, "trusted-proxies", "EPLATFORM_TRUSTED_PROXIES", "", "comma-separated proxy CIDRs whose X-Forwarded-For is trusted")
+	str(&c.Synchronous, "sync", "EPLATFORM_SYNC", "NORMAL", "SQLite synchronous mode: NORMAL or FULL")
+	str(&c.LogFormat, "log-format", "EPLATFORM_LOG_FORMAT", "text", "log format: text or json")
+	str(&c.LogLevel, "log-level", "EPLATFORM_LOG_LEVEL", "info", "log level: debug, info, warn, error")
+	str(&c.Limits, "limits", "EPLATFORM_LIMITS", "", "rate limit overrides, e.g. post=10/1m,comment=30/1m")
+	str(&c.SMTP.Host, "smtp-host", "EPLATFORM_SMTP_HOST", "", "SMTP server; empty keeps mail in the admin outbox")
+	num(&c.SMTP.Port, "smtp-port", "EPLATFORM_SMTP_PORT", 587, "SMTP port (STARTTLS)")
+	str(&c.SMTP.Username, "smtp-user", "EPLATFORM_SMTP_USER", "", "SMTP user name")
+	str(&c.SMTP.From, "smtp-from", "EPLATFORM_SMTP_FROM", "E-Platform <noreply@localhost>", "sender address of mail")
+	// Secrets come only from the environment so they never show up in `ps`.
+	c.SMTP.Password = getenv("EPLATFORM_SMTP_PASSWORD")
+	c.InstructorCode = getenv("EPLATFORM_INSTRUCTOR_CODE")
+	c.AdminCode = getenv("EPLATFORM_ADMIN_CODE")
+	demo := getenv("EPLATFORM_DEMO") == "1" || getenv("EPLATFORM_DEMO") == "true"
+	fs.BoolVar(&c.Demo, "demo", demo, "fill an empty database with demo content ($EPLATFORM_DEMO)")
+	return c
+}
+
+// Finish validates the parsed values, fills derived defaults and loads or generates
+// the secrets file.
+func (c *Config) Finish() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("-addr %q: %w", c.Addr, err)
+	}
+	if c.BaseURL == "" {
+		host := c.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.BaseURL = "http://" + host
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("-base-url %q must be an absolute http(s) URL", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.Cache != "memory" && !strings.HasPrefix(c.Cache, "redis://") && !strings.HasPrefix(c.Cache, "rediss://") {
+		return fmt.Errorf("-cache must be memory or redis://…, not %q", c.Cache)
+	}
+	if c.CacheMB < 1 {
+		return fmt.Errorf("-cache-mb must be at least 1")
+	}
+	c.Synchronous = strings.ToUpper(c.Synchronous)
+	if c.Synchronous != "NORMAL" && c.Synchronous != "FULL" {
+		return fmt.Errorf("-sync must be NORMAL or FULL")
+	}
+	if _, err := ParseLimits(c.Limits); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	return c.loadSecrets()
+}
+
+// SecureCookies reports whether cookies get the Secure flag (the site is served over
+// TLS, possibly by a proxy in front).
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// DatabasePath is the SQLite file inside the data directory.
+func (c *Config) DatabasePath() string { return filepath.Join(c.DataDir, "eplatform.db") }
+
+// MediaDir is where uploaded files live.
+func (c *Config) MediaDir() string { return filepath.Join(c.DataDir, "media") }
+
+type secrets struct {
+	InstructorCode string `json:"instructor_access_code"`
+	AdminCode      string `json:"admin_access_code"`
+}
+
+// loadSecrets reads DataDir/secrets.json, creating it with fresh random codes on the
+// first run. Environment values win over the file.
+func (c *Config) loadSecrets() error {
+	path := filepath.Join(c.DataDir, "secrets.json")
+	var s secrets
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	case errors.Is(err, os.ErrNotExist):
+		s = secrets{InstructorCode: randomCode(), AdminCode: randomCode()}
+		b, _ := json.MarshalIndent(s, "", "  ")
+		if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		c.GeneratedSecrets = c.InstructorCode == "" || c.AdminCode == ""
+	default:
+		return err
+	}
+	if c.InstructorCode == "" {
+		c.InstructorCode = s.InstructorCode
+	}
+	if c.AdminCode == "" {
+		c.AdminCode = s.AdminCode
+	}
+	if c.InstructorCode == "" || c.AdminCode == "" {
+		return fmt.Errorf("%s lacks an access code; delete it to generate new ones", path)
+	}
+	return nil
+}
+
+// randomCode makes a code people can type: 12 characters without look-alikes.
+func randomCode() string {
+	// 32 symbols, so byte%32 is uniform.
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b[:4]) + "-" + string(b[4:8]) + "-" + string(b[8:])
+}
+
+// Print writes the effective configuration without secrets.
+func (c *Config) Print(w io.Writer) {
+	set := func(s string) string {
+		if s == "" {
+			return "(not set)"
+		}
+		return "(set)"
+	}
+	redis := c.Redis
+	if redis == "" {
+		redis = "(none: limits and fan-out in process)"
+	} else {
+		redis = redactURL(redis)
+	}
+	smtp := "(none: mail goes to the admin outbox)"
+	if c.SMTP.Host != "" {
+		smtp = fmt.Sprintf("%s:%d user=%s password=%s from=%s", c.SMTP.Host, c.SMTP.Port, c.SMTP.Username, set(c.SMTP.Password), c.SMTP.From)
+	}
+	rows := [][2]string{
+		{"addr", c.Addr}, {"base-url", c.BaseURL}, {"data", c.DataDir},
+		{"cache", redactURL(c.Cache) + fmt.Sprintf(" (%d MiB in process)", c.CacheMB)},
+		{"redis", redis}, {"trusted-proxies", orNone(c.TrustedProxies)},
+		{"sync", c.Synchronous}, {"limits", orNone(c.Limits)}, {"smtp", smtp},
+		{"access codes", "(set; see $EPLATFORM_INSTRUCTOR_CODE/$EPLATFORM_ADMIN_CODE or " + filepath.Join(c.DataDir, "secrets.json") + ")"},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-16s %s\n", r[0], r[1])
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// redactURL hides a password in a URL.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}
+
+// Limit is one rate limit override: n events per period.
+type Limit struct {
+	N      int
+	Period time.Duration
+}
+
+// ParseLimits parses "name=N/period,…" (period a Go duration such as 1m or 1h).
+func ParseLimits(s string) (map[string]Limit, error) {
+	out := map[string]Limit{}
+	if strings.TrimSpace(s) == "" {
+		return out, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		name, spec, ok := strings.Cut(strings.TrimSpace(part), "=")
+		count, period, ok2 := strings.Cut(spec, "/")
+		n, err := strconv.Atoi(count)
+		d, err2 := time.ParseDuration(period)
+		if !ok || !ok2 || err != nil || err2 != nil || n < 1 || d <= 0 || name == "" {
+			return nil, fmt.Errorf("-limits: %q is not name=N/duration (e.g. post=10/1m)", part)
+		}
+		out[name] = Limit{N: n, Period: d}
+	}
+	return out, nil
+}

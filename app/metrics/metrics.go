@@ -1,0 +1,79 @@
+// Package metrics exports the application's counters in the Prometheus format at
+// /metrics: requests and latency per route, database statements, cache hits and
+// misses, rate-limit rejections. Each server gets its own registry (no globals), so
+// tests can run several.
+package metrics
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"eplatform/app/cache"
+	"eplatform/app/limit"
+	"eplatform/app/store"
+)
+
+// Metrics is one registry with the HTTP collectors.
+type Metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	// Gauges is for other parts (e.g. the realtime hub) to register what they count.
+	Gauges prometheus.Registerer
+}
+
+// New registers the collectors over db, c and l.
+func New(db *store.DB, c cache.Cache, l limit.Limiter) *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		reg: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "eplatform_http_requests_total", Help: "HTTP requests by route pattern, method and status code.",
+		}, []string{"route", "method", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "eplatform_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route"}),
+		Gauges: reg,
+	}
+	dbm := db.Metrics()
+	counter := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f)
+	}
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.requests, m.latency,
+		counter("eplatform_db_queries_total", "SQL statements executed.", func() float64 { return float64(dbm.Queries.Load()) }),
+		counter("eplatform_db_transactions_total", "Write transactions.", func() float64 { return float64(dbm.Transactions.Load()) }),
+		counter("eplatform_db_busy_retries_total", "Write transactions retried after SQLITE_BUSY.", func() float64 { return float64(dbm.BusyRetries.Load()) }),
+		counter("eplatform_db_writer_wait_seconds_total", "Time spent waiting for the writer connection.", func() float64 {
+			return time.Duration(dbm.WriterWaitNs.Load()).Seconds()
+		}),
+		counter("eplatform_cache_hits_total", "Cache lookups that found the key.", func() float64 { return float64(c.Stats().Hits) }),
+		counter("eplatform_cache_misses_total", "Cache lookups that did not.", func() float64 { return float64(c.Stats().Misses) }),
+		counter("eplatform_cache_errors_total", "Cache backend failures (the request went to the database).", func() float64 { return float64(c.Stats().Errors) }),
+		counter("eplatform_ratelimit_allowed_total", "Requests a rate limit let through.", func() float64 { return float64(l.Stats().Allowed) }),
+		counter("eplatform_ratelimit_rejections_total", "Requests refused with 429.", func() float64 { return float64(l.Stats().Rejected) }),
+	)
+	return m
+}
+
+// Handler serves /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Observe records one finished request; route is the ServeMux pattern that matched.
+func (m *Metrics) Observe(route, method string, code int, d time.Duration) {
+	if route == "" {
+		route = "unmatched"
+	}
+	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
+}

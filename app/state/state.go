@@ -1,0 +1,75 @@
+// Package state holds what every part of the running application shares: the
+// database, the cache, the rate limiter, the mailer, the account service, the clock and
+// the configuration. One State is built by main and passed explicitly; there are no
+// globals.
+package state
+
+import (
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"eplatform/app/auth"
+	"eplatform/app/cache"
+	"eplatform/app/config"
+	"eplatform/app/limit"
+	"eplatform/app/mail"
+	"eplatform/app/store"
+)
+
+// State is the application's shared parts.
+type State struct {
+	Config  *config.Config
+	DB      *store.DB
+	Cache   cache.Cache
+	Limiter limit.Limiter
+	Mail    *mail.Mailer
+	Auth    *auth.Service
+	Log     *slog.Logger
+	Now     func() time.Time
+	Limits  Limits
+	// Static is views/static, embedded by the root package.
+	Static fs.FS
+	// ClientIP tells the client's address, believing proxies only when trusted.
+	ClientIP limit.ClientIP
+}
+
+// Limits are the named rate limits of every write path. Defaults below; each can be
+// overridden with -limits name=N/period.
+type Limits struct {
+	Login, Signup, Reset             limit.Rule
+	Post, Comment, Like, Upload      limit.Rule
+	Chat, Search, API, Contact, Book limit.Rule
+}
+
+// DefaultLimits returns the defaults with the overrides applied.
+func DefaultLimits(overrides map[string]config.Limit) Limits {
+	rule := func(name string, n int, period time.Duration) limit.Rule {
+		if o, ok := overrides[name]; ok {
+			n, period = o.N, o.Period
+		}
+		return limit.PerPeriod(name, n, period)
+	}
+	return Limits{
+		Login:   rule("login", 5, 5*time.Minute),
+		Signup:  rule("signup", 10, time.Hour),
+		Reset:   rule("reset", 5, 5*time.Minute),
+		Post:    rule("post", 10, time.Minute),
+		Comment: rule("comment", 30, time.Minute),
+		Like:    rule("like", 120, time.Minute),
+		Upload:  rule("upload", 20, time.Hour),
+		Chat:    chatRule(overrides),
+		Search:  rule("search", 60, time.Minute),
+		API:     rule("api", 600, time.Minute),
+		Contact: rule("contact", 5, time.Hour),
+		Book:    rule("appointment", 10, time.Hour),
+	}
+}
+
+// chatRule is a burst of 10, then one message every 3 s, unless overridden.
+func chatRule(overrides map[string]config.Limit) limit.Rule {
+	if o, ok := overrides["chat"]; ok {
+		return limit.PerPeriod("chat", o.N, o.Period)
+	}
+	return limit.Rule{Name: "chat", Burst: 10, Every: 3 * time.Second}
+}

@@ -1,0 +1,298 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Options configure Open.
+type Options struct {
+	// Path of the database file; its directory is created if missing.
+	Path string
+	// Schema is the fresh-install schema (schema.sql); see Migrate.
+	Schema string
+	// Synchronous is NORMAL (default; safe in WAL mode, may lose the last commits on
+	// power loss) or FULL.
+	Synchronous string
+	// CacheBudget is the page cache per connection in bytes (default 16 MiB for the
+	// writer; readers share the budget).
+	CacheBudget int64
+	// Readers is the size of the read pool (default 4×GOMAXPROCS).
+	Readers int
+}
+
+// DB is the application's handle on the SQLite file. Its embedded *Queries read from
+// the reader pool; writes go through WithTx.
+type DB struct {
+	*Queries
+	writer  *sql.DB
+	reader  *sql.DB
+	path    string
+	metrics *Metrics
+}
+
+// Metrics counts what the store does; exported to Prometheus by the metrics package.
+type Metrics struct {
+	Queries      atomic.Uint64 // statements executed, reads and writes
+	Transactions atomic.Uint64 // write transactions committed or rolled back
+	BusyRetries  atomic.Uint64 // write transactions retried after SQLITE_BUSY
+	WriterWaitNs atomic.Uint64 // total time spent waiting for the writer connection
+}
+
+// Open opens (creating if needed) the database at opts.Path and migrates it to the
+// current schema.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	if opts.Path == "" {
+		return nil, errors.New("store: empty database path")
+	}
+	if err := os.MkdirAll(filepath.Dir(opts.Path), 0o750); err != nil {
+		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	if opts.Synchronous == "" {
+		opts.Synchronous = "NORMAL"
+	}
+	if opts.Synchronous != "NORMAL" && opts.Synchronous != "FULL" {
+		return nil, fmt.Errorf("store: synchronous must be NORMAL or FULL, not %q", opts.Synchronous)
+	}
+	if opts.CacheBudget <= 0 {
+		opts.CacheBudget = 16 << 20
+	}
+	if opts.Readers <= 0 {
+		opts.Readers = 4 * runtime.GOMAXPROCS(0)
+	}
+
+	writer, err := sql.Open("sqlite", dsn(opts.Path, opts.Synchronous, opts.CacheBudget, false))
+	if err != nil {
+		return nil, fmt.Errorf("store: open writer: %w", err)
+	}
+	// One writer connection: SQLite allows one writer at a time anyway, and queueing
+	// in Go is cheaper and fairer than spinning in busy_timeout.
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	writer.SetConnMaxIdleTime(0)
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("store: open %s: %w", opts.Path, err)
+	}
+
+	perReader := opts.CacheBudget / int64(opts.Readers)
+	if perReader < 2<<20 {
+		perReader = 2 << 20
+	}
+	reader, err := sql.Open("sqlite", dsn(opts.Path, opts.Synchronous, perReader, true))
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("store: open readers: %w", err)
+	}
+	reader.SetMaxOpenConns(opts.Readers)
+	reader.SetMaxIdleConns(opts.Readers)
+	reader.SetConnMaxIdleTime(5 * time.Minute)
+
+	m := &Metrics{}
+	db := &DB{
+		Queries: &Queries{q: reader, m: m},
+		writer:  writer,
+		reader:  reader,
+		path:    opts.Path,
+		metrics: m,
+	}
+	if err := db.migrate(ctx, opts.Schema); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// dsn builds a modernc.org/sqlite DSN. Pragmas live in the DSN so every pooled
+// connection gets them; busy_timeout is applied first by the driver.
+func dsn(path, synchronous string, cacheBytes int64, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous("+synchronous+")")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "journal_size_limit(67108864)")
+	// A negative cache_size is in KiB.
+	q.Add("_pragma", "cache_size(-"+strconv.FormatInt(cacheBytes>>10, 10)+")")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Metrics returns the live counters.
+func (db *DB) Metrics() *Metrics { return db.metrics }
+
+// Close closes both pools. The writer checkpoints the WAL on close.
+func (db *DB) Close() error {
+	return errors.Join(db.reader.Close(), db.writer.Close())
+}
+
+// Ping checks that a reader can run a query; used by /healthz.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.q.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// WithTx runs fn in an immediate write transaction on the writer connection and
+// commits when fn returns nil. fn must not call WithTx again (there is only one writer
+// connection), must not do network or file I/O, and must be safe to run twice: if
+// the transaction fails with SQLITE_BUSY (another process holds the file) it is
+// retried a few times.
+func (db *DB) WithTx(ctx context.Context, fn func(tx *Queries) error) error {
+	const attempts = 5
+	var err error
+	for i := range attempts {
+		err = db.tryTx(ctx, fn)
+		if err == nil || !isBusy(err) || ctx.Err() != nil {
+			return err
+		}
+		db.metrics.BusyRetries.Add(1)
+		time.Sleep(time.Duration(10*(i+1)) * time.Millisecond)
+	}
+	return err
+}
+
+func (db *DB) tryTx(ctx context.Context, fn func(tx *Queries) error) (err error) {
+	start := time.Now()
+	tx, err := db.writer.BeginTx(ctx, nil)
+	db.metrics.WriterWaitNs.Add(uint64(time.Since(start)))
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	db.metrics.Transactions.Add(1)
+	countQuery(ctx, db.metrics) // BEGIN IMMEDIATE
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(&Queries{q: tx, m: db.metrics}); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the live database to path with VACUUM INTO. It
+// is safe while the site serves: it reads one snapshot and does not block writers.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("store: backup: %s already exists", path)
+	}
+	// VACUUM INTO needs a connection that may write a new file; query_only forbids it,
+	// so a dedicated connection is used rather than the (busy) writer.
+	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("store: backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Queries holds every query of the application. Bound to the reader pool it only
+// reads; inside WithTx it is bound to the write transaction.
+type Queries struct {
+	q querier
+	m *Metrics
+}
+
+func (s *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	countQuery(ctx, s.m)
+	res, err := s.q.ExecContext(ctx, query, args...)
+	return res, translate(err)
+}
+
+func (s *Queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	countQuery(ctx, s.m)
+	rows, err := s.q.QueryContext(ctx, query, args...)
+	return rows, translate(err)
+}
+
+func (s *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	countQuery(ctx, s.m)
+	return s.q.QueryRowContext(ctx, query, args...)
+}
+
+// scanOne maps sql.ErrNoRows to ErrNotFound.
+func scanOne(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return translate(err)
+}
+
+// QueryCounter counts the statements run on behalf of one context (one request), so
+// tests can prove a page runs a bounded number of queries and logs can show it.
+type QueryCounter struct{ n atomic.Int64 }
+
+// Count returns the number of statements counted so far.
+func (c *QueryCounter) Count() int { return int(c.n.Load()) }
+
+type counterKey struct{}
+
+// WithQueryCounter returns a context whose statements are counted by the returned
+// counter (and by any counter already on ctx).
+func WithQueryCounter(ctx context.Context) (context.Context, *QueryCounter) {
+	c := &QueryCounter{}
+	return context.WithValue(ctx, counterKey{}, counterChain{c: c, parent: counterFrom(ctx)}), c
+}
+
+type counterChain struct {
+	c      *QueryCounter
+	parent *counterChain
+}
+
+func counterFrom(ctx context.Context) *counterChain {
+	if ch, ok := ctx.Value(counterKey{}).(counterChain); ok {
+		return &ch
+	}
+	return nil
+}
+
+func countQuery(ctx context.Context, m *Metrics) {
+	m.Queries.Add(1)
+	for ch := counterFrom(ctx); ch != nil; ch = ch.parent {
+		ch.c.n.Add(1)
+	}
+}
+
+// millis converts an instant to the stored form, Unix milliseconds.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// FromMillis converts a stored instant to time.Time in UTC.
+func FromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"eplatform/app/auth"
+	"eplatform/views"
+)
+
+// formLimit bounds the body of the account forms.
+const formLimit = 64 << 10
+
+func (h *Web) loginForm(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if _, ok := identity(r.Context()); ok {
+		http.Redirect(w, r, orHome(next), http.StatusFound)
+		return
+	}
+	p := h.page(w, r, "Log in", "")
+	p.Next = next
+	h.render(w, r, http.StatusOK, views.LoginPage(p, views.LoginForm{}))
+}
+
+func (h *Web) login(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r, formLimit) {
+		return
+	}
+	username, password := r.PostForm.Get("username"), r.PostForm.Get("password")
+	remember := r.PostForm.Get("remember_me") != ""
+	next := safeNext(r.PostForm.Get("next"))
+	form := views.LoginForm{Username: username, RememberMe: remember, Errors: views.FormErrors{}}
+	show := func(status int) {
+		p := h.page(w, r, "Log in", "")
+		p.Next = next
+		h.render(w, r, status, views.LoginPage(p, form))
+	}
+
+	if d, err := h.st.Auth.CheckLogin(r.Context(), h.clientKey(r), username); err != nil {
+		h.serverError(w, r, err)
+		return
+	} else if d != nil {
+		form.Errors[""] = []string{"Too many login attempts. " + limitMessage(*d)}
+		setRetryAfter(w, *d)
+		show(http.StatusTooManyRequests)
+		return
+	}
+	u, err := h.st.Auth.Authenticate(r.Context(), username, password)
+	if errors.Is(err, auth.ErrInvalidCredentials) {
+		form.Errors[""] = []string{auth.ErrInvalidCredentials.Error()}
+		show(http.StatusOK)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if err := h.sessions.LogIn(w, r, u.ID, remember); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	target := orHome(next)
+	if next == "" && u.UserType == auth.Admin {
+		target = "/admin/"
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+func orHome(next string) string {
+	if next == "" {
+		return "/home/"
+	}
+	return next
+}
+
+// logout ends the browser session. It is POST only, so a link or an image on another
+// page cannot sign anyone out.
+func (h *Web) logout(w http.ResponseWriter, r *http.Request) {
+	if err := h.sessions.LogOut(w, r); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.flash(w, r, "info", "You have been logged out.")
+	http.Redirect(w, r, "/login/", http.StatusSeeOther)
+}
+
+// logoutEverywhere ends every session and API token of the user.
+func (h *Web) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
+	u, _ := identity(r.Context())
+	if err := h.st.Auth.EndAllSessions(r.Context(), u.ID); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	// This session's row is gone; expire its cookie too.
+	_ = h.sessions.LogOut(w, r)
+	h.flash(w, r, "info", "You have been logged out on every device.")
+	http.Redirect(w, r, "/login/", http.StatusSeeOther)
+}

@@ -1,0 +1,141 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"eplatform/app/auth"
+	"eplatform/app/store"
+	"eplatform/views"
+)
+
+// render writes a templ component as the response. Rendering into a buffer first
+// means a failing component yields a clean 500 rather than half a page.
+func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf strings.Builder
+	if err := c.Render(r.Context(), &buf); err != nil {
+		h.st.Log.ErrorContext(r.Context(), "render", "id", RequestID(r.Context()), "err", err)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// Pages depend on the viewer; never let a shared cache keep them.
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(buf.String()))
+}
+
+// page prepares the shell data for a page: the viewer, their pending flash messages
+// (which are consumed) and the asset resolver.
+func (h *Web) page(w http.ResponseWriter, r *http.Request, title, nav string) views.Page {
+	p := views.Page{Title: title, Nav: nav, Asset: h.assets.URL}
+	if id, ok := auth.FromContext(r.Context()); ok {
+		p.Viewer = viewerOf(id.User)
+	}
+	p.Flashes = h.takeFlashes(w, r)
+	return p
+}
+
+// viewerOf is the shell's view of a user.
+func viewerOf(u store.User) *views.Viewer {
+	v := &views.Viewer{ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, UserType: u.UserType}
+	if u.ProfilePicture != "" {
+		v.AvatarURL = "/media/" + u.ProfilePicture
+	}
+	return v
+}
+
+// flash queues a message for the next page the browser shows.
+func (h *Web) flash(w http.ResponseWriter, r *http.Request, kind, msg string) {
+	s, err := h.sessions.Get(r, auth.SessionName)
+	if err != nil {
+		return
+	}
+	s.AddFlash(kind + "\x00" + msg)
+	if err := s.Save(r, w); err != nil {
+		h.st.Log.WarnContext(r.Context(), "save flash", "err", err)
+	}
+}
+
+func (h *Web) takeFlashes(w http.ResponseWriter, r *http.Request) []views.Flash {
+	s, err := h.sessions.Get(r, auth.SessionName)
+	if err != nil || s.IsNew {
+		return nil
+	}
+	raw := s.Flashes()
+	if len(raw) == 0 {
+		return nil
+	}
+	if err := s.Save(r, w); err != nil {
+		h.st.Log.WarnContext(r.Context(), "consume flashes", "err", err)
+	}
+	out := make([]views.Flash, 0, len(raw))
+	for _, f := range raw {
+		str, _ := f.(string)
+		kind, msg, ok := strings.Cut(str, "\x00")
+		if !ok {
+			kind, msg = "info", str
+		}
+		out = append(out, views.Flash{Kind: kind, Message: msg})
+	}
+	return out
+}
+
+// formErrors converts the rules' errors to the views' shape (form-wide under "").
+func formErrors(errs auth.Errors) views.FormErrors {
+	out := views.FormErrors{}
+	for k, v := range errs {
+		if k == auth.NonField {
+			k = ""
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// safeNext returns next when it is a local path (so a login link cannot send people
+// to another site), or "".
+func safeNext(next string) string {
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n\t") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.IsAbs() || u.Host != "" {
+		return ""
+	}
+	return next
+}
+
+// identity returns the signed-in user of the request.
+func identity(ctx context.Context) (store.User, bool) {
+	id, ok := auth.FromContext(ctx)
+	return id.User, ok
+}
+
+// parseForm reads an urlencoded or multipart form of at most maxBytes; it answers 413
+// or 400 itself and returns false when the body is unusable.
+func (h *Web) parseForm(w http.ResponseWriter, r *http.Request, maxBytes int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(maxBytes)
+	} else {
+		err = r.ParseForm()
+	}
+	if err == nil {
+		return true
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		h.errorPage(w, r, http.StatusRequestEntityTooLarge, "That was too much data", "The form was larger than this page accepts.")
+	} else {
+		h.errorPage(w, r, http.StatusBadRequest, "Bad request", "The form could not be read. Please try again.")
+	}
+	return false
+}

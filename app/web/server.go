@@ -1,0 +1,57 @@
+package web
+
+import (
+	"net/http"
+
+	"eplatform/app/auth"
+	"eplatform/app/metrics"
+	"eplatform/app/state"
+)
+
+// Web is the HTML side of the site.
+type Web struct {
+	st       *state.State
+	sessions *auth.SessionStore
+	assets   *Assets
+	metrics  *metrics.Metrics
+}
+
+// New builds the HTML handlers.
+func New(st *state.State, sessions *auth.SessionStore, m *metrics.Metrics) (*Web, error) {
+	assets, err := LoadAssets(st.Static)
+	if err != nil {
+		return nil, err
+	}
+	return &Web{st: st, sessions: sessions, assets: assets, metrics: m}, nil
+}
+
+// Assets returns the static file server (also used to resolve asset URLs).
+func (h *Web) Assets() *Assets { return h.assets }
+
+// Register adds the HTML routes to mux. Every page is listed here, so this is where to
+// look for a URL's handler.
+func (h *Web) Register(mux *http.ServeMux) {
+	mux.Handle("GET /static/", h.assets)
+	mux.HandleFunc("GET /favicon.ico", h.favicon)
+	mux.HandleFunc("GET /healthz", h.healthz)
+	mux.Handle("GET /metrics", h.metrics.Handler())
+
+	mux.HandleFunc("GET /{$}", h.root)
+	mux.HandleFunc("GET /login/", h.loginForm)
+	mux.HandleFunc("POST /login/", h.login)
+	mux.HandleFunc("GET /signup/", h.signupForm)
+	mux.HandleFunc("POST /signup/", h.signup)
+	mux.HandleFunc("POST /logout/", h.logout)
+	mux.HandleFunc("POST /logout/all/", h.requireLogin(h.logoutEverywhere))
+	mux.HandleFunc("GET /password_reset/", h.resetRequestForm)
+	mux.HandleFunc("POST /password_reset/", h.resetRequest)
+	mux.HandleFunc("GET /password_reset/done/", h.resetSent)
+	mux.HandleFunc("GET /reset/{token}/", h.resetConfirmForm)
+	mux.HandleFunc("POST /reset/{token}/", h.resetConfirm)
+	mux.HandleFunc("GET /reset/done/", h.resetDone)
+
+	mux.HandleFunc("GET /home/{$}", h.requireLogin(h.home))
+
+	// Everything else: a friendly 404 page (the API has its own JSON 404).
+	mux.HandleFunc("/", h.notFound)
+}

@@ -1,0 +1,270 @@
+// E-Platform — one small script that enhances server-rendered pages. Every page works
+// without it. Hooks are data attributes, handled by event delegation on document;
+// window.ep exposes a tiny API for later scripts. Never build HTML from data here:
+// text goes in with textContent.
+(function () {
+  "use strict";
+  var doc = document;
+  var root = doc.documentElement;
+  var TOAST_MS = 5000;
+  var KINDS = ["success", "error", "info", "warning"];
+  var TOAST_ICONS = { success: "check", error: "x", info: "info", warning: "alert" };
+
+  function $all(sel, scope) { return Array.prototype.slice.call((scope || doc).querySelectorAll(sel)); }
+  function focusables(scope) {
+    return $all("a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])", scope)
+      .filter(function (el) { return !el.closest("[hidden]") && el.getClientRects().length > 0; });
+  }
+  function icon(name, cls) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = doc.createElementNS(ns, "svg");
+    svg.setAttribute("class", "icon" + (cls ? " " + cls : ""));
+    svg.setAttribute("aria-hidden", "true");
+    var use = doc.createElementNS(ns, "use");
+    use.setAttribute("href", (doc.body.getAttribute("data-icons") || "") + "#" + name);
+    svg.appendChild(use);
+    return svg;
+  }
+
+  // ---- theme -------------------------------------------------------------------
+  var darkQuery = window.matchMedia("(prefers-color-scheme: dark)");
+  function currentTheme() {
+    return root.getAttribute("data-theme") || (darkQuery.matches ? "dark" : "light");
+  }
+  function syncThemeButtons() {
+    var dark = currentTheme() === "dark";
+    $all("[data-theme-toggle]").forEach(function (b) { b.setAttribute("aria-pressed", String(dark)); });
+  }
+  function setTheme(theme) {
+    if (theme !== "dark" && theme !== "light") return;
+    root.setAttribute("data-theme", theme);
+    try { window.localStorage.setItem("theme", theme); } catch (e) { /* private mode */ }
+    syncThemeButtons();
+  }
+  if (darkQuery.addEventListener) darkQuery.addEventListener("change", syncThemeButtons);
+
+  // ---- mobile nav (off-canvas) ---------------------------------------------------
+  function setNav(open, restoreFocus) {
+    var nav = doc.getElementById("site-nav");
+    if (!nav) return;
+    nav.classList.toggle("is-open", open);
+    doc.body.classList.toggle("nav-open", open);
+    $all("[data-nav-toggle]").forEach(function (b) { b.setAttribute("aria-expanded", String(open)); });
+    $all(".nav-overlay").forEach(function (o) { o.hidden = !open; });
+    if (open) {
+      var first = focusables(nav)[0];
+      if (first) window.setTimeout(function () { first.focus(); }, 30);
+    } else if (restoreFocus) {
+      var t = doc.querySelector("[data-nav-toggle]");
+      if (t) t.focus();
+    }
+  }
+  function navOpen() { var n = doc.getElementById("site-nav"); return !!n && n.classList.contains("is-open"); }
+  var wide = window.matchMedia("(min-width: 960px)");
+  if (wide.addEventListener) wide.addEventListener("change", function () { if (wide.matches) setNav(false); });
+
+  // ---- dropdown menus: [data-menu] > [data-menu-button] + [data-menu-panel] -------
+  function menuParts(menu) {
+    return { button: menu.querySelector("[data-menu-button]"), panel: menu.querySelector("[data-menu-panel]") };
+  }
+  function setMenu(menu, open, focusTarget) {
+    var m = menuParts(menu);
+    if (!m.button || !m.panel) return;
+    m.panel.classList.toggle("is-open", open);
+    m.button.setAttribute("aria-expanded", String(open));
+    if (open && focusTarget === "first") {
+      var f = focusables(m.panel)[0];
+      if (f) f.focus();
+    } else if (!open && focusTarget === "button") {
+      m.button.focus();
+    }
+  }
+  function closeMenus(except) {
+    $all("[data-menu]").forEach(function (menu) {
+      var b = menu.querySelector("[data-menu-button]");
+      if (menu !== except && b && b.getAttribute("aria-expanded") === "true") setMenu(menu, false);
+    });
+  }
+
+  // ---- toasts ------------------------------------------------------------------
+  function dismiss(t) {
+    if (!t || t.classList.contains("is-leaving")) return;
+    t.classList.add("is-leaving");
+    window.setTimeout(function () { t.remove(); }, 220);
+  }
+  function arm(t) {
+    var timer = null;
+    function start() { stop(); timer = window.setTimeout(function () { dismiss(t); }, TOAST_MS); }
+    function stop() { if (timer) window.clearTimeout(timer); timer = null; }
+    // Keep a toast while the pointer or keyboard focus is on it, so it can be read.
+    t.addEventListener("mouseenter", stop);
+    t.addEventListener("mouseleave", start);
+    t.addEventListener("focusin", stop);
+    t.addEventListener("focusout", start);
+    start();
+  }
+  function toast(message, kind) {
+    kind = KINDS.indexOf(kind) >= 0 ? kind : "info";
+    var box = doc.getElementById("toasts");
+    if (!box) return null;
+    var t = doc.createElement("div");
+    t.className = "toast toast--" + kind;
+    t.appendChild(icon(TOAST_ICONS[kind]));
+    var p = doc.createElement("p");
+    p.className = "toast__msg";
+    p.textContent = String(message);
+    t.appendChild(p);
+    var close = doc.createElement("button");
+    close.type = "button";
+    close.className = "toast__close";
+    close.setAttribute("data-toast-close", "");
+    close.setAttribute("aria-label", "Dismiss");
+    close.appendChild(icon("close"));
+    t.appendChild(close);
+    box.appendChild(t);
+    arm(t);
+    return t;
+  }
+
+  // ---- unread badge --------------------------------------------------------------
+  function setUnread(n) {
+    n = Math.max(0, parseInt(n, 10) || 0);
+    $all("[data-unread-badge]").forEach(function (b) {
+      b.textContent = n ? (n > 99 ? "99+" : String(n)) : "";
+      b.hidden = !n;
+    });
+  }
+
+  // ---- forms: conditional fields, password visibility, strength meter -----------
+  // [data-show-if="field=value1,value2"]: shown (and its inputs enabled) only while the
+  // form's control named "field" has one of the values. Rendered visible for no-JS.
+  function updateShowIf(form) {
+    $all("[data-show-if]", form).forEach(function (el) {
+      var spec = el.getAttribute("data-show-if").split("=");
+      var ctl = form.elements.namedItem(spec[0]);
+      if (!ctl) return;
+      var show = (spec[1] || "").split(",").indexOf(ctl.value) >= 0;
+      el.hidden = !show;
+      $all("input, select, textarea", el).forEach(function (i) { i.disabled = !show; });
+    });
+  }
+  function strength(pw) {
+    var rules = {
+      len8: pw.length >= 8, len12: pw.length >= 12, upper: /[A-Z]/.test(pw),
+      lower: /[a-z]/.test(pw), digit: /[0-9]/.test(pw), symbol: /[^A-Za-z0-9]/.test(pw)
+    };
+    var score = 0;
+    Object.keys(rules).forEach(function (k) { if (rules[k]) score++; });
+    if (!rules.len8) score = Math.min(score, 2); // short passwords are weak whatever they hold
+    return { rules: rules, score: pw ? score : 0 };
+  }
+  var LABELS = ["", "Very weak", "Weak", "Fair", "Fair", "Good", "Strong"];
+  function updateStrength(input) {
+    $all("[data-strength-for]").forEach(function (m) {
+      if (m.getAttribute("data-strength-for") !== input.id) return;
+      var s = strength(input.value);
+      m.setAttribute("data-score", String(s.score));
+      var label = m.querySelector("[data-strength-label]");
+      if (label) label.textContent = s.score ? "Strength: " + LABELS[s.score] : "";
+      $all("[data-rule]", m).forEach(function (li) {
+        li.classList.toggle("is-met", !!s.rules[li.getAttribute("data-rule")]);
+      });
+    });
+  }
+  function togglePassword(btn) {
+    var input = doc.getElementById(btn.getAttribute("data-toggle-password"));
+    if (!input) return;
+    var show = input.type === "password";
+    input.type = show ? "text" : "password";
+    btn.setAttribute("aria-pressed", String(show));
+    btn.setAttribute("aria-label", show ? "Hide password" : "Show password");
+  }
+
+  // ---- event delegation ------------------------------------------------------------
+  doc.addEventListener("click", function (e) {
+    var t = e.target.closest ? e.target : e.target.parentElement;
+    if (!t) return;
+    var el;
+    if ((el = t.closest("[data-theme-toggle]"))) {
+      setTheme(currentTheme() === "dark" ? "light" : "dark");
+    } else if ((el = t.closest("[data-nav-toggle]"))) {
+      setNav(!navOpen());
+    } else if ((el = t.closest("[data-nav-close]"))) {
+      setNav(false, true);
+    } else if ((el = t.closest("[data-toast-close]"))) {
+      dismiss(el.closest(".toast"));
+    } else if ((el = t.closest("[data-toggle-password]"))) {
+      togglePassword(el);
+    } else if ((el = t.closest("[data-back]"))) {
+      e.preventDefault();
+      window.history.back();
+    }
+    var btn = t.closest("[data-menu-button]");
+    var menu = t.closest("[data-menu]");
+    if (btn && menu) {
+      var open = btn.getAttribute("aria-expanded") !== "true";
+      closeMenus(menu);
+      setMenu(menu, open, open && e.detail === 0 ? "first" : null); // keyboard click: focus inside
+    } else {
+      closeMenus(menu);
+    }
+  });
+
+  doc.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") {
+      var open = $all("[data-menu]").filter(function (m) {
+        var b = m.querySelector("[data-menu-button]");
+        return b && b.getAttribute("aria-expanded") === "true";
+      });
+      if (open.length) { open.forEach(function (m) { setMenu(m, false, "button"); }); return; }
+      if (navOpen()) setNav(false, true);
+      return;
+    }
+    // Arrow keys move through an open menu's items.
+    var panel = e.target.closest && e.target.closest("[data-menu-panel].is-open");
+    if (panel && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+      var items = focusables(panel);
+      var i = items.indexOf(doc.activeElement);
+      var next = e.key === "ArrowDown" ? (i + 1) % items.length : (i - 1 + items.length) % items.length;
+      if (items[next]) { e.preventDefault(); items[next].focus(); }
+    } else if (e.key === "Tab" && navOpen()) {
+      // Keep keyboard focus inside the open off-canvas nav.
+      var f = focusables(doc.getElementById("site-nav"));
+      if (!f.length) return;
+      if (e.shiftKey && doc.activeElement === f[0]) { e.preventDefault(); f[f.length - 1].focus(); }
+      else if (!e.shiftKey && doc.activeElement === f[f.length - 1]) { e.preventDefault(); f[0].focus(); }
+    }
+  });
+
+  // A menu closes when focus leaves it.
+  doc.addEventListener("focusout", function (e) {
+    var menu = e.target.closest && e.target.closest("[data-menu]");
+    if (menu && e.relatedTarget && !menu.contains(e.relatedTarget)) setMenu(menu, false);
+  });
+
+  doc.addEventListener("input", function (e) {
+    if (e.target.id && doc.querySelector("[data-strength-for]")) updateStrength(e.target);
+  });
+  doc.addEventListener("change", function (e) {
+    if (e.target.form) updateShowIf(e.target.form);
+  });
+
+  // data-confirm on a form or on the button that submits it asks before submitting.
+  doc.addEventListener("submit", function (e) {
+    var msg = (e.submitter && e.submitter.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  });
+
+  // ---- start ---------------------------------------------------------------------
+  syncThemeButtons();
+  $all("#toasts .toast").forEach(arm);
+  $all("form").forEach(function (f) { if (f.querySelector("[data-show-if]")) updateShowIf(f); });
+  $all("[data-strength-for]").forEach(function (m) {
+    var input = doc.getElementById(m.getAttribute("data-strength-for"));
+    if (input) updateStrength(input);
+  });
+  // "Back" buttons need history, which only a script can reach.
+  if (window.history.length > 1) $all("[data-back]").forEach(function (b) { b.hidden = false; });
+
+  window.ep = { toast: toast, setUnread: setUnread, setTheme: setTheme, theme: currentTheme };
+})();
