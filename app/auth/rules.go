@@ -26,6 +26,9 @@ type Errors map[string][]string
 // NonField is the key of form-wide messages, as in the original API.
 const NonField = "non_field_errors"
 
+// Has reports whether field has a message.
+func (e Errors) Has(field string) bool { return len(e[field]) > 0 }
+
 // Add appends a message to a field.
 func (e Errors) Add(field, msg string) { e[field] = append(e[field], msg) }
 

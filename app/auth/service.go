@@ -16,6 +16,7 @@ import (
 
 	"eplatform/app/cache"
 	"eplatform/app/limit"
+	"eplatform/app/media"
 	"eplatform/app/store"
 )
 
@@ -32,20 +33,13 @@ type Rules struct {
 	Reset  limit.Rule // per client IP and, separately, per email address
 }
 
-// DefaultRules are 5 per 5 minutes for login and reset, as the issue asks, and 10 per
-// hour for signups from one address.
-var DefaultRules = Rules{
-	Login:  limit.PerPeriod("login", 5, 5*time.Minute),
-	Signup: limit.PerPeriod("signup", 10, time.Hour),
-	Reset:  limit.PerPeriod("reset", 5, 5*time.Minute),
-}
-
 // Service implements the account flows.
 type Service struct {
 	DB      *store.DB
 	Cache   cache.Cache
 	Limiter limit.Limiter
 	Mail    Mailer
+	Media   media.Store
 	Log     *slog.Logger
 	Now     func() time.Time
 	Params  Params

@@ -13,5 +13,5 @@ func (h *Web) clientKey(r *http.Request) string {
 }
 
 func setRetryAfter(w http.ResponseWriter, d limit.Decision) { limit.SetRetryAfter(w, d) }
-func limitMessage(d limit.Decision) string                { return limit.Message(d) }
-func urlQueryEscape(s string) string                       { return url.QueryEscape(s) }
+func limitMessage(d limit.Decision) string                  { return limit.Message(d) }
+func urlQueryEscape(s string) string                        { return url.QueryEscape(s) }

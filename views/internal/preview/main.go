@@ -1,6 +1,9 @@
 package main
 
 import (
+	"strings"
+	"fmt"
+	"regexp"
 	"log"
 	"net/http"
 	"os"
@@ -40,5 +43,24 @@ func main() {
 	h("/404", views.ErrorPage(pg("Not found", "", v, nil), views.ErrorInfo{Status: 404, Title: "Page not found", Message: "The page you asked for does not exist or was moved."}))
 	h("/429", views.ErrorPage(pg("Too many requests", "", nil, nil), views.ErrorInfo{Status: 429, Title: "Too many requests", Message: "Too many login attempts. Please try again later."}))
 	h("/500", views.ErrorPage(pg("Error", "", v, []views.Flash{{Kind: "warning", Message: "Heads up"}}), views.ErrorInfo{Status: 500, Title: "Something went wrong", Message: "We could not complete your request."}))
+	nojs := pg("Home", "home", v, flashes)
+	nojs.Asset = func(n string) string {
+		if strings.HasPrefix(n, "js/") {
+			return "/none/" + n
+		}
+		return "/static/" + n
+	}
+	h("/home-nojs", views.HomePage(nojs))
+	nojs.Flashes = nil
+	h("/signup-nojs", views.SignupPage(nojs, views.SignupForm{UserType: "student"}))
+	mux.HandleFunc("/icons", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := os.ReadFile(os.Args[1] + "/img/icons.svg")
+		ids := regexp.MustCompile(`symbol id="([^"]+)"`).FindAllStringSubmatch(string(b), -1)
+		fmt.Fprint(w, `<!doctype html><link rel=stylesheet href="/static/css/app.css"><body style="padding:20px"><div style="display:flex;flex-wrap:wrap;gap:16px">`)
+		for _, m := range ids {
+			fmt.Fprintf(w, `<div style="width:110px;text-align:center;font-size:12px"><svg class="icon" style="width:48px;height:48px;stroke-width:1.5"><use href="/static/img/icons.svg#%s"></use></svg><br>%s</div>`, m[1], m[1])
+		}
+		fmt.Fprint(w, `<img src="/static/img/favicon.svg" width=64></div>`)
+	})
 	log.Fatal(http.ListenAndServe("127.0.0.1:8765", mux))
 }

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"eplatform/app/auth"
+	"eplatform/app/limit"
+	"eplatform/app/state"
+)
+
+// API is the JSON side of the site.
+type API struct {
+	st       *state.State
+	sessions *auth.SessionStore
+	mux      *http.ServeMux
+	routes   []route
+}
+
+// route is one endpoint: the ServeMux registration and its OpenAPI entry.
+type route struct {
+	Method, Path string // Path as in API.md, e.g. /api/auth/login/
+	Summary      string
+	Tag          string
+	Auth         bool   // 401 for anonymous callers
+	Body         string // request schema name ("" for none)
+	Response     string // response schema name ("" for none)
+	Status       int    // success status
+	Handler      http.HandlerFunc
+}
+
+// New builds the API and its routes.
+func New(st *state.State, sessions *auth.SessionStore) *API {
+	a := &API{st: st, sessions: sessions, mux: http.NewServeMux()}
+	a.routes = a.authRoutes()
+	a.routes = append(a.routes, route{Method: "GET", Path: "/api/openapi.json", Summary: "This document", Tag: "meta", Response: "", Status: 200, Handler: a.openAPI})
+	for _, rt := range a.routes {
+		h := rt.Handler
+		if rt.Auth {
+			h = a.requireAuth(h)
+		}
+		a.mux.HandleFunc(rt.Method+" "+rt.Path, h)
+	}
+	return a
+}
+
+// Prefixes are the URL prefixes the API answers under.
+var Prefixes = []string{"/api/"}
+
+// ServeHTTP routes an API request. Paths are answered with or without the trailing
+// slash (no redirect, which would turn a POST into a GET in many clients), and
+// unknown paths and methods get JSON errors instead of the mux's plain text.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasSuffix(r.URL.Path, "/") && !strings.HasSuffix(r.URL.Path, ".json") {
+		r.URL.Path += "/"
+		r.URL.RawPath = ""
+	}
+	if _, pattern := a.mux.Handler(r); pattern == "" {
+		a.unrouted(w, r)
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// unrouted answers 405 with Allow when the path exists for other methods, else 404.
+func (a *API) unrouted(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := a.mux.Handler(probe); p != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) == 0 {
+		detail(w, http.StatusNotFound, "Not found.")
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	detail(w, http.StatusMethodNotAllowed, `Method "`+r.Method+`" not allowed.`)
+}
+
+// requireAuth answers 401 for anonymous callers.
+func (a *API) requireAuth(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := auth.FromContext(r.Context()); !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+			detail(w, http.StatusUnauthorized, "Authentication credentials were not provided or are not valid.")
+			return
+		}
+		next(w, r)
+	}
+}
+
+// clientKey is the rate-limit key of the caller's address.
+func (a *API) clientKey(r *http.Request) string { return limit.IPKey(a.st.ClientIP.Addr(r)) }
+
+// tooMany answers 429 with Retry-After.
+func tooMany(w http.ResponseWriter, d limit.Decision) {
+	limit.SetRetryAfter(w, d)
+	detail(w, http.StatusTooManyRequests, limit.Message(d))
+}
+
+// serverError logs err and answers 500 without details.
+func (a *API) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	a.st.Log.ErrorContext(r.Context(), "api handler failed", "path", r.URL.Path, "err", err)
+	detail(w, http.StatusInternalServerError, "Internal server error.")
+}

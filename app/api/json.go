@@ -1,0 +1,134 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"eplatform/app/auth"
+)
+
+// maxJSONBody bounds JSON request bodies; uploads have their own limits.
+const maxJSONBody = 1 << 20
+
+// writeJSON writes v with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if v != nil {
+		_ = json.NewEncoder(w).Encode(v)
+	}
+}
+
+// detail writes {"detail": msg}, the shape of every non-validation error.
+func detail(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"detail": msg})
+}
+
+// fieldErrors writes a 400 with {"field": ["message", ...]}.
+func fieldErrors(w http.ResponseWriter, errs auth.Errors) {
+	writeJSON(w, http.StatusBadRequest, errs)
+}
+
+// fields is a request body read as loose JSON or form values, so that a wrong type in
+// one field becomes that field's error instead of a failure of the whole body.
+type fields struct {
+	m    map[string]any
+	errs auth.Errors
+}
+
+// readFields reads a JSON object, an urlencoded form or a multipart form (without
+// files). It writes the error response itself and returns false when the body is
+// unusable.
+func readFields(w http.ResponseWriter, r *http.Request) (*fields, bool) {
+	f := &fields{m: map[string]any{}, errs: auth.Errors{}}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
+	switch ct {
+	case "application/json", "":
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, bodyError(w, err)
+		}
+		if len(strings.TrimSpace(string(body))) == 0 {
+			return f, true
+		}
+		if err := json.Unmarshal(body, &f.m); err != nil {
+			detail(w, http.StatusBadRequest, "JSON parse error: the body must be a JSON object.")
+			return nil, false
+		}
+	case "application/x-www-form-urlencoded", "multipart/form-data":
+		var err error
+		if ct == "multipart/form-data" {
+			err = r.ParseMultipartForm(maxJSONBody)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			return nil, bodyError(w, err)
+		}
+		for k, v := range r.PostForm {
+			if len(v) > 0 {
+				f.m[k] = v[0]
+			}
+		}
+	default:
+		detail(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Unsupported media type %q in request.", ct))
+		return nil, false
+	}
+	return f, true
+}
+
+func bodyError(w http.ResponseWriter, err error) bool {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		detail(w, http.StatusRequestEntityTooLarge, "Request body too large.")
+	} else {
+		detail(w, http.StatusBadRequest, "The request body could not be read.")
+	}
+	return false
+}
+
+// has reports whether the body named the field.
+func (f *fields) has(name string) bool { _, ok := f.m[name]; return ok }
+
+// str returns a string field ("" when absent or null); any other JSON type is
+// recorded as that field's error.
+func (f *fields) str(name string) string {
+	switch v := f.m[name].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		f.errs.Add(name, "Not a valid string.")
+		return ""
+	}
+}
+
+// typeErrors returns the type errors collected so far, or nil.
+func (f *fields) typeErrors() auth.Errors {
+	if len(f.errs) == 0 {
+		return nil
+	}
+	return f.errs
+}
+
+// merge adds the type errors to errs.
+func (f *fields) merge(errs auth.Errors) auth.Errors {
+	if errs == nil {
+		errs = auth.Errors{}
+	}
+	for k, v := range f.errs {
+		errs[k] = append(v, errs[k]...)
+	}
+	return errs
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,186 @@
+// Package media stores uploaded files under the data directory with random names and
+// checks what they are by their content, never by the name or the declared type.
+// Metadata lives in the database; the bytes never do.
+package media
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif" // registers the GIF decoder
+	"image/jpeg"
+	"image/png"
+	"io"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	xdraw "golang.org/x/image/draw"
+	_ "golang.org/x/image/webp" // decode WebP uploads
+)
+
+// Store is the media root.
+type Store struct{ Root string }
+
+// ErrBadPath is returned for a path that is not a plain file under the root.
+var ErrBadPath = errors.New("media: bad path")
+
+// Save writes data under dir with a random name and the given extension and returns
+// the path relative to the root ("dir/3f9a….jpg"). The file is written to a temporary
+// name and renamed, so a reader never sees half a file.
+func (s Store) Save(dir, ext string, data []byte) (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	rel := path.Join(dir, hex.EncodeToString(b)+ext)
+	full, err := s.resolve(rel)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(full), 0o750); err != nil {
+		return "", err
+	}
+	tmp := full + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o640); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, full); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return rel, nil
+}
+
+// Remove deletes a stored file; a missing file is not an error.
+func (s Store) Remove(rel string) error {
+	if rel == "" {
+		return nil
+	}
+	full, err := s.resolve(rel)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// Open opens a stored file for serving.
+func (s Store) Open(rel string) (*os.File, error) {
+	full, err := s.resolve(rel)
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(full)
+}
+
+// resolve maps a relative path to a file under the root, refusing anything that
+// could escape it ("..", absolute paths, backslashes, hidden files).
+func (s Store) resolve(rel string) (string, error) {
+	if rel == "" || strings.ContainsAny(rel, "\\\x00") || path.IsAbs(rel) {
+		return "", ErrBadPath
+	}
+	clean := path.Clean(rel)
+	if clean != rel || strings.HasPrefix(clean, "..") {
+		return "", ErrBadPath
+	}
+	for _, part := range strings.Split(clean, "/") {
+		if part == "" || strings.HasPrefix(part, ".") {
+			return "", ErrBadPath
+		}
+	}
+	return filepath.Join(s.Root, filepath.FromSlash(clean)), nil
+}
+
+// Picture limits.
+const (
+	MaxPictureBytes  = 5 << 20
+	MaxPictureSide   = 1000     // stored pictures fit in 1000×1000
+	maxDecodedPixels = 40 << 20 // refuse "decompression bombs" before decoding them
+)
+
+// ErrNotImage is returned for data that is not a JPEG, PNG, GIF or WebP image.
+var ErrNotImage = errors.New("Upload a valid image: JPEG, PNG, GIF or WebP.")
+
+// ErrImageTooLarge is returned for images whose pixel count could exhaust memory.
+var ErrImageTooLarge = errors.New("The image dimensions are too large.")
+
+// ProcessPicture checks that data is an image by its content, refuses images too big
+// to decode safely, shrinks it to fit max×max and re-encodes it (which also drops
+// metadata such as GPS positions). It returns the encoded bytes and their extension.
+func ProcessPicture(data []byte, max int) ([]byte, string, error) {
+	ct := http.DetectContentType(data)
+	switch ct {
+	case "image/jpeg", "image/png", "image/gif", "image/webp":
+	default:
+		return nil, "", ErrNotImage
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", ErrNotImage
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxDecodedPixels {
+		return nil, "", ErrImageTooLarge
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", ErrNotImage
+	}
+	img = fit(img, max)
+	var out bytes.Buffer
+	switch format {
+	case "png", "gif", "webp":
+		// Keep transparency; GIF animation is flattened to its first frame.
+		err = png.Encode(&out, img)
+		return out.Bytes(), ".png", err
+	default:
+		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 85})
+		return out.Bytes(), ".jpg", err
+	}
+}
+
+// fit scales img down (never up) to fit max×max, keeping its aspect ratio.
+func fit(img image.Image, max int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= max && h <= max {
+		return img
+	}
+	if w >= h {
+		h, w = h*max/w, max
+	} else {
+		w, h = w*max/h, max
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, max1(w), max1(h)))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+	return dst
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+// ReadLimited reads at most limit bytes from r; more is ErrTooLarge.
+func ReadLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, ErrTooLarge
+	}
+	return data, nil
+}
+
+// ErrTooLarge is returned by ReadLimited.
+var ErrTooLarge = fmt.Errorf("media: file too large")

@@ -1,0 +1,157 @@
+// Package server assembles the HTTP handler from the web and api packages and the
+// middleware, and runs it with a graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"eplatform/app/api"
+	"eplatform/app/auth"
+	"eplatform/app/limit"
+	"eplatform/app/metrics"
+	"eplatform/app/state"
+	"eplatform/app/web"
+)
+
+// Server is the whole site as one http.Handler.
+type Server struct {
+	st       *state.State
+	handler  http.Handler
+	sessions *auth.SessionStore
+	Web      *web.Web
+	API      *api.API
+	Metrics  *metrics.Metrics
+}
+
+// New wires the routes and middleware.
+func New(st *state.State) (*Server, error) {
+	sessions := st.Auth.NewSessionStore(st.Config.SecureCookies())
+	m := metrics.New(st.DB, st.Cache, st.Limiter)
+	w, err := web.New(st, sessions, m)
+	if err != nil {
+		return nil, err
+	}
+	a := api.New(st, sessions)
+	s := &Server{st: st, sessions: sessions, Web: w, API: a, Metrics: m}
+
+	mux := http.NewServeMux()
+	w.Register(mux)
+	apiLimited := limit.Middleware(st.Limiter, st.Limits.API, s.apiKey, nil)(a)
+	for _, p := range api.Prefixes {
+		mux.Handle(p, apiLimited)
+	}
+	mux.HandleFunc("GET /media/profile_pictures/{name}", s.servePicture)
+
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(w.CrossOriginDenied))
+
+	s.handler = web.Chain(mux,
+		web.RequestIDs,
+		web.Observe(st.Log, m, w.PanicPage),
+		web.SecurityHeaders(st.Config.SecureCookies()),
+		web.Gzip,
+		csrf.Handler,
+		s.identify,
+	)
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// identify puts the caller's identity in the request context: a bearer token
+// (Authorization header, or ?access_token= for WebSockets, which cannot send headers)
+// or else the session cookie. Inactive users are anonymous.
+func (s *Server) identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if tok := bearer(r); tok != "" {
+			if a, err := s.st.Auth.UserForAccessToken(ctx, tok); err == nil {
+				r = r.WithContext(auth.WithIdentity(ctx, auth.Identity{User: a.User, TokenFamily: a.Family}))
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		if _, err := r.Cookie(auth.SessionName); err == nil {
+			sess, err := s.sessions.Get(r, auth.SessionName)
+			if err != nil {
+				s.st.Log.WarnContext(ctx, "load session", "err", err)
+			} else if uid := auth.UserID(sess); uid != 0 {
+				if u, err := s.st.Auth.UserByID(ctx, uid); err == nil && u.IsActive {
+					r = r.WithContext(auth.WithIdentity(ctx, auth.Identity{User: u}))
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func bearer(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	if strings.HasPrefix(r.URL.Path, "/ws/") {
+		return r.URL.Query().Get("access_token")
+	}
+	return ""
+}
+
+// apiKey is the API rate-limit key: the user when signed in, else the client address.
+func (s *Server) apiKey(r *http.Request) string {
+	if id, ok := auth.FromContext(r.Context()); ok {
+		return "user:" + strconv.FormatInt(id.User.ID, 10)
+	}
+	return "ip:" + limit.IPKey(s.st.ClientIP.Addr(r))
+}
+
+// servePicture serves profile pictures, which are public like a name (they appear next
+// to posts and in search).
+func (s *Server) servePicture(w http.ResponseWriter, r *http.Request) {
+	f, err := s.st.Auth.Media.Open("profile_pictures/" + r.PathValue("name"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || info.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	// Names are random and never reused, so the file may be cached for long.
+	w.Header().Set("Cache-Control", "public, max-age=604800")
+	http.ServeContent(w, r, info.Name(), info.ModTime(), f)
+}
+
+// Run serves on addr until ctx is cancelled, then stops accepting connections and
+// waits up to 20 s for in-flight requests.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // large uploads on slow links
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdown)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	return err
+}

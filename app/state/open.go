@@ -1,0 +1,135 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"eplatform/app/auth"
+	"eplatform/app/cache"
+	"eplatform/app/config"
+	"eplatform/app/limit"
+	"eplatform/app/mail"
+	"eplatform/app/media"
+	"eplatform/app/store"
+)
+
+// Options are what Open needs besides the configuration.
+type Options struct {
+	Schema string // schema.sql
+	Static fs.FS  // views/static
+	Log    *slog.Logger
+	// Now is the clock (time.Now when nil); tests pass a fake one.
+	Now func() time.Time
+	// PasswordParams are the argon2id costs (auth.DefaultParams when zero).
+	PasswordParams auth.Params
+}
+
+// Open builds the State from a finished configuration: the database (migrated), the
+// cache, the limiter (Redis when -redis is set), the mailer and the account service.
+func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.PasswordParams == (auth.Params{}) {
+		o.PasswordParams = auth.DefaultParams
+	}
+	overrides, err := config.ParseLimits(cfg.Limits)
+	if err != nil {
+		return nil, err
+	}
+	trusted, err := limit.ParseTrusted(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("-trusted-proxies: %w", err)
+	}
+	db, err := store.Open(ctx, store.Options{Path: cfg.DatabasePath(), Schema: o.Schema, Synchronous: cfg.Synchronous})
+	if err != nil {
+		return nil, err
+	}
+	c, err := cache.Open(cfg.Cache, int64(cfg.CacheMB)<<20)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	var limiter limit.Limiter
+	if cfg.Redis != "" {
+		opts, err := redis.ParseURL(cfg.Redis)
+		if err != nil {
+			db.Close()
+			c.Close()
+			return nil, fmt.Errorf("-redis: %w", err)
+		}
+		client := redis.NewClient(opts)
+		pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := client.Ping(pingCtx).Err(); err != nil {
+			db.Close()
+			c.Close()
+			client.Close()
+			return nil, fmt.Errorf("-redis %s: %w", cfg.Redis, err)
+		}
+		limiter = closing{limit.NewRedis(client, "eplatform:limit:", o.Now), client.Close}
+	} else {
+		limiter = limit.NewMemory(limit.MemoryOptions{Now: o.Now})
+	}
+	limits := DefaultLimits(overrides)
+	mailer := mail.New(db, mail.SMTPConfig{
+		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username,
+		Password: cfg.SMTP.Password, From: cfg.SMTP.From,
+	}, o.Log, o.Now)
+	st := &State{
+		Config: cfg, DB: db, Cache: c, Limiter: limiter, Mail: mailer, Log: o.Log, Now: o.Now,
+		Limits: limits, Static: o.Static, ClientIP: limit.ClientIP{Trusted: trusted},
+	}
+	st.Auth = &auth.Service{
+		DB: db, Cache: c, Limiter: limiter, Mail: mailer, Media: media.Store{Root: cfg.MediaDir()},
+		Log: o.Log, Now: o.Now, Params: o.PasswordParams,
+		Rules:          auth.Rules{Login: limits.Login, Signup: limits.Signup, Reset: limits.Reset},
+		InstructorCode: cfg.InstructorCode, AdminCode: cfg.AdminCode, BaseURL: cfg.BaseURL,
+	}
+	return st, nil
+}
+
+// closing adds the Redis client's Close to a limiter that does not own it.
+type closing struct {
+	limit.Limiter
+	closeClient func() error
+}
+
+func (c closing) Close() error { return errors.Join(c.Limiter.Close(), c.closeClient()) }
+
+// Close waits for background mail and closes everything, the database last.
+func (s *State) Close() error {
+	s.Mail.Wait()
+	return errors.Join(s.Limiter.Close(), s.Cache.Close(), s.DB.Close())
+}
+
+// Janitor deletes expired sessions and API tokens every interval until ctx ends.
+func (s *State) Janitor(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := s.Now()
+		err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+			if _, err := tx.DeleteExpiredSessions(ctx, now); err != nil {
+				return err
+			}
+			// Keep revoked refresh tokens a while past expiry for reuse detection.
+			_, err := tx.DeleteExpiredAPITokens(ctx, now.Add(-24*time.Hour))
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
+			s.Log.Warn("janitor", "err", err)
+		}
+	}
+}
