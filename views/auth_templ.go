@@ -249,7 +249,7 @@ func SignupPage(p Page, f SignupForm) templ.Component {
 				}
 				templ_7745c5c3_Err = FormField(p, Field{
 					Name: "username", Label: "Username", Value: f.Username,
-					Help:         "Letters, digits and @ . + - _ only; others use it to @mention you.",
+					Help:         "Letters, digits and . _ + - only; others use it to @mention you.",
 					Autocomplete: "username", MaxLength: 150, Required: true,
 					Errors: f.Errors["username"],
 					Attrs:  templ.Attributes{"autocapitalize": "none", "spellcheck": "false"},
