@@ -55,7 +55,9 @@ func CheckPassword(hash, password string, want Params) (ok, rehash bool, err err
 		return false, false, errBadHash
 	}
 	var p Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil || p.Threads == 0 {
+	// Bounds keep a corrupt hash from asking for gigabytes of memory.
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil ||
+		p.Threads == 0 || p.Threads > 16 || p.Time == 0 || p.Time > 16 || p.MemoryKiB < 8 || p.MemoryKiB > 1<<20 {
 		return false, false, errBadHash
 	}
 	enc := base64.RawStdEncoding

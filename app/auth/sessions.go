@@ -150,7 +150,7 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 			values[k] = v
 		}
 	}
-	var data []byte
+	data := []byte{} // the column is NOT NULL; nil would bind as NULL
 	if len(values) > 0 {
 		var buf bytes.Buffer
 		if err := gob.NewEncoder(&buf).Encode(values); err != nil {

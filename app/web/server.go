@@ -52,6 +52,8 @@ func (h *Web) Register(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /home/{$}", h.requireLogin(h.home))
 
+	mux.HandleFunc("GET /admin/{$}", h.requireAdmin(h.adminHome))
+
 	// Everything else: a friendly 404 page (the API has its own JSON 404).
 	mux.HandleFunc("/", h.notFound)
 }

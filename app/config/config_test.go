@@ -1,0 +1,109 @@
+package config
+
+import (
+	"encoding/json"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(t *testing.T, env map[string]string, args ...string) (*Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c := Flags(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return c, c.Finish()
+}
+
+func TestDefaultsAndEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	c, err := load(t, map[string]string{"EPLATFORM_DATA": dir, "EPLATFORM_ADDR": "127.0.0.1:9999", "EPLATFORM_CACHE_MB": "8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9999" || c.CacheMB != 8 || c.BaseURL != "http://127.0.0.1:9999" || c.Cache != "memory" || c.SecureCookies() {
+		t.Fatalf("unexpected config %+v", c)
+	}
+	// A flag wins over the environment.
+	c, err = load(t, map[string]string{"EPLATFORM_DATA": dir, "EPLATFORM_ADDR": "127.0.0.1:9999"}, "-addr", "127.0.0.1:7777", "-base-url", "https://learn.example.org/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:7777" || c.BaseURL != "https://learn.example.org" || !c.SecureCookies() {
+		t.Fatalf("flags did not win: %+v", c)
+	}
+}
+
+func TestSecretsGeneratedOnceAndKeptPrivate(t *testing.T) {
+	dir := t.TempDir()
+	first, err := load(t, map[string]string{"EPLATFORM_DATA": dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !first.GeneratedSecrets || len(first.InstructorCode) != 14 || first.InstructorCode == first.AdminCode {
+		t.Fatalf("codes not generated properly: %+v", first)
+	}
+	info, err := os.Stat(filepath.Join(dir, "secrets.json"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets.json: %v, mode %v; want 0600", err, info.Mode())
+	}
+	second, _ := load(t, map[string]string{"EPLATFORM_DATA": dir})
+	if second.GeneratedSecrets || second.InstructorCode != first.InstructorCode || second.AdminCode != first.AdminCode {
+		t.Fatal("second start did not reuse the generated codes")
+	}
+	env, _ := load(t, map[string]string{"EPLATFORM_DATA": dir, "EPLATFORM_ADMIN_CODE": "FROM-ENV"})
+	if env.AdminCode != "FROM-ENV" || env.InstructorCode != first.InstructorCode {
+		t.Fatal("environment code did not win over the file")
+	}
+	var onDisk map[string]string
+	b, _ := os.ReadFile(filepath.Join(dir, "secrets.json"))
+	if json.Unmarshal(b, &onDisk) != nil || onDisk["admin_access_code"] != first.AdminCode {
+		t.Fatal("secrets.json does not hold the generated codes")
+	}
+	var printed strings.Builder
+	first.Print(&printed)
+	if strings.Contains(printed.String(), first.AdminCode) || strings.Contains(printed.String(), first.InstructorCode) {
+		t.Fatal("Print shows an access code")
+	}
+}
+
+func TestInvalidValues(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"-addr", "nonsense"}, {"-base-url", "ftp://x"}, {"-cache", "memcached://x"}, {"-cache-mb", "0"},
+		{"-sync", "OFF"}, {"-limits", "post=ten/1m"}, {"-limits", "post=10"}, {"-limits", "post=0/1m"},
+	} {
+		if _, err := load(t, map[string]string{"EPLATFORM_DATA": dir}, args...); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
+
+func TestParseLimits(t *testing.T) {
+	got, err := ParseLimits(" post=10/1m, upload=20/1h ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["post"] != (Limit{10, time.Minute}) || got["upload"] != (Limit{20, time.Hour}) || len(got) != 2 {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestPrintRedactsRedisPassword(t *testing.T) {
+	c, err := load(t, map[string]string{"EPLATFORM_DATA": t.TempDir()}, "-redis", "redis://:s3cret@127.0.0.1:6379/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	c.Print(&b)
+	if strings.Contains(b.String(), "s3cret") {
+		t.Fatal("redis password printed")
+	}
+}

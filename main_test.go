@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"eplatform/app/store"
+)
+
+// cli runs the command line in-process with a private data directory.
+type cli struct {
+	t    *testing.T
+	data string
+}
+
+func (c cli) run(args ...string) (string, error) {
+	var out, errOut bytes.Buffer
+	env := map[string]string{"EPLATFORM_DATA": c.data}
+	err := run(args, func(k string) string { return env[k] }, strings.NewReader("from-stdin-Pw9\n"), &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+func (c cli) must(args ...string) string {
+	c.t.Helper()
+	out, err := c.run(args...)
+	if err != nil {
+		c.t.Fatalf("%v: %v\n%s", args, err, out)
+	}
+	return out
+}
+
+func TestCLIUserCommands(t *testing.T) {
+	c := cli{t, t.TempDir()}
+	out := c.must("user", "create", "-username", "boss", "-email", "boss@example.com", "-password", "Sup3r-Secret-Pw", "-role", "admin")
+	if !strings.Contains(out, `created admin user "boss"`) {
+		t.Fatalf("create: %s", out)
+	}
+	// A student needs a birthdate in range, and the password rules apply.
+	if out, err := c.run("user", "create", "-username", "kid", "-email", "kid@example.com", "-password", "12345678", "-role", "student"); err == nil ||
+		!strings.Contains(out+err.Error(), "numeric") || !strings.Contains(err.Error(), "birthdate") {
+		t.Fatalf("weak password and missing birthdate accepted: %v %s", err, out)
+	}
+	c.must("user", "create", "-username", "stu", "-email", "stu@example.com", "-password", "-", "-birthdate", "2005-01-01")
+	if _, err := c.run("user", "create", "-username", "STU", "-email", "x@example.com", "-password", "Sup3r-Secret-Pw", "-role", "instructor"); err == nil ||
+		!strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("duplicate username (other case) accepted: %v", err)
+	}
+	c.must("user", "promote", "-username", "stu", "-role", "instructor")
+	c.must("user", "deactivate", "-username", "stu")
+	if _, err := c.run("user", "promote", "-username", "stu", "-role", "wizard"); err == nil {
+		t.Fatal("unknown role accepted")
+	}
+	if _, err := c.run("user", "promote", "-username", "ghost", "-role", "admin"); err == nil {
+		t.Fatal("unknown user accepted")
+	}
+
+	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(c.data, "eplatform.db"), Schema: schemaSQL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.UserByUsername(context.Background(), "stu")
+	if err != nil || u.UserType != "instructor" || u.IsActive {
+		t.Fatalf("stu = %+v, %v; want an inactive instructor", u, err)
+	}
+}
+
+func TestCLIMigrateBackupVersion(t *testing.T) {
+	c := cli{t, t.TempDir()}
+	if out := c.must("migrate"); !strings.Contains(out, "schema version 1") {
+		t.Fatalf("migrate: %s", out)
+	}
+	c.must("user", "create", "-username", "keep", "-email", "keep@example.com", "-password", "Sup3r-Secret-Pw", "-role", "admin")
+	dst := filepath.Join(t.TempDir(), "copy.db")
+	if out := c.must("backup", dst); !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %s", out)
+	}
+	if _, err := c.run("backup", dst); err == nil {
+		t.Fatal("backup overwrote an existing file")
+	}
+	copyDB, err := store.Open(context.Background(), store.Options{Path: dst, Schema: schemaSQL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyDB.Close()
+	if _, err := copyDB.UserByUsername(context.Background(), "keep"); err != nil {
+		t.Fatalf("backup lacks the user: %v", err)
+	}
+	if out := c.must("version"); !strings.HasPrefix(out, "eplatform ") {
+		t.Fatalf("version: %q", out)
+	}
+	if _, err := c.run("frobnicate"); err == nil {
+		t.Fatal("unknown command accepted")
+	}
+	if _, err := c.run("serve", "-sync", "SOMETIMES"); err == nil {
+		t.Fatal("bad -sync accepted")
+	}
+}
+
+// syncBuffer is written by serve while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestServeStartsAndStopsCleanly starts the real server like `go run .` does, checks
+// the first-run output never prints secrets besides the generated codes, then sends
+// SIGTERM: serve must return and leave a cleanly closed database (no WAL left).
+func TestServeStartsAndStopsCleanly(t *testing.T) {
+	data := t.TempDir()
+	var out syncBuffer
+	done := make(chan error, 1)
+	env := map[string]string{"EPLATFORM_DATA": data, "EPLATFORM_ADDR": "127.0.0.1:0", "EPLATFORM_SMTP_PASSWORD": "hunter2-smtp"}
+	go func() {
+		done <- run(nil, func(k string) string { return env[k] }, nil, &out, &out)
+	}()
+	addr := regexp.MustCompile(`Listening on http://([0-9.:]+)`)
+	var base string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := addr.FindStringSubmatch(out.String()); m != nil {
+			base = "http://" + m[1]
+			break
+		}
+	}
+	if base == "" {
+		t.Fatalf("server did not start:\n%s", out.String())
+	}
+	resp, err := http.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	printed := out.String()
+	if strings.Contains(printed, "hunter2-smtp") {
+		t.Fatal("the SMTP password was printed")
+	}
+	if !strings.Contains(printed, "First run: generated access codes") {
+		t.Fatalf("first run did not print the generated access codes:\n%s", printed)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(25 * time.Second):
+		t.Fatal("serve did not stop after SIGTERM")
+	}
+	if _, err := os.Stat(filepath.Join(data, "eplatform.db-wal")); !os.IsNotExist(err) {
+		t.Fatalf("WAL file left behind (database not closed cleanly): %v", err)
+	}
+}
