@@ -155,7 +155,7 @@ func acceptsGzip(r *http.Request) bool {
 	return false
 }
 
-var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression); return w }}
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 
 // Gzip compresses text responses (HTML, JSON, CSS, JS, SVG) of at least 1 KiB for
 // clients that accept it. Already-encoded responses (static assets) and WebSocket
