@@ -68,6 +68,9 @@ type Page struct {
 	Asset func(name string) string
 	// Next is the path to return to after login (login and signup links carry it).
 	Next string
+	// Unread is the signed-in viewer's unread notification count for the bell (live
+	// updates come over the WebSocket).
+	Unread int
 }
 
 // FormErrors maps a field name to its messages; the key "" holds form-wide messages.

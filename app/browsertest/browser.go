@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -28,7 +30,7 @@ const StepTimeout = 15 * time.Second
 // startTimeout bounds starting Chromium and opening a tab.
 const startTimeout = 30 * time.Second
 
-// Window size of the browser; SetViewport changes it per tab.
+// Window and viewport size of every new tab; SetViewport changes it.
 const (
 	Width  = 1280
 	Height = 900
@@ -122,6 +124,7 @@ type Browser struct {
 	cancel   context.CancelFunc
 	shotsDir string
 	shots    int
+	vw, vh   int // the viewport, restored after a full-page screenshot
 
 	mu       sync.Mutex
 	errs     []string // console errors, exceptions, browser log errors
@@ -167,6 +170,9 @@ func New(t testing.TB) *Browser {
 		t.Fatalf("browsertest: open a tab: %v", err)
 	}
 	t.Cleanup(b.close)
+	// Headless Chromium's window of Width×Height has a shorter viewport (it keeps
+	// room for a toolbar); make the viewport itself that size.
+	b.SetViewport(Width, Height)
 	return b
 }
 
@@ -233,7 +239,7 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 	}
 	s := d.Text
 	if d.Exception != nil && d.Exception.Description != "" {
-		s += " " + d.Exception.Description
+		return s + " " + d.Exception.Description // the description holds the stack
 	}
 	if d.URL != "" {
 		s += fmt.Sprintf(" [%s:%d:%d]", d.URL, d.LineNumber+1, d.ColumnNumber+1)
@@ -241,25 +247,48 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 	return s
 }
 
+// argsText formats console arguments as the DevTools console does, with the
+// printf-like directives of the first argument (%s %d %i %f %o %O %c).
 func argsText(args []*runtime.RemoteObject) string {
-	parts := make([]string, 0, len(args))
-	for _, a := range args {
-		var s string
+	texts := make([]string, len(args))
+	for i, a := range args {
 		switch {
 		case a.Type == runtime.RemoteObjectTypeString && len(a.Value) > 0:
-			if json.Unmarshal(a.Value, &s) != nil {
-				s = string(a.Value)
+			if json.Unmarshal(a.Value, &texts[i]) != nil {
+				texts[i] = string(a.Value)
 			}
 		case a.Description != "":
-			s = a.Description
+			texts[i] = a.Description
 		case len(a.Value) > 0:
-			s = string(a.Value)
+			texts[i] = string(a.Value)
 		default:
-			s = string(a.Type)
+			texts[i] = string(a.Type)
 		}
-		parts = append(parts, s)
 	}
-	return strings.Join(parts, " ")
+	if len(args) == 0 || args[0].Type != runtime.RemoteObjectTypeString {
+		return strings.Join(texts, " ")
+	}
+	var out strings.Builder
+	format, rest := texts[0], texts[1:]
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' || i+1 == len(format) {
+			out.WriteByte(format[i])
+			continue
+		}
+		switch c := format[i+1]; {
+		case c == '%':
+			out.WriteByte('%')
+		case strings.IndexByte("sdifoOc", c) >= 0 && len(rest) > 0:
+			if c != 'c' { // %c is CSS
+				out.WriteString(rest[0])
+			}
+			rest = rest[1:]
+		default:
+			out.WriteString(format[i : i+2])
+		}
+		i++
+	}
+	return strings.Join(append([]string{out.String()}, rest...), " ")
 }
 
 func stackPlace(st *runtime.StackTrace) string {
@@ -396,6 +425,7 @@ func (b *Browser) Reload() {
 // submit buttons.
 func (b *Browser) Click(sel string) {
 	b.t.Helper()
+	b.waitVisible("click "+sel, sel, true)
 	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
 }
 
@@ -433,13 +463,16 @@ func (b *Browser) SetValue(sel, v string) {
 }
 
 // Submit submits a form (the first element matching formSel, or the form around
-// it) as its submit button would, and waits for the page that answers. It fails
-// at once, naming the fields, if the browser's own validation refuses the form.
+// it) as its submit button would (requestSubmit: submit handlers run), and waits
+// for the page that answers. It fails at once, naming the fields, if the
+// browser's own validation refuses the form. For a form that a script sends
+// without loading a page, Click its button and wait for the result instead.
 func (b *Browser) Submit(formSel string) {
 	b.t.Helper()
 	raw := b.query("submit "+formSel, formSel, `(el) => {
 		const f = el instanceof HTMLFormElement ? el : (el.form || el.closest("form"));
 		if (!f) return "not a form and not inside one";
+		if (f.noValidate) return "";
 		const bad = Array.from(f.elements).filter(c => c.willValidate && !c.checkValidity());
 		return bad.map(c => (c.name || c.id) + ": " + c.validationMessage).join("; ");
 	}`)
@@ -459,6 +492,7 @@ func (b *Browser) Submit(formSel string) {
 func (b *Browser) SetViewport(w, h int) {
 	b.t.Helper()
 	b.do(fmt.Sprintf("set viewport to %d×%d", w, h), chromedp.EmulateViewport(int64(w), int64(h)))
+	b.vw, b.vh = w, h
 }
 
 // ---- waits -----------------------------------------------------------------------
@@ -485,7 +519,18 @@ func (b *Browser) WaitNotVisible(sel string) {
 func (b *Browser) waitVisible(what, sel string, want bool) {
 	b.t.Helper()
 	expr := jsCall(`(sel, want) => (`+visibleJS+`)(document.querySelector(sel)) === want`, sel, want)
-	b.waitJS(what, expr)
+	if err := b.waitJS(expr); err != nil {
+		state := "still visible"
+		if want {
+			var n int
+			b.Eval(jsCall(`(sel) => document.querySelectorAll(sel).length`, sel), &n)
+			state = "no element matches " + sel
+			if n > 0 {
+				state = fmt.Sprintf("%d element(s) match %s, the first is hidden", n, sel)
+			}
+		}
+		b.fatalf("%s: %v: %s", what, err, state)
+	}
 }
 
 // Visible reports whether the first element matching sel is visible now.
@@ -508,10 +553,18 @@ func (b *Browser) WaitFor(cond func() bool) {
 	}
 }
 
-// waitJS polls a JavaScript expression until it is true. Errors while a page is
-// being replaced (no execution context) are retried.
-func (b *Browser) waitJS(what, expr string) {
+// WaitJS waits until the JavaScript expression is truthy.
+func (b *Browser) WaitJS(expr string) {
 	b.t.Helper()
+	if err := b.waitJS("!!(" + expr + ")"); err != nil {
+		b.fatalf("wait until %s: %v", expr, err)
+	}
+}
+
+// waitJS polls a JavaScript expression of boolean value until it is true, for up
+// to StepTimeout. Errors while a page is being replaced (no execution context)
+// are retried.
+func (b *Browser) waitJS(expr string) error {
 	deadline := time.Now().Add(StepTimeout)
 	var lastErr error
 	for {
@@ -519,19 +572,19 @@ func (b *Browser) waitJS(what, expr string) {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
 		cancel()
 		if err == nil && ok {
-			return
+			return nil
 		}
 		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			lastErr = err
 		}
 		if b.ctx.Err() != nil {
-			b.fatalf("%s: the tab is gone: %v", what, b.ctx.Err())
+			return fmt.Errorf("the tab is gone: %w", b.ctx.Err())
 		}
 		if !time.Now().Before(deadline) {
 			if lastErr != nil {
-				b.fatalf("%s: timed out after %s (last error: %s)", what, StepTimeout, explain(lastErr))
+				return fmt.Errorf("timed out after %s (last error: %s)", StepTimeout, explain(lastErr))
 			}
-			b.fatalf("%s: timed out after %s", what, StepTimeout)
+			return fmt.Errorf("timed out after %s", StepTimeout)
 		}
 		time.Sleep(pollEvery)
 	}
@@ -652,7 +705,7 @@ func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, StepTimeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := b.fullPage(ctx)
 	if err != nil {
 		b.fatalf("screenshot %s: %s", name, explain(err))
 	}
@@ -663,6 +716,37 @@ func (b *Browser) Screenshot(name string) string {
 	b.t.Logf("screenshot: %s", path)
 	return path
 }
+
+// fullPage captures the whole page as PNG. As Puppeteer does, it grows the
+// viewport to the page's height for the capture: capturing beyond the viewport
+// instead renders fixed backgrounds and fixed elements wrongly.
+func (b *Browser) fullPage(ctx context.Context) ([]byte, error) {
+	// Let finite CSS animations and transitions (a toast sliding in) end first.
+	_ = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](settleJS, chromedp.EvalAwaitPromise))
+	m, err := chromedp.Call(ctx, page.GetLayoutMetrics, cdp.Empty{})
+	if err != nil {
+		return nil, err
+	}
+	h := b.vh
+	if m.CSSContentSize != nil {
+		h = max(h, int(math.Ceil(m.CSSContentSize.Height)))
+	}
+	if h != b.vh {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(b.vw), int64(h))); err != nil {
+			return nil, err
+		}
+		defer chromedp.Do(ctx, chromedp.EmulateViewport(int64(b.vw), int64(b.vh)))
+	}
+	return chromedp.Run(ctx, chromedp.CaptureScreenshot())
+}
+
+// settleJS waits up to a second for the running finite animations.
+const settleJS = `Promise.race([
+	Promise.all(document.getAnimations()
+		.filter(a => a.playState === "running" && a.effect && isFinite(a.effect.getComputedTiming().endTime))
+		.map(a => a.finished.catch(() => {}))),
+	new Promise(r => setTimeout(r, 1000)),
+]).then(() => undefined)`
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
@@ -682,7 +766,7 @@ func (b *Browser) writeShot(dir, name string, png []byte) (string, error) {
 func (b *Browser) quietScreenshot(name string, keep bool) string {
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := b.fullPage(ctx)
 	if err != nil {
 		return ""
 	}

@@ -21,6 +21,20 @@
 // collected and fail the test when it ends. A test that expects some calls
 // AllowConsoleErrors, optionally with substrings that select the messages to ignore.
 //
+// A page that answers with an error status also logs "Failed to load resource:
+// the server responded with a status of 404": a test that visits one on purpose
+// calls AllowConsoleErrors("status of 404").
+//
+// Call apptest.Start before New, so that the tab is closed (cleanups run last
+// first) before the server stops.
+//
+// The API, all on *Browser: Navigate, Reload, Click, ClickAndWait (a click that
+// loads a page), Type (key events), SetValue (value + input/change events),
+// Submit (a form, waiting for the answer), SetViewport; WaitVisible,
+// WaitNotVisible, WaitJS, WaitFor; Visible, Text, Attr, Eval, Location, Cookies;
+// Screenshot; AllowConsoleErrors, ConsoleErrors, Dialogs (alert/confirm dialogs
+// are accepted and recorded).
+//
 // Chromium is /usr/bin/chromium, or $CHROMIUM. Without it New skips the test, except
 // when $CI is set, where it fails. Screenshots go to $BROWSER_SHOTS when set,
 // otherwise into the test's temporary directory; their paths are logged.
