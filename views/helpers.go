@@ -165,8 +165,9 @@ func (f Field) id() string {
 	return "id_" + f.Name
 }
 
+// helpID is empty when there is no help text or when errors replace it.
 func (f Field) helpID() string {
-	if f.Help == "" {
+	if f.Help == "" || len(f.Errors) > 0 {
 		return ""
 	}
 	return f.id() + "_help"
