@@ -39,9 +39,31 @@ func New(st *state.State, sessions *auth.SessionStore) *API {
 		if rt.Auth {
 			h = a.requireAuth(h)
 		}
-		a.mux.HandleFunc(rt.Method+" "+rt.Path, h)
+		// A pattern ending in a slash would match every path below it too
+		// (GET /api/auth/profile/anything); {$} makes it exact.
+		pattern := rt.Path
+		if strings.HasSuffix(pattern, "/") {
+			pattern += "{$}"
+		}
+		a.mux.HandleFunc(rt.Method+" "+pattern, h)
 	}
 	return a
+}
+
+// Routes lists every registered endpoint as "METHOD /path", in registration order;
+// the OpenAPI test checks each one is documented.
+func (a *API) Routes() []string {
+	out := make([]string, len(a.routes))
+	for i, rt := range a.routes {
+		out[i] = rt.Method + " " + rt.Path
+	}
+	return out
+}
+
+// CrossOriginDenied is the JSON response when http.CrossOriginProtection refuses a
+// cross-site request to the API.
+func CrossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	detail(w, http.StatusForbidden, "Cross-site request refused.")
 }
 
 // Prefixes are the URL prefixes the API answers under.

@@ -191,18 +191,21 @@ func (a *API) logout(w http.ResponseWriter, r *http.Request) {
 		}
 		revoked = true
 	}
-	if refresh != "" {
-		owner := int64(0)
-		if signedIn {
-			owner = id.User.ID
-		}
-		if family, ok := a.st.Auth.FamilyOfRefresh(r.Context(), refresh, owner); ok {
+	if refresh != "" && signedIn {
+		if family, ok := a.st.Auth.FamilyOfRefresh(r.Context(), refresh, id.User.ID); ok {
 			if err := a.st.Auth.RevokeFamily(r.Context(), family); err != nil {
 				a.serverError(w, r, err)
 				return
 			}
 			revoked = true
 		}
+	} else if refresh != "" {
+		ok, err := a.st.Auth.RevokeRefresh(r.Context(), refresh)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		revoked = ok
 	}
 	if !revoked && !signedIn {
 		detail(w, http.StatusUnauthorized, "Authentication credentials were not provided or are not valid.")

@@ -218,12 +218,20 @@ func (st *SessionStore) LogIn(w http.ResponseWriter, r *http.Request, userID int
 	return st.Save(r, w, s)
 }
 
-// LogOut deletes the request's session and its cookie.
+// LogOut deletes the request's session and its cookie, and leaves the request with a
+// fresh anonymous session, so a flash added afterwards ("You have been logged out")
+// is saved in a new session rather than lost with the deleted one.
 func (st *SessionStore) LogOut(w http.ResponseWriter, r *http.Request) error {
 	s, err := st.Get(r, SessionName)
 	if err != nil {
 		return err
 	}
 	s.Options = &sessions.Options{MaxAge: -1}
-	return st.Save(r, w, s)
+	if err := st.Save(r, w, s); err != nil {
+		return err
+	}
+	s.ID, s.IsNew = "", true
+	s.Values = map[any]any{}
+	s.Options = st.options(false)
+	return nil
 }

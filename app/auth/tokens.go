@@ -157,12 +157,30 @@ func (s *Service) RevokeFamily(ctx context.Context, family int64) error {
 // FamilyOfRefresh returns the family of a refresh token owned by userID, so logout
 // can revoke the login named in its body; ok is false for any other token.
 func (s *Service) FamilyOfRefresh(ctx context.Context, refresh string, userID int64) (int64, bool) {
-	if refresh == "" || len(refresh) > 100 {
-		return 0, false
-	}
-	t, err := s.DB.APITokenByHash(ctx, hashToken(refresh))
-	if err != nil || t.Kind != "refresh" || t.UserID != userID {
+	t, ok := s.liveRefresh(ctx, refresh)
+	if !ok || t.UserID != userID {
 		return 0, false
 	}
 	return t.Family, true
+}
+
+// RevokeRefresh ends the login of a valid (unexpired, unrevoked) refresh token; it is
+// how a client whose access token has expired logs out. ok is false for any other token.
+func (s *Service) RevokeRefresh(ctx context.Context, refresh string) (bool, error) {
+	t, ok := s.liveRefresh(ctx, refresh)
+	if !ok {
+		return false, nil
+	}
+	return true, s.RevokeFamily(ctx, t.Family)
+}
+
+func (s *Service) liveRefresh(ctx context.Context, refresh string) (store.APIToken, bool) {
+	if refresh == "" || len(refresh) > 100 {
+		return store.APIToken{}, false
+	}
+	t, err := s.DB.APITokenByHash(ctx, hashToken(refresh))
+	if err != nil || t.Kind != "refresh" || !t.RevokedAt.IsZero() || !s.Now().Before(t.ExpiresAt) {
+		return store.APIToken{}, false
+	}
+	return t, true
 }

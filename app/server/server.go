@@ -49,7 +49,15 @@ func New(st *state.State) (*Server, error) {
 	mux.HandleFunc("GET /media/profile_pictures/{name}", s.servePicture)
 
 	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(w.CrossOriginDenied))
+	csrf.SetDenyHandler(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		for _, p := range api.Prefixes {
+			if strings.HasPrefix(r.URL.Path, p) {
+				api.CrossOriginDenied(rw, r)
+				return
+			}
+		}
+		w.CrossOriginDenied(rw, r)
+	}))
 
 	s.handler = web.Chain(mux,
 		web.RequestIDs,
@@ -58,6 +66,7 @@ func New(st *state.State) (*Server, error) {
 		web.Gzip,
 		csrf.Handler,
 		s.identify,
+		web.Route,
 	)
 	return s, nil
 }

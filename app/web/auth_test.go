@@ -196,7 +196,22 @@ func TestSignupRejectsBadInput(t *testing.T) {
 			if after := countUsers(t, app); after != before {
 				t.Errorf("a user row was created: %d → %d", before, after)
 			}
+			if pw := form.Get("password1"); pw != "" && strings.Contains(resp.Body, pw) {
+				t.Error("the password is echoed in the page")
+			}
 		})
+	}
+
+	// What was typed comes back escaped, so the form is kept but cannot inject markup.
+	form := apptest.SignupForm("escaper")
+	form.Set("first_name", `<script>alert("x")</script>`)
+	form.Set("email", `"><img src=x onerror=alert(1)>@example.com`)
+	resp := c.PostForm("/signup/", form)
+	if resp.StatusCode != http.StatusOK || strings.Contains(resp.Body, "<script>alert") || strings.Contains(resp.Body, "<img src=x") {
+		t.Errorf("markup echoed unescaped: %d", resp.StatusCode)
+	}
+	if !strings.Contains(resp.Body, `value="escaper"`) {
+		t.Error("the username typed is not kept in the form")
 	}
 }
 
@@ -216,6 +231,14 @@ func TestSignupAcceptsBoundaries(t *testing.T) {
 		{"instructor code in lower case", []string{"user_type", "instructor", "access_code", strings.ToLower(apptest.InstructorCode)}, "instructor"},
 		{"admin with the code", []string{"user_type", "admin", "access_code", " " + strings.ToLower(apptest.AdminCode) + " "}, "admin"},
 		{"instructor of any age", []string{"user_type", "instructor", "access_code", apptest.InstructorCode, "birthdate", "1950-01-01"}, "instructor"},
+	}
+	// A safe next survives signup into the login link; an unsafe one is dropped.
+	for next, want := range map[string]string{"/home/": "/login/?next=%2Fhome%2F", "//evil.com": "/login/"} {
+		form := apptest.SignupForm("next" + strconv.Itoa(len(next)))
+		form.Set("next", next)
+		if r := app.Client().PostForm("/signup/", form); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != want {
+			t.Errorf("signup with next %q: %d → %q, want %q", next, r.StatusCode, r.Header.Get("Location"), want)
+		}
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -312,6 +335,9 @@ func TestLoginRejectsGenerically(t *testing.T) {
 			}
 			if got := formAlert(resp.Body); got != "Invalid username or password." {
 				t.Errorf("message %q", got)
+			}
+			if tc.password != "" && strings.Contains(resp.Body, tc.password) {
+				t.Error("the password is echoed in the page")
 			}
 			if ck, ok := sessionCookie(resp); ok && ck.MaxAge >= 0 && ck.Value != "" {
 				if r := withSession(app, ck.Value, "/home/"); r.StatusCode == http.StatusOK {
@@ -426,16 +452,18 @@ func TestLoginNext(t *testing.T) {
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tc.want {
 				t.Errorf("POST: %d → %q, want %q", resp.StatusCode, resp.Header.Get("Location"), tc.want)
 			}
-			// Signed in, GET /login/?next= redirects the same way (admins go home).
+			// Signed in, GET /login/?next= redirects the same way.
 			got := c.Get("/login/?next=" + url.QueryEscape(tc.next))
-			want := tc.want
-			if want == "/admin/" {
-				want = "/home/"
-			}
-			if got.StatusCode != http.StatusFound || got.Header.Get("Location") != want {
-				t.Errorf("signed-in GET: %d → %q, want %q", got.StatusCode, got.Header.Get("Location"), want)
+			if got.StatusCode != http.StatusFound || got.Header.Get("Location") != tc.want {
+				t.Errorf("signed-in GET: %d → %q, want %q", got.StatusCode, got.Header.Get("Location"), tc.want)
 			}
 		})
+	}
+	// An admin lands on the admin area, which lets them in.
+	boss := app.Client()
+	boss.LogIn("boss", apptest.Password)
+	if r := boss.Get("/admin/"); r.StatusCode != http.StatusOK {
+		t.Errorf("admin area after an admin login: %d", r.StatusCode)
 	}
 	// The login form carries a safe next along, and drops an unsafe one.
 	if body := app.Client().Get("/login/?next=%2Fhome%2F").Body; !strings.Contains(body, `name="next" value="/home/"`) {
@@ -456,7 +484,12 @@ func TestLoginRateLimitPerIP(t *testing.T) {
 	app.User("ada", "student") // one successful login: attempts count, not only failures
 	c := app.Client()
 	for i := 2; i <= 5; i++ {
-		resp := c.PostForm("/login/", url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong-Password-1"}})
+		// Without trusted proxies a forged X-Forwarded-For does not make a new client.
+		form := url.Values{"username": {fmt.Sprintf("guess%d", i)}, "password": {"wrong-Password-1"}}
+		resp := c.Do("POST", "/login/", strings.NewReader(form.Encode()), http.Header{
+			"Content-Type": {"application/x-www-form-urlencoded"}, "X-Forwarded-For": {fmt.Sprintf("192.0.2.%d", i)},
+			"X-Real-IP": {fmt.Sprintf("192.0.2.%d", i)},
+		})
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("attempt %d: %d", i, resp.StatusCode)
 		}
@@ -839,5 +872,35 @@ func TestCrossOriginFormsRefused(t *testing.T) {
 	c.LogIn("sameorigin", apptest.Password)
 	if r := c.PostForm("/logout/", nil); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("same-origin logout: %d", r.StatusCode)
+	}
+}
+
+func TestSessionLifetimes(t *testing.T) {
+	t.Parallel()
+	app := startRelaxed(t)
+	app.User("ada", "student")
+	browser := app.Client()
+	browser.LogIn("ada", apptest.Password)
+	remembered := app.Client()
+	if r := remembered.PostForm("/login/", url.Values{"username": {"ada"}, "password": {apptest.Password}, "remember_me": {"on"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", r.StatusCode)
+	}
+	app.Clock.Advance(23 * time.Hour)
+	for name, c := range map[string]*apptest.Client{"browser": browser, "remembered": remembered} {
+		if r := c.Get("/home/"); r.StatusCode != http.StatusOK {
+			t.Errorf("%s session after 23 h: %d", name, r.StatusCode)
+		}
+	}
+	// A visit slides the expiry; a day without one ends a browser session.
+	app.Clock.Advance(25 * time.Hour)
+	if r := browser.Get("/home/"); r.StatusCode != http.StatusFound {
+		t.Errorf("browser session after a day idle: %d", r.StatusCode)
+	}
+	if r := remembered.Get("/home/"); r.StatusCode != http.StatusOK {
+		t.Errorf("remembered session after a day idle: %d", r.StatusCode)
+	}
+	app.Clock.Advance(15 * 24 * time.Hour)
+	if r := remembered.Get("/home/"); r.StatusCode != http.StatusFound {
+		t.Errorf("remembered session after 15 days idle: %d", r.StatusCode)
 	}
 }

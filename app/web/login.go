@@ -13,8 +13,8 @@ const formLimit = 64 << 10
 
 func (h *Web) loginForm(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.Query().Get("next"))
-	if _, ok := identity(r.Context()); ok {
-		http.Redirect(w, r, orHome(next), http.StatusFound)
+	if u, ok := identity(r.Context()); ok {
+		http.Redirect(w, r, landing(u.UserType, next), http.StatusFound)
 		return
 	}
 	p := h.page(w, r, "Log in", "")
@@ -59,18 +59,20 @@ func (h *Web) login(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	target := orHome(next)
-	if next == "" && u.UserType == auth.Admin {
-		target = "/admin/"
-	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	http.Redirect(w, r, landing(u.UserType, next), http.StatusSeeOther)
 }
 
-func orHome(next string) string {
-	if next == "" {
+// landing is where a signed-in user goes: next when given, else the admin area for
+// admins and the home feed for everyone else.
+func landing(role, next string) string {
+	switch {
+	case next != "":
+		return next
+	case role == auth.Admin:
+		return "/admin/"
+	default:
 		return "/home/"
 	}
-	return next
 }
 
 // logout ends the browser session. It is POST only, so a link or an image on another

@@ -90,6 +90,8 @@ func Observe(log *slog.Logger, m *metrics.Metrics, onPanic http.HandlerFunc) Mid
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			ctx, queries := store.WithQueryCounter(r.Context())
+			route := new(string)
+			ctx = context.WithValue(ctx, routeKey{}, route)
 			r = r.WithContext(ctx)
 			sw := &statusWriter{ResponseWriter: w}
 			defer func() {
@@ -107,7 +109,11 @@ func Observe(log *slog.Logger, m *metrics.Metrics, onPanic http.HandlerFunc) Mid
 				if status == 0 {
 					status = http.StatusOK
 				}
-				m.Observe(r.Pattern, r.Method, status, d)
+				pattern := r.Pattern
+				if *route != "" {
+					pattern = *route
+				}
+				m.Observe(pattern, r.Method, status, d)
 				level := slog.LevelInfo
 				if status >= 500 {
 					level = slog.LevelError
@@ -118,6 +124,23 @@ func Observe(log *slog.Logger, m *metrics.Metrics, onPanic http.HandlerFunc) Mid
 			next.ServeHTTP(sw, r)
 		})
 	}
+}
+
+type routeKey struct{}
+
+// Route tells Observe which ServeMux pattern served the request. The mux sets Pattern
+// on the request it is handed, and middleware between Observe and the mux may replace
+// the request (to add the signed-in user to its context), so Observe cannot see it on
+// its own copy. Route goes right in front of the mux.
+func Route(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+				*p = r.Pattern
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // contentSecurityPolicy allows only our own scripts, styles and images: no inline
