@@ -32,7 +32,7 @@ type route struct {
 // New builds the API and its routes.
 func New(st *state.State, sessions *auth.SessionStore) *API {
 	a := &API{st: st, sessions: sessions, mux: http.NewServeMux()}
-	a.routes = a.authRoutes()
+	a.routes = append(a.authRoutes(), a.feedRoutes()...)
 	a.routes = append(a.routes, route{Method: "GET", Path: "/api/openapi.json", Summary: "This document", Tag: "meta", Response: "", Status: 200, Handler: a.openAPI})
 	for _, rt := range a.routes {
 		h := rt.Handler

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"eplatform/app/auth"
+	"eplatform/app/limit"
 )
 
 // maxJSONBody bounds JSON request bodies; uploads have their own limits.
@@ -132,3 +133,5 @@ func (f *fields) merge(errs auth.Errors) auth.Errors {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+type limitRule = limit.Rule

@@ -25,6 +25,14 @@ var (
 	nullStr = map[string]any{"type": []string{"string", "null"}}
 )
 
+// listOf is the paginated list shape {count, next, previous, results}.
+func listOf(item string) map[string]any {
+	return obj([]string{"count", "next", "previous", "results"}, map[string]any{
+		"count": integer, "next": nullStr, "previous": nullStr,
+		"results": map[string]any{"type": "array", "items": ref(item)},
+	})
+}
+
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 
 // schemas are the request and response bodies named by the route table.
@@ -49,6 +57,36 @@ var schemas = map[string]any{
 	"PictureUpload": obj([]string{"profile_picture"}, map[string]any{"profile_picture": map[string]any{"type": "string", "format": "binary"}}),
 	"PictureResult": obj([]string{"message", "profile_picture"}, map[string]any{"message": str, "profile_picture": str}),
 	"Error":         obj([]string{"detail"}, map[string]any{"detail": str}),
+	"UserMini": obj([]string{"id", "username", "first_name", "last_name", "user_type"}, map[string]any{
+		"id": integer, "username": str, "first_name": str, "last_name": str, "user_type": str}),
+	"Post": obj([]string{"id", "user", "content", "formatted_content", "image", "video", "document", "created_at", "updated_at", "comments_count", "likes_count", "is_liked"}, map[string]any{
+		"id": integer, "user": ref("UserMini"), "content": str,
+		"formatted_content": map[string]any{"type": "string", "description": "HTML-escaped content with @mentions of existing users as links"},
+		"image":             nullStr, "video": nullStr, "document": nullStr, "document_name": str,
+		"created_at": instant, "updated_at": instant, "comments_count": integer, "likes_count": integer, "is_liked": boolean}),
+	"PostDetail": map[string]any{"allOf": []any{ref("Post"), obj([]string{"comments"}, map[string]any{"comments": map[string]any{"type": "array", "items": ref("Comment")}})}},
+	"PostCreate": obj([]string{"content"}, map[string]any{"content": str,
+		"image":    map[string]any{"type": "string", "format": "binary", "description": "multipart only; JPG/PNG/GIF/WebP ≤ 5 MB"},
+		"video":    map[string]any{"type": "string", "format": "binary", "description": "multipart only; MP4/WebM/Ogg/MOV ≤ 20 MB"},
+		"document": map[string]any{"type": "string", "format": "binary", "description": "multipart only; PDF/DOCX/XLSX/PPTX/MD/TeX ≤ 10 MB"}}),
+	"ContentBody":   obj([]string{"content"}, map[string]any{"content": str}),
+	"CommentCreate": obj([]string{"post", "content"}, map[string]any{"post": integer, "content": str}),
+	"Comment": obj([]string{"id", "user", "post", "content", "formatted_content", "created_at"}, map[string]any{
+		"id": integer, "user": ref("UserMini"), "post": integer, "content": str, "formatted_content": str, "created_at": instant}),
+	"CommentArray": map[string]any{"type": "array", "items": ref("Comment")},
+	"LikeResult":   obj([]string{"status", "liked", "like_count"}, map[string]any{"status": str, "liked": boolean, "like_count": integer}),
+	"Notification": obj([]string{"id", "recipient", "sender", "notification_type", "text", "is_read", "created_at", "post", "comment", "url"}, map[string]any{
+		"id": integer, "recipient": ref("UserMini"), "sender": map[string]any{"oneOf": []any{ref("UserMini"), map[string]any{"type": "null"}}},
+		"notification_type": map[string]any{"type": "string", "enum": []string{"mention", "comment", "like", "enrollment", "quiz_completed", "quiz_graded", "appointment", "message"}},
+		"text":              str, "is_read": boolean, "created_at": instant, "post": map[string]any{"type": []string{"integer", "null"}},
+		"comment": map[string]any{"type": []string{"integer", "null"}}, "url": str, "preview": str}),
+	"UnreadCount": obj([]string{"status", "unread_count"}, map[string]any{"status": str, "unread_count": integer}),
+	"UserSearch": obj([]string{"id", "username", "first_name", "last_name", "full_name", "user_type"}, map[string]any{
+		"id": integer, "username": str, "first_name": str, "last_name": str, "full_name": str, "user_type": str}),
+	"PostList":         listOf("Post"),
+	"CommentList":      listOf("Comment"),
+	"NotificationList": listOf("Notification"),
+	"UserSearchList":   listOf("UserSearch"),
 	"FieldErrors": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "array", "items": str},
 		"description": "messages per field; non_field_errors for the whole request"},
 }

@@ -13,9 +13,11 @@ import (
 	"eplatform/app/auth"
 	"eplatform/app/cache"
 	"eplatform/app/config"
+	"eplatform/app/feed"
 	"eplatform/app/limit"
 	"eplatform/app/mail"
 	"eplatform/app/media"
+	"eplatform/app/notify"
 	"eplatform/app/store"
 )
 
@@ -92,6 +94,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		Rules:          auth.Rules{Login: limits.Login, Signup: limits.Signup, Reset: limits.Reset},
 		InstructorCode: cfg.InstructorCode, AdminCode: cfg.AdminCode, BaseURL: cfg.BaseURL,
 	}
+	st.Notify = &notify.Service{DB: db, Cache: c, Log: o.Log, BaseURL: cfg.BaseURL}
+	st.Feed = &feed.Service{DB: db, Notify: st.Notify, Media: st.Auth.Media, Log: o.Log, Now: o.Now}
 	return st, nil
 }
 

@@ -12,8 +12,10 @@ import (
 	"eplatform/app/auth"
 	"eplatform/app/cache"
 	"eplatform/app/config"
+	"eplatform/app/feed"
 	"eplatform/app/limit"
 	"eplatform/app/mail"
+	"eplatform/app/notify"
 	"eplatform/app/store"
 )
 
@@ -25,6 +27,8 @@ type State struct {
 	Limiter limit.Limiter
 	Mail    *mail.Mailer
 	Auth    *auth.Service
+	Notify  *notify.Service
+	Feed    *feed.Service
 	Log     *slog.Logger
 	Now     func() time.Time
 	Limits  Limits

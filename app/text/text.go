@@ -159,3 +159,18 @@ func HTML(segs []Segment) string {
 	}
 	return b.String()
 }
+
+// FTSQuery turns what a person typed into a safe FTS5 query: every word becomes a
+// quoted prefix term ("word"*), all of which must match. Operators, quotes and
+// column filters typed by the user lose their meaning, so no input can make the query
+// fail. It returns "" when nothing searchable remains.
+func FTSQuery(input string) string {
+	var terms []string
+	for _, w := range strings.FieldsFunc(input, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if len(terms) == 8 { // enough to narrow any search; bounds the query's cost
+			break
+		}
+		terms = append(terms, `"`+w+`"*`)
+	}
+	return strings.Join(terms, " ")
+}

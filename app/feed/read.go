@@ -1,0 +1,128 @@
+package feed
+
+import (
+	"context"
+
+	"eplatform/app/store"
+	"eplatform/app/text"
+)
+
+// CommentsPerCard is how many of the newest comments a feed card shows.
+const CommentsPerCard = 3
+
+// Item is a post as a viewer sees it.
+type Item struct {
+	Post         store.Post
+	Liked        bool
+	Comments     []store.Comment
+	MoreComments int
+}
+
+// Page is a page of the feed. Known maps the lower-cased names mentioned anywhere on
+// the page to their users, so mentions render as links without a query per post.
+type Page struct {
+	Items []Item
+	Next  store.Cursor // zero on the last page
+	Known map[string]store.UserMini
+}
+
+// Feed returns a page of posts, newest first, after the keyset cursor. It runs four
+// queries whatever the page size: posts with authors, the viewer's likes among them,
+// the newest comments of every post, and the users mentioned on the page.
+func (s *Service) Feed(ctx context.Context, viewer store.User, after store.Cursor, limit int) (Page, error) {
+	posts, err := s.DB.ListPosts(ctx, store.PostQuery{After: after, Limit: limit + 1})
+	if err != nil {
+		return Page{}, err
+	}
+	var page Page
+	if len(posts) > limit {
+		posts = posts[:limit]
+		last := posts[len(posts)-1]
+		page.Next = store.Cursor{At: last.CreatedAt, ID: last.ID}
+	}
+	page.Items, page.Known, err = s.decorate(ctx, viewer, posts, CommentsPerCard)
+	return page, err
+}
+
+// Decorate adds the viewer's likes, the newest comments and the mentioned users to
+// posts listed elsewhere (the API, a profile), in three queries.
+func (s *Service) Decorate(ctx context.Context, viewer store.User, posts []store.Post, commentsPerPost int) ([]Item, map[string]store.UserMini, error) {
+	return s.decorate(ctx, viewer, posts, commentsPerPost)
+}
+
+func (s *Service) decorate(ctx context.Context, viewer store.User, posts []store.Post, perPost int) ([]Item, map[string]store.UserMini, error) {
+	ids := make([]int64, len(posts))
+	for i, p := range posts {
+		ids[i] = p.ID
+	}
+	liked, err := s.DB.LikedAmong(ctx, viewer.ID, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	comments := map[int64][]store.Comment{}
+	if perPost > 0 {
+		if comments, err = s.DB.LatestComments(ctx, ids, perPost); err != nil {
+			return nil, nil, err
+		}
+	}
+	items := make([]Item, len(posts))
+	var texts []string
+	for i, p := range posts {
+		cs := comments[p.ID]
+		items[i] = Item{Post: p, Liked: liked[p.ID], Comments: cs, MoreComments: max(0, p.CommentsCount-len(cs))}
+		texts = append(texts, p.Content)
+		for _, c := range cs {
+			texts = append(texts, c.Content)
+		}
+	}
+	known, err := s.Known(ctx, texts...)
+	return items, known, err
+}
+
+// Post returns one post with all its comments, oldest first (at most 1000; a thread
+// longer than that is paged by the API).
+func (s *Service) Post(ctx context.Context, viewer store.User, id int64) (Item, map[string]store.UserMini, error) {
+	p, err := s.DB.PostByID(ctx, id)
+	if err != nil {
+		return Item{}, nil, err
+	}
+	liked, err := s.DB.LikedAmong(ctx, viewer.ID, []int64{id})
+	if err != nil {
+		return Item{}, nil, err
+	}
+	comments, err := s.DB.CommentsOfPost(ctx, id, true, 1000)
+	if err != nil {
+		return Item{}, nil, err
+	}
+	texts := []string{p.Content}
+	for _, c := range comments {
+		texts = append(texts, c.Content)
+	}
+	known, err := s.Known(ctx, texts...)
+	item := Item{Post: p, Liked: liked[id], Comments: comments, MoreComments: max(0, p.CommentsCount-len(comments))}
+	return item, known, err
+}
+
+// Known looks up, in one query, the users mentioned in texts.
+func (s *Service) Known(ctx context.Context, texts ...string) (map[string]store.UserMini, error) {
+	seen := map[string]bool{}
+	var names []string
+	for _, t := range texts {
+		for _, n := range text.Mentions(t) {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	return s.DB.ActiveUsersByName(ctx, names)
+}
+
+// Canonical turns Known's result into the map text.Segments wants.
+func Canonical(known map[string]store.UserMini) map[string]string {
+	out := make(map[string]string, len(known))
+	for k, u := range known {
+		out[k] = u.Username
+	}
+	return out
+}

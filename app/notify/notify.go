@@ -1,0 +1,172 @@
+// Package notify stores notifications and delivers them live. Domain services insert
+// notifications inside their write transaction (store.InsertNotification, whose unique
+// indexes drop duplicates) and call Deliver with the new ids after the commit — never
+// inside the transaction — so a reader never sees a frame for a row that was rolled
+// back.
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"eplatform/app/cache"
+	"eplatform/app/store"
+)
+
+// Publisher sends frames to users' open sockets (live.Hub).
+type Publisher interface {
+	Send(ctx context.Context, users []int64, v any) error
+	Broadcast(ctx context.Context, v any) error
+}
+
+// Service reads and delivers notifications.
+type Service struct {
+	DB    *store.DB
+	Cache cache.Cache
+	Pub   Publisher // nil: no live delivery (CLI, some tests)
+	Log   *slog.Logger
+	// BaseURL makes absolute links where a client needs them (not used in frames).
+	BaseURL string
+}
+
+// UserMini is the API's short user.
+type UserMini struct {
+	ID        int64  `json:"id"`
+	Username  string `json:"username"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	UserType  string `json:"user_type"`
+}
+
+// Mini converts a store user.
+func Mini(u store.UserMini) UserMini {
+	return UserMini{ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, UserType: u.UserType}
+}
+
+// JSON is the API's Notification.
+type JSON struct {
+	ID        int64     `json:"id"`
+	Recipient UserMini  `json:"recipient"`
+	Sender    *UserMini `json:"sender"`
+	Type      string    `json:"notification_type"`
+	Text      string    `json:"text"`
+	IsRead    bool      `json:"is_read"`
+	CreatedAt string    `json:"created_at"`
+	Post      *int64    `json:"post"`
+	Comment   *int64    `json:"comment"`
+	URL       string    `json:"url"`
+	Preview   string    `json:"preview"`
+}
+
+// ToJSON shapes a notification for the API and the socket.
+func ToJSON(n store.Notification, recipient store.UserMini) JSON {
+	out := JSON{ID: n.ID, Recipient: Mini(recipient), Type: n.Type, Text: n.Text, IsRead: n.IsRead,
+		CreatedAt: n.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), URL: n.URL, Preview: n.Preview}
+	if n.Sender != nil {
+		s := Mini(*n.Sender)
+		out.Sender = &s
+	}
+	if n.PostID != 0 {
+		id := n.PostID
+		out.Post = &id
+	}
+	if n.CommentID != 0 {
+		id := n.CommentID
+		out.Comment = &id
+	}
+	return out
+}
+
+func unreadKey(userID int64) string { return "unread:" + strconv.FormatInt(userID, 10) }
+
+// Unread returns the user's unread count through the cache.
+func (s *Service) Unread(ctx context.Context, userID int64) (int, error) {
+	return cache.GetOrLoad(ctx, s.Cache, unreadKey(userID), 5*time.Minute, func(ctx context.Context) (int, error) {
+		return s.DB.CountUnread(ctx, userID)
+	})
+}
+
+// Deliver pushes freshly committed notifications to their recipients' sockets, each
+// followed by the new unread count.
+func (s *Service) Deliver(ctx context.Context, ids []int64, recipients []int64) {
+	for i, id := range ids {
+		rcpt := recipients[i]
+		_ = s.Cache.Delete(ctx, unreadKey(rcpt))
+		if s.Pub == nil {
+			continue
+		}
+		n, err := s.DB.NotificationByID(ctx, rcpt, id)
+		if err != nil {
+			continue // deleted in the meantime (its post went away): nothing to say
+		}
+		u, err := s.DB.UserByID(ctx, rcpt)
+		if err != nil {
+			continue
+		}
+		s.send(ctx, rcpt, map[string]any{"type": "notification", "notification": ToJSON(n, miniOf(u))})
+		s.PushUnread(ctx, rcpt)
+	}
+}
+
+// PushUnread sends a user their current unread count.
+func (s *Service) PushUnread(ctx context.Context, userID int64) {
+	if s.Pub == nil {
+		return
+	}
+	n, err := s.Unread(ctx, userID)
+	if err != nil {
+		return
+	}
+	s.send(ctx, userID, map[string]any{"type": "unread_count", "count": n, "messages_unread": 0})
+}
+
+func (s *Service) send(ctx context.Context, userID int64, v any) {
+	if err := s.Pub.Send(ctx, []int64{userID}, v); err != nil && s.Log != nil {
+		s.Log.WarnContext(ctx, "live delivery failed", "user", userID, "err", err)
+	}
+}
+
+func miniOf(u store.User) store.UserMini {
+	return store.UserMini{ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, UserType: u.UserType, ProfilePicture: u.ProfilePicture}
+}
+
+// MarkRead marks one notification read; another person's is store.ErrNotFound.
+func (s *Service) MarkRead(ctx context.Context, userID, id int64) (int, error) {
+	if err := s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.MarkNotificationRead(ctx, userID, id) }); err != nil {
+		return 0, err
+	}
+	return s.afterRead(ctx, userID)
+}
+
+// MarkAllRead marks all of a user's notifications read and returns how many changed.
+func (s *Service) MarkAllRead(ctx context.Context, userID int64) (int64, error) {
+	var n int64
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		var err error
+		n, err = tx.MarkAllNotificationsRead(ctx, userID)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	_, err = s.afterRead(ctx, userID)
+	return n, err
+}
+
+// afterRead refreshes the cached count and tells the user's other tabs.
+func (s *Service) afterRead(ctx context.Context, userID int64) (int, error) {
+	_ = s.Cache.Delete(ctx, unreadKey(userID))
+	s.PushUnread(ctx, userID)
+	return s.Unread(ctx, userID)
+}
+
+// Recount refreshes the unread counts of users whose notifications were deleted by
+// cascade (their post or comment went away) and tells their open tabs.
+func (s *Service) Recount(ctx context.Context, userIDs []int64) {
+	for _, id := range userIDs {
+		_ = s.Cache.Delete(ctx, unreadKey(id))
+		s.PushUnread(ctx, id)
+	}
+}
