@@ -71,7 +71,16 @@ func CheckPostMedia(kind, name string, data []byte) (Checked, error) {
 	case Image:
 		switch sniffed {
 		case "image/jpeg", "image/png", "image/gif", "image/webp":
-			if _, _, err := image.DecodeConfig(bytes.NewReader(data)); err != nil {
+			// The header alone can lie; decode the whole image (after checking its
+			// size, so a small file cannot claim gigapixels).
+			cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+			if err == nil && (cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxDecodedPixels) {
+				return Checked{}, &UploadError{Msg: ErrImageTooLarge.Error()}
+			}
+			if err == nil {
+				_, _, err = image.Decode(bytes.NewReader(data))
+			}
+			if err != nil {
 				return Checked{}, &UploadError{Msg: "The image is damaged or not an image."}
 			}
 			return Checked{Kind: Image, ContentType: sniffed, Ext: "." + strings.TrimPrefix(sniffed, "image/")}, nil

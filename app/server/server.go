@@ -5,6 +5,7 @@ package server
 import (
 	"context"
 	"errors"
+	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"eplatform/app/api"
 	"eplatform/app/auth"
 	"eplatform/app/limit"
+	"eplatform/app/media"
 	"eplatform/app/metrics"
 	"eplatform/app/state"
 	"eplatform/app/web"
@@ -47,6 +49,7 @@ func New(st *state.State) (*Server, error) {
 		mux.Handle(p, apiLimited)
 	}
 	mux.HandleFunc("GET /media/profile_pictures/{name}", s.servePicture)
+	mux.HandleFunc("GET /media/post/{id}/{name}", s.servePostMedia)
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
@@ -135,6 +138,45 @@ func (s *Server) servePicture(w http.ResponseWriter, r *http.Request) {
 	// Names are random and never reused, so the file may be cached for long.
 	w.Header().Set("Cache-Control", "public, max-age=604800")
 	http.ServeContent(w, r, info.Name(), info.ModTime(), f)
+}
+
+// servePostMedia serves a post's file to signed-in users. The URL names the post, and
+// the file must be that post's: a missing, foreign or made-up name is a 404, and
+// nothing outside the media root can be reached. Documents are downloads under their
+// real name; images and videos play inline (ServeContent answers range requests).
+func (s *Server) servePostMedia(w http.ResponseWriter, r *http.Request) {
+	if _, ok := auth.FromContext(r.Context()); !ok {
+		http.NotFound(w, r)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	post, err := s.st.DB.PostByID(r.Context(), id)
+	if err != nil || post.Media == nil || post.Media.Path != "posts/"+r.PathValue("name") {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := s.st.Auth.Media.Open(post.Media.Path)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", post.Media.ContentType)
+	h.Set("Cache-Control", "private, max-age=86400")
+	if post.Media.Kind == media.Document {
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": post.Media.Name}))
+	}
+	http.ServeContent(w, r, "", info.ModTime(), f)
 }
 
 // Run serves on addr until ctx is cancelled, then stops accepting connections and
