@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -76,18 +75,13 @@ type CommentJSON struct {
 	CreatedAt        string          `json:"created_at"`
 }
 
-// MediaURL is where a post's media is served.
-func MediaURL(base string, postID int64, m *store.Media) string {
-	return base + "/media/post/" + strconv.FormatInt(postID, 10) + "/" + path.Base(m.Path)
-}
-
 func (a *API) postJSON(p store.Post, liked bool, known map[string]store.UserMini) PostJSON {
 	out := PostJSON{ID: p.ID, User: notify.Mini(p.Author), Content: p.Content,
 		FormattedContent: text.HTML(text.Segments(p.Content, feed.Canonical(known))),
 		CreatedAt:        iso(p.CreatedAt), UpdatedAt: iso(p.UpdatedAt),
 		CommentsCount: p.CommentsCount, LikesCount: p.LikesCount, IsLiked: liked}
 	if p.Media != nil {
-		u := MediaURL(a.st.Config.BaseURL, p.ID, p.Media)
+		u := a.st.Config.BaseURL + media.PostFileURL(p.ID, p.Media.Path)
 		switch p.Media.Kind {
 		case media.Image:
 			out.Image = &u

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"image"
 	"net/http"
+	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -134,4 +136,9 @@ func CleanName(name string) string {
 		name = name[:len(name)-size]
 	}
 	return name
+}
+
+// PostFileURL is the path where a post's file is served (see server.servePostMedia).
+func PostFileURL(postID int64, storedPath string) string {
+	return "/media/post/" + strconv.FormatInt(postID, 10) + "/" + path.Base(storedPath)
 }

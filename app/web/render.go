@@ -36,6 +36,7 @@ func (h *Web) page(w http.ResponseWriter, r *http.Request, title, nav string) vi
 	p := views.Page{Title: title, Nav: nav, Asset: h.assets.URL}
 	if id, ok := auth.FromContext(r.Context()); ok {
 		p.Viewer = viewerOf(id.User)
+		p.Unread, _ = h.st.Notify.Unread(r.Context(), id.User.ID) // cached; 0 on error
 	}
 	p.Flashes = h.takeFlashes(w, r)
 	return p

@@ -51,6 +51,19 @@ func (h *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /reset/done/", h.resetDone)
 
 	mux.HandleFunc("GET /home/{$}", h.requireLogin(h.home))
+	mux.HandleFunc("POST /home/{$}", h.requireLogin(h.createPost))
+	mux.HandleFunc("GET /home/post/{id}/{$}", h.requireLogin(h.postPage))
+	mux.HandleFunc("GET /home/post/{id}/card/{$}", h.requireLogin(h.postCard))
+	mux.HandleFunc("POST /home/post/{id}/like/{$}", h.requireLogin(h.likePost))
+	mux.HandleFunc("POST /home/post/{id}/comment/{$}", h.requireLogin(h.commentOnPost))
+	mux.HandleFunc("POST /home/post/{id}/edit/{$}", h.requireLogin(h.editPost))
+	mux.HandleFunc("POST /home/post/{id}/delete/{$}", h.requireLogin(h.deletePost))
+	mux.HandleFunc("GET /home/comment/{id}/{$}", h.requireLogin(h.commentFragment))
+	mux.HandleFunc("POST /home/comment/{id}/edit/{$}", h.requireLogin(h.editComment))
+	mux.HandleFunc("POST /home/comment/{id}/delete/{$}", h.requireLogin(h.deleteComment))
+	mux.HandleFunc("GET /home/notifications/{$}", h.requireLogin(h.notificationsPage))
+	mux.HandleFunc("POST /home/notifications/{id}/read/{$}", h.requireLogin(h.markNotificationRead))
+	mux.HandleFunc("POST /home/notifications/read-all/{$}", h.requireLogin(h.markAllNotificationsRead))
 
 	mux.HandleFunc("GET /admin/{$}", h.requireAdmin(h.adminHome))
 
