@@ -81,6 +81,9 @@ type PostPageData struct {
 	Post   PostView
 	Errors FormErrors // of a failed comment or edit without JS
 	Draft  string
+	// Form names the form that failed without JS: "comment" (the default) or "edit"
+	// (the post's edit form, shown open with Draft and Errors["content"]).
+	Form string
 }
 
 // NotificationView is one notification.
