@@ -49,6 +49,10 @@ type Service struct {
 	// BaseURL prefixes links in mail, e.g. https://learn.example.org.
 	BaseURL string
 
+	// OnSessionsEnded, when set, is told after EndAllSessions (e.g. to close the
+	// user's open sockets).
+	OnSessionsEnded func(ctx context.Context, userID int64)
+
 	dummyOnce sync.Once
 	dummy     string
 }
@@ -309,6 +313,9 @@ func (s *Service) EndAllSessions(ctx context.Context, userID int64) error {
 	}
 	s.forgetHashes(ctx, sessionKey, sessions)
 	s.forgetHashes(ctx, tokenKey, tokens)
+	if s.OnSessionsEnded != nil {
+		s.OnSessionsEnded(ctx, userID)
+	}
 	return nil
 }
 

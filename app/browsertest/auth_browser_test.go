@@ -78,7 +78,7 @@ func TestSignupLoginDarkModeLogout(t *testing.T) {
 	}
 	b.Submit(loginForm)
 	expectLocation(t, b, app.URL+"/home/")
-	if got := b.Text("main h1"); got != "Welcome, Grace Hopper" {
+	if got := b.Text("main h1"); got != "Home feed" {
 		t.Errorf("home heading = %q", got)
 	}
 	if got := b.Text("#user-menu .menu__header"); !strings.Contains(got, "Grace Hopper") || !strings.Contains(got, "@grace") {
@@ -129,9 +129,9 @@ func TestSignupLoginDarkModeLogout(t *testing.T) {
 
 	// The user menu opens and logs out with its POST form.
 	b.WaitNotVisible("#user-menu")
-	b.Click("[data-menu-button]")
+	b.Click(".user-menu [data-menu-button]")
 	b.WaitVisible("#user-menu")
-	if got := b.Attr("[data-menu-button]", "aria-expanded"); got != "true" {
+	if got := b.Attr(".user-menu [data-menu-button]", "aria-expanded"); got != "true" {
 		t.Errorf("menu button aria-expanded = %q when open", got)
 	}
 	b.Screenshot("user-menu")

@@ -75,5 +75,7 @@ func (m *Metrics) Observe(route, method string, code int, d time.Duration) {
 		route = "unmatched"
 	}
 	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
-	m.latency.WithLabelValues(route).Observe(d.Seconds())
+	if code != 101 { // a WebSocket's "duration" is its lifetime, not a latency
+		m.latency.WithLabelValues(route).Observe(d.Seconds())
+	}
 }

@@ -12,9 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"eplatform/app/api"
 	"eplatform/app/auth"
 	"eplatform/app/limit"
+	"eplatform/app/live"
 	"eplatform/app/media"
 	"eplatform/app/metrics"
 	"eplatform/app/state"
@@ -48,6 +51,14 @@ func New(st *state.State) (*Server, error) {
 	for _, p := range api.Prefixes {
 		mux.Handle(p, apiLimited)
 	}
+	for _, p := range live.Patterns() {
+		mux.Handle(p, st.Hub)
+	}
+	m.Gauges.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "eplatform_ws_sockets", Help: "Open WebSocket connections on this process."},
+			func() float64 { return float64(st.Hub.Sockets()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "eplatform_ws_users", Help: "Users with an open WebSocket on this process."},
+			func() float64 { return float64(st.Hub.Users()) }))
 	mux.HandleFunc("GET /media/profile_pictures/{name}", s.servePicture)
 	mux.HandleFunc("GET /media/post/{id}/{name}", s.servePostMedia)
 
@@ -107,7 +118,7 @@ func bearer(r *http.Request) string {
 	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
 		return strings.TrimSpace(h[7:])
 	}
-	if strings.HasPrefix(r.URL.Path, "/ws/") {
+	if p := r.URL.Path; p == "/ws" || strings.HasPrefix(p, "/ws/") {
 		return r.URL.Query().Get("access_token")
 	}
 	return ""

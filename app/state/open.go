@@ -2,10 +2,12 @@ package state
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,6 +17,7 @@ import (
 	"eplatform/app/config"
 	"eplatform/app/feed"
 	"eplatform/app/limit"
+	"eplatform/app/live"
 	"eplatform/app/mail"
 	"eplatform/app/media"
 	"eplatform/app/notify"
@@ -59,6 +62,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		return nil, err
 	}
 	var limiter limit.Limiter
+	var broker live.Broker
 	if cfg.Redis != "" {
 		opts, err := redis.ParseURL(cfg.Redis)
 		if err != nil {
@@ -76,8 +80,10 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 			return nil, fmt.Errorf("-redis %s: %w", cfg.Redis, err)
 		}
 		limiter = closing{limit.NewRedis(client, "eplatform:limit:", o.Now), client.Close}
+		broker = live.NewRedisBroker(client, "") // shares the client; closed before it
 	} else {
 		limiter = limit.NewMemory(limit.MemoryOptions{Now: o.Now})
+		broker = live.NewMemoryBroker()
 	}
 	limits := DefaultLimits(overrides)
 	mailer := mail.New(db, mail.SMTPConfig{
@@ -94,9 +100,50 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		Rules:          auth.Rules{Login: limits.Login, Signup: limits.Signup, Reset: limits.Reset},
 		InstructorCode: cfg.InstructorCode, AdminCode: cfg.AdminCode, BaseURL: cfg.BaseURL,
 	}
-	st.Notify = &notify.Service{DB: db, Cache: c, Log: o.Log, BaseURL: cfg.BaseURL}
-	st.Feed = &feed.Service{DB: db, Notify: st.Notify, Media: st.Auth.Media, Log: o.Log, Now: o.Now}
+	site, _ := url.Parse(cfg.BaseURL) // validated by config.Finish
+	st.Broker = broker
+	st.Hub = live.NewHub(broker, live.Options{Log: o.Log, Now: o.Now, AllowedOrigins: []string{site.Host}})
+	st.Notify = &notify.Service{DB: db, Cache: c, Pub: st.Hub, Log: o.Log, BaseURL: cfg.BaseURL}
+	st.Feed = &feed.Service{DB: db, Notify: st.Notify, Pub: st.Hub, Media: st.Auth.Media, Log: o.Log, Now: o.Now}
+	// Signing out everywhere also closes the user's open sockets on every process.
+	st.Auth.OnSessionsEnded = func(ctx context.Context, userID int64) { _ = st.Hub.Disconnect(ctx, []int64{userID}) }
+	st.registerLive()
+
+	// The hub runs as long as the State: the domain publishes through it even when no
+	// HTTP server is running (tests, CLI).
+	hubCtx, stop := context.WithCancel(context.Background())
+	st.stopHub, st.hubDone = stop, make(chan struct{})
+	go func() {
+		defer close(st.hubDone)
+		if err := st.Hub.Run(hubCtx); err != nil {
+			o.Log.Error("live hub", "err", err)
+		}
+	}()
 	return st, nil
+}
+
+// registerLive connects the notification frames of the socket protocol: the unread
+// count on connect, mark_read and mark_all_read.
+func (s *State) registerLive() {
+	s.Hub.OnConnect(func(ctx context.Context, c *live.Client) { s.Notify.PushUnread(ctx, c.UserID()) })
+	s.Hub.Handle("mark_read", func(ctx context.Context, c *live.Client, data json.RawMessage) error {
+		var f struct {
+			NotificationID int64 `json:"notification_id"`
+		}
+		if json.Unmarshal(data, &f) != nil || f.NotificationID <= 0 {
+			return live.ClientError("notification_id is required for mark_read")
+		}
+		if _, err := s.Notify.MarkRead(ctx, c.UserID(), f.NotificationID); errors.Is(err, store.ErrNotFound) {
+			return live.ClientError(fmt.Sprintf("Notification %d not found or not authorized", f.NotificationID))
+		} else if err != nil {
+			return err
+		}
+		return nil // MarkRead pushes the new unread_count to every tab
+	})
+	s.Hub.Handle("mark_all_read", func(ctx context.Context, c *live.Client, _ json.RawMessage) error {
+		_, err := s.Notify.MarkAllRead(ctx, c.UserID())
+		return err
+	})
 }
 
 // closing adds the Redis client's Close to a limiter that does not own it.
@@ -107,10 +154,13 @@ type closing struct {
 
 func (c closing) Close() error { return errors.Join(c.Limiter.Close(), c.closeClient()) }
 
-// Close waits for background mail and closes everything, the database last.
+// Close stops the hub (closing sockets, running their disconnect hooks), waits for
+// background mail and closes everything, the database last.
 func (s *State) Close() error {
+	s.stopHub()
+	<-s.hubDone
 	s.Mail.Wait()
-	return errors.Join(s.Limiter.Close(), s.Cache.Close(), s.DB.Close())
+	return errors.Join(s.Broker.Close(), s.Limiter.Close(), s.Cache.Close(), s.DB.Close())
 }
 
 // Janitor deletes expired sessions and API tokens every interval until ctx ends.

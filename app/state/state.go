@@ -14,6 +14,7 @@ import (
 	"eplatform/app/config"
 	"eplatform/app/feed"
 	"eplatform/app/limit"
+	"eplatform/app/live"
 	"eplatform/app/mail"
 	"eplatform/app/notify"
 	"eplatform/app/store"
@@ -29,6 +30,12 @@ type State struct {
 	Auth    *auth.Service
 	Notify  *notify.Service
 	Feed    *feed.Service
+	// Broker fans live events out between processes; Hub holds this process's
+	// sockets and is how the domain publishes (notify.Publisher).
+	Broker  live.Broker
+	Hub     *live.Hub
+	stopHub func()
+	hubDone chan struct{}
 	Log     *slog.Logger
 	Now     func() time.Time
 	Limits  Limits

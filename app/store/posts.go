@@ -359,4 +359,3 @@ func (s *Queries) CountSearchUsers(ctx context.Context, ftsQuery string, exceptI
 		WHERE users_fts MATCH ? AND u.is_active = 1 AND u.id != ?`, ftsQuery, exceptID).Scan(&n)
 	return n, translate(err)
 }
-

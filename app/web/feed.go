@@ -24,7 +24,9 @@ const FeedPageSize = 20
 // Forms of the feed answer JSON when feed.js sends them with Accept: application/json,
 // and redirect with a flash otherwise, so every action works without JavaScript.
 
-func wantsJSON(r *http.Request) bool { return strings.Contains(r.Header.Get("Accept"), "application/json") }
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -1,0 +1,688 @@
+package store
+
+// Bulk inserts for `eplatform seed` and `serve -demo`: generated demo data written in
+// large transactions with reused multi-row statements. The generator (package seed)
+// assigns every id itself, so a batch needs no round trip to learn an id, and it keeps
+// counters and notifications consistent with the feed's rules; this file only writes.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// SeedUser is a users row to insert. Times are Unix milliseconds; LastLogin 0 is NULL.
+type SeedUser struct {
+	ID                                                                      int64
+	Username, Email, PasswordHash, FirstName, LastName, UserType, Birthdate string
+	DateJoined, LastLogin                                                   int64
+}
+
+// SeedPost is a posts row (no media); updated_at is created_at.
+type SeedPost struct {
+	ID, UserID                int64
+	Content                   string
+	LikesCount, CommentsCount int
+	CreatedAt                 int64
+}
+
+// SeedLike is a post_likes row.
+type SeedLike struct{ PostID, UserID, CreatedAt int64 }
+
+// SeedComment is a comments row; updated_at is created_at.
+type SeedComment struct {
+	ID, PostID, UserID int64
+	Content            string
+	CreatedAt          int64
+}
+
+// SeedMention is a post_mentions or comment_mentions row: ParentID is the post or the
+// comment.
+type SeedMention struct{ ParentID, UserID, CreatedAt int64 }
+
+// SeedNotification is a notifications row. PostID, CommentID and SubjectID 0 are NULL.
+type SeedNotification struct {
+	ID, RecipientID, SenderID    int64
+	Type, Text, URL              string
+	IsRead                       bool
+	PostID, CommentID, SubjectID int64
+	CreatedAt                    int64
+}
+
+// SeedSubject is a subjects row, created by and taught by InstructorID.
+type SeedSubject struct {
+	ID                            int64
+	Name, Code, Description, Icon string
+	InstructorID                  int64
+	StudentsCount                 int
+	CreatedAt                     int64
+}
+
+// SeedEnrollment is an active subject_enrollments row.
+type SeedEnrollment struct{ SubjectID, StudentID, EnrolledAt int64 }
+
+// SeedBatch is one unit of generated rows. Seeder.Insert writes the slices in
+// foreign-key order, so a batch may reference rows of the same batch.
+type SeedBatch struct {
+	Users           []SeedUser
+	Subjects        []SeedSubject
+	Posts           []SeedPost
+	Comments        []SeedComment
+	Likes           []SeedLike
+	PostMentions    []SeedMention
+	CommentMentions []SeedMention
+	Enrollments     []SeedEnrollment
+	Notifications   []SeedNotification
+}
+
+// Rows is the number of rows in the batch.
+func (b *SeedBatch) Rows() int {
+	return len(b.Users) + len(b.Subjects) + len(b.Posts) + len(b.Comments) + len(b.Likes) +
+		len(b.PostMentions) + len(b.CommentMentions) + len(b.Enrollments) + len(b.Notifications)
+}
+
+// Reset empties the batch, keeping the slices' memory for the next one.
+func (b *SeedBatch) Reset() {
+	b.Users, b.Subjects, b.Posts = b.Users[:0], b.Subjects[:0], b.Posts[:0]
+	b.Comments, b.Likes = b.Comments[:0], b.Likes[:0]
+	b.PostMentions, b.CommentMentions = b.PostMentions[:0], b.CommentMentions[:0]
+	b.Enrollments, b.Notifications = b.Enrollments[:0], b.Notifications[:0]
+}
+
+// SeedState is what the generator needs to know about an existing database: how many
+// users it has (seeding refuses a non-empty one unless forced) and the ids in use.
+type SeedState struct {
+	Users                                                               int
+	MaxUserID, MaxPostID, MaxCommentID, MaxNotificationID, MaxSubjectID int64
+	Usernames                                                           []string // lower-cased; only when asked for
+	SubjectCodes                                                        []string // lower-cased; only when asked for
+}
+
+// SeedState reads the counts and highest ids, and with names the usernames and subject
+// codes already taken (so a forced seed on top of existing data picks fresh ones).
+// It reads through the writer so it sees the latest commit.
+func (db *DB) SeedState(ctx context.Context, names bool) (SeedState, error) {
+	var st SeedState
+	err := db.writer.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM users), (SELECT coalesce(max(id), 0) FROM users),
+		(SELECT coalesce(max(id), 0) FROM posts), (SELECT coalesce(max(id), 0) FROM comments),
+		(SELECT coalesce(max(id), 0) FROM notifications), (SELECT coalesce(max(id), 0) FROM subjects)`).
+		Scan(&st.Users, &st.MaxUserID, &st.MaxPostID, &st.MaxCommentID, &st.MaxNotificationID, &st.MaxSubjectID)
+	if err != nil {
+		return st, fmt.Errorf("store: seed state: %w", err)
+	}
+	if !names {
+		return st, nil
+	}
+	read := func(query string) ([]string, error) {
+		rows, err := db.writer.QueryContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, rows.Err()
+	}
+	if st.Usernames, err = read(`SELECT lower(username) FROM users`); err != nil {
+		return st, fmt.Errorf("store: seed state: %w", err)
+	}
+	if st.SubjectCodes, err = read(`SELECT lower(code) FROM subjects`); err != nil {
+		return st, fmt.Errorf("store: seed state: %w", err)
+	}
+	return st, nil
+}
+
+// SeedOptions tune a Seeder.
+type SeedOptions struct {
+	// CommitRows commits the open transaction once it holds at least this many rows
+	// (default 100 000). Each commit is a consistent point: batches are never split.
+	CommitRows int
+	// CacheBytes is the writer's page cache while seeding (default 256 MiB); the
+	// connection's own setting is restored by Close.
+	CacheBytes int64
+	// ForeignKeys keeps foreign key enforcement on while seeding. The generator only
+	// references rows it wrote (its tests run PRAGMA foreign_key_check), so it is off
+	// by default: the checks cost a parent lookup per reference.
+	ForeignKeys bool
+}
+
+// Seeder writes generated batches through the writer connection in large
+// transactions with synchronous=OFF. While it is open it holds the writer's settings:
+// other writes of the process still work but run with them. Close it (after Finish)
+// to restore the connection.
+//
+// How it is fast, measured on modernc.org/sqlite:
+//   - multi-row INSERT statements, prepared once per transaction, cut the per-statement
+//     cost of database/sql and the driver;
+//   - INSERT OR FAIL and no explicit rowid: a statement that can fail halfway (an
+//     ABORT constraint, or OP_MustBeInt on a given INTEGER PRIMARY KEY) writes every
+//     page it touches to a statement journal first, which doubled the cost of rows with
+//     many random-order index entries (notifications). Rowids are assigned by SQLite
+//     (max+1, rows arrive in id order) and checked against the generator's ids;
+//   - posts are staged in a temporary table and moved with one INSERT … SELECT per
+//     batch (see movePosts);
+//   - synchronous=OFF, a page cache sized to the data, and foreign keys off.
+type Seeder struct {
+	db       *DB
+	opts     SeedOptions
+	tx       *sql.Tx
+	stmts    map[string]*sql.Stmt
+	pending  int
+	args     []any
+	restore  []string
+	inserted int64
+}
+
+// Seeder prepares the writer connection for bulk inserts. The writer pool has a
+// single connection, so the pragmas set here apply to it and are undone by Close.
+func (db *DB) Seeder(ctx context.Context, opts SeedOptions) (*Seeder, error) {
+	if opts.CommitRows <= 0 {
+		opts.CommitRows = 100_000
+	}
+	if opts.CacheBytes <= 0 {
+		opts.CacheBytes = 256 << 20
+	}
+	s := &Seeder{db: db, opts: opts, stmts: map[string]*sql.Stmt{}}
+	fk := "0"
+	if opts.ForeignKeys {
+		fk = "1"
+	}
+	for _, p := range []struct{ name, value string }{
+		{"synchronous", "OFF"},
+		{"cache_size", "-" + strconv.FormatInt(opts.CacheBytes>>10, 10)},
+		{"foreign_keys", fk},
+	} {
+		var old string
+		if err := db.writer.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&old); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("store: seeder: read %s: %w", p.name, err)
+		}
+		// Values read back from SQLite are integers; nothing else reaches the SQL.
+		if _, err := strconv.ParseInt(old, 10, 64); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("store: seeder: unexpected %s %q", p.name, old)
+		}
+		if _, err := db.writer.ExecContext(ctx, "PRAGMA "+p.name+" = "+p.value); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("store: seeder: set %s: %w", p.name, err)
+		}
+		s.restore = append(s.restore, "PRAGMA "+p.name+" = "+old)
+	}
+	if _, err := db.writer.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS seed_posts (
+		user_id, content, likes_count, comments_count, created_at, updated_at)`); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: seeder: %w", err)
+	}
+	s.restore = append(s.restore, "DROP TABLE IF EXISTS temp.seed_posts")
+	return s, nil
+}
+
+// Inserted is the number of rows written so far (committed or not).
+func (s *Seeder) Inserted() int64 { return s.inserted }
+
+// rowFunc appends row i's values to args and returns the rowid the row must get (0
+// for a WITHOUT ROWID table).
+type rowFunc func(args []any, i int) ([]any, int64)
+
+// Insert writes a batch in the open transaction (beginning one if needed) and commits
+// when the transaction has grown past CommitRows. Rows of rowid tables must carry the
+// next free ids, in order: anything else is an error.
+func (s *Seeder) Insert(ctx context.Context, b *SeedBatch) error {
+	if s.tx == nil {
+		tx, err := s.db.writer.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("store: seeder: begin: %w", err)
+		}
+		s.db.metrics.Transactions.Add(1)
+		s.tx = tx
+	}
+	steps := []struct {
+		t   *seedTable
+		n   int
+		row rowFunc
+	}{
+		{&seedUsers, len(b.Users), func(a []any, i int) ([]any, int64) {
+			u := &b.Users[i]
+			var birth, login any
+			if u.Birthdate != "" {
+				birth = u.Birthdate
+			}
+			if u.LastLogin != 0 {
+				login = u.LastLogin
+			}
+			return append(a, u.Username, u.Email, u.PasswordHash, u.FirstName, u.LastName,
+				u.UserType, birth, u.DateJoined, login), u.ID
+		}},
+		{&seedSubjects, len(b.Subjects), func(a []any, i int) ([]any, int64) {
+			x := &b.Subjects[i]
+			return append(a, x.Name, x.Code, x.Description, x.Icon, x.InstructorID,
+				x.InstructorID, x.StudentsCount, x.CreatedAt, x.CreatedAt), x.ID
+		}},
+		{&seedPostsStage, len(b.Posts), func(a []any, i int) ([]any, int64) {
+			p := &b.Posts[i]
+			return append(a, p.UserID, p.Content, p.LikesCount, p.CommentsCount, p.CreatedAt, p.CreatedAt), 0
+		}},
+		{&seedPosts, len(b.Posts), nil}, // moves the staged posts
+		{&seedComments, len(b.Comments), func(a []any, i int) ([]any, int64) {
+			c := &b.Comments[i]
+			return append(a, c.PostID, c.UserID, c.Content, c.CreatedAt, c.CreatedAt), c.ID
+		}},
+		{&seedLikes, len(b.Likes), func(a []any, i int) ([]any, int64) {
+			l := &b.Likes[i]
+			return append(a, l.PostID, l.UserID, l.CreatedAt), 0
+		}},
+		{&seedPostMentions, len(b.PostMentions), func(a []any, i int) ([]any, int64) {
+			m := &b.PostMentions[i]
+			return append(a, m.ParentID, m.UserID, m.CreatedAt), 0
+		}},
+		{&seedCommentMentions, len(b.CommentMentions), func(a []any, i int) ([]any, int64) {
+			m := &b.CommentMentions[i]
+			return append(a, m.ParentID, m.UserID, m.CreatedAt), 0
+		}},
+		{&seedEnrollments, len(b.Enrollments), func(a []any, i int) ([]any, int64) {
+			e := &b.Enrollments[i]
+			return append(a, e.SubjectID, e.StudentID, e.EnrolledAt), 0
+		}},
+		{&seedNotifications, len(b.Notifications), func(a []any, i int) ([]any, int64) {
+			n := &b.Notifications[i]
+			return append(a, n.RecipientID, n.SenderID, n.Type, n.Text, n.URL, n.IsRead,
+				seedNullID(n.PostID), seedNullID(n.CommentID), seedNullID(n.SubjectID), n.CreatedAt), n.ID
+		}},
+	}
+	for _, st := range steps {
+		var err error
+		switch {
+		case st.n == 0:
+		case st.row == nil:
+			err = s.movePosts(ctx, b.Posts[0].ID, b.Posts[len(b.Posts)-1].ID)
+		default:
+			err = s.insert(ctx, st.t, st.n, st.row)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	rows := b.Rows()
+	s.pending += rows
+	s.inserted += int64(rows)
+	if s.pending >= s.opts.CommitRows {
+		return s.Commit()
+	}
+	return nil
+}
+
+func seedNullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// insert writes n rows of t, chunk rows per statement, checking that rowids come out
+// as the generator numbered them.
+func (s *Seeder) insert(ctx context.Context, t *seedTable, n int, row rowFunc) error {
+	var first, want int64
+	for i := 0; i < n; {
+		size := t.chunk
+		if n-i < size {
+			size = 1 // the tail goes row by row rather than preparing a statement per size
+		}
+		stmt, err := s.stmt(ctx, t, size)
+		if err != nil {
+			return err
+		}
+		args := s.args[:0]
+		for j := range size {
+			args, want = row(args, i+j)
+			if i+j == 0 {
+				first = want
+			}
+		}
+		s.args = args
+		s.db.metrics.Queries.Add(1)
+		res, err := stmt.ExecContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("store: seed %s: %w", t.name, translate(err))
+		}
+		if want != 0 {
+			if got, err := res.LastInsertId(); err != nil || got != want {
+				return fmt.Errorf("store: seed %s: rows %d… got id %d, want %d: ids must continue the table's highest (%v)",
+					t.name, first, got, want, err)
+			}
+		}
+		i += size
+	}
+	return nil
+}
+
+// movePosts copies the staged posts into posts in one statement and empties the stage.
+//
+// Posts go through a temporary table because of the full-text index: a statement
+// that inserts into posts always opens a statement savepoint (its trigger writes to a
+// virtual table), and FTS5 writes its pending terms out as a new index segment at
+// every savepoint. Fifty posts per statement made a tiny segment each, and merging
+// them took most of the time; one statement per batch writes one segment per batch.
+func (s *Seeder) movePosts(ctx context.Context, first, last int64) error {
+	s.db.metrics.Queries.Add(2)
+	res, err := s.tx.ExecContext(ctx, `INSERT OR FAIL INTO posts (`+seedPosts.cols+`)
+		SELECT `+seedPosts.cols+` FROM temp.seed_posts ORDER BY rowid`)
+	if err != nil {
+		return fmt.Errorf("store: seed posts: %w", translate(err))
+	}
+	if got, err := res.LastInsertId(); err != nil || got != last {
+		return fmt.Errorf("store: seed posts: rows %d…%d got id %d: ids must continue the table's highest (%v)",
+			first, last, got, err)
+	}
+	if _, err := s.tx.ExecContext(ctx, `DELETE FROM temp.seed_posts`); err != nil {
+		return fmt.Errorf("store: seed posts: %w", err)
+	}
+	return nil
+}
+
+func (s *Seeder) stmt(ctx context.Context, t *seedTable, rows int) (*sql.Stmt, error) {
+	key := t.name + "/" + strconv.Itoa(rows)
+	if st, ok := s.stmts[key]; ok {
+		return st, nil
+	}
+	st, err := s.tx.PrepareContext(ctx, t.sql(rows))
+	if err != nil {
+		return nil, fmt.Errorf("store: seed %s: prepare: %w", t.name, err)
+	}
+	s.stmts[key] = st
+	return st, nil
+}
+
+// Commit commits the open transaction, if any.
+func (s *Seeder) Commit() error {
+	if s.tx == nil {
+		return nil
+	}
+	tx := s.tx
+	s.tx, s.pending = nil, 0
+	clear(s.stmts) // closed with their transaction
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: seeder: commit: %w", err)
+	}
+	return nil
+}
+
+// Finish commits and checkpoints the write-ahead log into the database file, so the
+// seeded database is one file again.
+func (s *Seeder) Finish(ctx context.Context) error {
+	if err := s.Commit(); err != nil {
+		return err
+	}
+	if _, err := s.db.writer.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fmt.Errorf("store: seeder: checkpoint: %w", err)
+	}
+	return nil
+}
+
+// Close rolls back an uncommitted transaction and restores the connection's settings.
+func (s *Seeder) Close() error {
+	var errs []error
+	if s.tx != nil {
+		errs = append(errs, s.tx.Rollback())
+		s.tx = nil
+		clear(s.stmts)
+	}
+	// Restore even if the caller's context is done.
+	for _, q := range s.restore {
+		if _, err := s.db.writer.ExecContext(context.Background(), q); err != nil {
+			errs = append(errs, fmt.Errorf("store: seeder: %s: %w", q, err))
+		}
+	}
+	s.restore = nil
+	return errors.Join(errs...)
+}
+
+// seedTable is one multi-row INSERT.
+type seedTable struct {
+	name  string
+	cols  string
+	row   string // "(?, ?, …)", with literals where a column is constant
+	chunk int    // rows per statement
+}
+
+func (t *seedTable) sql(rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT OR FAIL INTO " + t.name + " (" + t.cols + ") VALUES ")
+	for i := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(t.row)
+	}
+	return b.String()
+}
+
+func seedPlaceholders(n int) string {
+	return "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
+}
+
+// The tables seeded. Rowid tables leave out id: SQLite numbers the rows.
+var (
+	seedUsers = seedTable{name: "users", chunk: 50,
+		cols: "username, email, password_hash, first_name, last_name, user_type, birthdate, date_joined, last_login",
+		row:  seedPlaceholders(9)}
+	seedSubjects = seedTable{name: "subjects", chunk: 50,
+		cols: "name, code, description, icon, instructor_id, created_by, students_count, created_at, updated_at",
+		row:  seedPlaceholders(9)}
+	seedPosts = seedTable{name: "posts",
+		cols: "user_id, content, likes_count, comments_count, created_at, updated_at"}
+	seedPostsStage = seedTable{name: "temp.seed_posts", chunk: 50, cols: seedPosts.cols, row: seedPlaceholders(6)}
+	seedComments   = seedTable{name: "comments", chunk: 50,
+		cols: "post_id, user_id, content, created_at, updated_at",
+		row:  seedPlaceholders(5)}
+	seedLikes = seedTable{name: "post_likes", chunk: 100,
+		cols: "post_id, user_id, created_at",
+		row:  seedPlaceholders(3)}
+	seedPostMentions = seedTable{name: "post_mentions", chunk: 50,
+		cols: "post_id, user_id, created_at",
+		row:  seedPlaceholders(3)}
+	seedCommentMentions = seedTable{name: "comment_mentions", chunk: 50,
+		cols: "comment_id, user_id, created_at",
+		row:  seedPlaceholders(3)}
+	seedEnrollments = seedTable{name: "subject_enrollments", chunk: 100,
+		cols: "subject_id, student_id, is_active, enrolled_at",
+		row:  "(?, ?, 1, ?)"}
+	seedNotifications = seedTable{name: "notifications", chunk: 50,
+		cols: "recipient_id, sender_id, type, text, url, is_read, post_id, comment_id, subject_id, created_at",
+		row:  seedPlaceholders(10)}
+)
+
+// SeedCheck verifies what the seeder's callers promise: counters equal the rows they
+// count, every like, comment and mention has exactly the notification the feed's rules
+// give it (none to oneself, urls of existing posts and comments), subject counters
+// match the enrollments, and SQLite's foreign key, integrity and FTS index checks pass.
+// It returns one line per problem found; nil means consistent. It reads the whole
+// database, so it takes a while on a large one.
+func (db *DB) SeedCheck(ctx context.Context) ([]string, error) {
+	checks := []struct{ what, query string }{
+		{"posts whose likes_count is not their number of likes", `SELECT count(*) FROM posts p
+			WHERE likes_count != (SELECT count(*) FROM post_likes l WHERE l.post_id = p.id)`},
+		{"posts whose comments_count is not their number of comments", `SELECT count(*) FROM posts p
+			WHERE comments_count != (SELECT count(*) FROM comments c WHERE c.post_id = p.id)`},
+		{"notifications to their own sender", `SELECT count(*) FROM notifications
+			WHERE sender_id = recipient_id`},
+		{"feed notifications whose url is not their post or comment", `SELECT count(*) FROM notifications
+			WHERE post_id IS NOT NULL AND url != '/home/post/' || post_id || '/'
+				|| CASE WHEN comment_id IS NULL THEN '' ELSE '#comment-' || comment_id END`},
+		{"notifications naming a comment of another post", `SELECT count(*) FROM notifications n
+			WHERE comment_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.id = n.comment_id AND c.post_id = n.post_id)`},
+		{"likes by others without a like notification to the owner", `SELECT count(*) FROM post_likes l
+			JOIN posts p ON p.id = l.post_id
+			WHERE l.user_id != p.user_id AND NOT EXISTS (SELECT 1 FROM notifications n
+				WHERE n.type = 'like' AND n.post_id = l.post_id AND n.sender_id = l.user_id
+				AND n.recipient_id = p.user_id)`},
+		{"like notifications without their like", `SELECT count(*) FROM notifications n
+			WHERE type = 'like' AND NOT EXISTS (SELECT 1 FROM post_likes l
+				WHERE l.post_id = n.post_id AND l.user_id = n.sender_id)`},
+		{"comments by others without a comment notification to the owner", `SELECT count(*) FROM comments c
+			JOIN posts p ON p.id = c.post_id
+			WHERE c.user_id != p.user_id AND NOT EXISTS (SELECT 1 FROM notifications n
+				WHERE n.type = 'comment' AND n.comment_id = c.id AND n.sender_id = c.user_id
+				AND n.recipient_id = p.user_id)`},
+		{"comment notifications not from the commenter to the post owner", `SELECT count(*) FROM notifications n
+			WHERE type = 'comment' AND NOT EXISTS (SELECT 1 FROM comments c JOIN posts p ON p.id = c.post_id
+				WHERE c.id = n.comment_id AND c.user_id = n.sender_id AND p.user_id = n.recipient_id)`},
+		{"post mentions of others without a mention notification", `SELECT count(*) FROM post_mentions m
+			JOIN posts p ON p.id = m.post_id
+			WHERE m.user_id != p.user_id AND NOT EXISTS (SELECT 1 FROM notifications n
+				WHERE n.type = 'mention' AND n.post_id = m.post_id AND n.comment_id IS NULL
+				AND n.recipient_id = m.user_id AND n.sender_id = p.user_id)`},
+		{"comment mentions without a notification (mention, or comment for the post owner)", `SELECT count(*)
+			FROM comment_mentions m JOIN comments c ON c.id = m.comment_id
+			WHERE m.user_id != c.user_id AND NOT EXISTS (SELECT 1 FROM notifications n
+				WHERE n.comment_id = m.comment_id AND n.recipient_id = m.user_id AND n.sender_id = c.user_id)`},
+		{"mention notifications without their mention", `SELECT count(*) FROM notifications n
+			WHERE type = 'mention' AND CASE WHEN comment_id IS NULL
+				THEN NOT EXISTS (SELECT 1 FROM post_mentions m WHERE m.post_id = n.post_id AND m.user_id = n.recipient_id)
+				ELSE NOT EXISTS (SELECT 1 FROM comment_mentions m WHERE m.comment_id = n.comment_id AND m.user_id = n.recipient_id)
+			END`},
+		{"subjects whose students_count is not their active enrollments", `SELECT count(*) FROM subjects s
+			WHERE students_count != (SELECT count(*) FROM subject_enrollments e
+				WHERE e.subject_id = s.id AND e.is_active = 1)`},
+		{"enrollment notifications not from a student of the subject to its instructor", `SELECT count(*)
+			FROM notifications n WHERE type = 'enrollment' AND NOT EXISTS (SELECT 1
+				FROM subject_enrollments e JOIN subjects s ON s.id = e.subject_id
+				WHERE e.subject_id = n.subject_id AND e.student_id = n.sender_id AND s.instructor_id = n.recipient_id)`},
+		{"rows failing PRAGMA foreign_key_check", `SELECT count(*) FROM pragma_foreign_key_check`},
+	}
+	var problems []string
+	for _, c := range checks {
+		var n int64
+		if err := db.writer.QueryRowContext(ctx, c.query).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: seed check %q: %w", c.what, err)
+		}
+		if n != 0 {
+			problems = append(problems, fmt.Sprintf("%d %s", n, c.what))
+		}
+	}
+	var integrity string
+	if err := db.writer.QueryRowContext(ctx, "PRAGMA integrity_check(1)").Scan(&integrity); err != nil {
+		return nil, fmt.Errorf("store: seed check: integrity_check: %w", err)
+	}
+	if integrity != "ok" {
+		problems = append(problems, "integrity_check: "+integrity)
+	}
+	// An FTS5 integrity-check compares the index with its external content table.
+	for _, fts := range []string{"posts_fts", "users_fts", "subjects_fts"} {
+		if _, err := db.writer.ExecContext(ctx, "INSERT INTO "+fts+" ("+fts+") VALUES ('integrity-check')"); err != nil {
+			problems = append(problems, fts+" integrity-check: "+err.Error())
+		}
+	}
+	return problems, nil
+}
+
+// SeedSearchPosts returns the ids of up to limit posts whose text matches an FTS5
+// query, lowest id first: the check that seeded posts are searchable.
+func (s *Queries) SeedSearchPosts(ctx context.Context, match string, limit int) ([]int64, error) {
+	rows, err := s.query(ctx, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid LIMIT ?`,
+		match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: search posts: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, translate(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, translate(rows.Err())
+}
+
+// SeedDump is the generated content read back, for the seed package's tests. Mention
+// names are lower-cased and sorted.
+type SeedDump struct {
+	PostIDs, PostTimes []int64
+	Posts              []string
+	CommentIDs         []int64
+	Comments           []string
+	PostMentions       map[int64][]string // post id → mentioned usernames
+	CommentMentions    map[int64][]string // comment id → mentioned usernames
+	Read, Unread       int                // notifications
+	Types              map[string]int     // notifications by type
+}
+
+// SeedDump reads every post, comment, mention and notification summary into memory:
+// meant for small test databases.
+func (db *DB) SeedDump(ctx context.Context) (SeedDump, error) {
+	d := SeedDump{PostMentions: map[int64][]string{}, CommentMentions: map[int64][]string{}, Types: map[string]int{}}
+	each := func(query string, scan func(*sql.Rows) error) error {
+		rows, err := db.writer.QueryContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	err := errors.Join(
+		each(`SELECT id, content, created_at FROM posts ORDER BY id`, func(r *sql.Rows) error {
+			var id, at int64
+			var c string
+			err := r.Scan(&id, &c, &at)
+			d.PostIDs, d.Posts, d.PostTimes = append(d.PostIDs, id), append(d.Posts, c), append(d.PostTimes, at)
+			return err
+		}),
+		each(`SELECT id, content FROM comments ORDER BY id`, func(r *sql.Rows) error {
+			var id int64
+			var c string
+			err := r.Scan(&id, &c)
+			d.CommentIDs, d.Comments = append(d.CommentIDs, id), append(d.Comments, c)
+			return err
+		}),
+		each(`SELECT m.post_id, lower(u.username) FROM post_mentions m JOIN users u ON u.id = m.user_id
+			ORDER BY 1, 2`, func(r *sql.Rows) error {
+			var id int64
+			var name string
+			err := r.Scan(&id, &name)
+			d.PostMentions[id] = append(d.PostMentions[id], name)
+			return err
+		}),
+		each(`SELECT m.comment_id, lower(u.username) FROM comment_mentions m JOIN users u ON u.id = m.user_id
+			ORDER BY 1, 2`, func(r *sql.Rows) error {
+			var id int64
+			var name string
+			err := r.Scan(&id, &name)
+			d.CommentMentions[id] = append(d.CommentMentions[id], name)
+			return err
+		}),
+		each(`SELECT type, is_read, count(*) FROM notifications GROUP BY 1, 2`, func(r *sql.Rows) error {
+			var typ string
+			var read bool
+			var n int
+			err := r.Scan(&typ, &read, &n)
+			d.Types[typ] += n
+			if read {
+				d.Read += n
+			} else {
+				d.Unread += n
+			}
+			return err
+		}),
+	)
+	if err != nil {
+		return d, fmt.Errorf("store: seed dump: %w", err)
+	}
+	return d, nil
+}
