@@ -298,7 +298,7 @@ func composer(p Page, d FeedData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "</div><p class=\"composer__hint\" id=\"composer-hint\">One file per post: image up to 5 MB (JPG, PNG, GIF, WebP), video up to 20 MB (MP4, WebM, OGG, MOV) or document up to 10 MB (PDF, MD, DOCX, XLSX, PPTX, TEX). <span class=\"composer__drop-hint\">You can also drop a file onto this box.</span></p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "</div><p class=\"composer__hint\" id=\"composer-hint\">One file per post: an image up to 5 MB, a video up to 20 MB or a document (PDF, MD, DOCX, XLSX, PPTX, TEX) up to 10 MB. <span class=\"composer__drop-hint\">You can also drop a file onto this box.</span></p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -241,17 +241,23 @@
     },
     "read-all": function (form, res) {
       if (ep.setUnread) ep.setUnread(res.data.unread_count || 0);
-      $all(".notif--unread").forEach(function (li) {
-        li.classList.remove("notif--unread");
-        $all("[data-notification-link] .visually-hidden, form[data-ajax=read]", li).forEach(function (x) { x.remove(); });
-      });
+      allRead();
       var h = $("h1");
       form.remove();
       if (h) focusEl(h);
-      updateLead(res.data.unread_count || 0);
       toast("All notifications are marked as read.", "success");
     }
   };
+  // allRead shows every notification of the page as read (also after the bell's
+  // "Mark all as read").
+  function allRead() {
+    $all(".notif--unread").forEach(function (li) {
+      li.classList.remove("notif--unread");
+      $all("[data-notification-link] .visually-hidden, form[data-ajax=read]", li).forEach(function (x) { x.remove(); });
+    });
+    $all('form[data-ajax="read-all"]').forEach(function (f) { if (!f.contains(doc.activeElement)) f.remove(); });
+    updateLead(0);
+  }
   function updateLead(n) {
     var lead = $("[data-unread-lead]");
     if (!lead || n == null) return;
@@ -314,9 +320,11 @@
     return "";
   }
   var objectURL = null;
-  function composerError(form, msg) {
+  function composerError(form, msg, info) {
     var box = $("[data-composer-error]", form);
-    if (box) box.textContent = msg || "";
+    if (!box) return;
+    box.textContent = msg || "";
+    box.classList.toggle("is-info", !!info);
   }
   function updateCounter(ta) {
     var form = ta.form;
@@ -407,7 +415,7 @@
       other.closest(".picker").classList.toggle("is-selected", other === input);
     });
     showPreview(form, input, file);
-    if (replaced.length) composerError(form, "Only one file per post: “" + replaced[0] + "” was replaced by “" + file.name + "”.");
+    if (replaced.length) composerError(form, "Only one file per post: “" + replaced[0] + "” was replaced by “" + file.name + "”.", true);
   }
   function checkComposer(form) {
     var chosen = fileInputs(form).filter(function (i) { return i.files && i.files.length; });
@@ -766,7 +774,8 @@
   function cardOf(id) { return doc.getElementById("post-" + parseInt(id, 10)); }
   if (ep.live) {
     ep.live.on("new_post", function (m) {
-      if (String(m.user_id) === me || !$("[data-feed]") || cardOf(m.post_id)) return;
+      // Only the first page shows the newest posts; older pages ignore them.
+      if (String(m.user_id) === me || !$("[data-feed]") || /[?&]before=/.test(location.search) || cardOf(m.post_id)) return;
       newPosts++;
       updateBanner();
     });
@@ -790,6 +799,7 @@
       removeAnimated(post);
       if (doc.querySelector(".post-page")) toast("This post has been deleted.", "warning");
     });
+    ep.live.on("notifications_read_all", allRead);
     ep.live.on("comment_deleted", function (m) {
       var li = doc.getElementById("comment-" + parseInt(m.comment_id, 10));
       if (li) removeAnimated(li);
