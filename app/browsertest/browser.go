@@ -437,6 +437,13 @@ func (b *Browser) ClickAndWait(sel string) {
 	b.doAndWaitLoad("click "+sel, chromedp.Click(chromedp.CSS(sel)))
 }
 
+// UploadFile sets the files of a file input, as choosing them in the dialog does
+// (the input's change event fires).
+func (b *Browser) UploadFile(sel string, paths ...string) {
+	b.t.Helper()
+	b.do("upload into "+sel, chromedp.SetUploadFiles(chromedp.CSS(sel), paths))
+}
+
 // Type focuses the element and types text with key events, as a user does.
 func (b *Browser) Type(sel, text string) {
 	b.t.Helper()
