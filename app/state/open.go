@@ -108,6 +108,9 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	// Signing out everywhere also closes the user's open sockets on every process.
 	st.Auth.OnSessionsEnded = func(ctx context.Context, userID int64) { _ = st.Hub.Disconnect(ctx, []int64{userID}) }
 	st.registerLive()
+	st.openChat()
+	st.openLearn()
+	st.openPeople()
 
 	// The hub runs as long as the State: the domain publishes through it even when no
 	// HTTP server is running (tests, CLI).

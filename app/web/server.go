@@ -67,6 +67,10 @@ func (h *Web) Register(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /admin/{$}", h.requireAdmin(h.adminHome))
 
+	h.registerChat(mux)
+	h.registerLearn(mux)
+	h.registerPeople(mux)
+
 	// Everything else: a friendly 404 page (the API has its own JSON 404).
 	mux.HandleFunc("/", h.notFound)
 }

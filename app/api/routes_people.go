@@ -1,0 +1,4 @@
+package api
+
+// peopleRoutes are the people endpoints.
+func (a *API) peopleRoutes() []route { return nil }

@@ -1,0 +1,4 @@
+package state
+
+// openLearn builds the learn services; called at the end of Open.
+func (s *State) openLearn() {}
