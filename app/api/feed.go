@@ -225,7 +225,13 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) writePosts(w http.ResponseWriter, r *http.Request, pg paging, pq store.PostQuery) {
 	ctx := r.Context()
-	count, err := a.st.DB.CountPosts(ctx, pq)
+	var count int
+	var err error
+	if pq.Unfiltered() {
+		count, err = a.st.Feed.PostCount(ctx)
+	} else {
+		count, err = a.st.DB.CountPosts(ctx, pq)
+	}
 	if err != nil {
 		a.serverError(w, r, err)
 		return

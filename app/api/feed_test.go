@@ -391,3 +391,30 @@ func TestFeedQueriesBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestPostCountFollowsWrites: the list's count is cached, and each write is visible in
+// the next read's count.
+func TestPostCountFollowsWrites(t *testing.T) {
+	t.Parallel()
+	app := apptest.StartRelaxed(t)
+	app.User("ada", "student")
+	ada, _ := app.Token("ada")
+	c := app.Client()
+	count := func() int {
+		var page struct{ Count int }
+		c.JSON("GET", "/api/posts/", nil, ada).JSON(t, &page)
+		return page.Count
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("count = %d", n)
+	}
+	p := post(t, c, ada, "one")
+	post(t, c, ada, "two")
+	if n := count(); n != 2 {
+		t.Fatalf("count after two posts = %d", n)
+	}
+	c.JSON("DELETE", fmt.Sprintf("/api/posts/%d/", p.ID), nil, ada)
+	if n := count(); n != 1 {
+		t.Fatalf("count after a delete = %d", n)
+	}
+}

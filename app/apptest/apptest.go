@@ -84,6 +84,9 @@ type Options struct {
 	Args []string
 	// RealClock uses time.Now instead of a settable clock starting at 2026-11-25 12:00 UTC.
 	RealClock bool
+	// DataDir uses an existing data directory (e.g. a seeded one for benchmarks)
+	// instead of a fresh temporary one.
+	DataDir string
 }
 
 // Access codes configured in every test app.
@@ -104,6 +107,9 @@ func Start(t testing.TB, opts ...Options) *App {
 		"EPLATFORM_DATA":            t.TempDir(),
 		"EPLATFORM_INSTRUCTOR_CODE": InstructorCode,
 		"EPLATFORM_ADMIN_CODE":      AdminCode,
+	}
+	if o.DataDir != "" {
+		env["EPLATFORM_DATA"] = o.DataDir
 	}
 	for k, v := range o.Env {
 		env[k] = v

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"eplatform/app/auth"
+	"eplatform/app/cache"
 	"eplatform/app/media"
 	"eplatform/app/notify"
 	"eplatform/app/store"
@@ -31,6 +32,7 @@ var (
 // Service implements the feed.
 type Service struct {
 	DB     *store.DB
+	Cache  cache.Cache // for PostCount
 	Notify *notify.Service
 	Pub    notify.Publisher // nil: no live events
 	Media  media.Store
@@ -183,6 +185,7 @@ func (s *Service) CreatePost(ctx context.Context, author store.User, content str
 		return store.Post{}, nil, err
 	}
 	s.deliver(ctx, p)
+	s.postsChanged(ctx)
 	s.broadcast(ctx, map[string]any{"type": "new_post", "post_id": post.ID, "user_id": author.ID})
 	return post, nil, nil
 }
@@ -267,6 +270,7 @@ func (s *Service) DeletePost(ctx context.Context, viewer store.User, postID int6
 	if s.Notify != nil {
 		s.Notify.Recount(ctx, affected) // its notifications went with it
 	}
+	s.postsChanged(ctx)
 	s.broadcast(ctx, map[string]any{"type": "post_deleted", "post_id": postID})
 	return nil
 }
@@ -436,4 +440,23 @@ func (s *Service) DeleteComment(ctx context.Context, viewer store.User, commentI
 	s.broadcast(ctx, map[string]any{"type": "comment_deleted", "post_id": postID, "comment_id": commentID})
 	s.broadcast(ctx, map[string]any{"type": "post_stats", "post_id": postID, "likes_count": likes, "comments_count": count})
 	return postID, nil
+}
+
+// PostCount is the number of posts, kept in the cache between posts and deletions:
+// counting a million rows on every API page would cost more than the page itself.
+func (s *Service) PostCount(ctx context.Context) (int, error) {
+	key, err := cache.NamespacedKey(ctx, s.Cache, "posts", "count")
+	if err != nil {
+		return s.DB.CountPosts(ctx, store.PostQuery{})
+	}
+	return cache.GetOrLoad(ctx, s.Cache, key, 10*time.Minute, func(ctx context.Context) (int, error) {
+		return s.DB.CountPosts(ctx, store.PostQuery{})
+	})
+}
+
+// postsChanged invalidates what PostCount keeps.
+func (s *Service) postsChanged(ctx context.Context) {
+	if s.Cache != nil {
+		_ = cache.Invalidate(ctx, s.Cache, "posts")
+	}
 }

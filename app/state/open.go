@@ -104,7 +104,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.Broker = broker
 	st.Hub = live.NewHub(broker, live.Options{Log: o.Log, Now: o.Now, AllowedOrigins: []string{site.Host}})
 	st.Notify = &notify.Service{DB: db, Cache: c, Pub: st.Hub, Log: o.Log, BaseURL: cfg.BaseURL}
-	st.Feed = &feed.Service{DB: db, Notify: st.Notify, Pub: st.Hub, Media: st.Auth.Media, Log: o.Log, Now: o.Now}
+	st.Feed = &feed.Service{DB: db, Cache: c, Notify: st.Notify, Pub: st.Hub, Media: st.Auth.Media, Log: o.Log, Now: o.Now}
 	// Signing out everywhere also closes the user's open sockets on every process.
 	st.Auth.OnSessionsEnded = func(ctx context.Context, userID int64) { _ = st.Hub.Disconnect(ctx, []int64{userID}) }
 	st.registerLive()

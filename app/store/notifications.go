@@ -119,7 +119,8 @@ func (q NotificationQuery) where() (string, []any) {
 		add(`(n.text LIKE '%' || ? || '%' ESCAPE '\' OR u.username LIKE '%' || ? || '%' ESCAPE '\' OR n.type = ?)`, e, e, q.Search)
 	}
 	if !q.After.IsZero() {
-		add("(n.created_at < ? OR (n.created_at = ? AND n.id < ?))", millis(q.After.At), millis(q.After.At), q.After.ID)
+		// A row-value comparison lets SQLite seek the (…, created_at, id) index directly.
+		add("(n.created_at, n.id) < (?, ?)", millis(q.After.At), q.After.ID)
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }

@@ -134,6 +134,12 @@ type PostQuery struct {
 	Limit     int
 }
 
+// Unfiltered reports whether q selects every post (only order and paging set).
+func (q PostQuery) Unfiltered() bool {
+	q.OrderBy, q.Ascending, q.After, q.Offset, q.Limit = "", false, Cursor{}, 0, 0
+	return q == PostQuery{}
+}
+
 func (q PostQuery) where() (string, []any) {
 	var conds []string
 	var args []any
@@ -184,7 +190,8 @@ func (q PostQuery) where() (string, []any) {
 			OR p.user_id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?))`, q.Anywhere, q.Anywhere)
 	}
 	if !q.After.IsZero() && q.orderColumn() == "created_at" && !q.Ascending {
-		add("(p.created_at < ? OR (p.created_at = ? AND p.id < ?))", millis(q.After.At), millis(q.After.At), q.After.ID)
+		// A row-value comparison lets SQLite seek the (created_at, id) index directly.
+		add("(p.created_at, p.id) < (?, ?)", millis(q.After.At), q.After.ID)
 	}
 	if len(conds) == 0 {
 		return "", nil

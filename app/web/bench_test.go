@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"eplatform/app/apptest"
@@ -43,3 +44,11 @@ func BenchmarkHomeSignedIn(b *testing.B) {
 }
 
 func BenchmarkHealthz(b *testing.B) { benchPage(b, "/healthz", nil) }
+
+func mustURLB(b *testing.B, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return u
+}
