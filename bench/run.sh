@@ -19,16 +19,16 @@ go build -o "$work/eplatform" .
 export EPLATFORM_DATA="$work/data" EPLATFORM_ADDR=127.0.0.1:18181 EPLATFORM_LOG_LEVEL=error
 # Rate limits are part of what is measured elsewhere; here they would cap the load.
 export EPLATFORM_LIMITS="api=100000000/1m,login=100000000/1m"
-"$work/eplatform" user create -username bench -email bench@example.com -password 'Bench-Pass-123' -role instructor >/dev/null
+"$work/eplatform" user create -username bench -email bench@example.com -password 'Load-Test-Pass-9' -role instructor >/dev/null
 "$work/eplatform" serve >/dev/null 2>"$work/server.log" &
 "$work/baseline" -addr 127.0.0.1:18180 >/dev/null 2>&1 &
 for _ in $(seq 50); do curl -fs http://127.0.0.1:18181/healthz >/dev/null 2>&1 && break; sleep 0.1; done
 
 jar="$work/cookies"
-curl -fs -c "$jar" -o /dev/null -X POST http://127.0.0.1:18181/login/ -d 'username=bench&password=Bench-Pass-123&remember_me=on'
+curl -fs -c "$jar" -o /dev/null -X POST http://127.0.0.1:18181/login/ -d 'username=bench&password=Load-Test-Pass-9&remember_me=on'
 cookie=$(awk '$6=="eplatform_session"{print $7}' "$jar")
 token=$(curl -fs -X POST http://127.0.0.1:18181/api/auth/login/ -H 'Content-Type: application/json' \
-  -d '{"username":"bench","password":"Bench-Pass-123"}' | sed -E 's/.*"access":"([^"]+)".*/\1/')
+  -d '{"username":"bench","password":"Load-Test-Pass-9"}' | sed -E 's/.*"access":"([^"]+)".*/\1/')
 css=$(curl -fs http://127.0.0.1:18181/login/ | grep -oE '/static/css/app\.[0-9a-f]+\.css' | head -1)
 
 measure() { # name url [header]

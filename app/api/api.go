@@ -7,6 +7,7 @@ import (
 	"eplatform/app/auth"
 	"eplatform/app/limit"
 	"eplatform/app/state"
+	"eplatform/app/web"
 )
 
 // API is the JSON side of the site.
@@ -69,13 +70,17 @@ func CrossOriginDenied(w http.ResponseWriter, r *http.Request) {
 	detail(w, http.StatusForbidden, "Cross-site request refused.")
 }
 
-// Prefixes are the URL prefixes the API answers under.
-var Prefixes = []string{"/api/"}
+// Prefixes are the URL prefixes the API answers under. The chat API also answers
+// under /chat/api/, as the original's did (ServeHTTP maps it to /api/chat/).
+var Prefixes = []string{"/api/", "/chat/api/"}
 
 // ServeHTTP routes an API request. Paths are answered with or without the trailing
 // slash (no redirect, which would turn a POST into a GET in many clients), and
 // unknown paths and methods get JSON errors instead of the mux's plain text.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/chat/api/"); ok {
+		r.URL.Path, r.URL.RawPath = "/api/chat/"+rest, ""
+	}
 	if !strings.HasSuffix(r.URL.Path, "/") && !strings.HasSuffix(r.URL.Path, ".json") {
 		r.URL.Path += "/"
 		r.URL.RawPath = ""
@@ -128,6 +133,10 @@ func tooMany(w http.ResponseWriter, d limit.Decision) {
 
 // serverError logs err and answers 500 without details.
 func (a *API) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if web.ClientGone(r, err) {
+		w.WriteHeader(web.StatusClientClosed)
+		return
+	}
 	a.st.Log.ErrorContext(r.Context(), "api handler failed", "path", r.URL.Path, "err", err)
 	detail(w, http.StatusInternalServerError, "Internal server error.")
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -102,7 +103,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 
 	m := &Metrics{}
 	db := &DB{
-		Queries: &Queries{q: reader, m: m},
+		Queries: &Queries{q: reader, m: m, stmts: newStmtCache(reader)},
 		writer:  writer,
 		reader:  reader,
 		path:    opts.Path,
@@ -143,6 +144,7 @@ func (db *DB) Metrics() *Metrics { return db.metrics }
 
 // Close closes both pools. The writer checkpoints the WAL on close.
 func (db *DB) Close() error {
+	db.stmts.close()
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 
@@ -189,6 +191,8 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *Queries) error) (err error)
 			_ = tx.Rollback()
 		}
 	}()
+	// Statements inside a transaction are not cached: preparing one would need a
+	// second writer connection, and there is only one.
 	if err = fn(&Queries{q: tx, m: db.metrics}); err != nil {
 		return err
 	}
@@ -227,25 +231,100 @@ type querier interface {
 // Queries holds every query of the application. Bound to the reader pool it only
 // reads; inside WithTx it is bound to the write transaction.
 type Queries struct {
-	q querier
-	m *Metrics
+	q     querier
+	m     *Metrics
+	stmts *stmtCache // prepared statements of the reader pool; nil in transactions
+}
+
+// stmt returns a prepared statement for query, so that SQLite parses each read once
+// per connection rather than once per call (parsing was a third of a feed page's
+// time).
+func (s *Queries) stmt(ctx context.Context, query string) querier {
+	if s.stmts == nil {
+		return s.q
+	}
+	if st := s.stmts.get(ctx, query); st != nil {
+		return stmtQuerier{st}
+	}
+	return s.q
 }
 
 func (s *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	countQuery(ctx, s.m)
-	res, err := s.q.ExecContext(ctx, query, args...)
+	res, err := s.stmt(ctx, query).ExecContext(ctx, query, args...)
 	return res, translate(err)
 }
 
 func (s *Queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	countQuery(ctx, s.m)
-	rows, err := s.q.QueryContext(ctx, query, args...)
+	rows, err := s.stmt(ctx, query).QueryContext(ctx, query, args...)
 	return rows, translate(err)
 }
 
 func (s *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	countQuery(ctx, s.m)
-	return s.q.QueryRowContext(ctx, query, args...)
+	return s.stmt(ctx, query).QueryRowContext(ctx, query, args...)
+}
+
+// stmtQuerier adapts a prepared statement to querier (the query text is ignored).
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (q stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return q.st.ExecContext(ctx, args...)
+}
+
+func (q stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return q.st.QueryContext(ctx, args...)
+}
+
+func (q stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return q.st.QueryRowContext(ctx, args...)
+}
+
+// stmtCache keeps prepared statements by query text. It is bounded: queries built
+// with a variable number of placeholders could otherwise grow it without end; past
+// the bound a query simply runs unprepared.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
+}
+
+const maxCachedStatements = 1000
+
+func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	c.mu.RLock()
+	st := c.m[query]
+	c.mu.RUnlock()
+	if st != nil {
+		return st
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st = c.m[query]; st != nil {
+		return st
+	}
+	if len(c.m) >= maxCachedStatements {
+		return nil
+	}
+	// Prepared without the request's context: the statement outlives the request.
+	st, err := c.db.PrepareContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil // the unprepared call reports the error
+	}
+	c.m[query] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = map[string]*sql.Stmt{}
 }
 
 // scanOne maps sql.ErrNoRows to ErrNotFound.

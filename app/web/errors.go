@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -36,8 +38,21 @@ func (h *Web) forbidden(w http.ResponseWriter, r *http.Request) {
 	h.errorPage(w, r, http.StatusForbidden, "", "You do not have permission to do that.")
 }
 
+// StatusClientClosed is recorded (as nginx does) when the client went away before the
+// answer was ready: not a server error, and nobody is left to read a page.
+const StatusClientClosed = 499
+
+// ClientGone reports whether err only says that the request was abandoned.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && errors.Is(err, context.Canceled)
+}
+
 // serverError logs err and shows a 500 page that gives the request id to quote.
 func (h *Web) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if ClientGone(r, err) {
+		w.WriteHeader(StatusClientClosed)
+		return
+	}
 	h.st.Log.ErrorContext(r.Context(), "handler failed", "id", RequestID(r.Context()), "path", r.URL.Path, "err", err)
 	h.errorPage(w, r, http.StatusInternalServerError, "", "Please try again. If it keeps happening, tell an admin this code: "+RequestID(r.Context()))
 }

@@ -19,6 +19,10 @@ import (
 func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf strings.Builder
 	if err := c.Render(r.Context(), &buf); err != nil {
+		if ClientGone(r, err) {
+			w.WriteHeader(StatusClientClosed)
+			return
+		}
 		h.st.Log.ErrorContext(r.Context(), "render", "id", RequestID(r.Context()), "err", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
