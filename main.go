@@ -4,6 +4,7 @@
 //	eplatform [serve] [flags]       start the site (default)
 //	eplatform migrate               bring the database schema up to date
 //	eplatform backup FILE           write a consistent copy of the database
+//	eplatform seed                  fill the database with demo content
 //	eplatform user create|promote|activate|deactivate …
 //	eplatform version
 //
@@ -28,6 +29,7 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/config"
+	"eplatform/app/seed"
 	"eplatform/app/server"
 	"eplatform/app/state"
 	"eplatform/app/store"
@@ -48,6 +50,7 @@ Usage:
   eplatform [serve] [flags]     start the site (default command)
   eplatform migrate [flags]     create or upgrade the database, then exit
   eplatform backup [flags] FILE write a consistent copy of the live database to FILE
+  eplatform seed [-users N -posts N …] fill the database with deterministic demo content
   eplatform user create -username U -email E -password P [-role student|instructor|admin]
   eplatform user promote -username U -role instructor|admin|student
   eplatform user deactivate -username U    (ends their sessions and tokens)
@@ -69,6 +72,8 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		return migrate(args, getenv, stdout, stderr)
 	case "backup":
 		return backup(args, getenv, stdout, stderr)
+	case "seed":
+		return seedCmd(args, getenv, stdout, stderr)
 	case "user":
 		return userCmd(args, getenv, stdin, stdout, stderr)
 	case "version":
@@ -158,6 +163,11 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 			log.Error("close", "err", err)
 		}
 	}()
+	if cfg.Demo {
+		if err := seed.Demo(ctx, st.DB, stdout); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
 	srv, err := server.New(st)
 	if err != nil {
 		return err

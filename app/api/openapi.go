@@ -87,8 +87,117 @@ var schemas = map[string]any{
 	"CommentList":      listOf("Comment"),
 	"NotificationList": listOf("Notification"),
 	"UserSearchList":   listOf("UserSearch"),
+	// people: profiles and search
+	"ProfileUser": obj([]string{"id", "username", "first_name", "last_name", "full_name", "user_type", "profile_picture", "date_joined"}, map[string]any{
+		"id": integer, "username": str, "first_name": str, "last_name": str, "full_name": str, "user_type": str,
+		"profile_picture": nullStr, "date_joined": instant}),
+	"ProfileEntry": map[string]any{"type": "object", "required": []string{"id", "kind", "is_visible", "position", "created_at", "updated_at"},
+		"description": "the fields of its kind — education: institution, degree, field_of_study, start_date, end_date, description; experience: company, title, location, start_date, end_date, description; skills: name, proficiency (1–5); projects: title, description, url, technologies, start_date, end_date, image (URL or null); certifications: name, issuing_organization, issue_date, expiration_date, credential_id, credential_url. Empty dates are null.",
+		"properties": map[string]any{"id": integer, "kind": map[string]any{"type": "string", "enum": []string{"education", "experience", "skills", "projects", "certifications"}},
+			"is_visible": boolean, "position": integer, "created_at": instant, "updated_at": instant},
+		"additionalProperties": true},
+	"ProfileEntryInput": map[string]any{"type": "object", "description": "the fields of the kind (see ProfileEntry) as strings, proficiency as a number 1–5, dates YYYY-MM-DD, links http(s); is_visible hides the entry from everyone but you",
+		"properties": map[string]any{"is_visible": boolean}, "additionalProperties": true},
+	"ProfileEntryList":   listOf("ProfileEntry"),
+	"MoveBody":           obj([]string{"direction"}, map[string]any{"direction": map[string]any{"type": "string", "enum": []string{"up", "down"}}}),
+	"ProjectImageUpload": obj([]string{"image"}, map[string]any{"image": map[string]any{"type": "string", "format": "binary", "description": "JPEG/PNG/GIF/WebP ≤ 5 MB"}}),
+	"Profile": obj([]string{"user", "url", "email", "bio", "location", "website", "social_links", "education", "experience", "skills", "projects", "certifications", "is_online", "last_seen"}, map[string]any{
+		"user": ref("ProfileUser"), "url": str,
+		"email": nullStr, "bio": nullStr, "location": nullStr, "website": nullStr,
+		"social_links":   map[string]any{"type": []string{"object", "null"}, "additionalProperties": str, "description": "linkedin, github, twitter, facebook, instagram; null when hidden from the caller"},
+		"education":      map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"experience":     map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"skills":         map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"projects":       map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"certifications": map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"is_online":      map[string]any{"type": []string{"boolean", "null"}, "description": "null for anonymous callers"},
+		"last_seen":      map[string]any{"type": []string{"string", "null"}, "format": "date-time"}}),
+	"PrivacySettings": map[string]any{"type": "object", "description": "section → public (everyone), registered (signed-in users) or private (only you); sections: bio, location, website, social_links, email, education, experience, skills, projects, certifications",
+		"additionalProperties": map[string]any{"type": "string", "enum": []string{"public", "registered", "private"}}},
+	"OwnProfile": map[string]any{"allOf": []any{ref("Profile"), obj([]string{"privacy_settings", "completion"}, map[string]any{
+		"birthdate": date, "privacy_settings": ref("PrivacySettings"),
+		"completion": obj([]string{"percent", "missing"}, map[string]any{"percent": integer, "missing": map[string]any{"type": "array", "items": str}})})}},
+	"ProfilePatch": obj(nil, map[string]any{"first_name": str, "last_name": str, "email": str, "birthdate": date,
+		"bio": str, "location": str, "website": str,
+		"social_links":     map[string]any{"type": "object", "additionalProperties": str, "description": "linkedin, github, twitter, facebook, instagram: http(s) URLs, \"\" to remove"},
+		"privacy_settings": ref("PrivacySettings")}),
+	"PersonHit": obj([]string{"id", "username", "first_name", "last_name", "full_name", "user_type", "profile_picture", "location", "url"}, map[string]any{
+		"id": integer, "username": str, "first_name": str, "last_name": str, "full_name": str, "user_type": str,
+		"profile_picture": nullStr, "location": map[string]any{"type": []string{"string", "null"}, "description": "null unless the person's privacy settings show it to the caller"},
+		"url": str, "username_html": str, "full_name_html": map[string]any{"type": "string", "description": "HTML-escaped, matched words in <mark>"}}),
+	"PostHit": obj([]string{"id", "user", "content", "snippet", "snippet_html", "created_at", "likes_count", "comments_count", "url"}, map[string]any{
+		"id": integer, "user": ref("PersonHit"), "content": str, "snippet": str,
+		"snippet_html": map[string]any{"type": "string", "description": "HTML-escaped, matched words in <mark>"},
+		"created_at":   instant, "likes_count": integer, "comments_count": integer, "url": str}),
+	"SubjectHit": obj([]string{"id", "code", "name", "students_count", "url"}, map[string]any{
+		"id": integer, "code": str, "name": str, "description": str, "instructor": str, "students_count": integer, "url": str,
+		"name_html": str, "snippet_html": str}),
+	"SearchResults": obj([]string{"count", "next", "previous", "results", "type", "counts"}, map[string]any{
+		"count": integer, "next": nullStr, "previous": nullStr,
+		"results": map[string]any{"type": "array", "items": map[string]any{"oneOf": []any{ref("PersonHit"), ref("PostHit"), ref("SubjectHit")}}},
+		"type":    map[string]any{"type": "string", "enum": []string{"people", "posts", "subjects"}},
+		"counts":  map[string]any{"type": "object", "additionalProperties": integer, "description": "per type; 1001 means more than 1000"}}),
+	"Suggestions": obj([]string{"people", "subjects"}, map[string]any{
+		"people":   map[string]any{"type": "array", "items": ref("PersonHit")},
+		"subjects": map[string]any{"type": "array", "items": ref("SubjectHit")}}),
 	"FieldErrors": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "array", "items": str},
 		"description": "messages per field; non_field_errors for the whole request"},
+
+	// learn: subjects, enrollment, materials
+	"Subject": obj([]string{"id", "code", "name", "description", "icon", "icon_name", "is_active", "is_enrolled", "students_count", "instructor", "can_manage", "url", "created_at", "updated_at"}, map[string]any{
+		"id": integer, "code": map[string]any{"type": "string", "pattern": "^[A-Za-z0-9_-]{1,20}$", "description": "unique whatever the letter case; part of the page address"},
+		"name": str, "description": str, "icon": str, "icon_name": map[string]any{"type": "string", "description": "the same as icon (the original's name)"},
+		"is_active":   map[string]any{"type": "boolean", "description": "inactive subjects are seen only by their instructor and admins"},
+		"is_enrolled": boolean, "students_count": map[string]any{"type": "integer", "description": "active enrollments"},
+		"instructor": map[string]any{"oneOf": []any{ref("UserMini"), map[string]any{"type": "null"}}},
+		"can_manage": map[string]any{"type": "boolean", "description": "the caller may edit the subject and its materials"},
+		"url":        str, "created_at": instant, "updated_at": instant}),
+	"SubjectDetail": map[string]any{"allOf": []any{ref("Subject"), obj([]string{"can_view_materials", "materials"}, map[string]any{
+		"can_view_materials": boolean,
+		"materials": map[string]any{"oneOf": []any{map[string]any{"type": "array", "items": ref("Material")}, map[string]any{"type": "null"}},
+			"description": "null unless the caller is an enrolled student, the instructor or an admin"}})}},
+	"SubjectList": listOf("Subject"),
+	"SubjectWrite": obj([]string{"name", "code"}, map[string]any{
+		"name": str, "code": str, "description": str,
+		"icon":          map[string]any{"type": "string", "enum": learnIconNames(), "default": "school"},
+		"is_active":     map[string]any{"type": "boolean", "default": true},
+		"instructor_id": map[string]any{"type": []string{"integer", "null"}, "description": "admins only; defaults to the creator"}}),
+	"SubjectPatch": obj(nil, map[string]any{
+		"name": str, "code": str, "description": str,
+		"icon":          map[string]any{"type": "string", "enum": learnIconNames()},
+		"is_active":     boolean,
+		"instructor_id": map[string]any{"type": []string{"integer", "null"}, "description": "admins only"}}),
+	"EnrollResult": obj([]string{"status", "outcome", "message", "is_enrolled", "students_count"}, map[string]any{
+		"status":  str,
+		"outcome": map[string]any{"type": "string", "enum": []string{"enrolled", "re-enrolled", "already enrolled", "unenrolled", "not enrolled"}},
+		"message": str, "is_enrolled": boolean, "students_count": integer}),
+	"Material": obj([]string{"id", "subject", "type", "title", "description", "file_url", "file_name", "file_size", "content_type", "external_url", "due_at", "position", "is_active", "url", "created_at", "updated_at"}, map[string]any{
+		"id": integer, "subject": integer,
+		"type":  map[string]any{"type": "string", "enum": []string{"document", "video", "link", "assignment"}},
+		"title": str, "description": str,
+		"file_url":  map[string]any{"type": []string{"string", "null"}, "description": "served only to the subject's students, instructor and admins"},
+		"file_name": nullStr, "file_size": map[string]any{"type": []string{"integer", "null"}}, "content_type": nullStr,
+		"external_url": nullStr, "due_at": map[string]any{"type": []string{"string", "null"}, "format": "date-time"},
+		"position":  map[string]any{"type": "integer", "description": "sort key in the instructor's order"},
+		"is_active": map[string]any{"type": "boolean", "description": "false: hidden from students"},
+		"url":       str, "created_at": instant, "updated_at": instant}),
+	"MaterialList": listOf("Material"),
+	"MaterialUpload": obj([]string{"type", "title"}, map[string]any{
+		"type":  map[string]any{"type": "string", "enum": []string{"document", "video", "link", "assignment"}},
+		"title": str, "description": str,
+		"file":         map[string]any{"type": "string", "format": "binary", "description": "document (PDF, Office, OpenDocument, Markdown, text, CSV, TeX, ZIP) ≤ 25 MB or video (MP4, WebM, Ogg, MOV) ≤ 200 MB, recognised by content; required for a document, or a video without external_url"},
+		"external_url": map[string]any{"type": "string", "description": "http(s); required for a link"},
+		"due_at":       map[string]any{"type": "string", "format": "date-time", "description": "assignments only; RFC 3339, or YYYY-MM-DDTHH:MM in UTC"},
+		"is_active":    map[string]any{"type": "boolean", "default": true}}),
+	"MaterialPatch": obj(nil, map[string]any{
+		"type":  map[string]any{"type": "string", "enum": []string{"document", "video", "link", "assignment"}},
+		"title": str, "description": str, "external_url": nullStr,
+		"due_at":      map[string]any{"type": []string{"string", "null"}, "format": "date-time"},
+		"is_active":   boolean,
+		"remove_file": map[string]any{"type": "boolean", "description": "drop the file of an assignment"},
+		"position":    map[string]any{"type": "integer", "minimum": 0, "description": "move to this index (0 = first)"}}),
+	"MaterialOrder": obj([]string{"order"}, map[string]any{"order": map[string]any{"type": "array", "items": integer,
+		"description": "every material id of the subject once, in the new order"}}),
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)

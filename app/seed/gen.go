@@ -45,7 +45,6 @@ type generator struct {
 	instructors []int
 	active      []int // users by activity: posting and liking favour the front
 	taken       map[string]bool
-	subjects    []genSubject
 
 	nextPost, nextComment, nextNotif int64
 
@@ -54,12 +53,6 @@ type generator struct {
 
 	buf    strings.Builder
 	notifs []store.SeedNotification // one post's notifications, before ids are given
-}
-
-type genSubject struct {
-	id           int64
-	code, name   string
-	instructorID int64
 }
 
 // rng returns an independent deterministic stream for one part of the data, so that,
@@ -296,8 +289,7 @@ func (g *generator) makeSubjects(b *store.SeedBatch) {
 		}
 		taken[strings.ToLower(code)] = true
 		teacher := g.users[g.instructors[i%len(g.instructors)]]
-		s := genSubject{id: g.state.MaxSubjectID + 1 + int64(i), code: code, name: c.name, instructorID: teacher.id}
-		g.subjects = append(g.subjects, s)
+		id := g.state.MaxSubjectID + 1 + int64(i)
 		created := g.now - postSpan - 30*day + int64(i)*day
 		// Enrolled students: 15–75 of them, each at most once.
 		count := min(len(g.students), 15+r.IntN(61))
@@ -310,17 +302,17 @@ func (g *generator) makeSubjects(b *store.SeedBatch) {
 			}
 			picked[k] = true
 			at := created + r.Int64N(g.now-created)
-			enrolled = append(enrolled, store.SeedEnrollment{SubjectID: s.id, StudentID: g.users[k].id, EnrolledAt: at})
+			enrolled = append(enrolled, store.SeedEnrollment{SubjectID: id, StudentID: g.users[k].id, EnrolledAt: at})
 			g.notifs = append(g.notifs, store.SeedNotification{
 				RecipientID: teacher.id, SenderID: g.users[k].id, Type: "enrollment",
 				Text: g.users[k].name + " enrolled in " + c.name, URL: "/home/subjects/" + code + "/",
-				SubjectID: s.id, CreatedAt: at,
+				SubjectID: id, CreatedAt: at,
 			})
 		}
 		slices.SortFunc(enrolled, func(a, b store.SeedEnrollment) int { return int(a.StudentID - b.StudentID) })
 		b.Enrollments = append(b.Enrollments, enrolled...)
 		b.Subjects = append(b.Subjects, store.SeedSubject{
-			ID: s.id, Name: c.name, Code: code, Description: c.description, Icon: c.icon,
+			ID: id, Name: c.name, Code: code, Description: c.description, Icon: c.icon,
 			InstructorID: teacher.id, StudentsCount: count, CreatedAt: created,
 		})
 	}

@@ -92,6 +92,15 @@ func (p *Progress) Note(msg string) {
 	fmt.Fprintln(p.w, "seed: "+msg)
 }
 
+// Stop ends the report early (on an error), leaving the terminal line clean.
+func (p *Progress) Stop() {
+	if p == nil {
+		return
+	}
+	p.clear()
+	p.phase = ""
+}
+
 func (p *Progress) clear() {
 	if p.drawn {
 		fmt.Fprint(p.w, "\r\033[K")

@@ -34,9 +34,12 @@ type Options struct {
 	Force           bool    // seed even when the database already has users
 	Now             time.Time
 	Progress        *Progress // nil: silent
-	// CacheBytes is the writer's page cache while seeding (default: sized to the data,
-	// 64 MiB to 2 GiB).
+	// CacheBytes is the writer's page cache while seeding (default: about the size of
+	// the data, 64 MiB to 4 GiB, so random-order index inserts stay in memory).
 	CacheBytes int64
+	// CommitRows is the number of rows per transaction (default: store.SeedOptions').
+	// Tests use small values to cross transaction boundaries.
+	CommitRows int
 }
 
 // DefaultOptions are the command's defaults.
@@ -91,7 +94,8 @@ func (o *Options) check() error {
 
 // Run seeds db. It refuses (ErrNotEmpty) a database that already has users unless
 // opts.Force. Rows are committed in large transactions, each a consistent whole; if ctx
-// ends midway, what was committed stays and the result counts it.
+// ends or a write fails midway, what was committed stays and the result's Rows counts
+// it (the other counts are then zero).
 func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if err := opts.check(); err != nil {
 		return Result{}, err
@@ -122,9 +126,9 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if cache <= 0 {
 		// About what the data will occupy, so the random-order index inserts stay in memory.
 		est := int64(float64(opts.Posts)*(700+opts.LikesPerPost*150+opts.CommentsPerPost*400)) + int64(opts.Users)*400
-		cache = min(max(est, 64<<20), 2<<30)
+		cache = min(max(est, 64<<20), 4<<30)
 	}
-	seeder, err := db.Seeder(ctx, store.SeedOptions{CacheBytes: cache})
+	seeder, err := db.Seeder(ctx, store.SeedOptions{CacheBytes: cache, CommitRows: opts.CommitRows})
 	if err != nil {
 		return Result{}, err
 	}
@@ -181,10 +185,9 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		werr = ctx.Err()
 	}
 	if werr != nil {
-		// Roll back the open transaction: the result counts committed rows only… roughly;
-		// report what was attempted so the user knows how far it got.
-		res.Elapsed = time.Since(started)
-		return res, werr
+		// Close rolls back the open transaction; what was committed stays.
+		p.Stop()
+		return Result{Rows: seeder.Committed(), Elapsed: time.Since(started)}, werr
 	}
 	p.EndPhase()
 	p.Note("committing and checkpointing")

@@ -309,8 +309,8 @@ func TestCancel(t *testing.T) {
 // TestThroughput seeds a mid-sized database and logs the insert rate; it asserts
 // consistency, not speed (the real measurement is `eplatform seed` on 1M posts).
 func TestThroughput(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
+	if testing.Short() || raceEnabled {
+		t.Skip("short, or slowed down by the race detector")
 	}
 	db := openDB(t)
 	o := DefaultOptions()

@@ -11,12 +11,15 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/cache"
+	"eplatform/app/chat"
 	"eplatform/app/config"
 	"eplatform/app/feed"
+	"eplatform/app/learn"
 	"eplatform/app/limit"
 	"eplatform/app/live"
 	"eplatform/app/mail"
 	"eplatform/app/notify"
+	"eplatform/app/people"
 	"eplatform/app/store"
 )
 
@@ -30,6 +33,9 @@ type State struct {
 	Auth    *auth.Service
 	Notify  *notify.Service
 	Feed    *feed.Service
+	People  *people.Service
+	Chat    *chat.Service
+	Learn   *learn.Service
 	// Broker fans live events out between processes; Hub holds this process's
 	// sockets and is how the domain publishes (notify.Publisher).
 	Broker  live.Broker

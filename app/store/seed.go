@@ -145,101 +145,141 @@ func (db *DB) SeedState(ctx context.Context, names bool) (SeedState, error) {
 // SeedOptions tune a Seeder.
 type SeedOptions struct {
 	// CommitRows commits the open transaction once it holds at least this many rows
-	// (default 100 000). Each commit is a consistent point: batches are never split.
+	// (default 2 000 000). Each commit is a consistent point: batches are never split.
+	// Fewer, larger transactions write the pages that every transaction touches
+	// (random-order index leaves) to the write-ahead log and the database fewer times.
 	CommitRows int
 	// CacheBytes is the writer's page cache while seeding (default 256 MiB); the
 	// connection's own setting is restored by Close.
 	CacheBytes int64
-	// ForeignKeys keeps foreign key enforcement on while seeding. The generator only
-	// references rows it wrote (its tests run PRAGMA foreign_key_check), so it is off
-	// by default: the checks cost a parent lookup per reference.
-	ForeignKeys bool
 }
 
-// Seeder writes generated batches through the writer connection in large
-// transactions with synchronous=OFF. While it is open it holds the writer's settings:
-// other writes of the process still work but run with them. Close it (after Finish)
-// to restore the connection.
+// Seeder writes generated batches in large transactions. It holds the writer
+// connection from Seeder to Close, so every other write of the process waits, and
+// runs it with synchronous=OFF, a larger page cache and no foreign key or CHECK
+// enforcement; Close restores the connection and releases it.
 //
 // How it is fast, measured on modernc.org/sqlite:
 //   - multi-row INSERT statements, prepared once per transaction, cut the per-statement
 //     cost of database/sql and the driver;
-//   - INSERT OR FAIL and no explicit rowid: a statement that can fail halfway (an
-//     ABORT constraint, or OP_MustBeInt on a given INTEGER PRIMARY KEY) writes every
-//     page it touches to a statement journal first, which doubled the cost of rows with
-//     many random-order index entries (notifications). Rowids are assigned by SQLite
-//     (max+1, rows arrive in id order) and checked against the generator's ids;
-//   - posts are staged in a temporary table and moved with one INSERT … SELECT per
-//     batch (see movePosts);
-//   - synchronous=OFF, a page cache sized to the data, and foreign keys off.
+//   - no statement journal: a statement that can fail halfway (an ABORT constraint,
+//     OP_MustBeInt on a given INTEGER PRIMARY KEY, a function call in a CHECK) first
+//     copies every page it touches to a statement journal, which doubled the cost of
+//     rows with many random-order index entries (notifications). So inserts are
+//     INSERT OR FAIL, rowids are left to SQLite (max+1: rows arrive in id order and are
+//     checked against the generator's ids) and CHECKs are off (ignore_check_constraints);
+//   - users and posts, which have full-text triggers, are staged in temporary tables
+//     and moved with one INSERT … SELECT per transaction (see moveStaged), with a
+//     larger FTS5 hash, so each move writes a few large index segments;
+//   - synchronous=OFF, a page cache sized to the data, foreign keys off.
+//
+// The generator only writes valid rows that reference rows it wrote; SeedCheck runs
+// PRAGMA foreign_key_check and integrity_check (which re-verifies every CHECK).
 type Seeder struct {
-	db       *DB
-	opts     SeedOptions
-	tx       *sql.Tx
-	stmts    map[string]*sql.Stmt
-	pending  int
-	args     []any
-	restore  []string
-	inserted int64
+	db        *DB
+	conn      *sql.Conn
+	opts      SeedOptions
+	tx        *sql.Tx
+	stmts     map[string]*sql.Stmt
+	pending   int
+	args      []any
+	restore   []string // run in reverse order by Close
+	inserted  int64
+	committed int64
+	staged    [2]struct{ first, last int64 } // ids of the users, posts in the stage tables
 }
 
-// Seeder prepares the writer connection for bulk inserts. The writer pool has a
-// single connection, so the pragmas set here apply to it and are undone by Close.
+// seedFTSHash is the FTS5 pending-terms size while seeding: terms are written out as
+// an index segment when they exceed it (or at a savepoint or commit), and fewer, larger
+// segments mean less merging. The default is 1 MiB.
+const seedFTSHash = 64 << 20
+
+// Seeder reserves the writer connection and prepares it for bulk inserts.
 func (db *DB) Seeder(ctx context.Context, opts SeedOptions) (*Seeder, error) {
 	if opts.CommitRows <= 0 {
-		opts.CommitRows = 100_000
+		opts.CommitRows = 2_000_000
 	}
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = 256 << 20
 	}
-	s := &Seeder{db: db, opts: opts, stmts: map[string]*sql.Stmt{}}
-	fk := "0"
-	if opts.ForeignKeys {
-		fk = "1"
-	}
-	for _, p := range []struct{ name, value string }{
-		{"synchronous", "OFF"},
-		{"cache_size", "-" + strconv.FormatInt(opts.CacheBytes>>10, 10)},
-		{"foreign_keys", fk},
-	} {
-		var old string
-		if err := db.writer.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&old); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("store: seeder: read %s: %w", p.name, err)
-		}
-		// Values read back from SQLite are integers; nothing else reaches the SQL.
-		if _, err := strconv.ParseInt(old, 10, 64); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("store: seeder: unexpected %s %q", p.name, old)
-		}
-		if _, err := db.writer.ExecContext(ctx, "PRAGMA "+p.name+" = "+p.value); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("store: seeder: set %s: %w", p.name, err)
-		}
-		s.restore = append(s.restore, "PRAGMA "+p.name+" = "+old)
-	}
-	if _, err := db.writer.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS seed_posts (
-		user_id, content, likes_count, comments_count, created_at, updated_at)`); err != nil {
-		s.Close()
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("store: seeder: %w", err)
 	}
-	s.restore = append(s.restore, "DROP TABLE IF EXISTS temp.seed_posts")
+	s := &Seeder{db: db, conn: conn, opts: opts, stmts: map[string]*sql.Stmt{}}
+	if err := s.setup(ctx); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
 	return s, nil
 }
 
-// Inserted is the number of rows written so far (committed or not).
+func (s *Seeder) setup(ctx context.Context) error {
+	for _, p := range []struct{ name, value string }{
+		{"synchronous", "OFF"},
+		{"cache_size", "-" + strconv.FormatInt(s.opts.CacheBytes>>10, 10)},
+		{"foreign_keys", "0"},
+		{"ignore_check_constraints", "1"},
+	} {
+		var old string
+		if err := s.conn.QueryRowContext(ctx, "PRAGMA "+p.name).Scan(&old); err != nil {
+			return fmt.Errorf("store: seeder: read %s: %w", p.name, err)
+		}
+		// What SQLite reports is an integer; nothing else may reach the SQL.
+		if _, err := strconv.ParseInt(old, 10, 64); err != nil {
+			return fmt.Errorf("store: seeder: unexpected %s %q", p.name, old)
+		}
+		if _, err := s.conn.ExecContext(ctx, "PRAGMA "+p.name+" = "+p.value); err != nil {
+			return fmt.Errorf("store: seeder: set %s: %w", p.name, err)
+		}
+		s.restore = append(s.restore, "PRAGMA "+p.name+" = "+old)
+	}
+	for _, t := range seedStaged {
+		if _, err := s.conn.ExecContext(ctx, "CREATE TEMP TABLE "+t.stage.name+" ("+t.stage.cols+")"); err != nil {
+			return fmt.Errorf("store: seeder: %w", err)
+		}
+		s.restore = append(s.restore, "DROP TABLE "+t.stage.name)
+	}
+	// The FTS5 hash size is kept in the index's config table: afterwards, the default
+	// is set back and the row removed, leaving the table as it was.
+	for _, fts := range []string{"users_fts", "posts_fts"} {
+		var tuned int
+		if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+fts+"_config WHERE k = 'hashsize'").Scan(&tuned); err != nil {
+			return fmt.Errorf("store: seeder: %w", err)
+		}
+		if tuned > 0 {
+			continue // someone chose a size: keep it
+		}
+		set := "INSERT INTO " + fts + " (" + fts + ", rank) VALUES ('hashsize', %d)"
+		if _, err := s.conn.ExecContext(ctx, fmt.Sprintf(set, seedFTSHash)); err != nil {
+			return fmt.Errorf("store: seeder: %s hashsize: %w", fts, err)
+		}
+		s.restore = append(s.restore, "DELETE FROM "+fts+"_config WHERE k = 'hashsize'", fmt.Sprintf(set, 1<<20))
+	}
+	return nil
+}
+
+// Inserted is the number of rows written so far, committed or not.
 func (s *Seeder) Inserted() int64 { return s.inserted }
 
-// rowFunc appends row i's values to args and returns the rowid the row must get (0
+// Committed is the number of rows committed so far.
+func (s *Seeder) Committed() int64 { return s.committed }
+
+// seedRowFunc appends row i's values to args and returns the rowid the row must get (0
 // for a WITHOUT ROWID table).
-type rowFunc func(args []any, i int) ([]any, int64)
+type seedRowFunc func(args []any, i int) ([]any, int64)
 
 // Insert writes a batch in the open transaction (beginning one if needed) and commits
 // when the transaction has grown past CommitRows. Rows of rowid tables must carry the
 // next free ids, in order: anything else is an error.
 func (s *Seeder) Insert(ctx context.Context, b *SeedBatch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// The driver watches a cancellable context with a goroutine and a progress
+	// callback per statement; the caller checks ctx between batches instead.
+	ctx = context.WithoutCancel(ctx)
 	if s.tx == nil {
-		tx, err := s.db.writer.BeginTx(ctx, nil)
+		tx, err := s.conn.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("store: seeder: begin: %w", err)
 		}
@@ -249,9 +289,9 @@ func (s *Seeder) Insert(ctx context.Context, b *SeedBatch) error {
 	steps := []struct {
 		t   *seedTable
 		n   int
-		row rowFunc
+		row seedRowFunc
 	}{
-		{&seedUsers, len(b.Users), func(a []any, i int) ([]any, int64) {
+		{&seedStaged[0].stage, len(b.Users), func(a []any, i int) ([]any, int64) {
 			u := &b.Users[i]
 			var birth, login any
 			if u.Birthdate != "" {
@@ -261,18 +301,17 @@ func (s *Seeder) Insert(ctx context.Context, b *SeedBatch) error {
 				login = u.LastLogin
 			}
 			return append(a, u.Username, u.Email, u.PasswordHash, u.FirstName, u.LastName,
-				u.UserType, birth, u.DateJoined, login), u.ID
+				u.UserType, birth, u.DateJoined, login), 0
 		}},
 		{&seedSubjects, len(b.Subjects), func(a []any, i int) ([]any, int64) {
 			x := &b.Subjects[i]
 			return append(a, x.Name, x.Code, x.Description, x.Icon, x.InstructorID,
 				x.InstructorID, x.StudentsCount, x.CreatedAt, x.CreatedAt), x.ID
 		}},
-		{&seedPostsStage, len(b.Posts), func(a []any, i int) ([]any, int64) {
+		{&seedStaged[1].stage, len(b.Posts), func(a []any, i int) ([]any, int64) {
 			p := &b.Posts[i]
 			return append(a, p.UserID, p.Content, p.LikesCount, p.CommentsCount, p.CreatedAt, p.CreatedAt), 0
 		}},
-		{&seedPosts, len(b.Posts), nil}, // moves the staged posts
 		{&seedComments, len(b.Comments), func(a []any, i int) ([]any, int64) {
 			c := &b.Comments[i]
 			return append(a, c.PostID, c.UserID, c.Content, c.CreatedAt, c.CreatedAt), c.ID
@@ -299,16 +338,29 @@ func (s *Seeder) Insert(ctx context.Context, b *SeedBatch) error {
 				seedNullID(n.PostID), seedNullID(n.CommentID), seedNullID(n.SubjectID), n.CreatedAt), n.ID
 		}},
 	}
-	for _, st := range steps {
-		var err error
-		switch {
-		case st.n == 0:
-		case st.row == nil:
-			err = s.movePosts(ctx, b.Posts[0].ID, b.Posts[len(b.Posts)-1].ID)
-		default:
-			err = s.insert(ctx, st.t, st.n, st.row)
+	// Staged rows get their ids when moved: they must continue the ones staged before.
+	for k, ids := range [2][3]int64{
+		seedIDRange(b.Users, func(u *SeedUser) int64 { return u.ID }),
+		seedIDRange(b.Posts, func(p *SeedPost) int64 { return p.ID }),
+	} {
+		first, last, n := ids[0], ids[1], ids[2]
+		if n == 0 {
+			continue
 		}
-		if err != nil {
+		st := &s.staged[k]
+		if last-first+1 != n || (st.last != 0 && first != st.last+1) {
+			return fmt.Errorf("store: seed %s: ids %d…%d do not follow %d in order", seedStaged[k].table.name, first, last, st.last)
+		}
+		if st.first == 0 {
+			st.first = first
+		}
+		st.last = last
+	}
+	for _, st := range steps {
+		if st.n == 0 {
+			continue
+		}
+		if err := s.insert(ctx, st.t, st.n, st.row); err != nil {
 			return err
 		}
 	}
@@ -316,9 +368,17 @@ func (s *Seeder) Insert(ctx context.Context, b *SeedBatch) error {
 	s.pending += rows
 	s.inserted += int64(rows)
 	if s.pending >= s.opts.CommitRows {
-		return s.Commit()
+		return s.Commit(ctx)
 	}
 	return nil
+}
+
+// seedIDRange returns the first and last id of rows and their number.
+func seedIDRange[T any](rows []T, id func(*T) int64) [3]int64 {
+	if len(rows) == 0 {
+		return [3]int64{}
+	}
+	return [3]int64{id(&rows[0]), id(&rows[len(rows)-1]), int64(len(rows))}
 }
 
 func seedNullID(id int64) any {
@@ -330,13 +390,16 @@ func seedNullID(id int64) any {
 
 // insert writes n rows of t, chunk rows per statement, checking that rowids come out
 // as the generator numbered them.
-func (s *Seeder) insert(ctx context.Context, t *seedTable, n int, row rowFunc) error {
+func (s *Seeder) insert(ctx context.Context, t *seedTable, n int, row seedRowFunc) error {
 	var first, want int64
 	for i := 0; i < n; {
+		// Full statements, then smaller ones for the tail: a handful of sizes, each
+		// prepared once per transaction.
 		size := t.chunk
-		if n-i < size {
-			size = 1 // the tail goes row by row rather than preparing a statement per size
+		for size > n-i {
+			size /= 4
 		}
+		size = max(size, 1)
 		stmt, err := s.stmt(ctx, t, size)
 		if err != nil {
 			return err
@@ -365,26 +428,34 @@ func (s *Seeder) insert(ctx context.Context, t *seedTable, n int, row rowFunc) e
 	return nil
 }
 
-// movePosts copies the staged posts into posts in one statement and empties the stage.
+// moveStaged copies the staged users and posts into their tables, one statement each,
+// and empties the stage.
 //
-// Posts go through a temporary table because of the full-text index: a statement
-// that inserts into posts always opens a statement savepoint (its trigger writes to a
-// virtual table), and FTS5 writes its pending terms out as a new index segment at
+// They go through temporary tables because of the full-text indexes: a statement that
+// inserts into users or posts always opens a statement savepoint (their triggers write
+// to a virtual table), and FTS5 writes its pending terms out as a new index segment at
 // every savepoint. Fifty posts per statement made a tiny segment each, and merging
-// them took most of the time; one statement per batch writes one segment per batch.
-func (s *Seeder) movePosts(ctx context.Context, first, last int64) error {
-	s.db.metrics.Queries.Add(2)
-	res, err := s.tx.ExecContext(ctx, `INSERT OR FAIL INTO posts (`+seedPosts.cols+`)
-		SELECT `+seedPosts.cols+` FROM temp.seed_posts ORDER BY rowid`)
-	if err != nil {
-		return fmt.Errorf("store: seed posts: %w", translate(err))
-	}
-	if got, err := res.LastInsertId(); err != nil || got != last {
-		return fmt.Errorf("store: seed posts: rows %d…%d got id %d: ids must continue the table's highest (%v)",
-			first, last, got, err)
-	}
-	if _, err := s.tx.ExecContext(ctx, `DELETE FROM temp.seed_posts`); err != nil {
-		return fmt.Errorf("store: seed posts: %w", err)
+// them took most of the time.
+func (s *Seeder) moveStaged(ctx context.Context) error {
+	for k, t := range seedStaged {
+		st := &s.staged[k]
+		if st.first == 0 {
+			continue
+		}
+		s.db.metrics.Queries.Add(2)
+		res, err := s.tx.ExecContext(ctx, "INSERT OR FAIL INTO "+t.table.name+" ("+t.table.cols+") SELECT "+
+			t.table.cols+" FROM "+t.stage.name+" ORDER BY rowid")
+		if err != nil {
+			return fmt.Errorf("store: seed %s: %w", t.table.name, translate(err))
+		}
+		if got, err := res.LastInsertId(); err != nil || got != st.last {
+			return fmt.Errorf("store: seed %s: rows %d…%d got id %d: ids must continue the table's highest (%v)",
+				t.table.name, st.first, st.last, got, err)
+		}
+		if _, err := s.tx.ExecContext(ctx, "DELETE FROM "+t.stage.name); err != nil {
+			return fmt.Errorf("store: seed %s: %w", t.table.name, err)
+		}
+		*st = struct{ first, last int64 }{}
 	}
 	return nil
 }
@@ -402,10 +473,14 @@ func (s *Seeder) stmt(ctx context.Context, t *seedTable, rows int) (*sql.Stmt, e
 	return st, nil
 }
 
-// Commit commits the open transaction, if any.
-func (s *Seeder) Commit() error {
+// Commit moves the staged rows into place and commits the open transaction, if any.
+func (s *Seeder) Commit(ctx context.Context) error {
 	if s.tx == nil {
 		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	if err := s.moveStaged(ctx); err != nil {
+		return err
 	}
 	tx := s.tx
 	s.tx, s.pending = nil, 0
@@ -413,36 +488,44 @@ func (s *Seeder) Commit() error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: seeder: commit: %w", err)
 	}
+	s.committed = s.inserted
 	return nil
 }
 
 // Finish commits and checkpoints the write-ahead log into the database file, so the
 // seeded database is one file again.
 func (s *Seeder) Finish(ctx context.Context) error {
-	if err := s.Commit(); err != nil {
+	if err := s.Commit(ctx); err != nil {
 		return err
 	}
-	if _, err := s.db.writer.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+	if _, err := s.conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return fmt.Errorf("store: seeder: checkpoint: %w", err)
 	}
 	return nil
 }
 
-// Close rolls back an uncommitted transaction and restores the connection's settings.
+// Close rolls back an uncommitted transaction, restores the connection's settings
+// and releases it. It may be called more than once.
 func (s *Seeder) Close() error {
+	if s.conn == nil {
+		return nil
+	}
 	var errs []error
 	if s.tx != nil {
 		errs = append(errs, s.tx.Rollback())
 		s.tx = nil
 		clear(s.stmts)
+		s.staged = [2]struct{ first, last int64 }{}
 	}
-	// Restore even if the caller's context is done.
-	for _, q := range s.restore {
-		if _, err := s.db.writer.ExecContext(context.Background(), q); err != nil {
-			errs = append(errs, fmt.Errorf("store: seeder: %s: %w", q, err))
+	// Restore even if the caller's context is done, newest change first.
+	for i := len(s.restore) - 1; i >= 0; i-- {
+		if _, err := s.conn.ExecContext(context.Background(), s.restore[i]); err != nil {
+			errs = append(errs, fmt.Errorf("store: seeder: %s: %w", s.restore[i], err))
 		}
 	}
 	s.restore = nil
+	errs = append(errs, s.conn.Close())
+	s.conn = nil
 	return errors.Join(errs...)
 }
 
@@ -470,33 +553,38 @@ func seedPlaceholders(n int) string {
 	return "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
 }
 
-// The tables seeded. Rowid tables leave out id: SQLite numbers the rows.
+// The tables staged (in this order), and the temporary tables they are staged in.
+var seedStaged = [2]struct{ table, stage seedTable }{
+	{table: seedTable{name: "users", cols: seedUserCols}, stage: seedTable{name: "temp.seed_users", cols: seedUserCols, chunk: 200, row: seedPlaceholders(9)}},
+	{table: seedTable{name: "posts", cols: seedPostCols}, stage: seedTable{name: "temp.seed_posts", cols: seedPostCols, chunk: 200, row: seedPlaceholders(6)}},
+}
+
+const (
+	seedUserCols = "username, email, password_hash, first_name, last_name, user_type, birthdate, date_joined, last_login"
+	seedPostCols = "user_id, content, likes_count, comments_count, created_at, updated_at"
+)
+
+// The other tables seeded. Rowid tables leave out id: SQLite numbers the rows.
 var (
-	seedUsers = seedTable{name: "users", chunk: 50,
-		cols: "username, email, password_hash, first_name, last_name, user_type, birthdate, date_joined, last_login",
-		row:  seedPlaceholders(9)}
-	seedSubjects = seedTable{name: "subjects", chunk: 50,
+	seedSubjects = seedTable{name: "subjects", chunk: 200,
 		cols: "name, code, description, icon, instructor_id, created_by, students_count, created_at, updated_at",
 		row:  seedPlaceholders(9)}
-	seedPosts = seedTable{name: "posts",
-		cols: "user_id, content, likes_count, comments_count, created_at, updated_at"}
-	seedPostsStage = seedTable{name: "temp.seed_posts", chunk: 50, cols: seedPosts.cols, row: seedPlaceholders(6)}
-	seedComments   = seedTable{name: "comments", chunk: 50,
+	seedComments = seedTable{name: "comments", chunk: 200,
 		cols: "post_id, user_id, content, created_at, updated_at",
 		row:  seedPlaceholders(5)}
-	seedLikes = seedTable{name: "post_likes", chunk: 100,
+	seedLikes = seedTable{name: "post_likes", chunk: 200,
 		cols: "post_id, user_id, created_at",
 		row:  seedPlaceholders(3)}
-	seedPostMentions = seedTable{name: "post_mentions", chunk: 50,
+	seedPostMentions = seedTable{name: "post_mentions", chunk: 200,
 		cols: "post_id, user_id, created_at",
 		row:  seedPlaceholders(3)}
-	seedCommentMentions = seedTable{name: "comment_mentions", chunk: 50,
+	seedCommentMentions = seedTable{name: "comment_mentions", chunk: 200,
 		cols: "comment_id, user_id, created_at",
 		row:  seedPlaceholders(3)}
-	seedEnrollments = seedTable{name: "subject_enrollments", chunk: 100,
+	seedEnrollments = seedTable{name: "subject_enrollments", chunk: 200,
 		cols: "subject_id, student_id, is_active, enrolled_at",
 		row:  "(?, ?, 1, ?)"}
-	seedNotifications = seedTable{name: "notifications", chunk: 50,
+	seedNotifications = seedTable{name: "notifications", chunk: 200,
 		cols: "recipient_id, sender_id, type, text, url, is_read, post_id, comment_id, subject_id, created_at",
 		row:  seedPlaceholders(10)}
 )

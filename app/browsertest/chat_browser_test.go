@@ -1,0 +1,90 @@
+package browsertest
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"eplatform/app/apptest"
+)
+
+// lastTick is a script that reports the state of the newest of my messages' ticks.
+const lastTick = `(() => {
+	const t = Array.from(document.querySelectorAll(".msg--mine [data-ticks]")).pop();
+	return t ? t.className : "";
+})()`
+
+// TestChatLive: two people in two browsers hold a conversation — typing shows, the
+// sender's ticks turn to read, an image attachment arrives — while a third person,
+// on the chat page the whole time, sees none of it.
+func TestChatLive(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	app.User("alice", "student")
+	app.User("bob", "student")
+	app.User("carol", "student")
+	ctx := context.Background()
+	alice, _ := app.State.DB.UserByUsername(ctx, "alice")
+	bob, _ := app.State.DB.UserByUsername(ctx, "bob")
+	res, _, err := app.State.Chat.StartDirect(ctx, alice, bob.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	convURL := app.URL + "/chat/conversation/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+
+	a, b, c := New(t), New(t), New(t)
+	logIn(t, a, app, "alice")
+	logIn(t, b, app, "bob")
+	logIn(t, c, app, "carol")
+	a.Navigate(convURL)
+	b.Navigate(convURL)
+	c.Navigate(app.URL + "/chat/")
+	for _, br := range []*Browser{a, b, c} {
+		br.WaitJS(`document.documentElement.dataset.live === "open"`)
+	}
+	// Presence: bob sees alice online.
+	b.WaitJS(`document.querySelector("[data-convo-status]").textContent.trim() === "Online"`)
+
+	// Typing shows on bob's side.
+	a.Type("#chat-input", "Hello Bob, ")
+	b.WaitJS(`document.querySelector("[data-typing]").textContent.includes("is typing")`)
+	b.Screenshot("bob-sees-typing")
+
+	// The message arrives; bob is looking, so alice's ticks turn to read.
+	a.SetValue("#chat-input", "Hello Bob, the notes are at https://example.com/notes <b>now</b>")
+	a.Click("[data-chat-composer] button[type=submit]")
+	b.WaitJS(`document.querySelector("[data-messages]").textContent.includes("the notes are at")`)
+	b.WaitJS(`document.querySelector("[data-typing]").textContent === ""`)
+	if got := b.Attr(".msg:not(.msg--mine) a.ext-link", "href"); got != "https://example.com/notes" {
+		t.Errorf("link href = %q", got)
+	}
+	if got := b.Text(".msg:not(.msg--mine) .msg__text"); !strings.Contains(got, "<b>now</b>") {
+		t.Errorf("message text %q: markup must show as text", got)
+	}
+	a.WaitJS(lastTick + `.includes("ticks--read")`)
+	a.Screenshot("alice-read-ticks")
+
+	// Bob answers with an image; it shows inline for both.
+	b.UploadFile("#chat-file", testImage(t))
+	b.WaitVisible("[data-chat-preview] img")
+	b.SetValue("#chat-input", "Here is the diagram")
+	b.Click("[data-chat-composer] button[type=submit]")
+	b.WaitVisible(".msg--mine .msg__image img")
+	a.WaitVisible(".msg:not(.msg--mine) .msg__image img")
+	a.WaitJS(`document.querySelector(".msg:not(.msg--mine) .msg__image img").naturalWidth === 320`)
+	a.Screenshot("alice-got-image")
+	b.WaitJS(lastTick + `.includes("ticks--read")`)
+
+	// carol saw nothing: no conversation in her list, no message anywhere on her page.
+	var items int
+	c.Eval(`document.querySelectorAll("[data-chat-item]").length`, &items)
+	var body string
+	c.Eval(`document.body.textContent`, &body)
+	if items != 0 || strings.Contains(body, "Hello Bob") || strings.Contains(body, "diagram") {
+		t.Errorf("carol sees %d conversations; page mentions the messages: %v", items, strings.Contains(body, "Hello Bob"))
+	}
+	if r := app.Client().Get("/chat/"); r.StatusCode != 302 {
+		t.Errorf("anonymous /chat/: %d", r.StatusCode)
+	}
+	c.Screenshot("carol-sees-nothing")
+}

@@ -1,0 +1,651 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"eplatform/app/auth"
+	"eplatform/app/limit"
+	"eplatform/app/media"
+	"eplatform/app/store"
+	"eplatform/app/text"
+)
+
+// Limits of the chat.
+const (
+	MaxContent    = 5000    // characters of one message
+	MaxFileBytes  = 5 << 20 // one attachment
+	MaxMembers    = 50      // of a group, its owner included
+	MaxTitle      = 100     // characters of a group title
+	HistoryPage   = 50      // messages per page of history
+	pendingBatch  = 32      // frames per batch of pending delivery: half the hub's buffer
+	typingBurst   = 10      // typing frames per user before they are throttled
+	typingEvery   = time.Second
+	maxTempIDLen  = 64
+	rateLimitText = "You're sending messages too quickly. Please wait a moment."
+)
+
+// Errors. Non-members get ErrNotFound for everything, so a conversation's existence
+// does not leak.
+var (
+	ErrNotFound  = store.ErrNotFound
+	ErrForbidden = errors.New("You do not have permission to do that.")
+)
+
+// LimitError is returned when the sender's bucket is empty: HTTP answers 429 with
+// Retry-After, the socket an error frame.
+type LimitError struct{ Decision limit.Decision }
+
+func (e *LimitError) Error() string { return rateLimitText }
+
+// Publisher sends frames to every open socket of users, on every process (live.Hub).
+type Publisher interface {
+	Send(ctx context.Context, users []int64, v any) error
+}
+
+// Presence tells whether a user has an open socket (live.Hub.Online).
+type Presence interface {
+	Online(userID int64) bool
+}
+
+// Service implements the chat.
+type Service struct {
+	DB       *store.DB
+	Pub      Publisher // nil: no live events
+	Presence Presence  // nil: nobody is online
+	Media    media.Store
+	Limiter  limit.Limiter
+	Rule     limit.Rule // sending messages
+	// NotificationsUnread is the bell's count, sent along with messages_unread in
+	// unread_count frames (nil: 0).
+	NotificationsUnread func(ctx context.Context, userID int64) (int, error)
+	BaseURL             string // absolute file URLs in JSON
+	Log                 *slog.Logger
+	Now                 func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}
+
+func userKey(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
+
+// allow takes a token from the user's sending bucket. A limiter failure lets the
+// message through: losing a message is worse than a burst.
+func (s *Service) allow(ctx context.Context, rule limit.Rule, userID int64) error {
+	if s.Limiter == nil || rule.Name == "" {
+		return nil
+	}
+	d, err := s.Limiter.Allow(ctx, rule, userKey(userID))
+	if err != nil {
+		s.log().WarnContext(ctx, "chat rate limiter", "err", err)
+		return nil
+	}
+	if !d.Allowed {
+		return &LimitError{Decision: d}
+	}
+	return nil
+}
+
+// CheckContent trims message text and checks its length; it returns the text or a
+// message to show. Empty text is allowed here (a file may carry the message).
+func CheckContent(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return "", "The text is not valid UTF-8."
+	}
+	if n := utf8.RuneCountInString(s); n > MaxContent {
+		return "", fmt.Sprintf("Ensure this field has no more than %d characters (it has %d).", MaxContent, n)
+	}
+	return s, ""
+}
+
+// CheckTitle validates a group title.
+func CheckTitle(s string) (string, string) {
+	s = strings.Join(strings.Fields(s), " ")
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
+		return "", "Give the group a name."
+	case n > MaxTitle:
+		return "", fmt.Sprintf("Ensure the name has no more than %d characters (it has %d).", MaxTitle, n)
+	}
+	return s, ""
+}
+
+// Summary is a conversation as one of its members sees it.
+type Summary struct {
+	Conversation store.Conversation
+	Me           store.Membership
+	Members      []store.ChatMember // active members, the viewer included
+	LastMessage  *store.Message
+}
+
+// Others are the members other than viewerID.
+func (s Summary) Others(viewerID int64) []store.ChatMember {
+	out := make([]store.ChatMember, 0, len(s.Members))
+	for _, m := range s.Members {
+		if m.ID != viewerID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// IsGroup reports whether the conversation is a group.
+func (s Summary) IsGroup() bool { return s.Conversation.Kind == "group" }
+
+// IsOwner reports whether the viewer manages the group's members.
+func (s Summary) IsOwner() bool { return s.IsGroup() && s.Me.Role == "owner" }
+
+// DisplayName is a user's full name, or the username.
+func DisplayName(u store.UserMini) string {
+	if n := strings.TrimSpace(u.FirstName + " " + u.LastName); n != "" {
+		return n
+	}
+	return u.Username
+}
+
+// Title is what the conversation is called for viewerID: the group's title, or the
+// other person's name.
+func (s Summary) Title(viewerID int64) string {
+	if s.IsGroup() {
+		return s.Conversation.Title
+	}
+	for _, m := range s.Others(viewerID) {
+		return DisplayName(m.UserMini)
+	}
+	return "Deleted user"
+}
+
+// Conversations returns a page of the viewer's conversations, most recent activity
+// first, with members, last message and unread count: two queries whatever the
+// length of the page.
+func (s *Service) Conversations(ctx context.Context, viewerID int64, limit, offset int) ([]Summary, error) {
+	items, err := s.DB.ListConversations(ctx, viewerID, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	members, err := s.DB.MembersOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, len(items))
+	for i, it := range items {
+		out[i] = Summary{Conversation: it.Conversation, Me: it.Me, Members: members[it.ID], LastMessage: it.LastMessage}
+	}
+	return out, nil
+}
+
+// CountConversations counts the viewer's conversations.
+func (s *Service) CountConversations(ctx context.Context, viewerID int64) (int, error) {
+	return s.DB.CountConversations(ctx, viewerID)
+}
+
+// Conversation returns one of the viewer's conversations; ErrNotFound otherwise.
+func (s *Service) Conversation(ctx context.Context, viewerID, convID int64) (Summary, error) {
+	me, err := s.DB.Membership(ctx, convID, viewerID)
+	if err != nil {
+		return Summary{}, err
+	}
+	c, err := s.DB.ConversationByID(ctx, convID)
+	if err != nil {
+		return Summary{}, err
+	}
+	members, err := s.DB.MembersOf(ctx, []int64{convID})
+	if err != nil {
+		return Summary{}, err
+	}
+	out := Summary{Conversation: c, Me: me, Members: members[convID]}
+	if c.LastMessageID != 0 {
+		m, err := s.DB.MessageByID(ctx, c.LastMessageID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return Summary{}, err
+		}
+		if err == nil {
+			out.LastMessage = &m
+		}
+	}
+	return out, nil
+}
+
+// ExistingDirect returns the id of the 1:1 conversation of the viewer with otherID, or
+// 0 when there is none yet.
+func (s *Service) ExistingDirect(ctx context.Context, viewerID, otherID int64) (int64, error) {
+	c, err := s.DB.DirectConversation(ctx, viewerID, otherID)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.DB.Membership(ctx, c.ID, viewerID); err != nil {
+		return 0, nil
+	}
+	return c.ID, nil
+}
+
+// StartResult is what StartDirect did.
+type StartResult struct {
+	ConversationID int64
+	Created        bool           // false: the conversation existed
+	Message        *store.Message // the first message, when one was sent
+}
+
+// StartDirect opens the 1:1 conversation of the viewer with otherID, creating it the
+// first time, and sends first when it is not blank. Validation problems come back as
+// field errors (user_id, message).
+func (s *Service) StartDirect(ctx context.Context, viewer store.User, otherID int64, first string) (StartResult, auth.Errors, error) {
+	errs := auth.Errors{}
+	if otherID == viewer.ID {
+		errs.Add(auth.NonField, "You cannot start a conversation with yourself.")
+		return StartResult{}, errs, nil
+	}
+	other, err := s.DB.UserByID(ctx, otherID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !other.IsActive) || otherID <= 0 {
+		errs.Add("user_id", "User does not exist.")
+		return StartResult{}, errs, nil
+	}
+	if err != nil {
+		return StartResult{}, nil, err
+	}
+	first, msg := CheckContent(first)
+	if msg != "" {
+		errs.Add("message", msg)
+		return StartResult{}, errs, nil
+	}
+	if first != "" {
+		if err := s.allow(ctx, s.Rule, viewer.ID); err != nil {
+			return StartResult{}, nil, err
+		}
+	}
+	var res StartResult
+	var members []store.Membership
+	now := s.now()
+	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		res = StartResult{}
+		c, err := tx.DirectConversation(ctx, viewer.ID, otherID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			id, err := tx.CreateConversation(ctx, store.NewConversation{Kind: "direct", DirectKey: store.DirectKey(viewer.ID, otherID), CreatedBy: viewer.ID, Now: now})
+			if err != nil {
+				return err
+			}
+			for _, uid := range []int64{viewer.ID, otherID} {
+				if _, err := tx.AddParticipant(ctx, id, uid, "member", 0, now); err != nil {
+					return err
+				}
+			}
+			res.ConversationID, res.Created = id, true
+		case err != nil:
+			return err
+		default:
+			res.ConversationID = c.ID
+			// A direct conversation cannot be left; this only repairs a membership
+			// ended by other means (an account re-activated).
+			for _, uid := range []int64{viewer.ID, otherID} {
+				if _, err := tx.AddParticipant(ctx, c.ID, uid, "member", c.LastMessageID, now); err != nil {
+					return err
+				}
+			}
+		}
+		if first != "" {
+			id, err := tx.InsertMessage(ctx, store.NewMessage{ConversationID: res.ConversationID, SenderID: viewer.ID, Content: first, Now: now})
+			if err != nil {
+				return err
+			}
+			m, err := tx.MessageByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			res.Message = &m
+		}
+		members, err = tx.Memberships(ctx, res.ConversationID)
+		return err
+	})
+	if err != nil {
+		return StartResult{}, nil, err
+	}
+	if res.Created {
+		s.send(ctx, []int64{otherID}, conversationUpdated(res.ConversationID))
+	}
+	if res.Message != nil {
+		s.published(ctx, *res.Message, members, "")
+	}
+	return res, nil, nil
+}
+
+// resolveMembers turns ids into active users other than the viewer, de-duplicated.
+func (s *Service) resolveMembers(ctx context.Context, viewerID int64, ids []int64) ([]int64, auth.Errors, error) {
+	var want []int64
+	for _, id := range ids {
+		if id != viewerID && id > 0 && !slices.Contains(want, id) {
+			want = append(want, id)
+		}
+	}
+	users, err := s.DB.UsersByIDs(ctx, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	errs := auth.Errors{}
+	for _, id := range want {
+		if _, ok := users[id]; !ok {
+			errs.Add("user_ids", fmt.Sprintf("User %d does not exist.", id))
+		}
+	}
+	return want, errs, nil
+}
+
+// UserIDsByName resolves usernames typed in a form (commas or spaces between them);
+// unknown names come back as a field error on field.
+func (s *Service) UserIDsByName(ctx context.Context, field, typed string) ([]int64, auth.Errors, error) {
+	names := strings.FieldsFunc(typed, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' || r == ';' })
+	var lower []string
+	for _, n := range names {
+		n = strings.ToLower(strings.TrimPrefix(n, "@"))
+		if n != "" && !slices.Contains(lower, n) {
+			lower = append(lower, n)
+		}
+	}
+	errs := auth.Errors{}
+	if len(lower) > MaxMembers {
+		errs.Add(field, fmt.Sprintf("A group has at most %d members.", MaxMembers))
+		return nil, errs, nil
+	}
+	users, err := s.DB.ActiveUsersByName(ctx, lower)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []int64
+	for _, n := range lower {
+		u, ok := users[n]
+		if !ok {
+			errs.Add(field, "No user is called "+n+".")
+			continue
+		}
+		ids = append(ids, u.ID)
+	}
+	return ids, errs, nil
+}
+
+// CreateGroup creates a group owned by the viewer with the given members.
+func (s *Service) CreateGroup(ctx context.Context, viewer store.User, title string, memberIDs []int64) (int64, auth.Errors, error) {
+	errs := auth.Errors{}
+	title, msg := CheckTitle(title)
+	if msg != "" {
+		errs.Add("title", msg)
+	}
+	ids, merrs, err := s.resolveMembers(ctx, viewer.ID, memberIDs)
+	if err != nil {
+		return 0, nil, err
+	}
+	for k, v := range merrs {
+		errs[k] = append(errs[k], v...)
+	}
+	switch {
+	case len(ids) == 0 && !errs.Has("user_ids"):
+		errs.Add("user_ids", "Add at least one other member.")
+	case len(ids)+1 > MaxMembers:
+		errs.Add("user_ids", fmt.Sprintf("A group has at most %d members.", MaxMembers))
+	}
+	if len(errs) > 0 {
+		return 0, errs, nil
+	}
+	var id int64
+	now := s.now()
+	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		var err error
+		id, err = tx.CreateConversation(ctx, store.NewConversation{Kind: "group", Title: title, CreatedBy: viewer.ID, Now: now})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.AddParticipant(ctx, id, viewer.ID, "owner", 0, now); err != nil {
+			return err
+		}
+		for _, uid := range ids {
+			if _, err := tx.AddParticipant(ctx, id, uid, "member", 0, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	s.send(ctx, append(ids, viewer.ID), conversationUpdated(id))
+	return id, nil, nil
+}
+
+// RenameGroup changes a group's title; the owner only.
+func (s *Service) RenameGroup(ctx context.Context, viewer store.User, convID int64, title string) (auth.Errors, error) {
+	title, msg := CheckTitle(title)
+	if msg != "" {
+		return auth.Errors{"title": {msg}}, nil
+	}
+	var members []store.Membership
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		if err := ownerOf(ctx, tx, convID, viewer.ID); err != nil {
+			return err
+		}
+		if err := tx.SetConversationTitle(ctx, convID, title); err != nil {
+			return err
+		}
+		var err error
+		members, err = tx.Memberships(ctx, convID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.send(ctx, memberIDs(members), conversationUpdated(convID))
+	return nil, nil
+}
+
+// ownerOf checks that userID owns a group: ErrNotFound for non-members, ErrForbidden
+// for members who are not the owner and for direct conversations.
+func ownerOf(ctx context.Context, tx *store.Queries, convID, userID int64) error {
+	me, err := tx.Membership(ctx, convID, userID)
+	if err != nil {
+		return err
+	}
+	c, err := tx.ConversationByID(ctx, convID)
+	if err != nil {
+		return err
+	}
+	if c.Kind != "group" || me.Role != "owner" {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// AddMembers adds users to a group; the owner only, up to MaxMembers in all.
+func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int64, userIDs []int64) (auth.Errors, error) {
+	if err := ownerOf(ctx, s.DB.Queries, convID, viewer.ID); err != nil {
+		return nil, err // before validating, so a stranger learns nothing
+	}
+	ids, errs, err := s.resolveMembers(ctx, viewer.ID, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return errs, nil
+	}
+	if len(ids) == 0 {
+		return auth.Errors{"user_ids": {"Choose at least one person to add."}}, nil
+	}
+	var members []store.Membership
+	var tooMany bool
+	now := s.now()
+	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		tooMany = false
+		if err := ownerOf(ctx, tx, convID, viewer.ID); err != nil {
+			return err
+		}
+		c, err := tx.ConversationByID(ctx, convID)
+		if err != nil {
+			return err
+		}
+		current, err := tx.Memberships(ctx, convID)
+		if err != nil {
+			return err
+		}
+		n := len(current)
+		for _, uid := range ids {
+			if !slices.Contains(memberIDs(current), uid) {
+				n++
+			}
+		}
+		if n > MaxMembers {
+			tooMany = true
+			return nil
+		}
+		for _, uid := range ids {
+			if _, err := tx.AddParticipant(ctx, convID, uid, "member", c.LastMessageID, now); err != nil {
+				return err
+			}
+		}
+		members, err = tx.Memberships(ctx, convID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if tooMany {
+		return auth.Errors{"user_ids": {fmt.Sprintf("A group has at most %d members.", MaxMembers)}}, nil
+	}
+	s.send(ctx, memberIDs(members), conversationUpdated(convID))
+	return nil, nil
+}
+
+// RemoveMember takes a member out of a group; the owner only (to leave, use Leave).
+func (s *Service) RemoveMember(ctx context.Context, viewer store.User, convID, userID int64) error {
+	if userID == viewer.ID {
+		return ErrForbidden
+	}
+	return s.endMembership(ctx, convID, userID, func(tx *store.Queries) error {
+		return ownerOf(ctx, tx, convID, viewer.ID)
+	})
+}
+
+// Leave ends the viewer's membership of a group. When the owner leaves, the longest
+// standing member becomes the owner. A direct conversation cannot be left.
+func (s *Service) Leave(ctx context.Context, viewer store.User, convID int64) error {
+	return s.endMembership(ctx, convID, viewer.ID, func(tx *store.Queries) error {
+		if _, err := tx.Membership(ctx, convID, viewer.ID); err != nil {
+			return err
+		}
+		c, err := tx.ConversationByID(ctx, convID)
+		if err != nil {
+			return err
+		}
+		if c.Kind != "group" {
+			return ErrForbidden
+		}
+		return nil
+	})
+}
+
+func (s *Service) endMembership(ctx context.Context, convID, userID int64, check func(tx *store.Queries) error) error {
+	var before, after []store.Membership
+	now := s.now()
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		if err := check(tx); err != nil {
+			return err
+		}
+		gone, err := tx.Membership(ctx, convID, userID)
+		if err != nil {
+			return err
+		}
+		if before, err = tx.Memberships(ctx, convID); err != nil {
+			return err
+		}
+		if err := tx.LeaveConversation(ctx, convID, userID, now); err != nil {
+			return err
+		}
+		if after, err = tx.Memberships(ctx, convID); err != nil {
+			return err
+		}
+		if gone.Role == "owner" && len(after) > 0 {
+			if err := tx.SetParticipantRole(ctx, convID, after[0].UserID, "owner"); err != nil {
+				return err
+			}
+			after[0].Role = "owner"
+		}
+		// The one who left may have held receipts back.
+		return tx.RecomputeStatuses(ctx, convID, gone.LastDelivered, gone.LastRead)
+	})
+	if err != nil {
+		return err
+	}
+	s.send(ctx, memberIDs(before), conversationUpdated(convID))
+	s.announceReceipts(ctx, convID, after, 0)
+	s.pushUnread(ctx, userID)
+	return nil
+}
+
+func memberIDs(ms []store.Membership) []int64 {
+	out := make([]int64, len(ms))
+	for i, m := range ms {
+		out[i] = m.UserID
+	}
+	return out
+}
+
+// Unread is the user's total of unread messages (the navigation badge).
+func (s *Service) Unread(ctx context.Context, userID int64) (int, error) {
+	return s.DB.UnreadMessages(ctx, userID)
+}
+
+// Directory lists the people one can chat with (active users but the viewer), by
+// username; q narrows it by username or name prefixes.
+func (s *Service) Directory(ctx context.Context, viewerID int64, q string, limit, offset int) ([]store.ChatUser, int, error) {
+	fts := ""
+	if strings.TrimSpace(q) != "" {
+		if fts = text.FTSQuery(q); fts == "" {
+			return nil, 0, nil
+		}
+	}
+	n, err := s.DB.CountChatUsers(ctx, fts, viewerID)
+	if err != nil || n == 0 {
+		return nil, n, err
+	}
+	users, err := s.DB.ListChatUsers(ctx, fts, viewerID, limit, offset)
+	return users, n, err
+}
+
+// Online reports whether a user has an open socket.
+func (s *Service) Online(userID int64) bool {
+	return s.Presence != nil && s.Presence.Online(userID)
+}
+
+// Status returns a user's presence; ErrNotFound for an unknown or inactive user.
+func (s *Service) Status(ctx context.Context, userID int64) (store.User, bool, error) {
+	u, err := s.DB.UserByID(ctx, userID)
+	if err != nil {
+		return store.User{}, false, err
+	}
+	if !u.IsActive {
+		return store.User{}, false, ErrNotFound
+	}
+	return u, s.Online(userID), nil
+}

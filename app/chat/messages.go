@@ -1,0 +1,275 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"path"
+
+	"eplatform/app/auth"
+	"eplatform/app/media"
+	"eplatform/app/store"
+)
+
+// Send posts a message (text, a file, or both) to a conversation the viewer is a
+// member of, and delivers it live: chat_message to every tab of every member (the
+// sender's with tempID echoed), new_message_notification and a fresh unread_count to
+// the others. Members with an open socket have it delivered at once.
+//
+// Problems with the input come back as field errors (content, file_attachment); a
+// non-member gets ErrNotFound, an exhausted bucket *LimitError, a file over the limit
+// a *media.UploadError with TooLarge.
+func (s *Service) Send(ctx context.Context, viewer store.User, convID int64, content string, up *Upload, tempID string) (store.Message, auth.Errors, error) {
+	content, msg := CheckContent(content)
+	errs := auth.Errors{}
+	if msg != "" {
+		errs.Add("content", msg)
+	}
+	var checked checkedFile
+	if up != nil {
+		var err error
+		checked, err = CheckFile(up.Name, up.Data)
+		if ue, ok := media.IsUploadError(err); ok {
+			if ue.TooLarge {
+				return store.Message{}, nil, ue
+			}
+			errs.Add("file_attachment", ue.Msg)
+		} else if err != nil {
+			return store.Message{}, nil, err
+		}
+	}
+	if len(errs) == 0 && content == "" && up == nil {
+		errs.Add(auth.NonField, "Message must have either content or a file attachment.")
+	}
+	if len(errs) > 0 {
+		return store.Message{}, errs, nil
+	}
+	// Membership first, so a stranger neither learns anything from the limiter nor
+	// leaves a file behind.
+	if _, err := s.DB.Membership(ctx, convID, viewer.ID); err != nil {
+		return store.Message{}, nil, err
+	}
+	if err := s.allow(ctx, s.Rule, viewer.ID); err != nil {
+		return store.Message{}, nil, err
+	}
+	var file *store.ChatFile
+	if up != nil {
+		path, err := s.Media.Save("chat", checked.Ext, up.Data)
+		if err != nil {
+			return store.Message{}, nil, err
+		}
+		file = &store.ChatFile{Path: path, Name: media.CleanName(up.Name), Size: int64(len(up.Data)), Type: checked.Type, ContentType: checked.ContentType}
+	}
+	var m store.Message
+	var members []store.Membership
+	now := s.now()
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		if _, err := tx.Membership(ctx, convID, viewer.ID); err != nil {
+			return err
+		}
+		id, err := tx.InsertMessage(ctx, store.NewMessage{ConversationID: convID, SenderID: viewer.ID, Content: content, File: file, Now: now})
+		if err != nil {
+			return err
+		}
+		if m, err = tx.MessageByID(ctx, id); err != nil {
+			return err
+		}
+		members, err = tx.Memberships(ctx, convID)
+		return err
+	})
+	if err != nil {
+		if file != nil {
+			_ = s.Media.Remove(file.Path)
+		}
+		return store.Message{}, nil, err
+	}
+	m = s.published(ctx, m, members, tempID)
+	return m, nil, nil
+}
+
+// message loads a message the viewer may see: ErrNotFound unless they are a member of
+// its conversation.
+func (s *Service) message(ctx context.Context, q *store.Queries, viewerID, messageID int64) (store.Message, store.Membership, error) {
+	m, err := q.MessageByID(ctx, messageID)
+	if err != nil {
+		return store.Message{}, store.Membership{}, err
+	}
+	me, err := q.Membership(ctx, m.ConversationID, viewerID)
+	if err != nil {
+		return store.Message{}, store.Membership{}, err
+	}
+	return m, me, nil
+}
+
+// Message returns one message for a member of its conversation (ErrNotFound for
+// anyone else) with the viewer's read watermark.
+func (s *Service) Message(ctx context.Context, viewerID, messageID int64) (store.Message, store.Membership, error) {
+	return s.message(ctx, s.DB.Queries, viewerID, messageID)
+}
+
+// Edit changes the text of the viewer's own message. Others' messages are ErrNotFound
+// to strangers and ErrForbidden to members; a deleted message cannot be edited.
+func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, content string) (store.Message, auth.Errors, error) {
+	content, msg := CheckContent(content)
+	if msg == "" && content == "" {
+		msg = "This field may not be blank."
+	}
+	if msg != "" {
+		return store.Message{}, auth.Errors{"content": {msg}}, nil
+	}
+	var m store.Message
+	var members []store.Membership
+	var deleted bool
+	now := s.now()
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		deleted = false
+		cur, _, err := s.message(ctx, tx, viewer.ID, messageID)
+		if err != nil {
+			return err
+		}
+		if cur.SenderID() != viewer.ID {
+			return ErrForbidden
+		}
+		if cur.IsDeleted {
+			deleted = true
+			return nil
+		}
+		if err := tx.EditMessage(ctx, messageID, content, now); err != nil {
+			return err
+		}
+		if m, err = tx.MessageByID(ctx, messageID); err != nil {
+			return err
+		}
+		members, err = tx.Memberships(ctx, m.ConversationID)
+		return err
+	})
+	if err != nil {
+		return store.Message{}, nil, err
+	}
+	if deleted {
+		return store.Message{}, auth.Errors{"content": {"A deleted message cannot be edited."}}, nil
+	}
+	s.publishUpdate(ctx, m, members)
+	return m, nil, nil
+}
+
+// Delete blanks the viewer's own message: its text and its file, everywhere; the file
+// is removed from disk after the commit.
+func (s *Service) Delete(ctx context.Context, viewer store.User, messageID int64) (store.Message, error) {
+	var m store.Message
+	var members []store.Membership
+	var path string
+	now := s.now()
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		path = ""
+		cur, _, err := s.message(ctx, tx, viewer.ID, messageID)
+		if err != nil {
+			return err
+		}
+		if cur.SenderID() != viewer.ID {
+			return ErrForbidden
+		}
+		if !cur.IsDeleted {
+			if path, err = tx.DeleteMessage(ctx, messageID, now); err != nil {
+				return err
+			}
+		}
+		if m, err = tx.MessageByID(ctx, messageID); err != nil {
+			return err
+		}
+		members, err = tx.Memberships(ctx, m.ConversationID)
+		return err
+	})
+	if err != nil {
+		return store.Message{}, err
+	}
+	if path != "" {
+		if err := s.Media.Remove(path); err != nil {
+			s.log().WarnContext(ctx, "remove chat file", "path", path, "err", err)
+		}
+	}
+	s.publishUpdate(ctx, m, members)
+	for _, mb := range members {
+		if mb.UserID != viewer.ID {
+			s.pushUnread(ctx, mb.UserID) // an unread message may have gone
+		}
+	}
+	return m, nil
+}
+
+// History returns a page of a conversation's messages for a member, newest first
+// unless q.Ascending, with the viewer's membership (their read watermark).
+func (s *Service) History(ctx context.Context, viewerID int64, q store.MessageQuery) ([]store.Message, store.Membership, error) {
+	me, err := s.DB.Membership(ctx, q.ConversationID, viewerID)
+	if err != nil {
+		return nil, store.Membership{}, err
+	}
+	ms, err := s.DB.Messages(ctx, q)
+	return ms, me, err
+}
+
+// CountHistory counts what q selects for a member.
+func (s *Service) CountHistory(ctx context.Context, viewerID int64, q store.MessageQuery) (int, error) {
+	if _, err := s.DB.Membership(ctx, q.ConversationID, viewerID); err != nil {
+		return 0, err
+	}
+	return s.DB.CountMessages(ctx, q)
+}
+
+// MarkRead marks everything in a conversation read for the viewer and returns how
+// many messages were unread. The senders' ticks turn to read live (messages_read), and
+// the viewer's other tabs drop the conversation's badge.
+func (s *Service) MarkRead(ctx context.Context, viewerID, convID int64) (int, error) {
+	// Most calls find nothing unread: answer those from the readers, without taking
+	// the write lock.
+	me, err := s.DB.Membership(ctx, convID, viewerID)
+	if err != nil {
+		return 0, err
+	}
+	c, err := s.DB.ConversationByID(ctx, convID)
+	if err != nil {
+		return 0, err
+	}
+	if me.Unread == 0 && me.LastRead >= c.LastMessageID {
+		return 0, nil
+	}
+	var marked int
+	var moved bool
+	var members []store.Membership
+	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		var err error
+		marked, _, moved, err = tx.MarkConversationRead(ctx, convID, viewerID)
+		if err != nil || !moved && marked == 0 {
+			return err
+		}
+		members, err = tx.Memberships(ctx, convID)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if moved || marked > 0 {
+		s.announceReceipts(ctx, convID, members, viewerID)
+		s.pushUnread(ctx, viewerID)
+	}
+	return marked, nil
+}
+
+// FileOf returns a message's attachment for a member of its conversation, checking
+// that name is the stored file's; anything else is ErrNotFound.
+func (s *Service) FileOf(ctx context.Context, viewerID, messageID int64, name string) (*store.ChatFile, error) {
+	m, _, err := s.Message(ctx, viewerID, messageID)
+	if err != nil {
+		return nil, err
+	}
+	if m.File == nil || name == "" || name != path.Base(m.File.Path) {
+		return nil, ErrNotFound
+	}
+	return m.File, nil
+}
+
+// IsLimit reports whether err is a rate-limit refusal.
+func IsLimit(err error) (*LimitError, bool) {
+	var le *LimitError
+	ok := errors.As(err, &le)
+	return le, ok
+}

@@ -1,0 +1,296 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// seedFixture is a tiny consistent data set: three users, a subject with one
+// enrollment, two posts with likes, comments, mentions and their notifications.
+func seedFixture() []*SeedBatch {
+	at := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC).UnixMilli()
+	users := &SeedBatch{
+		Users: []SeedUser{
+			{ID: 1, Username: "admin", Email: "admin@example.edu", PasswordHash: "x", FirstName: "Ada", LastName: "Lovelace", UserType: "admin", DateJoined: at - 10},
+			{ID: 2, Username: "grace.hopper7", Email: "grace.hopper7@example.edu", PasswordHash: "x", FirstName: "Grace", LastName: "Hopper", UserType: "instructor", Birthdate: "1980-02-03", DateJoined: at - 9, LastLogin: at},
+			{ID: 3, Username: "alan.turing", Email: "alan.turing@example.edu", PasswordHash: "x", FirstName: "Alan", LastName: "Turing", UserType: "student", Birthdate: "2005-06-23", DateJoined: at - 8},
+		},
+		Subjects:    []SeedSubject{{ID: 1, Name: "Algorithms", Code: "CS201", Description: "Sorting", Icon: "code", InstructorID: 2, StudentsCount: 1, CreatedAt: at}},
+		Enrollments: []SeedEnrollment{{SubjectID: 1, StudentID: 3, EnrolledAt: at + 1}},
+		Notifications: []SeedNotification{
+			{ID: 1, RecipientID: 2, SenderID: 3, Type: "enrollment", Text: "alan.turing enrolled in Algorithms", URL: "/home/subjects/CS201/", SubjectID: 1, CreatedAt: at + 1},
+		},
+	}
+	posts := &SeedBatch{
+		Posts: []SeedPost{
+			{ID: 1, UserID: 3, Content: "Studying photosynthesis with @grace.hopper7 today", LikesCount: 2, CommentsCount: 1, CreatedAt: at + 100},
+			{ID: 2, UserID: 2, Content: "Office hours moved to Friday", LikesCount: 0, CommentsCount: 1, CreatedAt: at + 200},
+		},
+		Likes: []SeedLike{{PostID: 1, UserID: 1, CreatedAt: at + 150}, {PostID: 1, UserID: 2, CreatedAt: at + 160}},
+		Comments: []SeedComment{
+			{ID: 1, PostID: 1, UserID: 2, Content: "@alan.turing nice!", CreatedAt: at + 170},
+			{ID: 2, PostID: 2, UserID: 2, Content: "@admin please pin this", CreatedAt: at + 210},
+		},
+		PostMentions:    []SeedMention{{ParentID: 1, UserID: 2, CreatedAt: at + 100}},
+		CommentMentions: []SeedMention{{ParentID: 1, UserID: 3, CreatedAt: at + 170}, {ParentID: 2, UserID: 1, CreatedAt: at + 210}},
+		Notifications: []SeedNotification{
+			{ID: 2, RecipientID: 2, SenderID: 3, Type: "mention", Text: "alan.turing mentioned you in a post", URL: "/home/post/1/", PostID: 1, CreatedAt: at + 100},
+			{ID: 3, RecipientID: 3, SenderID: 1, Type: "like", Text: "admin liked your post", URL: "/home/post/1/", IsRead: true, PostID: 1, CreatedAt: at + 150},
+			{ID: 4, RecipientID: 3, SenderID: 2, Type: "like", Text: "grace.hopper7 liked your post", URL: "/home/post/1/", PostID: 1, CreatedAt: at + 160},
+			// The owner mentioned in a comment on their own post: the comment notification only.
+			{ID: 5, RecipientID: 3, SenderID: 2, Type: "comment", Text: "grace.hopper7 commented on your post", URL: "/home/post/1/#comment-1", PostID: 1, CommentID: 1, CreatedAt: at + 170},
+			{ID: 6, RecipientID: 1, SenderID: 2, Type: "mention", Text: "grace.hopper7 mentioned you in a comment", URL: "/home/post/2/#comment-2", PostID: 2, CommentID: 2, CreatedAt: at + 210},
+		},
+	}
+	return []*SeedBatch{users, posts}
+}
+
+func seed(t *testing.T, db *DB, opts SeedOptions, batches ...*SeedBatch) error {
+	t.Helper()
+	ctx := context.Background()
+	s, err := db.Seeder(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+	for _, b := range batches {
+		if err := s.Insert(ctx, b); err != nil {
+			return err
+		}
+	}
+	return s.Finish(ctx)
+}
+
+func pragma(t *testing.T, db *DB, name string) string {
+	t.Helper()
+	var v string
+	if err := db.writer.QueryRow("PRAGMA " + name).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func count(t *testing.T, db *DB, query string) int {
+	t.Helper()
+	var n int
+	if err := db.writer.QueryRow(query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func TestSeeder(t *testing.T) {
+	for _, commitRows := range []int{1, 0} { // a commit after every batch, and one at the end
+		db := openTest(t)
+		ctx := context.Background()
+		before := map[string]string{}
+		for _, p := range []string{"synchronous", "foreign_keys", "ignore_check_constraints", "cache_size"} {
+			before[p] = pragma(t, db, p)
+		}
+		if err := seed(t, db, SeedOptions{CommitRows: commitRows}, seedFixture()...); err != nil {
+			t.Fatal(err)
+		}
+		if problems, err := db.SeedCheck(ctx); err != nil || len(problems) > 0 {
+			t.Fatalf("SeedCheck: %v %v", problems, err)
+		}
+		for table, want := range map[string]int{"users": 3, "posts": 2, "post_likes": 2, "comments": 2,
+			"post_mentions": 1, "comment_mentions": 2, "notifications": 6, "subjects": 1, "subject_enrollments": 1} {
+			if n := count(t, db, "SELECT count(*) FROM "+table); n != want {
+				t.Errorf("%s: %d rows, want %d", table, n, want)
+			}
+		}
+		u, err := db.UserByUsername(ctx, "GRACE.HOPPER7")
+		if err != nil || u.ID != 2 || u.UserType != "instructor" || u.Birthdate != "1980-02-03" || u.LastLogin.IsZero() {
+			t.Errorf("user 2: %+v %v", u, err)
+		}
+
+		// The full-text indexes were kept by their triggers.
+		if ids, err := db.SeedSearchPosts(ctx, "photosynthesis", 10); err != nil || len(ids) != 1 || ids[0] != 1 {
+			t.Errorf("posts search: %v %v", ids, err)
+		}
+		if n := count(t, db, "SELECT count(*) FROM users_fts WHERE users_fts MATCH 'turing'"); n != 1 {
+			t.Errorf("users search found %d", n)
+		}
+		if n := count(t, db, "SELECT count(*) FROM subjects_fts WHERE subjects_fts MATCH 'algorithms'"); n != 1 {
+			t.Errorf("subjects search found %d", n)
+		}
+
+		// The connection is as it was, and usable by everyone again.
+		for p, want := range before {
+			if got := pragma(t, db, p); got != want {
+				t.Errorf("PRAGMA %s is %s after seeding, was %s", p, got, want)
+			}
+		}
+		if n := count(t, db, "SELECT count(*) FROM sqlite_temp_master"); n != 0 {
+			t.Errorf("%d temporary objects left", n)
+		}
+		if n := count(t, db, "SELECT count(*) FROM posts_fts_config WHERE k = 'hashsize'") +
+			count(t, db, "SELECT count(*) FROM users_fts_config WHERE k = 'hashsize'"); n != 0 {
+			t.Errorf("FTS hashsize left in the config tables")
+		}
+		err = db.WithTx(ctx, func(tx *Queries) error {
+			_, err := tx.CreateUser(ctx, NewUser{Username: "late", Email: "late@example.edu", PasswordHash: "x", UserType: "student", Now: time.Now()})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, db, "SELECT count(*) FROM users_fts WHERE users_fts MATCH 'late'"); n != 1 {
+			t.Errorf("a user created after seeding is not searchable")
+		}
+		// CHECKs apply again.
+		err = db.WithTx(ctx, func(tx *Queries) error {
+			_, err := tx.exec(ctx, `INSERT INTO posts (user_id, content, created_at, updated_at) VALUES (1, '', 1, 1)`)
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "CHECK") {
+			t.Errorf("empty post after seeding: %v", err)
+		}
+	}
+}
+
+func TestSeederOnTopOfData(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	if err := seed(t, db, SeedOptions{}, seedFixture()...); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.SeedState(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Users != 3 || st.MaxUserID != 3 || st.MaxPostID != 2 || st.MaxCommentID != 2 || st.MaxNotificationID != 6 ||
+		st.MaxSubjectID != 1 || len(st.Usernames) != 3 || st.SubjectCodes[0] != "cs201" {
+		t.Fatalf("state: %+v", st)
+	}
+	// Ids continue from the highest.
+	more := &SeedBatch{
+		Users: []SeedUser{{ID: 4, Username: "new", Email: "new@example.edu", PasswordHash: "x", UserType: "student", DateJoined: 1}},
+		Posts: []SeedPost{{ID: 3, UserID: 4, Content: "hello", CreatedAt: 5}},
+	}
+	if err := seed(t, db, SeedOptions{}, more); err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := db.SeedCheck(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("SeedCheck: %v %v", problems, err)
+	}
+}
+
+func TestSeederRejectsWrongIDs(t *testing.T) {
+	ctx := context.Background()
+	for name, b := range map[string]*SeedBatch{
+		"user ids with a gap": {Users: []SeedUser{
+			{ID: 1, Username: "a", Email: "a@x.edu", UserType: "student"},
+			{ID: 3, Username: "b", Email: "b@x.edu", UserType: "student"}}},
+		"posts not starting after the highest": {Posts: []SeedPost{{ID: 7, UserID: 1, Content: "x"}}},
+		"comment ids out of order": {Comments: []SeedComment{
+			{ID: 2, PostID: 1, UserID: 1, Content: "x"}, {ID: 1, PostID: 1, UserID: 1, Content: "y"}}},
+		"a notification id taken": {Notifications: []SeedNotification{
+			{ID: 5, RecipientID: 1, SenderID: 2, Type: "like", URL: "/home/post/1/", PostID: 1}}},
+	} {
+		db := openTest(t)
+		if err := seed(t, db, SeedOptions{}, b); err == nil || !strings.Contains(err.Error(), "id") {
+			t.Errorf("%s: %v", name, err)
+		}
+		// Nothing was kept.
+		if n := count(t, db, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM posts) + (SELECT count(*) FROM comments) + (SELECT count(*) FROM notifications)"); n != 0 {
+			t.Errorf("%s: %d rows kept", name, n)
+		}
+		if err := db.WithTx(ctx, func(*Queries) error { return nil }); err != nil {
+			t.Errorf("%s: writer unusable afterwards: %v", name, err)
+		}
+	}
+	// A constraint the generator must respect still fails the batch (unique username).
+	db := openTest(t)
+	dup := &SeedBatch{Users: []SeedUser{
+		{ID: 1, Username: "same", Email: "a@x.edu", UserType: "student"},
+		{ID: 2, Username: "SAME", Email: "b@x.edu", UserType: "student"}}}
+	if err := seed(t, db, SeedOptions{}, dup); !errors.Is(err, ErrConflict) {
+		t.Errorf("duplicate username: %v", err)
+	}
+}
+
+func TestSeederRollsBackUncommitted(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	s, err := db.Seeder(ctx, SeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range seedFixture() {
+		if err := s.Insert(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Inserted() != 20 || s.Committed() != 0 {
+		t.Errorf("inserted %d, committed %d", s.Inserted(), s.Committed())
+	}
+	// Other writers wait while the seeder holds the writer.
+	done := make(chan error, 1)
+	go func() { done <- db.WithTx(ctx, func(*Queries) error { return nil }) }()
+	select {
+	case err := <-done:
+		t.Fatalf("a write ran while seeding: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if n := count(t, db, "SELECT count(*) FROM users"); n != 0 {
+		t.Errorf("%d users kept without a commit", n)
+	}
+}
+
+// TestSeedCheckFindsProblems breaks each promise once and expects SeedCheck to say so.
+func TestSeedCheckFindsProblems(t *testing.T) {
+	ctx := context.Background()
+	for name, c := range map[string]struct {
+		edit func(b []*SeedBatch)
+		want string
+	}{
+		"likes_count":    {func(b []*SeedBatch) { b[1].Posts[0].LikesCount = 3 }, "likes_count"},
+		"comments_count": {func(b []*SeedBatch) { b[1].Posts[1].CommentsCount = 0 }, "comments_count"},
+		"missing like notification": {func(b []*SeedBatch) {
+			b[1].Notifications = append(b[1].Notifications[:2], b[1].Notifications[3:]...)
+			for i := range b[1].Notifications {
+				b[1].Notifications[i].ID = int64(i + 2)
+			}
+		}, "without a like notification"},
+		"wrong url": {func(b []*SeedBatch) { b[1].Notifications[3].URL = "/home/post/1/#comment-2" }, "url"},
+		"dangling like": {func(b []*SeedBatch) {
+			b[1].Likes = append(b[1].Likes, SeedLike{PostID: 1, UserID: 99})
+			b[1].Posts[0].LikesCount = 3
+			b[1].Notifications = append(b[1].Notifications, SeedNotification{ID: 7, RecipientID: 3, SenderID: 99,
+				Type: "like", URL: "/home/post/1/", PostID: 1})
+		}, "foreign_key_check"},
+		"check constraint": {func(b []*SeedBatch) { b[0].Users[2].Birthdate = "2005-02-30" }, "integrity_check"},
+		"students_count":   {func(b []*SeedBatch) { b[0].Subjects[0].StudentsCount = 5 }, "students_count"},
+	} {
+		db := openTest(t)
+		b := seedFixture()
+		c.edit(b)
+		if err := seed(t, db, SeedOptions{}, b...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		problems, err := db.SeedCheck(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(problems, "\n"), c.want) {
+			t.Errorf("%s: problems %q, want one about %q", name, problems, c.want)
+		}
+	}
+}

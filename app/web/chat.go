@@ -1,0 +1,637 @@
+package web
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"eplatform/app/auth"
+	"eplatform/app/chat"
+	"eplatform/app/limit"
+	"eplatform/app/media"
+	"eplatform/app/store"
+	"eplatform/views"
+)
+
+// Chat pages. Forms answer JSON to chat.js (Accept: application/json) and redirect
+// otherwise, so everything works without JavaScript.
+
+const (
+	chatListSize  = 50 // conversations in the sidebar per page
+	chatUsersPage = 20 // people per page of the directory
+	// chatUploadLimit is the largest message form: the attachment plus room for text.
+	chatUploadLimit = chat.MaxFileBytes + 1<<20
+)
+
+// chatFail answers a failed chat action: 404 for anything a non-member asks about,
+// 403, 413, 429 with Retry-After; JSON for scripts, a page otherwise.
+func (h *Web) chatFail(w http.ResponseWriter, r *http.Request, err error) {
+	var ue *media.UploadError
+	status, msg := 0, ""
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		status, msg = http.StatusNotFound, "That conversation or message does not exist."
+	case errors.Is(err, chat.ErrForbidden):
+		status, msg = http.StatusForbidden, chat.ErrForbidden.Error()
+	case errors.As(err, &ue) && ue.TooLarge:
+		status, msg = http.StatusRequestEntityTooLarge, ue.Msg
+	}
+	if le, ok := chat.IsLimit(err); ok {
+		limit.SetRetryAfter(w, le.Decision)
+		status, msg = http.StatusTooManyRequests, le.Error()+" "+limit.Message(le.Decision)
+	}
+	switch {
+	case status == 0:
+		h.serverError(w, r, err)
+	case wantsJSON(r):
+		writeJSON(w, status, map[string]string{"detail": msg})
+	case status == http.StatusNotFound:
+		h.notFound(w, r)
+	default:
+		h.errorPage(w, r, status, "", msg)
+	}
+}
+
+// pathInt reads a numeric path value; anything else is a 404.
+func (h *Web) pathInt(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		h.chatFail(w, r, store.ErrNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+func conversationPath(id int64) string {
+	return "/chat/conversation/" + strconv.FormatInt(id, 10) + "/"
+}
+
+func (h *Web) chatHome(w http.ResponseWriter, r *http.Request) {
+	h.renderChat(w, r, http.StatusOK, 0, 0, "", nil)
+}
+
+func (h *Web) chatConversation(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok {
+		return
+	}
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before_id"), 10, 64)
+	if before <= 0 {
+		// Opening the conversation reads it (the original's page did the same).
+		u, _ := identity(r.Context())
+		if _, err := h.st.Chat.MarkRead(r.Context(), u.ID, id); err != nil {
+			h.chatFail(w, r, err)
+			return
+		}
+		before = 0
+	}
+	h.renderChat(w, r, http.StatusOK, id, before, "", nil)
+}
+
+// renderChat renders the chat page with the list and, when openID is set, that
+// conversation's messages before the id before (0: the newest). With X-Fragment: 1 it
+// renders the messages only (chat.js loading older ones).
+func (h *Web) renderChat(w http.ResponseWriter, r *http.Request, status int, openID, before int64, draft string, errs auth.Errors) {
+	ctx := r.Context()
+	u, _ := identity(ctx)
+	var open *views.ChatConversationView
+	if openID != 0 {
+		sum, err := h.st.Chat.Conversation(ctx, u.ID, openID)
+		if err != nil {
+			h.chatFail(w, r, err)
+			return
+		}
+		msgs, _, err := h.st.Chat.History(ctx, u.ID, store.MessageQuery{ConversationID: openID, BeforeID: before, Limit: chat.HistoryPage + 1})
+		if err != nil {
+			h.chatFail(w, r, err)
+			return
+		}
+		c := h.conversationView(sum, u.ID)
+		if len(msgs) > chat.HistoryPage {
+			msgs = msgs[:chat.HistoryPage]
+			c.OlderURL = conversationPath(openID) + "?before_id=" + strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
+		}
+		slices.Reverse(msgs)
+		c.Messages = h.messageViews(msgs, u.ID, sum.IsGroup(), "")
+		if before != 0 {
+			c.LatestURL = conversationPath(openID)
+		}
+		c.Draft, c.Errors = draft, formErrors(errs)
+		open = &c
+		if r.Header.Get("X-Fragment") == "1" {
+			h.render(w, r, status, views.ChatMessages(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, c))
+			return
+		}
+	}
+	page := 1
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 && n < 100000 {
+		page = n
+	}
+	sums, err := h.st.Chat.Conversations(ctx, u.ID, chatListSize+1, (page-1)*chatListSize)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	d := views.ChatPageData{Open: open, MaxContent: chat.MaxContent, MaxFile: chat.MaxFileBytes}
+	if len(sums) > chatListSize {
+		sums = sums[:chatListSize]
+		d.MoreURL = "/chat/?page=" + strconv.Itoa(page+1)
+	}
+	for _, s := range sums {
+		d.Items = append(d.Items, h.chatItem(s, u.ID, openID))
+	}
+	if d.UnreadTotal, err = h.st.Chat.Unread(ctx, u.ID); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	title := "Chat"
+	if open != nil {
+		title = open.Title + " · Chat"
+	}
+	h.render(w, r, status, views.ChatPage(h.page(w, r, title, "chat"), d))
+}
+
+// chatListItem answers GET /chat/conversation/{id}/item/: one line of the list, for
+// chat.js to insert or refresh.
+func (h *Web) chatListItem(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok {
+		return
+	}
+	u, _ := identity(r.Context())
+	sum, err := h.st.Chat.Conversation(r.Context(), u.ID, id)
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	active, _ := strconv.ParseInt(r.URL.Query().Get("active"), 10, 64)
+	h.render(w, r, http.StatusOK, views.ChatListItemView(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.chatItem(sum, u.ID, active)))
+}
+
+// messageHTML renders one message for the viewer, without a day separator.
+func (h *Web) messageHTML(r *http.Request, m store.Message) (string, error) {
+	u, _ := identity(r.Context())
+	c, err := h.st.DB.ConversationByID(r.Context(), m.ConversationID)
+	if err != nil {
+		return "", err
+	}
+	v := h.messageViews([]store.Message{m}, u.ID, c.Kind == "group", "-")[0]
+	return fragment(r, views.ChatMessage(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, v))
+}
+
+// chatMessageFragment answers GET /chat/message/{id}/ with the message's HTML, for
+// members only: chat.js shows live messages with it.
+func (h *Web) chatMessageFragment(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok {
+		return
+	}
+	u, _ := identity(r.Context())
+	m, _, err := h.st.Chat.Message(r.Context(), u.ID, id)
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	html, err := h.messageHTML(r, m)
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte(html))
+}
+
+// readMessageForm reads the message form: content and an optional file_attachment.
+// It answers errors itself.
+func (h *Web) readMessageForm(w http.ResponseWriter, r *http.Request) (string, *chat.Upload, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, chatUploadLimit)
+	err := r.ParseMultipartForm(1 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.chatFail(w, r, &media.UploadError{Msg: "File exceeds maximum size of 5MB.", TooLarge: true})
+		} else {
+			h.errorPage(w, r, http.StatusBadRequest, "", "The form could not be read. Please try again.")
+		}
+		return "", nil, false
+	}
+	var up *chat.Upload
+	if r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["file_attachment"] {
+			if fh.Size == 0 && fh.Filename == "" {
+				continue // an empty file input
+			}
+			if fh.Size > chat.MaxFileBytes {
+				h.chatFail(w, r, &media.UploadError{Msg: "File exceeds maximum size of 5MB.", TooLarge: true})
+				return "", nil, false
+			}
+			f, err := fh.Open()
+			if err != nil {
+				h.errorPage(w, r, http.StatusBadRequest, "", "The file could not be read.")
+				return "", nil, false
+			}
+			data, err := media.ReadLimited(f, chat.MaxFileBytes)
+			f.Close()
+			if err != nil {
+				h.chatFail(w, r, &media.UploadError{Msg: "File exceeds maximum size of 5MB.", TooLarge: true})
+				return "", nil, false
+			}
+			up = &chat.Upload{Name: fh.Filename, Data: data}
+			break
+		}
+	}
+	return r.FormValue("content"), up, true
+}
+
+func (h *Web) chatSend(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok {
+		return
+	}
+	content, up, ok := h.readMessageForm(w, r)
+	if !ok || (up != nil && !h.allow(w, r, h.st.Limits.Upload)) {
+		return
+	}
+	u, _ := identity(r.Context())
+	m, errs, err := h.st.Chat.Send(r.Context(), u, id, content, up, "")
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		if errs.Has(auth.NonField) {
+			errs[""] = errs[auth.NonField]
+			delete(errs, auth.NonField)
+		}
+		if !invalid(w, r, errs) {
+			h.renderChat(w, r, http.StatusOK, id, 0, content, errs)
+		}
+		return
+	}
+	if wantsJSON(r) {
+		html, err := h.messageHTML(r, m)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"id": m.ID, "html": html, "message": h.st.Chat.MessageOf(m, u.ID, 0)})
+		return
+	}
+	http.Redirect(w, r, conversationPath(id)+"#message-"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
+}
+
+func (h *Web) chatRead(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok {
+		return
+	}
+	u, _ := identity(r.Context())
+	n, err := h.st.Chat.MarkRead(r.Context(), u.ID, id)
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]any{"success": true, "marked_read": n})
+		return
+	}
+	http.Redirect(w, r, conversationPath(id), http.StatusSeeOther)
+}
+
+func (h *Web) chatEdit(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok || !h.parseForm(w, r, formLimit) {
+		return
+	}
+	u, _ := identity(r.Context())
+	m, errs, err := h.st.Chat.Edit(r.Context(), u, id, r.PostForm.Get("content"))
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		if !invalid(w, r, errs) {
+			h.flash(w, r, "error", errs["content"][0])
+			if cur, _, err := h.st.Chat.Message(r.Context(), u.ID, id); err == nil {
+				http.Redirect(w, r, conversationPath(cur.ConversationID), http.StatusSeeOther)
+				return
+			}
+			http.Redirect(w, r, "/chat/", http.StatusSeeOther)
+		}
+		return
+	}
+	h.afterMessageChange(w, r, m)
+}
+
+func (h *Web) chatDelete(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok {
+		return
+	}
+	u, _ := identity(r.Context())
+	m, err := h.st.Chat.Delete(r.Context(), u, id)
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	h.afterMessageChange(w, r, m)
+}
+
+func (h *Web) afterMessageChange(w http.ResponseWriter, r *http.Request, m store.Message) {
+	if wantsJSON(r) {
+		html, err := h.messageHTML(r, m)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": m.ID, "html": html})
+		return
+	}
+	http.Redirect(w, r, conversationPath(m.ConversationID)+"#message-"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
+}
+
+func (h *Web) chatUsers(w http.ResponseWriter, r *http.Request) {
+	u, _ := identity(r.Context())
+	q := r.URL.Query().Get("q")
+	if len(q) > 100 {
+		q = q[:100]
+	}
+	page := 1
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 && n < 100000 {
+		page = n
+	}
+	users, total, err := h.st.Chat.Directory(r.Context(), u.ID, q, chatUsersPage, (page-1)*chatUsersPage)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	now := h.st.Now()
+	d := views.ChatUsersData{Query: q, Total: total, Page: page, Pages: (total + chatUsersPage - 1) / chatUsersPage}
+	for _, cu := range users {
+		d.Users = append(d.Users, views.ChatUserView{Person: person(cu.UserMini), Online: h.st.Chat.Online(cu.ID), LastSeen: lastSeen(cu.LastSeenAt, now)})
+	}
+	link := func(n int) string {
+		v := url.Values{"page": {strconv.Itoa(n)}}
+		if q != "" {
+			v.Set("q", q)
+		}
+		return "/chat/users/?" + v.Encode()
+	}
+	if page > 1 {
+		d.PrevURL = link(page - 1)
+	}
+	if page < d.Pages {
+		d.NextURL = link(page + 1)
+	}
+	h.render(w, r, http.StatusOK, views.ChatUsersPage(h.page(w, r, "Find people · Chat", "chat"), d))
+}
+
+// chatStartForm: GET /chat/start/{user_id}/ goes to the existing conversation, or
+// shows a button that starts it (a GET must not create anything).
+func (h *Web) chatStartForm(w http.ResponseWriter, r *http.Request) {
+	uid, ok := h.pathInt(w, r, "user_id")
+	if !ok {
+		return
+	}
+	u, _ := identity(r.Context())
+	if uid == u.ID {
+		h.flash(w, r, "error", "You cannot start a conversation with yourself.")
+		http.Redirect(w, r, "/chat/", http.StatusSeeOther)
+		return
+	}
+	if id, err := h.st.Chat.ExistingDirect(r.Context(), u.ID, uid); err != nil {
+		h.serverError(w, r, err)
+		return
+	} else if id != 0 {
+		http.Redirect(w, r, conversationPath(id), http.StatusSeeOther)
+		return
+	}
+	other, online, err := h.st.Chat.Status(r.Context(), uid)
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	mini := store.UserMini{ID: other.ID, Username: other.Username, FirstName: other.FirstName, LastName: other.LastName, UserType: other.UserType, ProfilePicture: other.ProfilePicture}
+	d := views.ChatStartData{User: views.ChatUserView{Person: person(mini), Online: online, LastSeen: lastSeen(other.LastSeenAt, h.st.Now())}}
+	h.render(w, r, http.StatusOK, views.ChatStartPage(h.page(w, r, "Message "+d.User.Name, "chat"), d))
+}
+
+func (h *Web) chatStart(w http.ResponseWriter, r *http.Request) {
+	uid, ok := h.pathInt(w, r, "user_id")
+	if !ok {
+		return
+	}
+	u, _ := identity(r.Context())
+	res, errs, err := h.st.Chat.StartDirect(r.Context(), u, uid, "")
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	if errs.Has("user_id") {
+		h.chatFail(w, r, store.ErrNotFound)
+		return
+	}
+	if len(errs) > 0 {
+		if !invalid(w, r, errs) {
+			for _, msgs := range errs {
+				h.flash(w, r, "error", msgs[0])
+				break
+			}
+			http.Redirect(w, r, "/chat/", http.StatusSeeOther)
+		}
+		return
+	}
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]any{"conversation_id": res.ConversationID, "url": conversationPath(res.ConversationID)})
+		return
+	}
+	http.Redirect(w, r, conversationPath(res.ConversationID), http.StatusSeeOther)
+}
+
+func (h *Web) chatGroupForm(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, views.ChatGroupPage(h.page(w, r, "New group · Chat", "chat"), views.ChatGroupForm{}))
+}
+
+func (h *Web) chatCreateGroup(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r, formLimit) {
+		return
+	}
+	u, _ := identity(r.Context())
+	f := views.ChatGroupForm{Title: r.PostForm.Get("title"), Members: r.PostForm.Get("members")}
+	ids, errs, err := h.st.Chat.UserIDsByName(r.Context(), "user_ids", f.Members)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if _, msg := chat.CheckTitle(f.Title); msg != "" && len(errs) > 0 {
+		errs.Add("title", msg) // both fields' problems at once
+	}
+	if len(errs) == 0 {
+		var id int64
+		if id, errs, err = h.st.Chat.CreateGroup(r.Context(), u, f.Title, ids); err != nil {
+			h.chatFail(w, r, err)
+			return
+		}
+		if len(errs) == 0 {
+			h.flash(w, r, "success", "The group is ready.")
+			http.Redirect(w, r, conversationPath(id), http.StatusSeeOther)
+			return
+		}
+	}
+	f.Errors = formErrors(errs)
+	h.render(w, r, http.StatusOK, views.ChatGroupPage(h.page(w, r, "New group · Chat", "chat"), f))
+}
+
+func (h *Web) chatMembers(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok {
+		return
+	}
+	h.renderMembers(w, r, id, "", nil)
+}
+
+func (h *Web) renderMembers(w http.ResponseWriter, r *http.Request, id int64, add string, errs auth.Errors) {
+	u, _ := identity(r.Context())
+	sum, err := h.st.Chat.Conversation(r.Context(), u.ID, id)
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	if !sum.IsGroup() {
+		http.Redirect(w, r, conversationPath(id), http.StatusSeeOther)
+		return
+	}
+	now := h.st.Now()
+	d := views.ChatMembersData{Conversation: h.conversationView(sum, u.ID), Add: add, Errors: formErrors(errs)}
+	for _, m := range sum.Members {
+		if m.ID == u.ID {
+			d.Me = chatPerson(m, true, now)
+		}
+	}
+	h.render(w, r, http.StatusOK, views.ChatMembersPage(h.page(w, r, "Members of "+d.Conversation.Title, "chat"), d))
+}
+
+func (h *Web) chatAddMembers(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok || !h.parseForm(w, r, formLimit) {
+		return
+	}
+	u, _ := identity(r.Context())
+	typed := r.PostForm.Get("members")
+	ids, errs, err := h.st.Chat.UserIDsByName(r.Context(), "user_ids", typed)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if len(errs) == 0 {
+		if errs, err = h.st.Chat.AddMembers(r.Context(), u, id, ids); err != nil {
+			h.chatFail(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		h.renderMembers(w, r, id, typed, errs)
+		return
+	}
+	h.flash(w, r, "success", "Added.")
+	http.Redirect(w, r, conversationPath(id)+"members/", http.StatusSeeOther)
+}
+
+func (h *Web) chatRemoveMember(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok {
+		return
+	}
+	uid, ok := h.pathInt(w, r, "user_id")
+	if !ok {
+		return
+	}
+	u, _ := identity(r.Context())
+	if err := h.st.Chat.RemoveMember(r.Context(), u, id, uid); err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	h.flash(w, r, "success", "Removed from the group.")
+	http.Redirect(w, r, conversationPath(id)+"members/", http.StatusSeeOther)
+}
+
+func (h *Web) chatRename(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok || !h.parseForm(w, r, formLimit) {
+		return
+	}
+	u, _ := identity(r.Context())
+	errs, err := h.st.Chat.RenameGroup(r.Context(), u, id, r.PostForm.Get("title"))
+	if err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		h.renderMembers(w, r, id, "", errs)
+		return
+	}
+	h.flash(w, r, "success", "Renamed.")
+	http.Redirect(w, r, conversationPath(id)+"members/", http.StatusSeeOther)
+}
+
+func (h *Web) chatLeave(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathInt(w, r, "id")
+	if !ok {
+		return
+	}
+	u, _ := identity(r.Context())
+	if err := h.st.Chat.Leave(r.Context(), u, id); err != nil {
+		h.chatFail(w, r, err)
+		return
+	}
+	h.flash(w, r, "success", "You left the group.")
+	http.Redirect(w, r, "/chat/", http.StatusSeeOther)
+}
+
+// chatFile serves a message's attachment to the members of its conversation only; a
+// stranger, an anonymous visitor, a deleted message or a wrong name all get a 404.
+// Images, video and audio show inline; other files download under their real name.
+func (h *Web) chatFile(w http.ResponseWriter, r *http.Request) {
+	u, ok := identity(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if !ok || err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := h.st.Chat.FileOf(r.Context(), u.ID, id, r.PathValue("name"))
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			h.serverError(w, r, err)
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	file, err := h.st.Chat.Media.Open(f.Path)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer file.Close()
+	info, err := file.Stat()
+	if err != nil || info.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", f.ContentType)
+	hd.Set("Cache-Control", "private, max-age=86400")
+	disposition := "attachment"
+	if chat.IsInline(f.Type) {
+		disposition = "inline"
+	}
+	hd.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}))
+	http.ServeContent(w, r, "", info.ModTime(), file)
+}
