@@ -87,4 +87,11 @@ func TestChatLive(t *testing.T) {
 		t.Errorf("anonymous /chat/: %d", r.StatusCode)
 	}
 	c.Screenshot("carol-sees-nothing")
+
+	// On a phone the open conversation takes the screen; its back link shows the list.
+	b.SetViewport(390, 800)
+	if b.Visible(".chat__sidebar") || !b.Visible(".convo__back") || !b.Visible("[data-chat-composer]") {
+		t.Errorf("small screen: sidebar %v, back link %v", b.Visible(".chat__sidebar"), b.Visible(".convo__back"))
+	}
+	b.Screenshot("bob-phone")
 }

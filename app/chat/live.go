@@ -107,7 +107,7 @@ func (s *Service) published(ctx context.Context, m store.Message, members []stor
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		moved = false
 		for _, uid := range online {
-			ok, err := tx.MarkDelivered(ctx, m.ConversationID, uid, m.ID)
+			ok, err := tx.MarkDelivered(ctx, m.ConversationID, uid, m.ID, true)
 			if err != nil {
 				return err
 			}
@@ -331,7 +331,7 @@ func (s *Service) deliverBatch(ctx context.Context, sock Socket) (bool, int) {
 	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		clear(moved)
 		for _, cid := range convs {
-			ok, err := tx.MarkDelivered(ctx, cid, uid, upTo[cid])
+			ok, err := tx.MarkDelivered(ctx, cid, uid, upTo[cid], false)
 			if err != nil {
 				return err
 			}
@@ -354,5 +354,7 @@ func (s *Service) deliverBatch(ctx context.Context, sock Socket) (bool, int) {
 			s.announceDeliveries(ctx, cid, ms)
 		}
 	}
-	return len(batch) == pendingBatch, bytes
+	// Look once more even after a short batch: a message published live while this
+	// one was on its way waits behind it (MarkDelivered contiguous).
+	return true, bytes
 }

@@ -244,9 +244,16 @@ func completion(p store.Profile, u store.User, entries map[string][]store.Profil
 	item(len(socialLinks(p)) > 0, "a social link")
 	item(u.ProfilePicture != "", "a profile picture")
 	for _, k := range Kinds {
-		item(len(entries[k.Name]) > 0, "a "+k.Singular)
+		item(len(entries[k.Name]) > 0, article(k.Singular)+" "+k.Singular)
 	}
 	return c
+}
+
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // ProfileInput is a change to the owner's profile; nil fields are left as they are.

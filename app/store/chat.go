@@ -473,13 +473,27 @@ func (s *Queries) PendingMessages(ctx context.Context, userID int64, limit int) 
 // MarkDelivered moves userID's delivery watermark in a conversation up to upTo and
 // updates the aggregate status of the messages every other member now has. It reports
 // whether the watermark moved (false too when userID is not an active member).
-func (s *Queries) MarkDelivered(ctx context.Context, convID, userID, upTo int64) (bool, error) {
+//
+// With contiguous, the watermark moves only when no earlier message from someone else
+// is still waiting for the user: a live message must not jump it over a backlog that
+// the connect hook is still handing over, oldest first.
+func (s *Queries) MarkDelivered(ctx context.Context, convID, userID, upTo int64, contiguous bool) (bool, error) {
 	m, err := s.Membership(ctx, convID, userID)
 	if err == ErrNotFound {
 		return false, nil
 	}
 	if err != nil || m.LastDelivered >= upTo {
 		return false, err
+	}
+	if contiguous {
+		var waiting int
+		if err := s.queryRow(ctx, `SELECT count(*) FROM messages WHERE conversation_id = ? AND id > ? AND id < ?
+			AND sender_id IS NOT ?`, convID, m.LastDelivered, upTo, userID).Scan(&waiting); err != nil {
+			return false, translate(err)
+		}
+		if waiting > 0 {
+			return false, nil
+		}
 	}
 	if _, err := s.exec(ctx, `UPDATE conversation_participants SET last_delivered_message_id = ?
 		WHERE conversation_id = ? AND user_id = ?`, upTo, convID, userID); err != nil {

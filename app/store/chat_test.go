@@ -121,17 +121,25 @@ func TestDeliveryAndReadWatermarks(t *testing.T) {
 	if p, _ := db.PendingMessages(ctx, a, 10); len(p) != 1 || p[0].ID != m3 {
 		t.Fatalf("pending for a: %+v", p)
 	}
-	tx(t, db, func(q *Queries) error { _, err := q.MarkDelivered(ctx, g, b, m2); return err })
+	// A live message does not jump b's watermark over the backlog still on its way.
+	tx(t, db, func(q *Queries) error {
+		moved, err := q.MarkDelivered(ctx, g, b, m3, true)
+		if moved {
+			t.Error("watermark jumped over pending messages")
+		}
+		return err
+	})
+	tx(t, db, func(q *Queries) error { _, err := q.MarkDelivered(ctx, g, b, m2, false); return err })
 	if got := status(t, db, m1); got != "pending" {
 		t.Fatalf("delivered to b only: %q", got)
 	}
-	tx(t, db, func(q *Queries) error { _, err := q.MarkDelivered(ctx, g, c, m3); return err })
+	tx(t, db, func(q *Queries) error { _, err := q.MarkDelivered(ctx, g, c, m3, false); return err })
 	if status(t, db, m1) != "delivered" || status(t, db, m2) != "delivered" || status(t, db, m3) != "pending" {
 		t.Fatalf("after both: %s %s %s", status(t, db, m1), status(t, db, m2), status(t, db, m3))
 	}
 	// Moving back is a no-op.
 	tx(t, db, func(q *Queries) error {
-		moved, err := q.MarkDelivered(ctx, g, c, m1)
+		moved, err := q.MarkDelivered(ctx, g, c, m1, false)
 		if moved {
 			t.Error("watermark moved back")
 		}

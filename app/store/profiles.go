@@ -129,7 +129,7 @@ func (s *Queries) ProfilesOf(ctx context.Context, userIDs []int64) (map[int64]Pr
 
 // ---- entries -------------------------------------------------------------------------
 
-// ProfileEntry kinds: the five tables of profile entries.
+// Kinds of profile entries, one table each.
 const (
 	ProfileEducation      = "education"
 	ProfileExperience     = "experience"

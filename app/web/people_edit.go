@@ -70,7 +70,7 @@ func (h *Web) renderProfileEdit(w http.ResponseWriter, r *http.Request, status i
 		{Name: "bio", Label: "Bio", Type: "textarea", Value: prof.Bio, MaxLength: people.MaxBio, Rows: 5, Optional: true,
 			Placeholder: "A few words about you: what you study, teach or like."},
 		{Name: "location", Label: "Location", Value: prof.Location, MaxLength: people.MaxLocation, Optional: true},
-		{Name: "website", Label: "Website", Type: "url", Value: prof.Website, MaxLength: people.MaxURL, Optional: true,
+		{Name: "website", Label: "Website", InputMode: "url", Autocomplete: "url", Value: prof.Website, MaxLength: people.MaxURL, Optional: true,
 			Placeholder: "https://…"},
 	}
 	for _, f := range info {
@@ -81,7 +81,7 @@ func (h *Web) renderProfileEdit(w http.ResponseWriter, r *http.Request, status i
 	for _, sn := range people.Socials {
 		cur := map[string]string{"linkedin": prof.LinkedIn, "github": prof.GitHub, "twitter": prof.Twitter,
 			"facebook": prof.Facebook, "instagram": prof.Instagram}[sn.Key]
-		d.Social = append(d.Social, views.Field{Name: sn.Key, Label: sn.Label, Type: "url", Value: value("social", sn.Key, cur),
+		d.Social = append(d.Social, views.Field{Name: sn.Key, Label: sn.Label, InputMode: "url", Value: value("social", sn.Key, cur),
 			MaxLength: people.MaxURL, Optional: true, Placeholder: "https://…", Errors: fieldErrs("social", sn.Key)})
 	}
 	for _, sec := range people.Sections {
@@ -324,7 +324,9 @@ func (h *Web) renderEntryForm(w http.ResponseWriter, r *http.Request, status int
 				v.Options = append(v.Options, views.Option{Value: strconv.Itoa(n), Label: strconv.Itoa(n) + " – " + people.Proficiency[n]})
 			}
 		case "url":
-			v.Placeholder = "https://…"
+			// A text input: the browser's url type would refuse "github.com/ada", which
+			// the server accepts (it adds https://).
+			v.Type, v.InputMode, v.Placeholder = "text", "url", "https://…"
 		}
 		d.Fields = append(d.Fields, v)
 	}

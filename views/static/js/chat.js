@@ -175,6 +175,7 @@
     var frag = html(text);
     var stick = nearBottom();
     $all(".msg", frag).forEach(function (n) { place(n); });
+    applyTicks();
     localTimes(messages);
     layoutDays();
     if (stick) toBottom();
@@ -185,8 +186,16 @@
     });
   }
 
-  // Ticks of my messages up to an id.
+  // Ticks of my messages up to an id. The highest ids are kept: a receipt may come
+  // before the message it covers is on the page (the sender's own request is slower
+  // than the reader's socket), and is applied when it arrives.
+  var known = { delivered: 0, read: 0 };
+  function applyTicks() {
+    if (known.delivered) setTicks(known.delivered, "delivered");
+    if (known.read) setTicks(known.read, "read");
+  }
   function setTicks(upTo, status) {
+    known[status] = Math.max(known[status], upTo);
     $all(".msg--mine[data-message-id]", messages).forEach(function (m) {
       if (Number(m.getAttribute("data-message-id")) > upTo) return;
       var t = $("[data-ticks]", m);

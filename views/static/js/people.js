@@ -24,7 +24,7 @@
     var form = input.form;
     var endpoint = input.getAttribute("data-suggest");
     var list = el("ul", "mention-list suggest-list");
-    var timer = null, ctrl = null, seq = 0, options = [], active = -1;
+    var timer = null, ctrl = null, seq = 0, options = [], active = -1, leaving = false;
     list.id = (input.id || "search") + "-suggestions";
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Suggestions");
@@ -57,6 +57,7 @@
     function go(i) {
       var o = options[i];
       if (!o) return;
+      leaving = true;
       close();
       window.location.assign(o.url);
     }
@@ -157,6 +158,11 @@
       }
     });
     input.addEventListener("blur", function () { window.setTimeout(close, 150); });
+    // The Enter that picked a suggestion must not also submit the search.
+    form.addEventListener("submit", function (e) {
+      if (leaving) e.preventDefault();
+      else if (!list.hidden && active >= 0) { e.preventDefault(); go(active); }
+    });
   }
 
   // ---- picture preview in the profile editor ------------------------------------------
