@@ -71,6 +71,8 @@ type Page struct {
 	// Unread is the signed-in viewer's unread notification count for the bell (live
 	// updates come over the WebSocket).
 	Unread int
+	// UnreadMessages is the viewer's unread chat messages for the navigation badge.
+	UnreadMessages int
 }
 
 // FormErrors maps a field name to its messages; the key "" holds form-wide messages.

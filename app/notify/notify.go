@@ -29,6 +29,9 @@ type Service struct {
 	Log   *slog.Logger
 	// BaseURL makes absolute links where a client needs them (not used in frames).
 	BaseURL string
+	// MessagesUnread, when set, gives the unread chat messages that unread_count
+	// frames carry beside the notification count.
+	MessagesUnread func(ctx context.Context, userID int64) (int, error)
 }
 
 // UserMini is the API's short user.
@@ -119,7 +122,11 @@ func (s *Service) PushUnread(ctx context.Context, userID int64) {
 	if err != nil {
 		return
 	}
-	s.send(ctx, userID, map[string]any{"type": "unread_count", "count": n, "messages_unread": 0})
+	messages := 0
+	if s.MessagesUnread != nil {
+		messages, _ = s.MessagesUnread(ctx, userID)
+	}
+	s.send(ctx, userID, map[string]any{"type": "unread_count", "count": n, "messages_unread": messages})
 }
 
 func (s *Service) send(ctx context.Context, userID int64, v any) {

@@ -41,6 +41,9 @@ func (h *Web) page(w http.ResponseWriter, r *http.Request, title, nav string) vi
 	if id, ok := auth.FromContext(r.Context()); ok {
 		p.Viewer = viewerOf(id.User)
 		p.Unread, _ = h.st.Notify.Unread(r.Context(), id.User.ID) // cached; 0 on error
+		if h.st.Chat != nil {
+			p.UnreadMessages, _ = h.st.Chat.Unread(r.Context(), id.User.ID)
+		}
 	}
 	p.Flashes = h.takeFlashes(w, r)
 	return p

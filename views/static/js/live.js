@@ -237,7 +237,16 @@
   }
 
   // ---- built-in subscribers ----------------------------------------------------------
-  on("unread_count", function (m) { if (ep.setUnread) ep.setUnread(m.count); });
+  on("unread_count", function (m) {
+    if (ep.setUnread) ep.setUnread(m.count);
+    if (typeof m.messages_unread === "number") {
+      var n = m.messages_unread;
+      document.querySelectorAll("[data-chat-unread-total]").forEach(function (b) {
+        b.textContent = n > 99 ? "99+" : n > 0 ? String(n) : "";
+        b.hidden = n <= 0;
+      });
+    }
+  });
   on("notification", function (m) {
     var n = m.notification || {};
     if (ep.toast && n.text) ep.toast(n.text, "info");
