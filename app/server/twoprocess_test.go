@@ -1,0 +1,50 @@
+package server_test
+
+import (
+	"testing"
+
+	"eplatform/app/apptest"
+	"eplatform/app/internal/redistest"
+)
+
+// TestTwoProcessesShareLiveEvents starts two complete servers on one data directory
+// and one Redis, as a deployment with two processes does: a chat message sent through
+// the first reaches a socket held by the second, and so does a notification.
+func TestTwoProcessesShareLiveEvents(t *testing.T) {
+	redis := redistest.URL(t)
+	dir := t.TempDir()
+	args := append([]string{"-redis", redis}, apptest.RelaxedLimits...)
+	one := apptest.Start(t, apptest.Options{DataDir: dir, Args: args})
+	two := apptest.Start(t, apptest.Options{DataDir: dir, Args: args})
+
+	one.User("ada", "student")
+	two.User("bob", "student") // same database: both servers know both users
+	bobOnTwo := two.Client()
+	bobOnTwo.LogIn("bob", apptest.Password)
+	conn := dial(t, two, bobOnTwo, "/ws/")
+	next(t, conn, "unread_count")
+
+	adaToken, _ := one.Token("ada")
+	bob, err := one.State.DB.UserByUsername(t.Context(), "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := one.Client()
+	r := c.JSON("POST", "/api/chat/conversations/start/", map[string]any{"user_id": bob.ID, "message": "hello across processes"}, adaToken)
+	if r.StatusCode != 201 {
+		t.Fatalf("start conversation on process one: %d %s", r.StatusCode, r.Body)
+	}
+	f := next(t, conn, "chat_message")
+	if msg, _ := f["message"].(map[string]any); msg["content"] != "hello across processes" {
+		t.Fatalf("chat frame on process two: %v", f)
+	}
+	// A feed notification crosses too.
+	r = c.JSON("POST", "/api/posts/", map[string]string{"content": "ping @bob"}, adaToken)
+	if r.StatusCode != 201 {
+		t.Fatalf("post: %d", r.StatusCode)
+	}
+	n := next(t, conn, "notification")["notification"].(map[string]any)
+	if n["text"] != "ada mentioned you in a post" {
+		t.Errorf("notification on process two: %v", n)
+	}
+}
