@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"eplatform/app/apptest"
+	"eplatform/app/auth"
 	"eplatform/app/store"
 )
 
@@ -227,4 +228,34 @@ func TestWritesVisibleOnNextRead(t *testing.T) {
 			t.Fatal("edit not visible to everyone")
 		}
 	}
+}
+
+// TestNamesAreEscapedEverywhere: a hostile display name shows as text in the feed, on
+// the post page, in the notifications page and in the API.
+func TestNamesAreEscapedEverywhere(t *testing.T) {
+	t.Parallel()
+	app := apptest.StartRelaxed(t)
+	evil := app.User("evil", "student")
+	bob := app.User("bob", "student")
+	u, _ := app.State.DB.UserByUsername(context.Background(), "evil")
+	first, last := `<script>alert(1)</script>`, `"><img src=x onerror=alert(2)>`
+	if _, errs, err := app.State.Auth.UpdateAccount(context.Background(), u.ID, authUpdate(first, last)); err != nil || len(errs) > 0 {
+		t.Fatalf("rename: %v %v", err, errs)
+	}
+	r := postForm(t, evil, "hi @bob")
+	id := postIDRE.FindStringSubmatch(r.Header.Get("Location"))[1]
+	evil.PostForm("/home/post/"+id+"/comment/", url.Values{"content": {"me again"}})
+	for _, path := range []string{"/home/", "/home/post/" + id + "/", "/home/notifications/"} {
+		body := bob.Get(path).Body
+		if strings.Contains(body, "<script>alert(1)") || strings.Contains(body, "<img src=x onerror") {
+			t.Errorf("%s renders the name unescaped", path)
+		}
+		if path == "/home/" && !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+			t.Errorf("%s does not show the name as text", path)
+		}
+	}
+}
+
+func authUpdate(first, last string) auth.AccountUpdate {
+	return auth.AccountUpdate{FirstName: &first, LastName: &last}
 }
