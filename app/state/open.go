@@ -111,6 +111,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.openChat()
 	st.openLearn()
 	st.openPeople()
+	st.openQuiz()
+	st.openDesk()
 
 	// The hub runs as long as the State: the domain publishes through it even when no
 	// HTTP server is running (tests, CLI).

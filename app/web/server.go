@@ -70,6 +70,8 @@ func (h *Web) Register(mux *http.ServeMux) {
 	h.registerChat(mux)
 	h.registerLearn(mux)
 	h.registerPeople(mux)
+	h.registerQuiz(mux)
+	h.registerDesk(mux)
 
 	// Everything else: a friendly 404 page (the API has its own JSON 404).
 	mux.HandleFunc("/", h.notFound)

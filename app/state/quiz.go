@@ -1,0 +1,4 @@
+package state
+
+// openQuiz builds the quiz services; called at the end of Open.
+func (s *State) openQuiz() {}
