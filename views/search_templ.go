@@ -99,7 +99,7 @@ func SearchPage(p Page, d SearchData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = EmptyState(p, "search", "Search E-Platform", "Find people by name or username, posts by their words, and subjects by name, code or description. Words may be cut short: \"rec\" finds \"recursion\".").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = EmptyState(p, "search", "Search E-Platform", "Find people by name or username, posts by their words, and subjects by name, code or description. The last word may be cut short: \"linear alg\" finds \"linear algebra\".").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

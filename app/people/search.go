@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"strings"
+	"unicode/utf8"
 
 	"eplatform/app/store"
 	"eplatform/app/text"
@@ -59,14 +60,43 @@ func (r SearchResult) Total() int { return r.Counts[r.Tab] }
 // ValidTab reports whether tab names a search tab.
 func ValidTab(tab string) bool { return tab == TabPeople || tab == TabPosts || tab == TabSubjects }
 
-// cleanQuery bounds what the user typed; exact is the text an exact username or
-// subject code would equal ("@ada" looks for "ada").
-func cleanQuery(q string) (clean, fts, exact string) {
+// query is what the user typed, bounded, with the FTS5 queries built from it.
+type query struct {
+	clean string
+	names string // people and subjects: every word a prefix
+	posts string // posts: every word exact but the last, which is a prefix
+	exact string // what an exact username or subject code would equal ("@ada" → "ada")
+}
+
+// parseQuery builds the FTS5 queries. text.FTSQuery makes any input safe: every word
+// becomes a quoted prefix term ("word"*), so operators and column filters typed by the
+// user are just words. Two refinements bound the cost on a large index: a
+// one-character word is matched whole, since as a prefix it would expand to a large
+// part of the vocabulary; and in posts only the last word (the one being typed) is a
+// prefix, the others are matched whole, since every prefix of a common word merges
+// the lists of many terms. People and subjects are small tables: there every word of
+// two characters or more stays a prefix, so "ada lov" finds Ada Lovelace.
+func parseQuery(q string) query {
 	q = strings.TrimSpace(q)
 	if len(q) > MaxQuery {
 		q = strings.ToValidUTF8(q[:MaxQuery], "") // drops a character cut in half
 	}
-	return q, text.FTSQuery(q), strings.TrimPrefix(q, "@")
+	out := query{clean: q, exact: strings.TrimPrefix(q, "@")}
+	terms := strings.Fields(text.FTSQuery(q))
+	names := make([]string, len(terms))
+	posts := make([]string, len(terms))
+	for i, t := range terms {
+		word := strings.TrimSuffix(strings.TrimPrefix(t, `"`), `"*`)
+		whole := `"` + word + `"`
+		names[i], posts[i] = t, whole
+		if utf8.RuneCountInString(word) < 2 {
+			names[i] = whole
+		} else if i == len(terms)-1 {
+			posts[i] = t
+		}
+	}
+	out.names, out.posts = strings.Join(names, " "), strings.Join(posts, " ")
+	return out
 }
 
 // Search runs a search for viewer. Whatever the query holds (FTS5 operators, quotes,
@@ -74,7 +104,7 @@ func cleanQuery(q string) (clean, fts, exact string) {
 // causes an error. Posts are for signed-in viewers only; people show only what their
 // privacy settings let the viewer see.
 func (s *Service) Search(ctx context.Context, viewer store.User, in SearchQuery) (SearchResult, error) {
-	q, fts, exact := cleanQuery(in.Q)
+	q := parseQuery(in.Q)
 	if !ValidTab(in.Tab) {
 		in.Tab = TabPeople
 	}
@@ -84,31 +114,44 @@ func (s *Service) Search(ctx context.Context, viewer store.User, in SearchQuery)
 	if in.PageSize < 1 {
 		in.PageSize = 20
 	}
-	res := SearchResult{Q: q, Tab: in.Tab, Page: in.Page, PageSize: in.PageSize, Counts: map[string]int{}}
-	if fts == "" {
+	res := SearchResult{Q: q.clean, Tab: in.Tab, Page: in.Page, PageSize: in.PageSize, Counts: map[string]int{}}
+	if q.names == "" {
 		return res, nil
 	}
 	a := AudienceOf(-1, viewer) // -1: nobody's profile; anonymous or member
 	var err error
-	if res.Counts[TabPeople], err = s.DB.CountSearchPeople(ctx, fts, CountCap+1); err != nil {
+	if res.Counts[TabPeople], err = s.DB.CountSearchPeople(ctx, q.names, CountCap+1); err != nil {
 		return res, err
 	}
-	if ShowsPosts(a) {
-		if res.Counts[TabPosts], err = s.DB.CountSearchPostHits(ctx, fts, CountCap+1); err != nil {
+	// The posts tab counts its matches while searching them (see below).
+	if ShowsPosts(a) && in.Tab != TabPosts {
+		if res.Counts[TabPosts], err = s.DB.CountSearchPostHits(ctx, q.posts, CountCap+1); err != nil {
 			return res, err
 		}
 	}
-	if res.Counts[TabSubjects], err = s.DB.CountSearchSubjectHits(ctx, fts, CountCap+1); err != nil {
+	if res.Counts[TabSubjects], err = s.DB.CountSearchSubjectHits(ctx, q.names, CountCap+1); err != nil {
 		return res, err
 	}
 	offset := (in.Page - 1) * in.PageSize
+	limit := in.PageSize + 1 // one more tells whether there is a next page
+	if in.Tab == TabPosts {
+		if !ShowsPosts(a) {
+			return res, nil
+		}
+		hits, n, err := s.DB.SearchPostHits(ctx, q.posts, limit, offset)
+		if err != nil {
+			return res, err
+		}
+		res.Counts[TabPosts] = n
+		res.Posts, res.HasNext = trim(hits, in.PageSize)
+		return res, nil
+	}
 	if offset >= res.Total() {
 		return res, nil
 	}
-	limit := in.PageSize + 1 // one more tells whether there is a next page
 	switch in.Tab {
 	case TabPeople:
-		hits, err := s.DB.SearchPeople(ctx, fts, exact, limit, offset)
+		hits, err := s.DB.SearchPeople(ctx, q.names, q.exact, limit, offset)
 		if err != nil {
 			return res, err
 		}
@@ -116,14 +159,8 @@ func (s *Service) Search(ctx context.Context, viewer store.User, in SearchQuery)
 		if res.People, err = s.personResults(ctx, viewer, hits); err != nil {
 			return res, err
 		}
-	case TabPosts:
-		hits, err := s.DB.SearchPostHits(ctx, fts, limit, offset)
-		if err != nil {
-			return res, err
-		}
-		res.Posts, res.HasNext = trim(hits, in.PageSize)
 	case TabSubjects:
-		hits, err := s.DB.SearchSubjectHits(ctx, fts, exact, limit, offset)
+		hits, err := s.DB.SearchSubjectHits(ctx, q.names, q.exact, limit, offset)
 		if err != nil {
 			return res, err
 		}
@@ -169,18 +206,18 @@ type Suggestions struct {
 // Suggest returns a few people and subjects for the search box.
 func (s *Service) Suggest(ctx context.Context, viewer store.User, q string) (Suggestions, error) {
 	var out Suggestions
-	_, fts, exact := cleanQuery(q)
-	if fts == "" {
+	pq := parseQuery(q)
+	if pq.names == "" {
 		return out, nil
 	}
-	people, err := s.DB.SearchPeople(ctx, fts, exact, 6, 0)
+	people, err := s.DB.SearchPeople(ctx, pq.names, pq.exact, 6, 0)
 	if err != nil {
 		return out, err
 	}
 	if out.People, err = s.personResults(ctx, viewer, people); err != nil {
 		return out, err
 	}
-	out.Subjects, err = s.DB.SearchSubjectHits(ctx, fts, exact, 4, 0)
+	out.Subjects, err = s.DB.SearchSubjectHits(ctx, pq.names, pq.exact, 4, 0)
 	return out, err
 }
 

@@ -165,8 +165,8 @@ func TestSearchQueries(t *testing.T) {
 	if n, err := db.CountSearchPeople(ctx, `"ada"*`, 1); err != nil || n != 1 {
 		t.Fatalf("capped count %d %v", n, err)
 	}
-	posts, err := db.SearchPostHits(ctx, `"recurs"*`, 10, 0)
-	if err != nil || len(posts) != 1 || !strings.Contains(posts[0].Snippet, HighlightStart+"Recursion"+HighlightEnd) {
+	posts, n, err := db.SearchPostHits(ctx, `"recurs"*`, 10, 0)
+	if err != nil || len(posts) != 1 || n != 1 || !strings.Contains(posts[0].Snippet, HighlightStart+"Recursion"+HighlightEnd) {
 		t.Fatalf("posts: %+v %v", posts, err)
 	}
 	if subs, err := db.SearchSubjectHits(ctx, `"x"*`, "x", 10, 0); err != nil || len(subs) != 0 {

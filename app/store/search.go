@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
+	"strconv"
 )
 
 // Full-text search over the three FTS5 indexes. Every query takes an FTS5 query string
@@ -62,9 +65,11 @@ func (s *Queries) SearchPeople(ctx context.Context, ftsQuery, exact string, limi
 	for i, h := range out {
 		ids[i] = h.User.ID
 	}
+	lo, hi0 := idRange(ids)
 	hi, err := s.query(ctx, `SELECT rowid, highlight(users_fts, 0, char(2), char(3)), highlight(users_fts, 1, char(2), char(3)),
-		highlight(users_fts, 2, char(2), char(3)) FROM users_fts WHERE users_fts MATCH ? AND rowid IN (`+marks(len(ids))+`)`,
-		append([]any{ftsQuery}, int64Args(ids)...)...)
+		highlight(users_fts, 2, char(2), char(3)) FROM users_fts
+		WHERE users_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+marks(len(ids))+`)`,
+		append([]any{ftsQuery, lo, hi0}, int64Args(ids)...)...)
 	if err != nil {
 		return nil, wrapf(err, "store: highlight people")
 	}
@@ -89,6 +94,18 @@ func (s *Queries) SearchPeople(ctx context.Context, ftsQuery, exact string, limi
 	return out, nil
 }
 
+// idRange is the smallest and largest of ids. The highlight queries give FTS5 this
+// range and test the ids themselves with +rowid IN (…): the unary + keeps SQLite from
+// turning the IN into one FTS5 lookup per id, each of which would set the whole query
+// up again (for a prefix, merging every matching term's list: 20× slower).
+func idRange(ids []int64) (lo, hi int64) {
+	lo, hi = ids[0], ids[0]
+	for _, id := range ids {
+		lo, hi = min(lo, id), max(hi, id)
+	}
+	return lo, hi
+}
+
 // CountSearchPeople counts SearchPeople's matches, stopping at max.
 func (s *Queries) CountSearchPeople(ctx context.Context, ftsQuery string, max int) (int, error) {
 	var n int
@@ -104,56 +121,155 @@ type PostHit struct {
 }
 
 // SearchPostHits finds posts of active users whose text matches ftsQuery, best first by
-// bm25 among the newest PostSearchWindow matches.
-func (s *Queries) SearchPostHits(ctx context.Context, ftsQuery string, limit, offset int) ([]PostHit, error) {
-	rows, err := s.query(ctx, `SELECT `+postColumns+` FROM
-		(SELECT rowid AS id, bm25(posts_fts) AS score FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT ?) w
-		JOIN posts p ON p.id = w.id JOIN users u ON u.id = p.user_id
-		WHERE u.is_active = 1 ORDER BY w.score, p.id DESC LIMIT ? OFFSET ?`, ftsQuery, PostSearchWindow, limit, offset)
+// bm25 among the newest PostSearchWindow matches, and returns one page of them with the
+// number of matches (PostSearchWindow+1 when there are more than the window holds).
+// Counting comes from the window itself: running the query a second time for a count
+// would merge the lists of a prefix's terms a second time.
+func (s *Queries) SearchPostHits(ctx context.Context, ftsQuery string, limit, offset int) ([]PostHit, int, error) {
+	type scored struct {
+		id    int64
+		score float64
+	}
+	rows, err := s.query(ctx, `SELECT rowid, bm25(posts_fts) FROM posts_fts WHERE posts_fts MATCH ?
+		ORDER BY rowid DESC LIMIT ?`, ftsQuery, PostSearchWindow+1)
 	if err != nil {
-		return nil, wrapf(err, "store: search posts")
+		return nil, 0, wrapf(err, "store: search posts")
 	}
-	defer rows.Close()
-	var out []PostHit
+	var window []scored
 	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, err
+		var w scored
+		if err := rows.Scan(&w.id, &w.score); err != nil {
+			rows.Close()
+			return nil, 0, err
 		}
-		out = append(out, PostHit{Post: p})
+		window = append(window, w)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if len(out) == 0 {
+	overflow := len(window) > PostSearchWindow
+	if overflow {
+		window = window[:PostSearchWindow]
+	}
+	if len(window) == 0 {
+		return nil, 0, nil
+	}
+	// Leave out the posts of deactivated users (usually none: one query either way).
+	ids := make([]int64, len(window))
+	for i, w := range window {
+		ids[i] = w.id
+	}
+	inactive := map[int64]bool{}
+	idRows, err := s.query(ctx, `SELECT p.id FROM json_each(?) j CROSS JOIN posts p ON p.id = j.value
+		CROSS JOIN users u ON u.id = p.user_id WHERE u.is_active = 0`, jsonIDs(ids))
+	if err != nil {
+		return nil, 0, wrapf(err, "store: search posts")
+	}
+	for idRows.Next() {
+		var id int64
+		if err := idRows.Scan(&id); err != nil {
+			idRows.Close()
+			return nil, 0, err
+		}
+		inactive[id] = true
+	}
+	idRows.Close()
+	if err := idRows.Err(); err != nil {
+		return nil, 0, err
+	}
+	ranked := window[:0]
+	for _, w := range window {
+		if !inactive[w.id] {
+			ranked = append(ranked, w)
+		}
+	}
+	count := len(ranked)
+	if overflow {
+		count = PostSearchWindow + 1
+	}
+	slices.SortStableFunc(ranked, func(a, b scored) int {
+		if c := cmp.Compare(a.score, b.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	if offset >= len(ranked) {
+		return nil, count, nil
+	}
+	page := ranked[offset:min(len(ranked), offset+limit)]
+	ids = ids[:0]
+	for _, w := range page {
+		ids = append(ids, w.id)
+	}
+	prow, err := s.query(ctx, `SELECT `+postColumns+` FROM json_each(?) j CROSS JOIN posts p ON p.id = j.value
+		CROSS JOIN users u ON u.id = p.user_id`, jsonIDs(ids))
+	if err != nil {
+		return nil, 0, wrapf(err, "store: search posts")
+	}
+	byID := map[int64]Post{}
+	for prow.Next() {
+		p, err := scanPost(prow)
+		if err != nil {
+			prow.Close()
+			return nil, 0, err
+		}
+		byID[p.ID] = p
+	}
+	prow.Close()
+	if err := prow.Err(); err != nil {
+		return nil, 0, err
+	}
+	snippets, err := s.postSnippets(ctx, ftsQuery, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]PostHit, 0, len(ids))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok { // a post deleted meanwhile is skipped
+			out = append(out, PostHit{Post: p, Snippet: snippets[id]})
+		}
+	}
+	return out, count, nil
+}
+
+// postSnippets returns the snippets of the posts ids for ftsQuery.
+func (s *Queries) postSnippets(ctx context.Context, ftsQuery string, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
 		return out, nil
 	}
-	ids := make([]int64, len(out))
-	for i, h := range out {
-		ids[i] = h.Post.ID
-	}
+	lo, hi := idRange(ids)
 	sn, err := s.query(ctx, `SELECT rowid, snippet(posts_fts, 0, char(2), char(3), '…', 32) FROM posts_fts
-		WHERE posts_fts MATCH ? AND rowid IN (`+marks(len(ids))+`)`, append([]any{ftsQuery}, int64Args(ids)...)...)
+		WHERE posts_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))`,
+		ftsQuery, lo, hi, jsonIDs(ids))
 	if err != nil {
 		return nil, wrapf(err, "store: snippets")
 	}
 	defer sn.Close()
-	byID := map[int64]string{}
 	for sn.Next() {
 		var id int64
 		var snippet sql.NullString
 		if err := sn.Scan(&id, &snippet); err != nil {
 			return nil, err
 		}
-		byID[id] = snippet.String
+		out[id] = snippet.String
 	}
-	if err := sn.Err(); err != nil {
-		return nil, err
+	return out, sn.Err()
+}
+
+// jsonIDs is ids as a JSON array, for json_each(?): one statement whatever the number
+// of ids, where IN (?, ?, …) would be a new statement for every length.
+func jsonIDs(ids []int64) string {
+	b := make([]byte, 0, len(ids)*8+2)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
 	}
-	for i := range out {
-		out[i].Snippet = byID[out[i].Post.ID]
-	}
-	return out, nil
+	return string(append(b, ']'))
 }
 
 // CountSearchPostHits counts SearchPostHits's matches, stopping at max.
