@@ -253,7 +253,7 @@ func (s *Service) Connected(ctx context.Context, sock Socket, first bool) {
 // Disconnected is the disconnect hook: when the user's last socket closed, the time is
 // kept as "last seen" and their contacts learn they went offline.
 func (s *Service) Disconnected(ctx context.Context, userID int64, last bool) {
-	if !last {
+	if !last || s.Online(userID) { // still online through another process
 		return
 	}
 	now := s.now()

@@ -354,3 +354,14 @@ func (h *Hub) lastForUser(c *Client) bool {
 	defer h.mu.RUnlock()
 	return c.last
 }
+
+// OnlineUsers lists the users with an open socket on this process.
+func (h *Hub) OnlineUsers() []int64 {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	out := make([]int64, 0, len(h.clients))
+	for id := range h.clients {
+		out = append(out, id)
+	}
+	return out
+}

@@ -1,7 +1,11 @@
 package server_test
 
 import (
+	"fmt"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"eplatform/app/apptest"
 	"eplatform/app/internal/redistest"
@@ -46,5 +50,25 @@ func TestTwoProcessesShareLiveEvents(t *testing.T) {
 	n := next(t, conn, "notification")["notification"].(map[string]any)
 	if n["text"] != "ada mentioned you in a post" {
 		t.Errorf("notification on process two: %v", n)
+	}
+	// Presence is shared: process one sees bob online while his tab is open on two,
+	// and offline once it closes.
+	status := func() bool {
+		var s struct {
+			IsOnline bool `json:"is_online"`
+		}
+		c.JSON("GET", fmt.Sprintf("/api/chat/users/%d/status/", bob.ID), nil, adaToken).JSON(t, &s)
+		return s.IsOnline
+	}
+	if !status() {
+		t.Error("process one does not see bob online")
+	}
+	conn.Close(websocket.StatusNormalClosure, "bye")
+	deadline := time.Now().Add(5 * time.Second)
+	for status() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if status() {
+		t.Error("bob still online on process one after closing his only tab")
 	}
 }

@@ -63,6 +63,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	}
 	var limiter limit.Limiter
 	var broker live.Broker
+	var redisClient *redis.Client
 	if cfg.Redis != "" {
 		opts, err := redis.ParseURL(cfg.Redis)
 		if err != nil {
@@ -71,6 +72,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 			return nil, fmt.Errorf("-redis: %w", err)
 		}
 		client := redis.NewClient(opts)
+		redisClient = client
 		pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		if err := client.Ping(pingCtx).Err(); err != nil {
@@ -103,6 +105,25 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	site, _ := url.Parse(cfg.BaseURL) // validated by config.Finish
 	st.Broker = broker
 	st.Hub = live.NewHub(broker, live.Options{Log: o.Log, Now: o.Now, AllowedOrigins: []string{site.Host}})
+	st.Presence = st.Hub
+	var shared *live.RedisPresence
+	if redisClient != nil {
+		// With several processes, "online" means a tab on any of them. These hooks are
+		// registered before the features' own, so a feature's disconnect hook already
+		// sees this process's claim withdrawn.
+		shared = live.NewRedisPresence(redisClient, st.Hub, o.Now)
+		st.Presence = shared
+		st.Hub.OnConnect(func(ctx context.Context, c *live.Client) {
+			if c.FirstForUser() {
+				shared.Claim(ctx, c.UserID())
+			}
+		})
+		st.Hub.OnDisconnect(func(ctx context.Context, c *live.Client, last bool) {
+			if last {
+				shared.Release(ctx, c.UserID())
+			}
+		})
+	}
 	st.Notify = &notify.Service{DB: db, Cache: c, Pub: st.Hub, Log: o.Log, BaseURL: cfg.BaseURL}
 	st.Feed = &feed.Service{DB: db, Cache: c, Notify: st.Notify, Pub: st.Hub, Media: st.Auth.Media, Log: o.Log, Now: o.Now}
 	// Signing out everywhere also closes the user's open sockets on every process.
@@ -120,6 +141,9 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.stopHub, st.hubDone = stop, make(chan struct{})
 	go func() {
 		defer close(st.hubDone)
+		if shared != nil {
+			go shared.Run(hubCtx)
+		}
 		if err := st.Hub.Run(hubCtx); err != nil {
 			o.Log.Error("live hub", "err", err)
 		}
