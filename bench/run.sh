@@ -19,16 +19,17 @@ go build -o "$work/eplatform" .
 export EPLATFORM_DATA="$work/data" EPLATFORM_ADDR=127.0.0.1:18181 EPLATFORM_LOG_LEVEL=error
 # Rate limits are part of what is measured elsewhere; here they would cap the load.
 export EPLATFORM_LIMITS="api=100000000/1m,login=100000000/1m"
-"$work/eplatform" user create -username bench -email bench@example.com -password 'Load-Test-Pass-9' -role instructor >/dev/null
+# 1000 posts like the original's measurement, with comments, likes and notifications.
+"$work/eplatform" seed -users 200 -posts 1000 -quiet >/dev/null
 "$work/eplatform" serve >/dev/null 2>"$work/server.log" &
 "$work/baseline" -addr 127.0.0.1:18180 >/dev/null 2>&1 &
 for _ in $(seq 50); do curl -fs http://127.0.0.1:18181/healthz >/dev/null 2>&1 && break; sleep 0.1; done
 
 jar="$work/cookies"
-curl -fs -c "$jar" -o /dev/null -X POST http://127.0.0.1:18181/login/ -d 'username=bench&password=Load-Test-Pass-9&remember_me=on'
+curl -fs -c "$jar" -o /dev/null -X POST http://127.0.0.1:18181/login/ -d 'username=admin&password=demo-password-1&remember_me=on'
 cookie=$(awk '$6=="eplatform_session"{print $7}' "$jar")
 token=$(curl -fs -X POST http://127.0.0.1:18181/api/auth/login/ -H 'Content-Type: application/json' \
-  -d '{"username":"bench","password":"Load-Test-Pass-9"}' | sed -E 's/.*"access":"([^"]+)".*/\1/')
+  -d '{"username":"admin","password":"demo-password-1"}' | sed -E 's/.*"access":"([^"]+)".*/\1/')
 css=$(curl -fs http://127.0.0.1:18181/login/ | grep -oE '/static/css/app\.[0-9a-f]+\.css' | head -1)
 
 measure() { # name url [header]
@@ -44,7 +45,8 @@ measure() { # name url [header]
 results=()
 results+=("$(measure 'baseline (stdlib "ok")' http://127.0.0.1:18180/)")
 results+=("$(measure 'GET /login/ (anonymous page)' http://127.0.0.1:18181/login/)")
-results+=("$(measure 'GET /home/ (signed in, session cookie)' http://127.0.0.1:18181/home/ "Cookie: eplatform_session=$cookie")")
+results+=("$(measure 'GET /home/ (signed in, 20 posts with comments)' http://127.0.0.1:18181/home/ "Cookie: eplatform_session=$cookie")")
+results+=("$(measure 'GET /api/posts/ (bearer token, 10 posts)' http://127.0.0.1:18181/api/posts/ "Authorization: Bearer $token")")
 results+=("$(measure 'GET /api/auth/profile/ (bearer token)' http://127.0.0.1:18181/api/auth/profile/ "Authorization: Bearer $token")")
 results+=("$(measure 'GET /healthz (one SQL query)' http://127.0.0.1:18181/healthz)")
 results+=("$(measure "GET $css (static, hashed)" "http://127.0.0.1:18181$css")")

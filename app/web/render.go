@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -17,8 +19,9 @@ import (
 // render writes a templ component as the response. Rendering into a buffer first
 // means a failing component yields a clean 500 rather than half a page.
 func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf strings.Builder
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
 		if ClientGone(r, err) {
 			w.WriteHeader(StatusClientClosed)
 			return
@@ -31,7 +34,19 @@ func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, c templ
 	// Pages depend on the viewer; never let a shared cache keep them.
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = w.Write([]byte(buf.String()))
+	_, _ = w.Write(buf.Bytes())
+}
+
+// renderBuffers are reused between pages: a feed page is ~100 KB of HTML, and growing
+// a fresh buffer for each one was most of a page's allocations.
+var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 { // an unusually large page: let it go
+		return
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 // page prepares the shell data for a page: the viewer, their pending flash messages
