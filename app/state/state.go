@@ -13,6 +13,7 @@ import (
 	"eplatform/app/cache"
 	"eplatform/app/chat"
 	"eplatform/app/config"
+	"eplatform/app/desk"
 	"eplatform/app/feed"
 	"eplatform/app/learn"
 	"eplatform/app/limit"
@@ -20,6 +21,7 @@ import (
 	"eplatform/app/mail"
 	"eplatform/app/notify"
 	"eplatform/app/people"
+	"eplatform/app/quiz"
 	"eplatform/app/store"
 )
 
@@ -36,6 +38,8 @@ type State struct {
 	People  *people.Service
 	Chat    *chat.Service
 	Learn   *learn.Service
+	Quiz    *quiz.Service
+	Desk    *desk.Service
 	// Broker fans live events out between processes; Hub holds this process's
 	// sockets and is how the domain publishes (notify.Publisher).
 	Broker live.Broker

@@ -2,5 +2,29 @@ package web
 
 import "net/http"
 
-// registerQuiz adds the quiz pages to mux (see server.go for the rest).
-func (h *Web) registerQuiz(mux *http.ServeMux) {}
+// registerQuiz adds the quiz pages to mux (see server.go for the rest): the quizzes
+// of the viewer and of a subject, the builder, taking an attempt (autosave posts JSON
+// to the attempt's address; the same address takes the no-JS form), results, the
+// grading queue, analytics and the CSV export.
+func (h *Web) registerQuiz(mux *http.ServeMux) {
+	mux.HandleFunc("GET /home/quizzes/{$}", h.requireLogin(h.quizzesPage))
+	mux.HandleFunc("GET /home/subjects/{code}/quizzes/{$}", h.requireLogin(h.subjectQuizzesPage))
+	mux.HandleFunc("POST /home/subjects/{code}/quizzes/{$}", h.requireLogin(h.createQuiz))
+	mux.HandleFunc("GET /home/quizzes/{id}/{$}", h.requireLogin(h.quizPage))
+	mux.HandleFunc("POST /home/quizzes/{id}/edit/{$}", h.requireLogin(h.updateQuiz))
+	mux.HandleFunc("POST /home/quizzes/{id}/delete/{$}", h.requireLogin(h.deleteQuiz))
+	mux.HandleFunc("POST /home/quizzes/{id}/questions/{$}", h.requireLogin(h.addQuestion))
+	mux.HandleFunc("POST /home/quizzes/{id}/questions/order/{$}", h.requireLogin(h.orderQuestions))
+	mux.HandleFunc("POST /home/questions/{id}/edit/{$}", h.requireLogin(h.updateQuestion))
+	mux.HandleFunc("POST /home/questions/{id}/delete/{$}", h.requireLogin(h.deleteQuestion))
+	mux.HandleFunc("POST /home/questions/{id}/move/{$}", h.requireLogin(h.moveQuestion))
+	mux.HandleFunc("POST /home/quizzes/{id}/start/{$}", h.requireLogin(h.startQuiz))
+	mux.HandleFunc("GET /home/attempts/{id}/{$}", h.requireLogin(h.takePage))
+	mux.HandleFunc("POST /home/attempts/{id}/{$}", h.requireLogin(h.saveAnswers))
+	mux.HandleFunc("POST /home/attempts/{id}/submit/{$}", h.requireLogin(h.submitAttempt))
+	mux.HandleFunc("GET /home/attempts/{id}/results/{$}", h.requireLogin(h.resultsPage))
+	mux.HandleFunc("GET /home/quizzes/{id}/grading/{$}", h.requireLogin(h.gradingPage))
+	mux.HandleFunc("POST /home/quizzes/{id}/grading/{$}", h.requireLogin(h.gradeAnswer))
+	mux.HandleFunc("GET /home/quizzes/{id}/analytics/{$}", h.requireLogin(h.analyticsPage))
+	mux.HandleFunc("GET /home/quizzes/{id}/export.csv", h.requireLogin(h.exportCSV))
+}

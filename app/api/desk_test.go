@@ -1,0 +1,123 @@
+package api_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"eplatform/app/apptest"
+)
+
+func startDesk(t *testing.T) *apptest.App {
+	t.Helper()
+	return apptest.Start(t, apptest.Options{Args: []string{"-limits",
+		apptest.RelaxedLimits[1] + ",contact=100000/1m,appointment=100000/1m"}})
+}
+
+func TestDeskAPI(t *testing.T) {
+	t.Parallel()
+	app := startDesk(t)
+	app.User("stud", "student")
+	app.User("prof", "instructor")
+	app.User("root", "admin")
+	stud, _ := app.Token("stud")
+	prof, _ := app.Token("prof")
+	root, _ := app.Token("root")
+	c := app.Client()
+	ctx := context.Background()
+	profUser, _ := app.State.DB.UserByUsername(ctx, "prof")
+	studUser, _ := app.State.DB.UserByUsername(ctx, "stud")
+
+	// Contact: anonymous allowed, validation as field errors.
+	if r := c.JSON("POST", "/api/contact/", map[string]string{"name": "Ann"}, ""); r.StatusCode != 400 || !strings.Contains(r.Body, `"email"`) {
+		t.Errorf("invalid contact: %d %s", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("POST", "/api/contact/", map[string]string{"name": "Ann", "email": "ann@example.org", "subject": "Hi", "message": "Hello"}, ""); r.StatusCode != 201 {
+		t.Errorf("contact: %d %s", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("GET", "/api/faq/", nil, ""); r.StatusCode != 200 || !strings.Contains(r.Body, `"results":[]`) {
+		t.Errorf("faq: %d %s", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("GET", "/api/appointments/instructors/", nil, ""); !strings.Contains(r.Body, `"username":"prof"`) {
+		t.Errorf("instructors: %s", r.Body)
+	}
+	// Appointments.
+	if r := c.JSON("POST", "/api/appointments/", map[string]any{}, ""); r.StatusCode != 401 {
+		t.Errorf("anonymous booking via API: %d", r.StatusCode)
+	}
+	bad := map[string]any{"instructor": profUser.ID, "appointment_date": "2026-11-28", "appointment_time": "10:00"}
+	if r := c.JSON("POST", "/api/appointments/", bad, stud); r.StatusCode != 400 || !strings.Contains(r.Body, "weekends") {
+		t.Errorf("weekend: %d %s", r.StatusCode, r.Body)
+	}
+	good := map[string]any{"instructor": profUser.ID, "appointment_date": "2026-11-26", "appointment_time": "10:00", "message": "Exam"}
+	r := c.JSON("POST", "/api/appointments/", good, stud)
+	var ap struct {
+		ID      int64
+		User    *int64
+		Status  string
+		Actions []string
+	}
+	r.JSON(t, &ap)
+	if r.StatusCode != 201 || ap.Status != "pending" || ap.User == nil || *ap.User != studUser.ID || len(ap.Actions) != 1 || ap.Actions[0] != "cancel" {
+		t.Fatalf("book: %d %s", r.StatusCode, r.Body)
+	}
+	path := "/api/appointments/" + strconv.FormatInt(ap.ID, 10) + "/"
+	if r := c.JSON("GET", path, nil, root); r.StatusCode != 200 {
+		t.Errorf("admin sees the appointment: %d", r.StatusCode)
+	}
+	if r := c.JSON("POST", path+"status/", map[string]string{"status": "approved"}, stud); r.StatusCode != 403 {
+		t.Errorf("requester approves: %d", r.StatusCode)
+	}
+	if r := c.JSON("POST", path+"status/", map[string]string{"status": "completed"}, prof); r.StatusCode != 409 {
+		t.Errorf("complete a pending one: %d", r.StatusCode)
+	}
+	if r := c.JSON("POST", path+"status/", map[string]string{"status": "bogus"}, prof); r.StatusCode != 400 {
+		t.Errorf("bogus status: %d", r.StatusCode)
+	}
+	if r := c.JSON("POST", path+"status/", map[string]string{"status": "approved"}, prof); r.StatusCode != 200 || !strings.Contains(r.Body, `"status":"approved"`) {
+		t.Errorf("approve: %d %s", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("GET", "/api/appointments/", nil, stud); !strings.Contains(r.Body, `"count":1`) || !strings.Contains(r.Body, `"status":"approved"`) {
+		t.Errorf("list: %s", r.Body)
+	}
+	// Assistant.
+	r = c.JSON("GET", "/api/ai/feedback/?type=quiz&submission_id=5", nil, stud)
+	if r.StatusCode != 200 || !strings.Contains(r.Body, `"feedback_type":"quiz"`) || !strings.Contains(r.Body, `"submission_id":"5"`) {
+		t.Errorf("feedback: %d %s", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("POST", "/api/ai/feedback-request/", map[string]any{"type": "assignment", "submission_id": 9}, stud); !strings.Contains(r.Body, `"submission_id":"9"`) {
+		t.Errorf("feedback request: %s", r.Body)
+	}
+	if r := c.JSON("GET", "/api/ai/feedback/history/", nil, stud); !strings.Contains(r.Body, `"count":2`) {
+		t.Errorf("history: %s", r.Body)
+	}
+	// Admin user actions.
+	sid := strconv.FormatInt(studUser.ID, 10)
+	for _, tok := range []string{stud, prof} {
+		if r := c.JSON("GET", "/api/admin/users/", nil, tok); r.StatusCode != 403 {
+			t.Errorf("non-admin list users: %d", r.StatusCode)
+		}
+		if r := c.JSON("POST", "/api/admin/users/"+sid+"/role/", map[string]string{"user_type": "admin"}, tok); r.StatusCode != 403 {
+			t.Errorf("non-admin role: %d", r.StatusCode)
+		}
+	}
+	if r := c.JSON("GET", "/api/admin/users/", nil, ""); r.StatusCode != 401 {
+		t.Errorf("anonymous admin: %d", r.StatusCode)
+	}
+	if r := c.JSON("GET", "/api/admin/users/?q=stu", nil, root); !strings.Contains(r.Body, `"count":1`) {
+		t.Errorf("search: %s", r.Body)
+	}
+	if r := c.JSON("POST", "/api/admin/users/"+sid+"/role/", map[string]string{"user_type": "instructor"}, root); !strings.Contains(r.Body, `"user_type":"instructor"`) {
+		t.Errorf("role: %s", r.Body)
+	}
+	if r := c.JSON("POST", "/api/admin/users/"+sid+"/password-reset/", nil, root); r.StatusCode != 200 {
+		t.Errorf("reset: %d", r.StatusCode)
+	}
+	if r := c.JSON("POST", "/api/admin/users/"+sid+"/active/", map[string]bool{"is_active": false}, root); !strings.Contains(r.Body, `"is_active":false`) {
+		t.Errorf("deactivate: %s", r.Body)
+	}
+	if r := c.JSON("GET", "/api/appointments/", nil, stud); r.StatusCode != 401 {
+		t.Errorf("token survives deactivation: %d", r.StatusCode)
+	}
+}

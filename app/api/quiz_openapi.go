@@ -1,0 +1,87 @@
+package api
+
+import "maps"
+
+// The quizzes' request and response schemas, merged into schemas (openapi.go).
+func init() { maps.Copy(schemas, quizSchemas) }
+
+var (
+	quizKind    = map[string]any{"type": "string", "enum": []string{"mcq", "true_false", "short_answer"}}
+	quizStatus  = map[string]any{"type": "string", "enum": []string{"in_progress", "completed", "timed_out"}}
+	nullInteger = map[string]any{"type": []string{"integer", "null"}}
+)
+
+var quizSchemas = map[string]any{
+	"Quiz": obj([]string{"id", "subject", "title", "description", "time_limit_minutes", "passing_percent", "max_attempts",
+		"is_randomized", "is_active", "total_marks", "question_count", "can_manage", "url", "created_at", "updated_at"}, map[string]any{
+		"id": integer, "subject": integer, "title": str, "description": str,
+		"time_limit_minutes": map[string]any{"type": "integer", "minimum": 1, "maximum": 240},
+		"passing_percent":    map[string]any{"type": "integer", "minimum": 0, "maximum": 100},
+		"max_attempts":       map[string]any{"type": "integer", "minimum": 0, "description": "0 = unlimited"},
+		"is_randomized":      map[string]any{"type": "boolean", "description": "question and answer order shuffled per attempt, stable within it"},
+		"is_active":          boolean, "total_marks": integer, "question_count": integer, "can_manage": boolean,
+		"url": str, "created_at": instant, "updated_at": instant}),
+	"QuizList": listOf("Quiz"),
+	"QuizWrite": obj(nil, map[string]any{
+		"title": map[string]any{"type": "string", "maxLength": 200}, "description": map[string]any{"type": "string", "maxLength": 5000},
+		"time_limit_minutes": map[string]any{"type": "integer", "minimum": 1, "maximum": 240, "default": 30},
+		"passing_percent":    map[string]any{"type": "integer", "minimum": 0, "maximum": 100, "default": 60},
+		"max_attempts":       map[string]any{"type": "integer", "minimum": 0, "default": 0},
+		"is_randomized":      boolean, "is_active": boolean}),
+	"Answer": obj([]string{"id", "text"}, map[string]any{"id": integer, "text": str,
+		"is_correct": map[string]any{"type": "boolean", "description": "only for the quiz's managers and in results"}}),
+	"Question": obj([]string{"id", "quiz", "kind", "text", "marks", "position", "answers"}, map[string]any{
+		"id": integer, "quiz": integer, "kind": quizKind, "text": str, "marks": map[string]any{"type": "integer", "minimum": 1},
+		"explanation": map[string]any{"type": "string", "description": "only for the quiz's managers and in results"},
+		"position":    integer, "answers": map[string]any{"type": "array", "items": ref("Answer")}}),
+	"QuestionWrite": obj([]string{"kind", "text"}, map[string]any{
+		"kind": quizKind, "text": map[string]any{"type": "string", "maxLength": 5000},
+		"marks":       map[string]any{"type": "integer", "minimum": 1, "default": 1},
+		"explanation": map[string]any{"type": "string", "maxLength": 5000},
+		"correct":     map[string]any{"type": "boolean", "description": "true_false: whether True is the right answer"},
+		"answers": map[string]any{"type": "array", "items": obj([]string{"text"}, map[string]any{
+			"id":   map[string]any{"type": "integer", "description": "an existing answer to keep (its saved selections stay)"},
+			"text": str, "is_correct": boolean})}}),
+	"IDOrder": obj([]string{"ids"}, map[string]any{"ids": map[string]any{"type": "array", "items": integer}}),
+	"QuizDetail": map[string]any{"allOf": []any{ref("Quiz"), obj([]string{"questions", "attempts", "attempts_left"}, map[string]any{
+		"questions":       map[string]any{"type": []string{"array", "null"}, "items": ref("Question"), "description": "null for students"},
+		"attempts":        map[string]any{"type": "array", "items": ref("Attempt")},
+		"attempts_left":   map[string]any{"type": []string{"integer", "null"}, "description": "null: unlimited"},
+		"grading_pending": integer})}},
+	"Attempt": obj([]string{"id", "quiz", "user", "attempt_number", "status", "started_at", "deadline_at", "finished_at",
+		"score", "max_score", "percent", "pending_count", "passed", "server_time"}, map[string]any{
+		"id": integer, "quiz": integer, "user": integer, "attempt_number": integer, "status": quizStatus,
+		"started_at": instant, "deadline_at": map[string]any{"type": "string", "format": "date-time", "description": "fixed at start; answers after it are refused"},
+		"finished_at": nullInstant, "score": integer, "max_score": integer, "percent": integer,
+		"pending_count": map[string]any{"type": "integer", "description": "short answers waiting for a grade"},
+		"passed":        boolean, "server_time": map[string]any{"type": "string", "format": "date-time", "description": "for a countdown that corrects the client's clock"}}),
+	"AttemptSheet": obj([]string{"attempt", "quiz", "questions", "answers", "resumed"}, map[string]any{
+		"attempt": ref("Attempt"), "quiz": ref("Quiz"),
+		"questions": map[string]any{"type": "array", "items": ref("Question"), "description": "in the attempt's order, without correctness"},
+		"answers": map[string]any{"type": "array", "items": obj([]string{"question", "answer_id", "text"}, map[string]any{
+			"question": integer, "answer_id": nullInteger, "text": nullStr})},
+		"resumed": boolean}),
+	"AnswersWrite": obj([]string{"answers"}, map[string]any{"answers": map[string]any{"type": "array", "items": obj([]string{"question"}, map[string]any{
+		"question": integer, "answer_id": map[string]any{"type": "integer", "description": "a choice; 0 clears"},
+		"text": map[string]any{"type": "string", "maxLength": 5000, "description": "a short answer; blank clears"}})}}),
+	"SubmitResult": obj([]string{"attempt", "already_submitted"}, map[string]any{"attempt": ref("Attempt"), "already_submitted": boolean}),
+	"AttemptResults": obj([]string{"attempt", "quiz", "user", "items"}, map[string]any{
+		"attempt": ref("Attempt"), "quiz": ref("Quiz"), "user": str,
+		"items": map[string]any{"type": "array", "items": obj([]string{"question", "answer_id", "answer", "correct_answers", "marks_awarded", "pending", "feedback"}, map[string]any{
+			"question": ref("Question"), "answer_id": nullInteger, "answer": nullStr,
+			"correct_answers": map[string]any{"type": "array", "items": str, "description": "the correct option, or the model answers"},
+			"marks_awarded":   nullInteger, "pending": boolean, "feedback": str})}}),
+	"GradingQueue": obj([]string{"count", "next", "previous", "results"}, map[string]any{"count": integer, "next": nullStr, "previous": nullStr,
+		"results": map[string]any{"type": "array", "items": obj([]string{"attempt", "question", "username", "question_text", "marks", "answer", "finished_at"}, map[string]any{
+			"attempt": integer, "question": integer, "username": str, "question_text": str, "marks": integer, "answer": str, "finished_at": instant})}}),
+	"GradeWrite": obj([]string{"question", "marks"}, map[string]any{"question": integer,
+		"marks":    map[string]any{"type": "integer", "minimum": 0, "description": "0..the question's marks"},
+		"feedback": map[string]any{"type": "string", "maxLength": 5000}}),
+	"QuizAnalytics": obj([]string{"attempts", "average_percent", "median_percent", "pass_rate", "histogram", "per_question", "average_seconds"}, map[string]any{
+		"attempts": integer, "average_percent": map[string]any{"type": "number"}, "median_percent": map[string]any{"type": "number"},
+		"pass_rate": integer,
+		"histogram": map[string]any{"type": "array", "items": integer, "minItems": 10, "maxItems": 10, "description": "attempts by percent: 0–9, …, 90–100"},
+		"per_question": map[string]any{"type": "array", "items": obj([]string{"question", "text", "correct", "percent_correct"}, map[string]any{
+			"question": integer, "text": str, "correct": integer, "percent_correct": integer})},
+		"average_seconds": integer}),
+}

@@ -1,0 +1,163 @@
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"eplatform/app/apptest"
+	"eplatform/app/learn"
+)
+
+// TestQuizBuildTakeGrade: an instructor builds a quiz of the three question types in
+// the builder; an enrolled student takes it against the timer (autosave, answers
+// re-selected on reload, the 2-minute warning, a confirm before submit) and sees the
+// score; the instructor grades the short answer and the student's score changes.
+func TestQuizBuildTakeGrade(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	app.User("tina", "instructor")
+	app.User("sam", "student")
+	ctx := context.Background()
+	tina, _ := app.State.DB.UserByUsername(ctx, "tina")
+	sam, _ := app.State.DB.UserByUsername(ctx, "sam")
+	subj, _, err := app.State.Learn.CreateSubject(ctx, tina, learn.SubjectInput{Name: learn.Str("Introduction to Go"), Code: learn.Str("GO101")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.State.Learn.Enroll(ctx, sam, subj.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	teacher := New(t)
+	logIn(t, teacher, app, "tina")
+	teacher.Navigate(app.URL + "/home/subjects/GO101/quizzes/")
+	teacher.SetValue("#id_title", "Go basics")
+	teacher.SetValue("#id_time_limit_minutes", "10")
+	teacher.Submit("form[action='/home/subjects/GO101/quizzes/']")
+	if got := teacher.Text(".quiz-head h1"); got != "Go basics" {
+		t.Fatalf("quiz page title %q", got)
+	}
+	add := "section[aria-labelledby=add-question-title] form"
+	fill := func(kind, text, marks string, answers []string, correct int) {
+		t.Helper()
+		teacher.SetValue(add+" select[name=kind]", kind)
+		teacher.SetValue(add+" textarea[name=text]", text)
+		teacher.SetValue(add+" input[name=marks]", marks)
+		for i, a := range answers {
+			teacher.SetValue(fmt.Sprintf("%s .answer-row:nth-of-type(%d) input[name=answer_text]", add, i+1), a)
+		}
+		if correct >= 0 {
+			teacher.Click(fmt.Sprintf("%s .answer-row:nth-of-type(%d) input[name=correct]", add, correct+1))
+		}
+	}
+	fill("mcq", "Which keyword starts a goroutine?", "2", []string{"defer", "go", "chan"}, 1)
+	teacher.Submit(add)
+	// True/false: the answer fields give way to the True/False choice.
+	teacher.SetValue(add+" select[name=kind]", "true_false")
+	teacher.WaitNotVisible(add + " input[name=answer_text]")
+	teacher.SetValue(add+" textarea[name=text]", "Slices are passed by reference to their backing array.")
+	teacher.Click(add + " input[name=tf_correct][value=true]")
+	teacher.Submit(add)
+	fill("short_answer", "Name the tool that formats Go code.", "2", []string{"gofmt"}, -1)
+	teacher.Submit(add)
+	if n := teacher.Text("#questions-title + ol, .quiz-questions"); !strings.Contains(n, "goroutine") || !strings.Contains(n, "formats Go code") {
+		t.Fatalf("questions: %q", n)
+	}
+	if got := teacher.Text(".quiz-facts"); !strings.Contains(got, "3 questions") || !strings.Contains(got, "5 marks") {
+		t.Fatalf("facts: %q", got)
+	}
+	teacher.Screenshot("quiz-builder")
+	// Drag and drop the short answer to the top (the arrows are the keyboard way).
+	teacher.Eval(`(() => {
+		const items = document.querySelectorAll(".quiz-questions > li"), last = items[2], first = items[0];
+		const dt = new DataTransfer(), r = first.getBoundingClientRect();
+		last.dispatchEvent(new DragEvent("dragstart", {bubbles: true, dataTransfer: dt}));
+		first.dispatchEvent(new DragEvent("dragover", {bubbles: true, cancelable: true, dataTransfer: dt, clientY: r.top + 2}));
+		first.dispatchEvent(new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: dt}));
+		last.dispatchEvent(new DragEvent("dragend", {bubbles: true, dataTransfer: dt}));
+	})()`, nil)
+	teacher.WaitFor(func() bool {
+		qz, _ := app.State.DB.QuizzesOfSubject(ctx, subj.ID)
+		qs, _ := app.State.DB.QuestionsOfQuiz(ctx, qz[0].ID)
+		return len(qs) == 3 && qs[0].Kind == "short_answer"
+	})
+
+	student := New(t)
+	logIn(t, student, app, "sam")
+	student.Navigate(strings.SplitN(teacher.Location(), "#", 2)[0])
+	student.ClickAndWait("[data-start-quiz]")
+	student.WaitJS(`/^\d+:\d\d$/.test(document.querySelector("[data-remaining]").textContent)`)
+	if left := student.Text("[data-remaining]"); !strings.HasPrefix(left, "10:") && !strings.HasPrefix(left, "9:") {
+		t.Fatalf("countdown %q", left)
+	}
+	pick := func(text string) {
+		t.Helper()
+		student.Eval(fmt.Sprintf(`(() => {
+			const l = Array.from(document.querySelectorAll(".take-option")).find(l => l.textContent.trim() === %q);
+			l.querySelector("input").click();
+		})()`, text), nil)
+	}
+	pick("go")
+	student.WaitJS(`document.querySelector("[data-save-status]").textContent.startsWith("Saved")`)
+	pick("False") // wrong
+	student.WaitJS(`document.querySelector("[data-save-status]").textContent.startsWith("Saved")`)
+	student.SetValue("textarea[name^=q]", "go fmt")
+	student.Eval(`document.querySelector("textarea[name^=q]").dispatchEvent(new Event("change", {bubbles: true}))`, nil)
+	student.WaitFor(func() bool {
+		a, _ := app.State.DB.AttemptByID(ctx, 1)
+		answers, _ := app.State.DB.AnswersOfAttempt(ctx, a.ID)
+		return len(answers) == 3
+	})
+	// The countdown survives a reload and the answers come back selected; with under
+	// two minutes left the warning shows.
+	app.Clock.Advance(8*time.Minute + 30*time.Second)
+	student.Reload()
+	student.WaitVisible("[data-warning]")
+	if left := student.Text("[data-remaining]"); !strings.HasPrefix(left, "1:") {
+		t.Fatalf("countdown after reload %q", left)
+	}
+	student.WaitJS(`Array.from(document.querySelectorAll(".take-option")).filter(l => l.querySelector("input").checked).map(l => l.textContent.trim()).join() === "go,False"`)
+	student.WaitJS(`document.querySelector("textarea[name^=q]").value === "go fmt"`)
+	student.Screenshot("quiz-taking")
+	student.Click("button[data-submit]")
+	student.WaitJS(`location.pathname.endsWith("/results/")`)
+	student.WaitVisible("[data-score-value]")
+	if got := student.Text("[data-score-value]"); got != "2 / 5" {
+		t.Fatalf("score %q", got)
+	}
+	if d := student.Dialogs(); len(d) != 1 || !strings.Contains(d[0], "Submit your answers?") {
+		t.Fatalf("dialogs %v", d)
+	}
+	if got := student.Text("[data-result]"); !strings.Contains(got, "Waiting for grading") {
+		t.Fatalf("result %q", got)
+	}
+
+	// The instructor grades the short answer from the queue.
+	quizzes, err := app.State.DB.QuizzesOfSubject(ctx, subj.ID)
+	if err != nil || len(quizzes) != 1 {
+		t.Fatalf("quizzes: %v", err)
+	}
+	teacher.Navigate(fmt.Sprintf("%s/home/quizzes/%d/grading/", app.URL, quizzes[0].ID))
+	if got := teacher.Text(".grade-answer"); got != "go fmt" {
+		t.Fatalf("queue shows %q", got)
+	}
+	teacher.SetValue(".grade-form input[name=marks]", "2")
+	teacher.SetValue(".grade-form input[name=feedback]", "Right: gofmt or go fmt.")
+	teacher.Submit(".grade-form")
+
+	student.Reload()
+	if got := student.Text("[data-score-value]"); got != "4 / 5" {
+		t.Fatalf("score after grading %q", got)
+	}
+	if got := student.Text("[data-result]"); got != "Passed" {
+		t.Fatalf("result after grading %q", got)
+	}
+	student.Screenshot("quiz-results")
+	teacher.Navigate(fmt.Sprintf("%s/home/quizzes/%d/analytics/", app.URL, quizzes[0].ID))
+	if got := teacher.Text("[data-stat=pass-rate]"); got != "100 %" {
+		t.Fatalf("pass rate %q", got)
+	}
+	teacher.Screenshot("quiz-analytics")
+}

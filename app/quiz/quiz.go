@@ -1,0 +1,700 @@
+// Package quiz holds the rules of quizzes: who builds and who takes them, what a valid
+// quiz or question is, the timing of an attempt (a deadline fixed at start and enforced
+// by the server), scoring (choices scored on every save and again at submit, short
+// answers graded by the quiz's managers), the stable per-attempt order of a randomised
+// quiz, the notifications, and the owner's analytics. Both web and api call it.
+//
+// Permissions reuse app/learn: a quiz is managed (built, graded, analysed) by whoever
+// manages its subject — the subject's instructor and admins; it is taken by the
+// subject's active students while both the subject and the quiz are active. Others who
+// may see the subject get ErrNotEnrolled (403); those who may not get ErrNotFound.
+package quiz
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"eplatform/app/auth"
+	"eplatform/app/learn"
+	"eplatform/app/notify"
+	"eplatform/app/store"
+)
+
+// Errors. ErrForbidden and ErrNotEnrolled are 403s, ErrNotFound a 404; the refusals
+// (IsRefusal) are 400s with their message, except ErrFinished and ErrTimeUp (409).
+var (
+	ErrNotFound       = store.ErrNotFound
+	ErrForbidden      = learn.ErrForbidden
+	ErrNotEnrolled    = errors.New("Enroll in this subject to take its quizzes.")
+	ErrOwnQuiz        = errors.New("You manage this quiz, so you cannot take it.")
+	ErrNoAttemptsLeft = errors.New("You have used all your attempts at this quiz.")
+	ErrNoQuestions    = errors.New("This quiz has no questions yet.")
+	ErrFinished       = errors.New("This attempt has already been submitted.")
+	ErrTimeUp         = errors.New("Time is up: the attempt was submitted with the answers saved before the deadline.")
+	ErrNotFinished    = errors.New("This attempt is still in progress.")
+	ErrBadOrder       = errors.New("The order must list every question of the quiz exactly once.")
+	ErrBadAnswer      = errors.New("That answer does not belong to that question of this quiz.")
+	ErrBadMarks       = errors.New("Marks must be between 0 and the question's marks.")
+	ErrNotGradable    = errors.New("Only short answers of a submitted attempt are graded.")
+)
+
+// IsRefusal reports whether err is a rule's refusal shown as a 400 with its message.
+func IsRefusal(err error) bool {
+	for _, e := range []error{ErrOwnQuiz, ErrNoAttemptsLeft, ErrNoQuestions, ErrNotFinished, ErrBadOrder,
+		ErrBadAnswer, ErrBadMarks, ErrNotGradable} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsConflict reports whether err is a 409: the attempt has ended.
+func IsConflict(err error) bool { return errors.Is(err, ErrFinished) || errors.Is(err, ErrTimeUp) }
+
+// Question kinds.
+const (
+	MCQ         = "mcq"
+	TrueFalse   = "true_false"
+	ShortAnswer = "short_answer"
+)
+
+// KindLabel names a question kind for people.
+func KindLabel(kind string) string {
+	switch kind {
+	case MCQ:
+		return "Multiple choice"
+	case TrueFalse:
+		return "True / false"
+	case ShortAnswer:
+		return "Short answer"
+	}
+	return kind
+}
+
+// Service implements quizzes, questions, attempts and grading.
+type Service struct {
+	DB     *store.DB
+	Notify *notify.Service
+	Log    *slog.Logger
+	Now    func() time.Time
+
+	stopOnce sync.Once
+	stop     chan struct{}
+	done     chan struct{}
+}
+
+// URLs.
+func QuizURL(id int64) string    { return "/home/quizzes/" + strconv.FormatInt(id, 10) + "/" }
+func AttemptURL(id int64) string { return "/home/attempts/" + strconv.FormatInt(id, 10) + "/" }
+func ResultsURL(id int64) string { return AttemptURL(id) + "results/" }
+func GradingURL(id int64) string { return QuizURL(id) + "grading/" }
+
+// ---- access ------------------------------------------------------------------------
+
+// Access is what a viewer may do with a quiz.
+type Access struct {
+	Quiz    store.Quiz
+	Subject store.Subject
+	Manage  bool // build, grade, analyse
+	Take    bool // an active student of an active subject, the quiz active
+}
+
+func access(ctx context.Context, q *store.Queries, viewer store.User, quizID int64) (Access, error) {
+	qz, err := q.QuizByID(ctx, quizID)
+	if err != nil {
+		return Access{}, err
+	}
+	subj, err := q.SubjectByID(ctx, qz.SubjectID)
+	if err != nil {
+		return Access{}, err
+	}
+	if !learn.CanSee(viewer, subj) {
+		return Access{}, ErrNotFound
+	}
+	a := Access{Quiz: qz, Subject: subj, Manage: learn.CanManage(viewer, subj)}
+	if a.Manage {
+		return a, nil
+	}
+	if !qz.IsActive {
+		return Access{}, ErrNotFound
+	}
+	enrolled, err := q.IsEnrolled(ctx, subj.ID, viewer.ID)
+	if err != nil {
+		return Access{}, err
+	}
+	if !enrolled || !subj.IsActive {
+		return Access{}, ErrNotEnrolled
+	}
+	a.Take = true
+	return a, nil
+}
+
+func managedQuiz(ctx context.Context, q *store.Queries, viewer store.User, quizID int64) (Access, error) {
+	a, err := access(ctx, q, viewer, quizID)
+	if err != nil {
+		if errors.Is(err, ErrNotEnrolled) {
+			return Access{}, ErrForbidden
+		}
+		return Access{}, err
+	}
+	if !a.Manage {
+		return Access{}, ErrForbidden
+	}
+	return a, nil
+}
+
+// subjectFor loads a subject the viewer may see, telling whether they manage it and
+// are an active student.
+func subjectFor(ctx context.Context, q *store.Queries, viewer store.User, subjectID int64) (store.Subject, bool, bool, error) {
+	subj, err := q.SubjectByID(ctx, subjectID)
+	if err != nil {
+		return store.Subject{}, false, false, err
+	}
+	if !learn.CanSee(viewer, subj) {
+		return store.Subject{}, false, false, ErrNotFound
+	}
+	manage := learn.CanManage(viewer, subj)
+	enrolled := false
+	if !manage {
+		if enrolled, err = q.IsEnrolled(ctx, subj.ID, viewer.ID); err != nil {
+			return store.Subject{}, false, false, err
+		}
+	}
+	return subj, manage, enrolled && subj.IsActive, nil
+}
+
+// ---- quizzes -----------------------------------------------------------------------
+
+// QuizInput is a quiz as written by a form or the API (nil: unchanged, or the default
+// when creating).
+type QuizInput struct {
+	Title, Description          *string
+	TimeLimitMinutes            *int
+	PassingPercent, MaxAttempts *int
+	IsRandomized, IsActive      *bool
+}
+
+func checkText(errs auth.Errors, field, s string, min, max int) string {
+	s = strings.TrimSpace(s)
+	n := utf8.RuneCountInString(s)
+	switch {
+	case !utf8.ValidString(s):
+		errs.Add(field, "The text is not valid UTF-8.")
+	case n < min:
+		errs.Add(field, "This field may not be blank.")
+	case n > max:
+		errs.Add(field, "Ensure this field has no more than "+strconv.Itoa(max)+" characters (it has "+strconv.Itoa(n)+").")
+	}
+	return s
+}
+
+func checkRange(errs auth.Errors, field string, v, min, max int) {
+	if v < min || v > max {
+		errs.Add(field, "Ensure this value is between "+strconv.Itoa(min)+" and "+strconv.Itoa(max)+".")
+	}
+}
+
+// Defaults of a new quiz.
+func defaults() store.QuizFields {
+	return store.QuizFields{TimeLimitMinutes: 30, PassingPercent: 60, IsActive: true}
+}
+
+func mergeQuiz(cur store.QuizFields, in QuizInput) (store.QuizFields, auth.Errors) {
+	errs := auth.Errors{}
+	if in.Title != nil {
+		cur.Title = *in.Title
+	}
+	cur.Title = checkText(errs, "title", cur.Title, 1, 200)
+	if in.Description != nil {
+		cur.Description = *in.Description
+	}
+	cur.Description = checkText(errs, "description", cur.Description, 0, 5000)
+	if in.TimeLimitMinutes != nil {
+		cur.TimeLimitMinutes = *in.TimeLimitMinutes
+	}
+	checkRange(errs, "time_limit_minutes", cur.TimeLimitMinutes, 1, 240)
+	if in.PassingPercent != nil {
+		cur.PassingPercent = *in.PassingPercent
+	}
+	checkRange(errs, "passing_percent", cur.PassingPercent, 0, 100)
+	if in.MaxAttempts != nil {
+		cur.MaxAttempts = *in.MaxAttempts
+	}
+	checkRange(errs, "max_attempts", cur.MaxAttempts, 0, 1000)
+	if in.IsRandomized != nil {
+		cur.IsRandomized = *in.IsRandomized
+	}
+	if in.IsActive != nil {
+		cur.IsActive = *in.IsActive
+	}
+	return cur, errs
+}
+
+func fieldsOf(q store.Quiz) store.QuizFields {
+	return store.QuizFields{Title: q.Title, Description: q.Description, TimeLimitMinutes: q.TimeLimitMinutes,
+		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, IsRandomized: q.IsRandomized, IsActive: q.IsActive}
+}
+
+// CreateQuiz adds a quiz to a subject the viewer manages.
+func (s *Service) CreateQuiz(ctx context.Context, viewer store.User, subjectID int64, in QuizInput) (store.Quiz, auth.Errors, error) {
+	f, errs := mergeQuiz(defaults(), in)
+	if len(errs) > 0 {
+		// Still tell a stranger 404/403 rather than field errors.
+		if _, manage, _, err := subjectFor(ctx, s.DB.Queries, viewer, subjectID); err != nil || !manage {
+			return store.Quiz{}, nil, orForbidden(err)
+		}
+		return store.Quiz{}, errs, nil
+	}
+	var qz store.Quiz
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		_, manage, _, err := subjectFor(ctx, tx, viewer, subjectID)
+		if err != nil || !manage {
+			return orForbidden(err)
+		}
+		id, err := tx.InsertQuiz(ctx, subjectID, viewer.ID, f, s.Now())
+		if err != nil {
+			return err
+		}
+		qz, err = tx.QuizByID(ctx, id)
+		return err
+	})
+	return qz, nil, err
+}
+
+func orForbidden(err error) error {
+	if err != nil {
+		return err
+	}
+	return ErrForbidden
+}
+
+// UpdateQuiz edits a quiz the viewer manages. A time-limit change does not move the
+// deadline of attempts already started.
+func (s *Service) UpdateQuiz(ctx context.Context, viewer store.User, id int64, in QuizInput) (store.Quiz, auth.Errors, error) {
+	var qz store.Quiz
+	var errs auth.Errors
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		a, err := managedQuiz(ctx, tx, viewer, id)
+		if err != nil {
+			return err
+		}
+		var f store.QuizFields
+		if f, errs = mergeQuiz(fieldsOf(a.Quiz), in); len(errs) > 0 {
+			return nil
+		}
+		if err := tx.UpdateQuiz(ctx, id, f, s.Now()); err != nil {
+			return err
+		}
+		qz, err = tx.QuizByID(ctx, id)
+		return err
+	})
+	if len(errs) > 0 {
+		return store.Quiz{}, errs, nil
+	}
+	return qz, nil, err
+}
+
+// DeleteQuiz removes a quiz with its questions and attempts; it returns its subject.
+func (s *Service) DeleteQuiz(ctx context.Context, viewer store.User, id int64) (store.Subject, error) {
+	var subj store.Subject
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		a, err := managedQuiz(ctx, tx, viewer, id)
+		if err != nil {
+			return err
+		}
+		subj = a.Subject
+		return tx.DeleteQuiz(ctx, id)
+	})
+	return subj, err
+}
+
+// SubjectQuizzes is a subject's quiz list as one viewer sees it.
+type SubjectQuizzes struct {
+	Subject store.Subject
+	Manage  bool
+	Take    bool
+	Quizzes []store.Quiz
+}
+
+// QuizzesOf lists a subject's quizzes: all of them for its managers, the active ones
+// for its active students; others get ErrNotEnrolled.
+func (s *Service) QuizzesOf(ctx context.Context, viewer store.User, subjectID int64) (SubjectQuizzes, error) {
+	subj, manage, take, err := subjectFor(ctx, s.DB.Queries, viewer, subjectID)
+	if err != nil {
+		return SubjectQuizzes{}, err
+	}
+	if !manage && !take {
+		return SubjectQuizzes{}, ErrNotEnrolled
+	}
+	all, err := s.DB.QuizzesOfSubject(ctx, subjectID)
+	if err != nil {
+		return SubjectQuizzes{}, err
+	}
+	out := SubjectQuizzes{Subject: subj, Manage: manage, Take: take}
+	for _, q := range all {
+		if manage || q.IsActive {
+			out.Quizzes = append(out.Quizzes, q)
+		}
+	}
+	return out, nil
+}
+
+// QuizzesOfCode is QuizzesOf for a subject code.
+func (s *Service) QuizzesOfCode(ctx context.Context, viewer store.User, code string) (SubjectQuizzes, error) {
+	subj, err := s.DB.SubjectByCode(ctx, code)
+	if err != nil {
+		return SubjectQuizzes{}, err
+	}
+	return s.QuizzesOf(ctx, viewer, subj.ID)
+}
+
+// View is a quiz's page: its settings, its questions for its managers, and for a
+// student their attempts, their open attempt and how many attempts are left (-1: no
+// limit).
+type View struct {
+	Access
+	Questions    []store.Question // managers only
+	Attempts     []store.Attempt  // the viewer's, newest first
+	Open         *store.Attempt
+	AttemptsLeft int
+	Pending      int // managers: answers waiting in the grading queue
+}
+
+// Quiz returns a quiz's page for the viewer, finishing their expired attempt first.
+func (s *Service) Quiz(ctx context.Context, viewer store.User, id int64) (View, error) {
+	a, err := access(ctx, s.DB.Queries, viewer, id)
+	if err != nil {
+		return View{}, err
+	}
+	v := View{Access: a, AttemptsLeft: -1}
+	if a.Manage {
+		if v.Questions, err = s.DB.QuestionsOfQuiz(ctx, id); err != nil {
+			return View{}, err
+		}
+		queue, err := s.DB.GradingQueue(ctx, id, 1000)
+		if err != nil {
+			return View{}, err
+		}
+		v.Pending = len(queue)
+		return v, nil
+	}
+	if err := s.expireOpen(ctx, id, viewer.ID); err != nil {
+		return View{}, err
+	}
+	if v.Attempts, err = s.DB.AttemptsOfUser(ctx, id, viewer.ID); err != nil {
+		return View{}, err
+	}
+	used := 0
+	for i := range v.Attempts {
+		used = max(used, v.Attempts[i].Number)
+		if v.Attempts[i].Status == store.InProgress {
+			v.Open = &v.Attempts[i]
+		}
+	}
+	if a.Quiz.MaxAttempts > 0 {
+		v.AttemptsLeft = max(0, a.Quiz.MaxAttempts-used)
+	}
+	return v, nil
+}
+
+// ---- questions ---------------------------------------------------------------------
+
+// QuestionInput is a question with its answers, edited inline. For true/false the
+// answers are always "True" and "False" and Correct says which is right; for multiple
+// choice at least two answers and exactly one correct; for a short answer the answers
+// are optional model answers shown on the results page.
+type QuestionInput struct {
+	Kind        string
+	Text        string
+	Marks       int
+	Explanation string
+	Answers     []store.AnswerFields
+	Correct     bool // true/false: whether "True" is the right answer
+}
+
+func (s *Service) checkQuestion(in QuestionInput, cur []store.Answer) (store.QuestionFields, []store.AnswerFields, auth.Errors) {
+	errs := auth.Errors{}
+	f := store.QuestionFields{Kind: in.Kind, Marks: in.Marks}
+	switch in.Kind {
+	case MCQ, TrueFalse, ShortAnswer:
+	default:
+		errs.Add("kind", "Choose mcq, true_false or short_answer.")
+	}
+	f.Text = checkText(errs, "text", in.Text, 1, 5000)
+	f.Explanation = checkText(errs, "explanation", in.Explanation, 0, 5000)
+	checkRange(errs, "marks", in.Marks, 1, 1000)
+	var answers []store.AnswerFields
+	switch in.Kind {
+	case TrueFalse:
+		// Keep the ids of existing True/False rows, so saved selections stay valid.
+		ids := map[string]int64{}
+		for _, a := range cur {
+			ids[a.Text] = a.ID
+		}
+		answers = []store.AnswerFields{{ID: ids["True"], Text: "True", IsCorrect: in.Correct},
+			{ID: ids["False"], Text: "False", IsCorrect: !in.Correct}}
+	case MCQ, ShortAnswer:
+		known := map[int64]bool{}
+		for _, a := range cur {
+			known[a.ID] = true
+		}
+		correct := 0
+		for _, a := range in.Answers {
+			t := strings.TrimSpace(a.Text)
+			if t == "" {
+				continue // a blank row of the inline editor
+			}
+			if utf8.RuneCountInString(t) > 1000 {
+				errs.Add("answers", "Each answer has at most 1000 characters.")
+				continue
+			}
+			if a.ID != 0 && !known[a.ID] {
+				a.ID = 0
+			}
+			a.Text = t
+			if in.Kind == ShortAnswer {
+				a.IsCorrect = true
+			}
+			if a.IsCorrect {
+				correct++
+			}
+			answers = append(answers, a)
+		}
+		if len(answers) > 50 {
+			errs.Add("answers", "A question has at most 50 answers.")
+		}
+		if in.Kind == MCQ {
+			if len(answers) < 2 {
+				errs.Add("answers", "A multiple-choice question needs at least two answers.")
+			} else if correct != 1 {
+				errs.Add("answers", "Mark exactly one answer as correct.")
+			}
+		}
+	}
+	return f, answers, errs
+}
+
+// AddQuestion adds a question at the end of a quiz the viewer manages.
+func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int64, in QuestionInput) (store.Question, auth.Errors, error) {
+	f, answers, errs := s.checkQuestion(in, nil)
+	var q store.Question
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		if _, err := managedQuiz(ctx, tx, viewer, quizID); err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return nil
+		}
+		id, err := tx.InsertQuestion(ctx, quizID, f, answers, s.Now())
+		if err != nil {
+			return err
+		}
+		if err := tx.RecountQuiz(ctx, quizID, s.Now()); err != nil {
+			return err
+		}
+		q, err = tx.QuestionByID(ctx, id)
+		return err
+	})
+	if err != nil {
+		return store.Question{}, nil, err
+	}
+	if len(errs) > 0 {
+		return store.Question{}, errs, nil
+	}
+	return q, nil, nil
+}
+
+// Question returns a question of a quiz the viewer manages.
+func (s *Service) Question(ctx context.Context, viewer store.User, id int64) (store.Question, Access, error) {
+	q, err := s.DB.QuestionByID(ctx, id)
+	if err != nil {
+		return store.Question{}, Access{}, err
+	}
+	a, err := managedQuiz(ctx, s.DB.Queries, viewer, q.QuizID)
+	return q, a, err
+}
+
+// UpdateQuestion edits a question and its answers.
+func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int64, in QuestionInput) (store.Question, auth.Errors, error) {
+	var q store.Question
+	var errs auth.Errors
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		cur, err := tx.QuestionByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := managedQuiz(ctx, tx, viewer, cur.QuizID); err != nil {
+			return err
+		}
+		var f store.QuestionFields
+		var answers []store.AnswerFields
+		if f, answers, errs = s.checkQuestion(in, cur.Answers); len(errs) > 0 {
+			return nil
+		}
+		if err := tx.UpdateQuestion(ctx, id, f, answers, s.Now()); err != nil {
+			return err
+		}
+		if err := tx.RecountQuiz(ctx, cur.QuizID, s.Now()); err != nil {
+			return err
+		}
+		q, err = tx.QuestionByID(ctx, id)
+		return err
+	})
+	if err != nil {
+		return store.Question{}, nil, err
+	}
+	if len(errs) > 0 {
+		return store.Question{}, errs, nil
+	}
+	return q, nil, nil
+}
+
+// DeleteQuestion removes a question; it returns the quiz with its new totals.
+func (s *Service) DeleteQuestion(ctx context.Context, viewer store.User, id int64) (store.Quiz, error) {
+	var qz store.Quiz
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		cur, err := tx.QuestionByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := managedQuiz(ctx, tx, viewer, cur.QuizID); err != nil {
+			return err
+		}
+		if err := tx.DeleteQuestion(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.RecountQuiz(ctx, cur.QuizID, s.Now()); err != nil {
+			return err
+		}
+		qz, err = tx.QuizByID(ctx, cur.QuizID)
+		return err
+	})
+	return qz, err
+}
+
+// MoveQuestion moves a question one place up (delta -1) or down (+1).
+func (s *Service) MoveQuestion(ctx context.Context, viewer store.User, id int64, delta int) (store.Quiz, error) {
+	var qz store.Quiz
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		cur, err := tx.QuestionByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		a, err := managedQuiz(ctx, tx, viewer, cur.QuizID)
+		if err != nil {
+			return err
+		}
+		qz = a.Quiz
+		qs, err := tx.QuestionsOfQuiz(ctx, cur.QuizID)
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, len(qs))
+		from := 0
+		for i, q := range qs {
+			ids[i] = q.ID
+			if q.ID == id {
+				from = i
+			}
+		}
+		to := min(max(from+delta, 0), len(ids)-1)
+		ids[from], ids[to] = ids[to], ids[from]
+		return tx.SetQuestionPositions(ctx, cur.QuizID, ids)
+	})
+	return qz, err
+}
+
+// OrderQuestions puts a quiz's questions in the order of ids (each exactly once).
+func (s *Service) OrderQuestions(ctx context.Context, viewer store.User, quizID int64, ids []int64) error {
+	return s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		if _, err := managedQuiz(ctx, tx, viewer, quizID); err != nil {
+			return err
+		}
+		qs, err := tx.QuestionsOfQuiz(ctx, quizID)
+		if err != nil {
+			return err
+		}
+		if len(ids) != len(qs) {
+			return ErrBadOrder
+		}
+		have := map[int64]bool{}
+		for _, q := range qs {
+			have[q.ID] = true
+		}
+		for _, id := range ids {
+			if !have[id] {
+				return ErrBadOrder
+			}
+			delete(have, id)
+		}
+		return tx.SetQuestionPositions(ctx, quizID, ids)
+	})
+}
+
+// ---- randomisation -----------------------------------------------------------------
+
+// Order returns the questions in the order an attempt shows them: the quiz's order,
+// or for a randomised quiz a permutation of questions and of each question's answers
+// derived from the attempt's seed alone — the same on every load of the attempt.
+// True/false answers keep True before False. qs is not modified.
+func Order(seed int64, randomized bool, qs []store.Question) []store.Question {
+	out := make([]store.Question, len(qs))
+	copy(out, qs)
+	if !randomized {
+		return out
+	}
+	r := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
+	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	for i := range out {
+		answers := make([]store.Answer, len(out[i].Answers))
+		copy(answers, out[i].Answers)
+		if out[i].Kind == MCQ {
+			ra := rand.New(rand.NewPCG(uint64(seed), uint64(out[i].ID)))
+			ra.Shuffle(len(answers), func(a, b int) { answers[a], answers[b] = answers[b], answers[a] })
+		}
+		out[i].Answers = answers
+	}
+	return out
+}
+
+// ---- helpers -----------------------------------------------------------------------
+
+// Passed reports whether a finished attempt passes: no answer waits for a grade and
+// the score reaches the passing percentage of the attempt's maximum.
+func Passed(a store.Attempt, passingPercent int) bool {
+	if a.Status == store.InProgress || a.PendingCount > 0 {
+		return false
+	}
+	if a.MaxScore == 0 {
+		return passingPercent == 0
+	}
+	return a.Score*100 >= passingPercent*a.MaxScore
+}
+
+// Percent is an attempt's score as a whole percentage of its maximum (rounded down).
+func Percent(a store.Attempt) int {
+	if a.MaxScore == 0 {
+		return 0
+	}
+	return a.Score * 100 / a.MaxScore
+}
+
+// isClosed reports whether err means the database has been closed (the State is
+// shutting down), which ends the sweeper.
+func isClosed(err error) bool {
+	return err != nil && (errors.Is(err, sql.ErrConnDone) || strings.Contains(err.Error(), "database is closed"))
+}
+
+// Mine lists the quizzes of the subjects the viewer teaches or takes.
+func (s *Service) Mine(ctx context.Context, viewer store.User) ([]store.QuizRow, error) {
+	return s.DB.QuizzesForUser(ctx, viewer.ID, 200)
+}

@@ -1,0 +1,345 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Quiz is a row of quizzes. TotalMarks and QuestionCount are kept in step with its
+// questions by RecountQuiz in the same transaction as every question write.
+type Quiz struct {
+	ID               int64
+	SubjectID        int64
+	CreatedBy        int64 // 0 when the author's account is gone
+	Title            string
+	Description      string
+	TimeLimitMinutes int
+	PassingPercent   int
+	MaxAttempts      int // 0 = unlimited
+	IsRandomized     bool
+	IsActive         bool
+	TotalMarks       int
+	QuestionCount    int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// QuizFields are the editable fields of a quiz.
+type QuizFields struct {
+	Title            string
+	Description      string
+	TimeLimitMinutes int
+	PassingPercent   int
+	MaxAttempts      int
+	IsRandomized     bool
+	IsActive         bool
+}
+
+// Question is a row of quiz_questions with its answers in order.
+type Question struct {
+	ID          int64
+	QuizID      int64
+	Kind        string // mcq | true_false | short_answer
+	Text        string
+	Marks       int
+	Explanation string
+	Position    int
+	Answers     []Answer
+}
+
+// Answer is a row of quiz_answers (for short answers, the model answers).
+type Answer struct {
+	ID         int64
+	QuestionID int64
+	Text       string
+	IsCorrect  bool
+	Position   int
+}
+
+// QuestionFields are the editable fields of a question.
+type QuestionFields struct {
+	Kind        string
+	Text        string
+	Marks       int
+	Explanation string
+}
+
+// AnswerFields is one answer as edited inline: ID 0 adds it, a known ID updates it.
+type AnswerFields struct {
+	ID        int64
+	Text      string
+	IsCorrect bool
+}
+
+const quizColumns = `id, subject_id, coalesce(created_by, 0), title, description, time_limit_minutes,
+	passing_percent, max_attempts, is_randomized, is_active, total_marks, question_count, created_at, updated_at`
+
+func scanQuiz(row interface{ Scan(...any) error }) (Quiz, error) {
+	var q Quiz
+	var created, updated int64
+	err := row.Scan(&q.ID, &q.SubjectID, &q.CreatedBy, &q.Title, &q.Description, &q.TimeLimitMinutes,
+		&q.PassingPercent, &q.MaxAttempts, &q.IsRandomized, &q.IsActive, &q.TotalMarks, &q.QuestionCount,
+		&created, &updated)
+	if err != nil {
+		return Quiz{}, scanOne(err)
+	}
+	q.CreatedAt, q.UpdatedAt = FromMillis(created), FromMillis(updated)
+	return q, nil
+}
+
+// InsertQuiz adds a quiz to a subject.
+func (s *Queries) InsertQuiz(ctx context.Context, subjectID, createdBy int64, f QuizFields, now time.Time) (int64, error) {
+	var id int64
+	err := s.queryRow(ctx, `INSERT INTO quizzes (subject_id, created_by, title, description, time_limit_minutes,
+			passing_percent, max_attempts, is_randomized, is_active, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		subjectID, orNull(createdBy), f.Title, f.Description, f.TimeLimitMinutes, f.PassingPercent, f.MaxAttempts,
+		f.IsRandomized, f.IsActive, millis(now), millis(now)).Scan(&id)
+	if err != nil {
+		return 0, wrapf(err, "store: insert quiz")
+	}
+	return id, nil
+}
+
+// QuizByID returns a quiz or ErrNotFound.
+func (s *Queries) QuizByID(ctx context.Context, id int64) (Quiz, error) {
+	return scanQuiz(s.queryRow(ctx, `SELECT `+quizColumns+` FROM quizzes WHERE id = ?`, id))
+}
+
+// QuizzesOfSubject lists a subject's quizzes, oldest first (at most 500).
+func (s *Queries) QuizzesOfSubject(ctx context.Context, subjectID int64) ([]Quiz, error) {
+	rows, err := s.query(ctx, `SELECT `+quizColumns+` FROM quizzes WHERE subject_id = ?
+		ORDER BY created_at, id LIMIT 500`, subjectID)
+	if err != nil {
+		return nil, wrapf(err, "store: quizzes of subject")
+	}
+	defer rows.Close()
+	var out []Quiz
+	for rows.Next() {
+		q, err := scanQuiz(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, translate(rows.Err())
+}
+
+// UpdateQuiz writes a quiz's editable fields.
+func (s *Queries) UpdateQuiz(ctx context.Context, id int64, f QuizFields, now time.Time) error {
+	res, err := s.exec(ctx, `UPDATE quizzes SET title = ?, description = ?, time_limit_minutes = ?,
+		passing_percent = ?, max_attempts = ?, is_randomized = ?, is_active = ?, updated_at = ? WHERE id = ?`,
+		f.Title, f.Description, f.TimeLimitMinutes, f.PassingPercent, f.MaxAttempts, f.IsRandomized, f.IsActive,
+		millis(now), id)
+	return affectedOne(res, err, "store: update quiz")
+}
+
+// DeleteQuiz removes a quiz with its questions and attempts.
+func (s *Queries) DeleteQuiz(ctx context.Context, id int64) error {
+	res, err := s.exec(ctx, `DELETE FROM quizzes WHERE id = ?`, id)
+	return affectedOne(res, err, "store: delete quiz")
+}
+
+func affectedOne(res sql.Result, err error, what string) error {
+	if err != nil {
+		return wrapf(err, "%s", what)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// RecountQuiz sets a quiz's total_marks and question_count from its questions (call in
+// the transaction that changed them).
+func (s *Queries) RecountQuiz(ctx context.Context, quizID int64, now time.Time) error {
+	_, err := s.exec(ctx, `UPDATE quizzes SET
+		total_marks = (SELECT coalesce(sum(marks), 0) FROM quiz_questions WHERE quiz_id = quizzes.id),
+		question_count = (SELECT count(*) FROM quiz_questions WHERE quiz_id = quizzes.id),
+		updated_at = ? WHERE id = ?`, millis(now), quizID)
+	return wrapf(err, "store: recount quiz")
+}
+
+const questionColumns = `id, quiz_id, kind, text, marks, explanation, position`
+
+func scanQuestion(row interface{ Scan(...any) error }) (Question, error) {
+	var q Question
+	err := row.Scan(&q.ID, &q.QuizID, &q.Kind, &q.Text, &q.Marks, &q.Explanation, &q.Position)
+	return q, scanOne(err)
+}
+
+// QuestionByID returns a question with its answers, or ErrNotFound.
+func (s *Queries) QuestionByID(ctx context.Context, id int64) (Question, error) {
+	q, err := scanQuestion(s.queryRow(ctx, `SELECT `+questionColumns+` FROM quiz_questions WHERE id = ?`, id))
+	if err != nil {
+		return Question{}, err
+	}
+	all, err := s.answersOf(ctx, `WHERE question_id = ?`, id)
+	if err != nil {
+		return Question{}, err
+	}
+	q.Answers = all[id]
+	return q, nil
+}
+
+// QuestionsOfQuiz returns a quiz's questions in order, each with its answers in order.
+func (s *Queries) QuestionsOfQuiz(ctx context.Context, quizID int64) ([]Question, error) {
+	rows, err := s.query(ctx, `SELECT `+questionColumns+` FROM quiz_questions WHERE quiz_id = ?
+		ORDER BY position, id`, quizID)
+	if err != nil {
+		return nil, wrapf(err, "store: questions")
+	}
+	var out []Question
+	for rows.Next() {
+		q, err := scanQuestion(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	answers, err := s.answersOf(ctx, `WHERE question_id IN (SELECT id FROM quiz_questions WHERE quiz_id = ?)`, quizID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Answers = answers[out[i].ID]
+	}
+	return out, nil
+}
+
+func (s *Queries) answersOf(ctx context.Context, where string, arg int64) (map[int64][]Answer, error) {
+	rows, err := s.query(ctx, `SELECT id, question_id, text, is_correct, position FROM quiz_answers `+where+`
+		ORDER BY question_id, position, id`, arg)
+	if err != nil {
+		return nil, wrapf(err, "store: answers")
+	}
+	defer rows.Close()
+	out := map[int64][]Answer{}
+	for rows.Next() {
+		var a Answer
+		if err := rows.Scan(&a.ID, &a.QuestionID, &a.Text, &a.IsCorrect, &a.Position); err != nil {
+			return nil, translate(err)
+		}
+		out[a.QuestionID] = append(out[a.QuestionID], a)
+	}
+	return out, translate(rows.Err())
+}
+
+// InsertQuestion adds a question at the end of a quiz with its answers (call
+// RecountQuiz in the same transaction).
+func (s *Queries) InsertQuestion(ctx context.Context, quizID int64, f QuestionFields, answers []AnswerFields, now time.Time) (int64, error) {
+	var id int64
+	err := s.queryRow(ctx, `INSERT INTO quiz_questions (quiz_id, kind, text, marks, explanation, position, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(position) + 1, 0) FROM quiz_questions WHERE quiz_id = ?), ?, ?)
+		RETURNING id`, quizID, f.Kind, f.Text, f.Marks, f.Explanation, quizID, millis(now), millis(now)).Scan(&id)
+	if err != nil {
+		return 0, wrapf(err, "store: insert question")
+	}
+	return id, s.SetAnswers(ctx, id, answers)
+}
+
+// UpdateQuestion writes a question's fields and its answers (see SetAnswers).
+func (s *Queries) UpdateQuestion(ctx context.Context, id int64, f QuestionFields, answers []AnswerFields, now time.Time) error {
+	res, err := s.exec(ctx, `UPDATE quiz_questions SET kind = ?, text = ?, marks = ?, explanation = ?, updated_at = ?
+		WHERE id = ?`, f.Kind, f.Text, f.Marks, f.Explanation, millis(now), id)
+	if err := affectedOne(res, err, "store: update question"); err != nil {
+		return err
+	}
+	return s.SetAnswers(ctx, id, answers)
+}
+
+// SetAnswers makes a question's answers exactly answers, in that order: known ids are
+// updated (their saved selections stay), others inserted, missing ones deleted.
+func (s *Queries) SetAnswers(ctx context.Context, questionID int64, answers []AnswerFields) error {
+	keep := map[int64]bool{}
+	for _, a := range answers {
+		if a.ID != 0 {
+			keep[a.ID] = true
+		}
+	}
+	cur, err := s.answersOf(ctx, `WHERE question_id = ?`, questionID)
+	if err != nil {
+		return err
+	}
+	for _, a := range cur[questionID] {
+		if !keep[a.ID] {
+			if _, err := s.exec(ctx, `DELETE FROM quiz_answers WHERE id = ?`, a.ID); err != nil {
+				return wrapf(err, "store: delete answer")
+			}
+		}
+	}
+	for i, a := range answers {
+		if a.ID != 0 {
+			res, err := s.exec(ctx, `UPDATE quiz_answers SET text = ?, is_correct = ?, position = ?
+				WHERE id = ? AND question_id = ?`, a.Text, a.IsCorrect, i, a.ID, questionID)
+			if err := affectedOne(res, err, "store: update answer"); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := s.exec(ctx, `INSERT INTO quiz_answers (question_id, text, is_correct, position) VALUES (?, ?, ?, ?)`,
+			questionID, a.Text, a.IsCorrect, i); err != nil {
+			return wrapf(err, "store: insert answer")
+		}
+	}
+	return nil
+}
+
+// DeleteQuestion removes a question (call RecountQuiz in the same transaction).
+func (s *Queries) DeleteQuestion(ctx context.Context, id int64) error {
+	res, err := s.exec(ctx, `DELETE FROM quiz_questions WHERE id = ?`, id)
+	return affectedOne(res, err, "store: delete question")
+}
+
+// SetQuestionPositions numbers a quiz's questions in the order of ids.
+func (s *Queries) SetQuestionPositions(ctx context.Context, quizID int64, ids []int64) error {
+	for i, id := range ids {
+		if _, err := s.exec(ctx, `UPDATE quiz_questions SET position = ? WHERE id = ? AND quiz_id = ?`, i, id, quizID); err != nil {
+			return wrapf(err, "store: order questions")
+		}
+	}
+	return nil
+}
+
+// QuizRow is a quiz with its subject, for the list of a person's quizzes.
+type QuizRow struct {
+	Quiz
+	SubjectName, SubjectCode string
+	Teaching                 bool // the person is the subject's instructor
+}
+
+// QuizzesForUser lists the quizzes of the subjects a person teaches (all of them) or
+// is actively enrolled in (active quizzes of active subjects), newest first.
+func (s *Queries) QuizzesForUser(ctx context.Context, userID int64, limit int) ([]QuizRow, error) {
+	rows, err := s.query(ctx, `SELECT z.id, z.subject_id, coalesce(z.created_by, 0), z.title, z.description, z.time_limit_minutes,
+		z.passing_percent, z.max_attempts, z.is_randomized, z.is_active, z.total_marks, z.question_count, z.created_at,
+		z.updated_at, s.name, s.code, s.instructor_id IS ?
+		FROM quizzes z JOIN subjects s ON s.id = z.subject_id
+		WHERE s.instructor_id = ?
+			OR (z.is_active = 1 AND s.is_active = 1 AND EXISTS (SELECT 1 FROM subject_enrollments e
+				WHERE e.subject_id = s.id AND e.student_id = ? AND e.is_active = 1))
+		ORDER BY z.created_at DESC, z.id DESC LIMIT ?`, userID, userID, userID, limit)
+	if err != nil {
+		return nil, wrapf(err, "store: quizzes for user")
+	}
+	defer rows.Close()
+	var out []QuizRow
+	for rows.Next() {
+		var r QuizRow
+		var created, updated int64
+		if err := rows.Scan(&r.ID, &r.SubjectID, &r.CreatedBy, &r.Title, &r.Description, &r.TimeLimitMinutes,
+			&r.PassingPercent, &r.MaxAttempts, &r.IsRandomized, &r.IsActive, &r.TotalMarks, &r.QuestionCount,
+			&created, &updated, &r.SubjectName, &r.SubjectCode, &r.Teaching); err != nil {
+			return nil, translate(err)
+		}
+		r.CreatedAt, r.UpdatedAt = FromMillis(created), FromMillis(updated)
+		out = append(out, r)
+	}
+	return out, translate(rows.Err())
+}

@@ -1,0 +1,451 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"eplatform/app/auth"
+	"eplatform/app/desk"
+	"eplatform/app/store"
+	"eplatform/views"
+)
+
+// The admin area beyond the outbox: every page is GET behind requireAdmin and every
+// action a POST form that redirects back with a flash.
+
+func (h *Web) registerAdmin(mux *http.ServeMux) {
+	a := h.requireAdmin
+	mux.HandleFunc("GET /admin/users/{$}", a(h.adminUsers))
+	mux.HandleFunc("POST /admin/users/{id}/role/{$}", a(h.adminSetRole))
+	mux.HandleFunc("POST /admin/users/{id}/deactivate/{$}", a(h.adminSetActive(false)))
+	mux.HandleFunc("POST /admin/users/{id}/activate/{$}", a(h.adminSetActive(true)))
+	mux.HandleFunc("POST /admin/users/{id}/reset/{$}", a(h.adminSendReset))
+	mux.HandleFunc("GET /admin/moderation/{$}", a(h.adminModeration))
+	mux.HandleFunc("POST /admin/moderation/post/{id}/delete/{$}", a(h.adminDeletePost))
+	mux.HandleFunc("POST /admin/moderation/comment/{id}/delete/{$}", a(h.adminDeleteComment))
+	mux.HandleFunc("GET /admin/subjects/{$}", a(h.adminSubjects))
+	mux.HandleFunc("GET /admin/faq/{$}", a(h.adminFAQ))
+	mux.HandleFunc("POST /admin/faq/{$}", a(h.adminSaveFAQ))
+	mux.HandleFunc("POST /admin/faq/{id}/{$}", a(h.adminSaveFAQ))
+	mux.HandleFunc("POST /admin/faq/{id}/delete/{$}", a(h.adminDeleteFAQ))
+	mux.HandleFunc("GET /admin/contact/{$}", a(h.adminContacts))
+	mux.HandleFunc("POST /admin/contact/{id}/handled/{$}", a(h.adminContactHandled))
+	mux.HandleFunc("GET /admin/appointments/{$}", a(h.adminAppointments))
+	mux.HandleFunc("GET /admin/system/{$}", a(h.adminSystem))
+	mux.HandleFunc("POST /admin/system/backup/{$}", a(h.adminBackup))
+}
+
+// AdminPages lists the admin area's pages (for the authorisation tests).
+var AdminPages = []string{"/admin/", "/admin/users/", "/admin/moderation/", "/admin/subjects/", "/admin/faq/",
+	"/admin/contact/", "/admin/appointments/", "/admin/system/"}
+
+func stamp(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04 UTC") }
+
+func (h *Web) back(w http.ResponseWriter, r *http.Request, to, kind, msg string) {
+	h.flash(w, r, kind, msg)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func (h *Web) adminUsers(w http.ResponseWriter, r *http.Request) {
+	me, _ := identity(r.Context())
+	q := r.URL.Query().Get("q")
+	users, err := h.st.DB.SearchUsers(r.Context(), q, 100)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	rows := make([]views.AdminUserRow, len(users))
+	for i, u := range users {
+		rows[i] = views.AdminUserRow{ID: u.ID, Username: u.Username, Name: strings.TrimSpace(u.FirstName + " " + u.LastName),
+			Email: u.Email, Role: u.UserType, Active: u.IsActive, Joined: stamp(u.DateJoined), Self: u.ID == me.ID}
+	}
+	h.render(w, r, http.StatusOK, views.AdminUsers(h.page(w, r, "Users · Admin", "admin"), q, rows))
+}
+
+// adminTarget reads {id} as a user other than the admin.
+func (h *Web) adminTarget(w http.ResponseWriter, r *http.Request) (store.User, bool) {
+	id, ok := h.id(w, r, "id")
+	if !ok {
+		return store.User{}, false
+	}
+	u, err := h.st.DB.UserByID(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err, "")
+		return store.User{}, false
+	}
+	return u, true
+}
+
+func (h *Web) adminSetRole(w http.ResponseWriter, r *http.Request) {
+	u, ok := h.adminTarget(w, r)
+	if !ok || !h.parseForm(w, r, 4<<10) {
+		return
+	}
+	if me, _ := identity(r.Context()); me.ID == u.ID {
+		h.back(w, r, "/admin/users/", "error", "You cannot change your own role.")
+		return
+	}
+	role := r.PostFormValue("role")
+	if !auth.ValidRole(role) {
+		h.back(w, r, "/admin/users/", "error", "Unknown role.")
+		return
+	}
+	if err := h.st.Auth.SetRole(r.Context(), u.ID, role); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.back(w, r, "/admin/users/?q="+urlQueryEscape(u.Username), "success", u.Username+" is now "+role+".")
+}
+
+func (h *Web) adminSetActive(active bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, ok := h.adminTarget(w, r)
+		if !ok {
+			return
+		}
+		if me, _ := identity(r.Context()); me.ID == u.ID {
+			h.back(w, r, "/admin/users/", "error", "You cannot deactivate yourself.")
+			return
+		}
+		if err := h.st.Auth.SetActive(r.Context(), u.ID, active); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		msg := u.Username + " is deactivated; their sessions and tokens have ended."
+		if active {
+			msg = u.Username + " is active again."
+		}
+		h.back(w, r, "/admin/users/?q="+urlQueryEscape(u.Username), "success", msg)
+	}
+}
+
+func (h *Web) adminSendReset(w http.ResponseWriter, r *http.Request) {
+	u, ok := h.adminTarget(w, r)
+	if !ok {
+		return
+	}
+	if !u.IsActive {
+		h.back(w, r, "/admin/users/", "error", "Activate the account first.")
+		return
+	}
+	if err := h.st.Auth.RequestPasswordReset(r.Context(), u.Email); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.back(w, r, "/admin/users/?q="+urlQueryEscape(u.Username), "success", "A reset link was sent to "+u.Email+" (also in the outbox).")
+}
+
+func modRows(items []store.ModItem) []views.AdminModRow {
+	out := make([]views.AdminModRow, len(items))
+	for i, m := range items {
+		out[i] = views.AdminModRow{ID: m.ID, PostID: m.PostID, Author: m.Author, Content: m.Content, Created: stamp(m.CreatedAt)}
+	}
+	return out
+}
+
+func (h *Web) adminModeration(w http.ResponseWriter, r *http.Request) {
+	posts, err := h.st.DB.RecentPostsForModeration(r.Context(), 50)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	comments, err := h.st.DB.RecentCommentsForModeration(r.Context(), 50)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.AdminModeration(h.page(w, r, "Moderation · Admin", "admin"), modRows(posts), modRows(comments)))
+}
+
+func (h *Web) adminDeletePost(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.id(w, r, "id")
+	if !ok {
+		return
+	}
+	me, _ := identity(r.Context())
+	if err := h.st.Feed.DeletePost(r.Context(), me, id); err != nil {
+		h.fail(w, r, err, "/admin/moderation/")
+		return
+	}
+	h.back(w, r, "/admin/moderation/", "success", "The post was deleted.")
+}
+
+func (h *Web) adminDeleteComment(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.id(w, r, "id")
+	if !ok {
+		return
+	}
+	me, _ := identity(r.Context())
+	if _, err := h.st.Feed.DeleteComment(r.Context(), me, id); err != nil {
+		h.fail(w, r, err, "/admin/moderation/")
+		return
+	}
+	h.back(w, r, "/admin/moderation/", "success", "The comment was deleted.")
+}
+
+func (h *Web) adminSubjects(w http.ResponseWriter, r *http.Request) {
+	list, err := h.st.DB.AdminSubjects(r.Context(), 500)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	rows := make([]views.AdminSubjectRow, len(list))
+	for i, s := range list {
+		rows[i] = views.AdminSubjectRow{ID: s.ID, Name: s.Name, Code: s.Code, Instructor: s.Instructor, Active: s.IsActive, Students: s.Students}
+	}
+	h.render(w, r, http.StatusOK, views.AdminSubjects(h.page(w, r, "Subjects · Admin", "admin"), rows))
+}
+
+func faqFields(f store.FAQ, errs auth.Errors) []views.Field {
+	return []views.Field{
+		{Name: "question", Label: "Question", Value: f.Question, MaxLength: 255, Required: true, Errors: errs["question"]},
+		{Name: "answer", Label: "Answer", Type: "textarea", Rows: 5, Value: f.Answer, MaxLength: 5000, Required: true, Errors: errs["answer"]},
+		{Name: "category", Label: "Category", Value: f.Category, MaxLength: 100, Optional: true, Errors: errs["category"]},
+		{Name: "position", Label: "Position", Type: "number", Value: strconv.Itoa(f.Position), Errors: errs["position"], Attrs: map[string]any{"min": "0"}},
+		{Name: "is_active", Label: "Shown", Type: "select", Value: strconv.FormatBool(f.IsActive),
+			Options: []views.Option{{Value: "true", Label: "Shown on the contact page"}, {Value: "false", Label: "Hidden"}}},
+	}
+}
+
+func (h *Web) renderAdminFAQ(w http.ResponseWriter, r *http.Request, status int, editing int64, f store.FAQ, errs auth.Errors) {
+	list, err := h.st.DB.ListFAQs(r.Context(), false, "")
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	items := make([]views.FAQView, len(list))
+	for i, f := range list {
+		items[i] = faqView(f)
+	}
+	if errs == nil {
+		errs = auth.Errors{}
+	}
+	h.render(w, r, status, views.AdminFAQ(h.page(w, r, "FAQ · Admin", "admin"), items, editing, faqFields(f, errs), errs[auth.NonField]))
+}
+
+func (h *Web) adminFAQ(w http.ResponseWriter, r *http.Request) {
+	f := store.FAQ{IsActive: true}
+	var editing int64
+	if v := r.URL.Query().Get("edit"); v != "" {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		got, err := h.st.DB.FAQByID(r.Context(), id)
+		if err != nil {
+			h.fail(w, r, err, "")
+			return
+		}
+		f, editing = got, id
+	}
+	h.renderAdminFAQ(w, r, http.StatusOK, editing, f, nil)
+}
+
+func (h *Web) adminSaveFAQ(w http.ResponseWriter, r *http.Request) {
+	var id int64
+	if r.PathValue("id") != "" {
+		var ok bool
+		if id, ok = h.id(w, r, "id"); !ok {
+			return
+		}
+	}
+	if !h.parseForm(w, r, 32<<10) {
+		return
+	}
+	pos, perr := 0, error(nil)
+	if v := strings.TrimSpace(r.PostFormValue("position")); v != "" {
+		pos, perr = strconv.Atoi(v)
+	}
+	in := desk.FAQInput{Question: r.PostFormValue("question"), Answer: r.PostFormValue("answer"),
+		Category: r.PostFormValue("category"), Position: pos, Active: r.PostFormValue("is_active") != "false"}
+	draft := store.FAQ{Question: in.Question, Answer: in.Answer, Category: in.Category, Position: pos, IsActive: in.Active}
+	if perr != nil {
+		h.renderAdminFAQ(w, r, http.StatusBadRequest, id, draft, auth.Errors{"position": {"A valid integer is required."}})
+		return
+	}
+	_, errs, err := h.st.Desk.SaveFAQ(r.Context(), id, in)
+	if errors.Is(err, store.ErrNotFound) {
+		h.fail(w, r, err, "")
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		h.renderAdminFAQ(w, r, http.StatusBadRequest, id, draft, errs)
+		return
+	}
+	h.back(w, r, "/admin/faq/", "success", "The question was saved.")
+}
+
+func (h *Web) adminDeleteFAQ(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.id(w, r, "id")
+	if !ok {
+		return
+	}
+	if err := h.st.Desk.DeleteFAQ(r.Context(), id); err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
+	h.back(w, r, "/admin/faq/", "success", "The question was deleted.")
+}
+
+func (h *Web) adminContacts(w http.ResponseWriter, r *http.Request) {
+	all := r.URL.Query().Get("all") == "1"
+	list, err := h.st.DB.ListContacts(r.Context(), !all, 200)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	rows := make([]views.AdminContactRow, len(list))
+	for i, c := range list {
+		rows[i] = views.AdminContactRow{ID: c.ID, Name: c.Name, Email: c.Email, Subject: c.Subject, Message: c.Message, Created: stamp(c.CreatedAt)}
+		if !c.HandledAt.IsZero() {
+			rows[i].Handled = stamp(c.HandledAt)
+		}
+	}
+	h.render(w, r, http.StatusOK, views.AdminContacts(h.page(w, r, "Contact inbox · Admin", "admin"), rows, all))
+}
+
+func (h *Web) adminContactHandled(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.id(w, r, "id")
+	if !ok {
+		return
+	}
+	if err := h.st.Desk.MarkHandled(r.Context(), id); err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
+	h.back(w, r, "/admin/contact/", "success", "Marked handled.")
+}
+
+func (h *Web) adminAppointments(w http.ResponseWriter, r *http.Request) {
+	me, _ := identity(r.Context())
+	list, err := h.st.DB.ListAppointments(r.Context(), store.AppointmentQuery{Status: r.URL.Query().Get("status"), Limit: 200})
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	rows := make([]views.AppointmentView, len(list))
+	for i, a := range list {
+		rows[i] = appointmentView(me, a)
+	}
+	h.render(w, r, http.StatusOK, views.AdminAppointments(h.page(w, r, "Appointments · Admin", "admin"), rows))
+}
+
+// dirSize sums the sizes of the regular files under dir (0 when it does not exist).
+func dirSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func fileSize(path string) int64 {
+	var n int64
+	for _, p := range []string{path, path + "-wal"} {
+		if info, err := os.Stat(p); err == nil {
+			n += info.Size()
+		}
+	}
+	return n
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// SystemStats gathers the system page's figures.
+func (h *Web) SystemStats(r *http.Request) (views.AdminSystem, error) {
+	cs := h.st.Cache.Stats()
+	ls := h.st.Limiter.Stats()
+	s := views.AdminSystem{
+		DatabaseSize: humanBytes(fileSize(h.st.DB.Path())), MediaSize: humanBytes(dirSize(h.st.Config.MediaDir())),
+		CacheHits: cs.Hits, CacheMisses: cs.Misses, CacheHitRate: "—",
+		LimitAllowed: ls.Allowed, LimitRejected: ls.Rejected,
+	}
+	if h.st.Hub != nil {
+		s.Sockets = h.st.Hub.Sockets()
+	}
+	if total := cs.Hits + cs.Misses; total > 0 {
+		s.CacheHitRate = fmt.Sprintf("%.1f%%", 100*float64(cs.Hits)/float64(total))
+	}
+	var err error
+	if s.Users, err = h.st.DB.CountUsers(r.Context()); err != nil {
+		return s, err
+	}
+	if s.Posts, err = h.st.Feed.PostCount(r.Context()); err != nil {
+		return s, err
+	}
+	s.OpenContacts, err = h.st.DB.CountOpenContacts(r.Context())
+	return s, err
+}
+
+func (h *Web) adminSystem(w http.ResponseWriter, r *http.Request) {
+	s, err := h.SystemStats(r)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.AdminSystemPage(h.page(w, r, "System · Admin", "admin"), s))
+}
+
+// adminBackup writes a consistent copy with VACUUM INTO to a temporary file, streams it
+// as a download and removes it.
+func (h *Web) adminBackup(w http.ResponseWriter, r *http.Request) {
+	dir, err := os.MkdirTemp(h.st.Config.DataDir, "backup-")
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "eplatform.db")
+	if err := h.st.DB.Backup(r.Context(), path); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	defer f.Close()
+	// The open file keeps its data; the name goes now (on systems that allow it) so
+	// nothing is left behind even if the download is abandoned.
+	_ = os.RemoveAll(dir)
+	info, err := f.Stat()
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	name := "eplatform-" + h.st.Now().UTC().Format("20060102-150405") + ".db"
+	w.Header().Set("Content-Type", "application/vnd.sqlite3")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Length", strconv.FormatInt(info.Size(), 10))
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.Copy(w, f)
+}
