@@ -58,6 +58,7 @@ type QuestionView struct {
 	Explanation string
 	Answers     []AnswerView // with blank rows to add answers
 	TrueCorrect bool
+	ImageURL    string
 	First, Last bool
 	EditURL     string
 	DeleteURL   string
@@ -109,13 +110,14 @@ type TakeOption struct {
 
 // TakeQuestion is a question being answered.
 type TakeQuestion struct {
-	ID      int64
-	Number  int
-	Kind    string
-	Text    string
-	Marks   int
-	Options []TakeOption
-	Answer  string // a short answer saved before
+	ID       int64
+	Number   int
+	Kind     string
+	Text     string
+	Marks    int
+	ImageURL string
+	Options  []TakeOption
+	Answer   string // a short answer saved before
 }
 
 // TakeData is /home/attempts/{id}/.
@@ -148,6 +150,7 @@ type ResultItem struct {
 	Pending     bool
 	Explanation string
 	Feedback    string
+	ImageURL    string
 	// Graders: the inline grading form of a short answer.
 	GradeURL   string
 	AttemptID  int64

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"eplatform/app/auth"
+	"eplatform/app/media"
 	"eplatform/app/quiz"
 	"eplatform/app/store"
 )
@@ -44,6 +45,7 @@ type QuestionJSON struct {
 	Text        string       `json:"text"`
 	Marks       int          `json:"marks"`
 	Explanation *string      `json:"explanation,omitempty"`
+	ImageURL    *string      `json:"image_url"`
 	Position    int          `json:"position"`
 	Answers     []AnswerJSON `json:"answers"`
 }
@@ -81,6 +83,9 @@ func questionJSON(q store.Question, reveal bool) QuestionJSON {
 	if reveal {
 		e := q.Explanation
 		out.Explanation = &e
+	}
+	if u := quiz.ImageURL(q); u != "" {
+		out.ImageURL = &u
 	}
 	for _, a := range q.Answers {
 		if q.Kind == quiz.ShortAnswer && !reveal {
@@ -597,4 +602,50 @@ func (a *API) quizAnalytics(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"attempts": st.Count, "average_percent": st.Average, "median_percent": st.Median,
 		"pass_rate": st.PassRate, "histogram": st.Histogram, "per_question": per,
 		"average_seconds": int(st.AverageTime.Seconds())})
+}
+
+// putQuestionImage stores the multipart field "image" as a question's picture.
+func (a *API) putQuestionImage(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok || a.limited(w, r, a.st.Limits.Upload) {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 6<<20)
+	if err := r.ParseMultipartForm(6 << 20); err != nil {
+		fieldErrors(w, auth.Errors{"image": {"Send the picture as multipart/form-data in the field image (up to 5 MB)."}})
+		return
+	}
+	f, fh, err := r.FormFile("image")
+	if err != nil || fh.Size == 0 {
+		fieldErrors(w, auth.Errors{"image": {"No file was submitted."}})
+		return
+	}
+	defer f.Close()
+	data, err := media.ReadLimited(f, 5<<20)
+	if err != nil {
+		fieldErrors(w, auth.Errors{"image": {"The picture is larger than 5 MB."}})
+		return
+	}
+	q, err := a.st.Quiz.SetQuestionImage(r.Context(), viewer(r), id, data)
+	if ue, isUpload := media.IsUploadError(err); isUpload {
+		fieldErrors(w, auth.Errors{"image": {ue.Msg}})
+		return
+	}
+	if err != nil {
+		a.quizError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, questionJSON(q, true))
+}
+
+func (a *API) deleteQuestionImage(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	if _, err := a.st.Quiz.SetQuestionImage(r.Context(), viewer(r), id, nil); err != nil {
+		a.quizError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

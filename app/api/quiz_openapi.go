@@ -33,6 +33,7 @@ var quizSchemas = map[string]any{
 	"Question": obj([]string{"id", "quiz", "kind", "text", "marks", "position", "answers"}, map[string]any{
 		"id": integer, "quiz": integer, "kind": quizKind, "text": str, "marks": map[string]any{"type": "integer", "minimum": 1},
 		"explanation": map[string]any{"type": "string", "description": "only for the quiz's managers and in results"},
+		"image_url":   map[string]any{"type": []string{"string", "null"}, "description": "served to the quiz's managers and takers"},
 		"position":    integer, "answers": map[string]any{"type": "array", "items": ref("Answer")}}),
 	"QuestionWrite": obj([]string{"kind", "text"}, map[string]any{
 		"kind": quizKind, "text": map[string]any{"type": "string", "maxLength": 5000},
@@ -42,7 +43,8 @@ var quizSchemas = map[string]any{
 		"answers": map[string]any{"type": "array", "items": obj([]string{"text"}, map[string]any{
 			"id":   map[string]any{"type": "integer", "description": "an existing answer to keep (its saved selections stay)"},
 			"text": str, "is_correct": boolean})}}),
-	"IDOrder": obj([]string{"ids"}, map[string]any{"ids": map[string]any{"type": "array", "items": integer}}),
+	"QuestionImage": obj([]string{"image"}, map[string]any{"image": map[string]any{"type": "string", "format": "binary"}}),
+	"IDOrder":       obj([]string{"ids"}, map[string]any{"ids": map[string]any{"type": "array", "items": integer}}),
 	"QuizDetail": map[string]any{"allOf": []any{ref("Quiz"), obj([]string{"questions", "attempts", "attempts_left"}, map[string]any{
 		"questions":       map[string]any{"type": []string{"array", "null"}, "items": ref("Question"), "description": "null for students"},
 		"attempts":        map[string]any{"type": "array", "items": ref("Attempt")},

@@ -1,8 +1,13 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
+	"mime/multipart"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -279,5 +284,39 @@ func TestQuizAPIDeadline(t *testing.T) {
 	r.JSON(t, &res)
 	if r.StatusCode != 200 || res.Attempt.Status != "timed_out" || res.Attempt.Score != 0 {
 		t.Fatalf("timed out: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+func TestQuizAPIQuestionImage(t *testing.T) {
+	t.Parallel()
+	s := newQuizAPI(t)
+	_, qs := s.build(t)
+	var pic bytes.Buffer
+	png.Encode(&pic, image.NewRGBA(image.Rect(0, 0, 20, 20)))
+	upload := func(who, data string) *apptest.Response {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		fw, _ := mw.CreateFormFile("image", "q.png")
+		fw.Write([]byte(data))
+		mw.Close()
+		h := http.Header{"Content-Type": {mw.FormDataContentType()}, "Authorization": {"Bearer " + s.tok[who]}}
+		return s.app.Client().Do("PUT", fmt.Sprintf("/api/questions/%d/image/", qs[0].ID), &b, h)
+	}
+	if r := upload("stud", pic.String()); r.StatusCode != 403 {
+		t.Fatalf("student upload: %d", r.StatusCode)
+	}
+	if r := upload("teach", "nope"); r.StatusCode != 400 {
+		t.Fatalf("not an image: %d %s", r.StatusCode, r.Body)
+	}
+	r := upload("teach", pic.String())
+	var q struct {
+		ImageURL *string `json:"image_url"`
+	}
+	r.JSON(t, &q)
+	if r.StatusCode != 200 || q.ImageURL == nil {
+		t.Fatalf("upload: %d %s", r.StatusCode, r.Body)
+	}
+	if r := s.do(t, "teach", "DELETE", fmt.Sprintf("/api/questions/%d/image/", qs[0].ID), nil); r.StatusCode != 204 {
+		t.Fatalf("delete: %d", r.StatusCode)
 	}
 }

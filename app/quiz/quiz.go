@@ -24,6 +24,7 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/learn"
+	"eplatform/app/media"
 	"eplatform/app/notify"
 	"eplatform/app/store"
 )
@@ -84,6 +85,7 @@ func KindLabel(kind string) string {
 type Service struct {
 	DB     *store.DB
 	Notify *notify.Service
+	Media  media.Store // question images
 	Log    *slog.Logger
 	Now    func() time.Time
 
@@ -93,7 +95,7 @@ type Service struct {
 }
 
 // URLs.
-func QuizURL(id int64) string    { return "/home/quizzes/" + strconv.FormatInt(id, 10) + "/" }
+func QuizURL(id int64) string    { return "/home/quizzes/" + strconv64(id) + "/" }
 func AttemptURL(id int64) string { return "/home/attempts/" + strconv.FormatInt(id, 10) + "/" }
 func ResultsURL(id int64) string { return AttemptURL(id) + "results/" }
 func GradingURL(id int64) string { return QuizURL(id) + "grading/" }
@@ -306,14 +308,23 @@ func (s *Service) UpdateQuiz(ctx context.Context, viewer store.User, id int64, i
 // DeleteQuiz removes a quiz with its questions and attempts; it returns its subject.
 func (s *Service) DeleteQuiz(ctx context.Context, viewer store.User, id int64) (store.Subject, error) {
 	var subj store.Subject
+	var images []string
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		a, err := managedQuiz(ctx, tx, viewer, id)
 		if err != nil {
 			return err
 		}
 		subj = a.Subject
+		if images, err = tx.QuizImagePaths(ctx, id); err != nil {
+			return err
+		}
 		return tx.DeleteQuiz(ctx, id)
 	})
+	if err == nil {
+		for _, p := range images {
+			s.removeFile(p)
+		}
+	}
 	return subj, err
 }
 
@@ -561,6 +572,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int6
 // DeleteQuestion removes a question; it returns the quiz with its new totals.
 func (s *Service) DeleteQuestion(ctx context.Context, viewer store.User, id int64) (store.Quiz, error) {
 	var qz store.Quiz
+	var image string
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		cur, err := tx.QuestionByID(ctx, id)
 		if err != nil {
@@ -569,6 +581,7 @@ func (s *Service) DeleteQuestion(ctx context.Context, viewer store.User, id int6
 		if _, err := managedQuiz(ctx, tx, viewer, cur.QuizID); err != nil {
 			return err
 		}
+		image = cur.ImagePath
 		if err := tx.DeleteQuestion(ctx, id); err != nil {
 			return err
 		}
@@ -578,6 +591,9 @@ func (s *Service) DeleteQuestion(ctx context.Context, viewer store.User, id int6
 		qz, err = tx.QuizByID(ctx, cur.QuizID)
 		return err
 	})
+	if err == nil {
+		s.removeFile(image)
+	}
 	return qz, err
 }
 
@@ -698,3 +714,5 @@ func isClosed(err error) bool {
 func (s *Service) Mine(ctx context.Context, viewer store.User) ([]store.QuizRow, error) {
 	return s.DB.QuizzesForUser(ctx, viewer.ID, 200)
 }
+
+func strconv64(n int64) string { return strconv.FormatInt(n, 10) }

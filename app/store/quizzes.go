@@ -44,6 +44,7 @@ type Question struct {
 	Text        string
 	Marks       int
 	Explanation string
+	ImagePath   string // under the media root, "" without an image
 	Position    int
 	Answers     []Answer
 }
@@ -161,11 +162,11 @@ func (s *Queries) RecountQuiz(ctx context.Context, quizID int64, now time.Time) 
 	return wrapf(err, "store: recount quiz")
 }
 
-const questionColumns = `id, quiz_id, kind, text, marks, explanation, position`
+const questionColumns = `id, quiz_id, kind, text, marks, explanation, coalesce(image_path, ''), position`
 
 func scanQuestion(row interface{ Scan(...any) error }) (Question, error) {
 	var q Question
-	err := row.Scan(&q.ID, &q.QuizID, &q.Kind, &q.Text, &q.Marks, &q.Explanation, &q.Position)
+	err := row.Scan(&q.ID, &q.QuizID, &q.Kind, &q.Text, &q.Marks, &q.Explanation, &q.ImagePath, &q.Position)
 	return q, scanOne(err)
 }
 
@@ -340,6 +341,34 @@ func (s *Queries) QuizzesForUser(ctx context.Context, userID int64, limit int) (
 		}
 		r.CreatedAt, r.UpdatedAt = FromMillis(created), FromMillis(updated)
 		out = append(out, r)
+	}
+	return out, translate(rows.Err())
+}
+
+// SetQuestionImage sets (or, with "", clears) a question's image path.
+func (s *Queries) SetQuestionImage(ctx context.Context, id int64, path string) error {
+	var p any
+	if path != "" {
+		p = path
+	}
+	res, err := s.exec(ctx, `UPDATE quiz_questions SET image_path = ? WHERE id = ?`, p, id)
+	return affectedOne(res, err, "store: question image")
+}
+
+// QuizImagePaths lists the image files of a quiz's questions (to remove with the quiz).
+func (s *Queries) QuizImagePaths(ctx context.Context, quizID int64) ([]string, error) {
+	rows, err := s.query(ctx, `SELECT image_path FROM quiz_questions WHERE quiz_id = ? AND image_path IS NOT NULL`, quizID)
+	if err != nil {
+		return nil, wrapf(err, "store: quiz images")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, p)
 	}
 	return out, translate(rows.Err())
 }

@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -308,3 +312,59 @@ func TestQuizBuilderErrors(t *testing.T) {
 		t.Fatalf("student orders: %d", r.StatusCode)
 	}
 }
+
+// TestQuizQuestionImage: an image uploaded with a question is served only to the
+// quiz's managers and takers, shown on the attempt, and can be removed.
+func TestQuizQuestionImage(t *testing.T) {
+	t.Parallel()
+	s := newQuizSite(t)
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	var png bytes.Buffer
+	if err := pngEncode(&png, img); err != nil {
+		t.Fatal(err)
+	}
+	post := func(extra map[string]string, file string) *apptest.Response {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		fields := []struct{ k, v string }{{"kind", "true_false"}, {"text", "Go is compiled"}, {"marks", "1"}, {"tf_correct", "true"}}
+		for _, f := range fields {
+			mw.WriteField(f.k, f.v)
+		}
+		for k, v := range extra {
+			mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile("image", "pic.png")
+		fw.Write([]byte(file))
+		mw.Close()
+		return s.c["teach"].Do("POST", fmt.Sprintf("/home/questions/%d/edit/", s.tf.ID), &b, http.Header{"Content-Type": {mw.FormDataContentType()}})
+	}
+	if r := post(nil, png.String()); r.StatusCode != 303 {
+		t.Fatalf("upload: %d %s", r.StatusCode, r.Body)
+	}
+	path := fmt.Sprintf("/media/quiz/%d/image", s.tf.ID)
+	want := [6]int{302, 200, 403, 200, 403, 200}
+	for i, who := range quizWho {
+		if r := s.c[who].Get(path); r.StatusCode != want[i] {
+			t.Errorf("image as %s: %d, want %d", who, r.StatusCode, want[i])
+		}
+	}
+	aid := s.start(t, "stud")
+	if r := s.c["stud"].Get(fmt.Sprintf("/home/attempts/%d/", aid)); !strings.Contains(r.Body, path) {
+		t.Fatal("image not on the attempt page")
+	}
+	// Not an image: refused with a message, the old image stays.
+	if r := post(nil, "not an image"); r.StatusCode != 303 {
+		t.Fatalf("bad upload: %d", r.StatusCode)
+	}
+	if r := s.c["teach"].Get(path); r.StatusCode != 200 {
+		t.Fatalf("old image gone: %d", r.StatusCode)
+	}
+	if r := post(map[string]string{"remove_image": "1"}, ""); r.StatusCode != 303 {
+		t.Fatalf("remove: %d", r.StatusCode)
+	}
+	if r := s.c["teach"].Get(path); r.StatusCode != 404 {
+		t.Fatalf("removed image: %d", r.StatusCode)
+	}
+}
+
+var pngEncode = png.Encode

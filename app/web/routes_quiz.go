@@ -27,4 +27,5 @@ func (h *Web) registerQuiz(mux *http.ServeMux) {
 	mux.HandleFunc("POST /home/quizzes/{id}/grading/{$}", h.requireLogin(h.gradeAnswer))
 	mux.HandleFunc("GET /home/quizzes/{id}/analytics/{$}", h.requireLogin(h.analyticsPage))
 	mux.HandleFunc("GET /home/quizzes/{id}/export.csv", h.requireLogin(h.exportCSV))
+	mux.HandleFunc("GET /media/quiz/{id}/image", h.requireLogin(h.serveQuizImage))
 }
