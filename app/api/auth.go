@@ -3,11 +3,9 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"eplatform/app/auth"
-	"eplatform/app/media"
 	"eplatform/app/store"
 )
 
@@ -269,32 +267,8 @@ func (a *API) uploadPicture(w http.ResponseWriter, r *http.Request) {
 		tooMany(w, d)
 		return
 	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		detail(w, http.StatusUnsupportedMediaType, "Send the picture as multipart/form-data in the field profile_picture.")
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, media.MaxPictureBytes+64<<10)
-	file, _, err := r.FormFile("profile_picture")
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		detail(w, http.StatusRequestEntityTooLarge, "File too large. Maximum size is 5MB.")
-		return
-	case errors.Is(err, http.ErrMissingFile):
-		fieldErrors(w, auth.Errors{"profile_picture": {"No profile picture provided."}})
-		return
-	case err != nil:
-		detail(w, http.StatusBadRequest, "The upload could not be read.")
-		return
-	}
-	defer file.Close()
-	data, err := media.ReadLimited(file, media.MaxPictureBytes)
-	if errors.Is(err, media.ErrTooLarge) {
-		detail(w, http.StatusRequestEntityTooLarge, "File too large. Maximum size is 5MB.")
-		return
-	}
-	if err != nil {
-		detail(w, http.StatusBadRequest, "The upload could not be read.")
+	data, _, ok := readPicture(w, r, "profile_picture")
+	if !ok {
 		return
 	}
 	rel, err := a.st.Auth.SetProfilePicture(r.Context(), id.User.ID, data)

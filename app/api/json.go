@@ -12,6 +12,7 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/limit"
+	"eplatform/app/media"
 )
 
 // maxJSONBody bounds JSON request bodies; uploads have their own limits.
@@ -135,3 +136,38 @@ func (f *fields) merge(errs auth.Errors) auth.Errors {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 type limitRule = limit.Rule
+
+// readPicture reads one picture (≤ 5 MB) sent as multipart/form-data in field. It
+// answers 415, 413 or 400 itself and returns false when there is no usable file.
+func readPicture(w http.ResponseWriter, r *http.Request, field string) (data []byte, name string, ok bool) {
+	const tooLarge = "File too large. Maximum size is 5MB." // the original API's wording
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		detail(w, http.StatusUnsupportedMediaType, "Send the picture as multipart/form-data in the field "+field+".")
+		return nil, "", false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, media.MaxPictureBytes+64<<10)
+	file, fh, err := r.FormFile(field)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		detail(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return nil, "", false
+	case errors.Is(err, http.ErrMissingFile):
+		fieldErrors(w, auth.Errors{field: {"No picture provided."}})
+		return nil, "", false
+	case err != nil:
+		detail(w, http.StatusBadRequest, "The upload could not be read.")
+		return nil, "", false
+	}
+	defer file.Close()
+	data, err = media.ReadLimited(file, media.MaxPictureBytes)
+	if errors.Is(err, media.ErrTooLarge) {
+		detail(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return nil, "", false
+	}
+	if err != nil {
+		detail(w, http.StatusBadRequest, "The upload could not be read.")
+		return nil, "", false
+	}
+	return data, fh.Filename, true
+}

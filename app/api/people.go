@@ -1,14 +1,12 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"eplatform/app/auth"
-	"eplatform/app/media"
 	"eplatform/app/people"
 	"eplatform/app/store"
 )
@@ -437,36 +435,12 @@ func (a *API) projectImage(w http.ResponseWriter, r *http.Request) {
 	if !ok || a.limited(w, r, a.st.Limits.Upload) {
 		return
 	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		detail(w, http.StatusUnsupportedMediaType, "Send the picture as multipart/form-data in the field image.")
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, media.MaxPictureBytes+64<<10)
-	file, fh, err := r.FormFile("image")
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		detail(w, http.StatusRequestEntityTooLarge, "The image is too large: at most 5 MB.")
-		return
-	case errors.Is(err, http.ErrMissingFile):
-		fieldErrors(w, auth.Errors{"image": {"No image provided."}})
-		return
-	case err != nil:
-		detail(w, http.StatusBadRequest, "The upload could not be read.")
-		return
-	}
-	defer file.Close()
-	data, err := media.ReadLimited(file, media.MaxPictureBytes)
-	if errors.Is(err, media.ErrTooLarge) {
-		detail(w, http.StatusRequestEntityTooLarge, "The image is too large: at most 5 MB.")
-		return
-	}
-	if err != nil {
-		detail(w, http.StatusBadRequest, "The upload could not be read.")
+	data, name, ok := readPicture(w, r, "image")
+	if !ok {
 		return
 	}
 	me := viewer(r)
 	e, errs, err := a.st.People.UpdateEntry(r.Context(), me, store.ProfileProjects, id,
-		people.EntryInput{Partial: true, Image: &people.Upload{Name: fh.Filename, Data: data}})
+		people.EntryInput{Partial: true, Image: &people.Upload{Name: name, Data: data}})
 	a.entryResult(w, r, me, e, errs, err, http.StatusOK)
 }
