@@ -323,3 +323,18 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatal("backup overwrote an existing file")
 	}
 }
+
+func TestNewDatabasesUseEightKiBPages(t *testing.T) {
+	db := openTest(t)
+	var size int
+	var mode string
+	if err := db.writer.QueryRow("PRAGMA page_size").Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.writer.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if size != 8192 || mode != "wal" {
+		t.Fatalf("page_size %d, journal_mode %s; want 8192 and wal", size, mode)
+	}
+}
