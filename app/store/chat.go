@@ -676,18 +676,10 @@ func (s *Queries) UsersByIDs(ctx context.Context, ids []int64) (map[int64]UserMi
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.query(ctx, `SELECT `+userMiniColumns+` FROM users u WHERE u.is_active = 1 AND u.id IN (`+
+	users, err := s.userMinis(ctx, "users by id", `SELECT `+userMiniColumns+` FROM users u WHERE u.is_active = 1 AND u.id IN (`+
 		marks(len(ids))+`)`, int64Args(ids)...)
-	if err != nil {
-		return nil, wrapf(err, "store: users by id")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var m UserMini
-		if err := rows.Scan(m.scanArgs()...); err != nil {
-			return nil, err
-		}
+	for _, m := range users {
 		out[m.ID] = m
 	}
-	return out, rows.Err()
+	return out, err
 }

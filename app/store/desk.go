@@ -271,21 +271,8 @@ func (s *Queries) SetAppointmentStatus(ctx context.Context, id int64, from, to s
 
 // ActiveInstructors returns the active instructors by name.
 func (s *Queries) ActiveInstructors(ctx context.Context) ([]UserMini, error) {
-	rows, err := s.query(ctx, `SELECT id, username, first_name, last_name, user_type, profile_picture FROM users
-		WHERE user_type = 'instructor' AND is_active = 1 ORDER BY first_name, last_name, username LIMIT 500`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []UserMini
-	for rows.Next() {
-		var u UserMini
-		if err := rows.Scan(&u.ID, &u.Username, &u.FirstName, &u.LastName, &u.UserType, &u.ProfilePicture); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return s.userMinis(ctx, "active instructors", `SELECT `+userMiniColumns+` FROM users u
+		WHERE u.user_type = 'instructor' AND u.is_active = 1 ORDER BY u.first_name, u.last_name, u.username LIMIT 500`)
 }
 
 // AIFeedback is a row of ai_feedback.

@@ -315,37 +315,11 @@ func stringArgs(ss []string) []any {
 	return out
 }
 
-// ActiveUsersByName maps lower-cased usernames to active users, in one query; names
-// that match nobody are absent.
-func (s *Queries) ActiveUsersByName(ctx context.Context, names []string) (map[string]UserMini, error) {
-	out := map[string]UserMini{}
-	if len(names) == 0 {
-		return out, nil
-	}
-	rows, err := s.query(ctx, `SELECT `+userMiniColumns+` FROM users u WHERE u.is_active = 1 AND u.username IN (`+
-		marks(len(names))+`)`, stringArgs(names)...)
+// userMinis runs a query selecting userMiniColumns and returns the users in order.
+func (s *Queries) userMinis(ctx context.Context, what, query string, args ...any) ([]UserMini, error) {
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
-		return nil, wrapf(err, "store: users by name")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var m UserMini
-		if err := rows.Scan(m.scanArgs()...); err != nil {
-			return nil, err
-		}
-		out[strings.ToLower(m.Username)] = m
-	}
-	return out, rows.Err()
-}
-
-// SearchUsersMini finds active users whose username or names start with the words of
-// ftsQuery (an FTS5 query built by the caller), best matches first.
-func (s *Queries) SearchUsersMini(ctx context.Context, ftsQuery string, exceptID int64, limit, offset int) ([]UserMini, error) {
-	rows, err := s.query(ctx, `SELECT `+userMiniColumns+` FROM users_fts f JOIN users u ON u.id = f.rowid
-		WHERE users_fts MATCH ? AND u.is_active = 1 AND u.id != ? ORDER BY bm25(users_fts, 10.0, 5.0, 5.0), u.id LIMIT ? OFFSET ?`,
-		ftsQuery, exceptID, limit, offset)
-	if err != nil {
-		return nil, wrapf(err, "store: search users")
+		return nil, wrapf(err, "store: %s", what)
 	}
 	defer rows.Close()
 	var out []UserMini
@@ -357,6 +331,29 @@ func (s *Queries) SearchUsersMini(ctx context.Context, ftsQuery string, exceptID
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// ActiveUsersByName maps lower-cased usernames to active users, in one query; names
+// that match nobody are absent.
+func (s *Queries) ActiveUsersByName(ctx context.Context, names []string) (map[string]UserMini, error) {
+	out := map[string]UserMini{}
+	if len(names) == 0 {
+		return out, nil
+	}
+	users, err := s.userMinis(ctx, "users by name", `SELECT `+userMiniColumns+` FROM users u WHERE u.is_active = 1 AND u.username IN (`+
+		marks(len(names))+`)`, stringArgs(names)...)
+	for _, m := range users {
+		out[strings.ToLower(m.Username)] = m
+	}
+	return out, err
+}
+
+// SearchUsersMini finds active users whose username or names start with the words of
+// ftsQuery (an FTS5 query built by the caller), best matches first.
+func (s *Queries) SearchUsersMini(ctx context.Context, ftsQuery string, exceptID int64, limit, offset int) ([]UserMini, error) {
+	return s.userMinis(ctx, "search users", `SELECT `+userMiniColumns+` FROM users_fts f JOIN users u ON u.id = f.rowid
+		WHERE users_fts MATCH ? AND u.is_active = 1 AND u.id != ? ORDER BY bm25(users_fts, 10.0, 5.0, 5.0), u.id LIMIT ? OFFSET ?`,
+		ftsQuery, exceptID, limit, offset)
 }
 
 // CountSearchUsers counts SearchUsersMini's matches.

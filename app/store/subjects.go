@@ -290,19 +290,6 @@ type Teacher = UserMini
 // Teachers lists the active instructors and admins by username, for the admin's
 // instructor picker.
 func (s *Queries) Teachers(ctx context.Context, limit int) ([]Teacher, error) {
-	rows, err := s.query(ctx, `SELECT `+userMiniColumns+` FROM users u
+	return s.userMinis(ctx, "teachers", `SELECT `+userMiniColumns+` FROM users u
 		WHERE u.is_active = 1 AND u.user_type IN ('instructor', 'admin') ORDER BY u.username LIMIT ?`, limit)
-	if err != nil {
-		return nil, wrapf(err, "store: teachers")
-	}
-	defer rows.Close()
-	var out []Teacher
-	for rows.Next() {
-		var m UserMini
-		if err := rows.Scan(m.scanArgs()...); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
