@@ -67,20 +67,25 @@ func (s *Queries) DeleteSession(ctx context.Context, hash []byte) error {
 // DeleteUserSessions removes every session of a user and returns their hashes so the
 // caller can drop them from the cache.
 func (s *Queries) DeleteUserSessions(ctx context.Context, userID int64) ([][]byte, error) {
-	rows, err := s.query(ctx, `DELETE FROM sessions WHERE user_id = ? RETURNING id_hash`, userID)
+	return s.hashes(ctx, "delete sessions", `DELETE FROM sessions WHERE user_id = ? RETURNING id_hash`, userID)
+}
+
+// hashes runs a statement RETURNING one blob column (token hashes) and collects it.
+func (s *Queries) hashes(ctx context.Context, what, query string, args ...any) ([][]byte, error) {
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
-		return nil, wrapf(err, "store: delete sessions")
+		return nil, wrapf(err, "store: %s", what)
 	}
 	defer rows.Close()
-	var hashes [][]byte
+	var out [][]byte
 	for rows.Next() {
 		var h []byte
 		if err := rows.Scan(&h); err != nil {
 			return nil, err
 		}
-		hashes = append(hashes, h)
+		out = append(out, h)
 	}
-	return hashes, rows.Err()
+	return out, rows.Err()
 }
 
 // DeleteExpiredSessions removes sessions that expired before now.

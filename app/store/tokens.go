@@ -70,31 +70,14 @@ func (s *Queries) RevokeAPIToken(ctx context.Context, id int64, now time.Time) (
 
 // RevokeTokenFamily revokes every token of one login and returns their hashes.
 func (s *Queries) RevokeTokenFamily(ctx context.Context, family int64, now time.Time) ([][]byte, error) {
-	return s.revokeTokens(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL
+	return s.hashes(ctx, "revoke tokens", `UPDATE api_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL
 		RETURNING token_hash`, millis(now), family)
 }
 
 // RevokeUserTokens revokes every token of a user and returns their hashes.
 func (s *Queries) RevokeUserTokens(ctx context.Context, userID int64, now time.Time) ([][]byte, error) {
-	return s.revokeTokens(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL
+	return s.hashes(ctx, "revoke tokens", `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL
 		RETURNING token_hash`, millis(now), userID)
-}
-
-func (s *Queries) revokeTokens(ctx context.Context, query string, args ...any) ([][]byte, error) {
-	rows, err := s.query(ctx, query, args...)
-	if err != nil {
-		return nil, wrapf(err, "store: revoke tokens")
-	}
-	defer rows.Close()
-	var hashes [][]byte
-	for rows.Next() {
-		var h []byte
-		if err := rows.Scan(&h); err != nil {
-			return nil, err
-		}
-		hashes = append(hashes, h)
-	}
-	return hashes, rows.Err()
 }
 
 // DeleteExpiredAPITokens removes tokens that expired before cutoff.
