@@ -418,3 +418,31 @@ func TestPostCountFollowsWrites(t *testing.T) {
 		t.Fatalf("count after a delete = %d", n)
 	}
 }
+
+// TestRangeRequestsAreNotCompressed: a range answer is a slice of the file itself,
+// even for text that is otherwise gzipped on the way out.
+func TestRangeRequestsAreNotCompressed(t *testing.T) {
+	t.Parallel()
+	app := apptest.StartRelaxed(t)
+	app.User("ada", "student")
+	ada, _ := app.Token("ada")
+	c := app.Client()
+	text := "# Notes\n" + strings.Repeat("a long line of markdown to make gzip worth it\n", 100)
+	body, ct := multipartPost("notes", [3]string{"document", "notes.md", text})
+	r := c.Do("POST", "/api/posts/", body, http.Header{"Content-Type": {ct}, "Authorization": {"Bearer " + ada}})
+	var p postOut
+	r.JSON(t, &p)
+	if p.Document == nil {
+		t.Fatalf("document post: %d %s", r.StatusCode, r.Body)
+	}
+	url := strings.TrimPrefix(*p.Document, app.URL)
+	h := http.Header{"Authorization": {"Bearer " + ada}, "Accept-Encoding": {"gzip"}, "Range": {"bytes=0-2999"}}
+	got := c.Do("GET", url, nil, h)
+	if got.StatusCode != http.StatusPartialContent || got.Header.Get("Content-Encoding") != "" || got.Body != text[:3000] {
+		t.Fatalf("range: %d encoding=%q body=%q", got.StatusCode, got.Header.Get("Content-Encoding"), got.Body)
+	}
+	whole := c.Do("GET", url, nil, http.Header{"Authorization": {"Bearer " + ada}, "Accept-Encoding": {"gzip"}})
+	if whole.StatusCode != 200 || whole.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("whole file: %d encoding=%q; want gzip", whole.StatusCode, whole.Header.Get("Content-Encoding"))
+	}
+}

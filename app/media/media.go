@@ -14,6 +14,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"mime"
 	"net/http"
 	"os"
 	"path"
@@ -184,3 +185,31 @@ func ReadLimited(r io.Reader, limit int64) ([]byte, error) {
 
 // ErrTooLarge is returned by ReadLimited.
 var ErrTooLarge = fmt.Errorf("media: file too large")
+
+// ErrNoFile is returned by ServeFile when the stored file is missing or not a plain
+// file; callers answer 404.
+var ErrNoFile = errors.New("media: no such file")
+
+// ServeFile writes a stored file with http.ServeContent, which answers range requests
+// (video seeking) and conditional requests. The caller sets Content-Type (else it is
+// sniffed from the name), Cache-Control and any disposition first. Nothing is
+// written when it returns ErrNoFile.
+func (s Store) ServeFile(w http.ResponseWriter, r *http.Request, rel string) error {
+	f, err := s.Open(rel)
+	if err != nil {
+		return ErrNoFile
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return ErrNoFile
+	}
+	http.ServeContent(w, r, path.Base(rel), info.ModTime(), f)
+	return nil
+}
+
+// SetDisposition marks a response as a download (attachment) or an inline display
+// under the uploader's file name, encoded for any character set.
+func SetDisposition(w http.ResponseWriter, disposition, name string) {
+	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": name}))
+}

@@ -5,7 +5,6 @@ package server
 import (
 	"context"
 	"errors"
-	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -135,20 +134,12 @@ func (s *Server) apiKey(r *http.Request) string {
 // servePicture serves profile pictures, which are public like a name (they appear next
 // to posts and in search).
 func (s *Server) servePicture(w http.ResponseWriter, r *http.Request) {
-	f, err := s.st.Auth.Media.Open("profile_pictures/" + r.PathValue("name"))
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || info.IsDir() {
-		http.NotFound(w, r)
-		return
-	}
 	// Names are random and never reused, so the file may be cached for long.
 	w.Header().Set("Cache-Control", "public, max-age=604800")
-	http.ServeContent(w, r, info.Name(), info.ModTime(), f)
+	if s.st.Auth.Media.ServeFile(w, r, "profile_pictures/"+r.PathValue("name")) != nil {
+		w.Header().Del("Cache-Control")
+		http.NotFound(w, r)
+	}
 }
 
 // servePostMedia serves a post's file to signed-in users. The URL names the post, and
@@ -170,24 +161,16 @@ func (s *Server) servePostMedia(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := s.st.Auth.Media.Open(post.Media.Path)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
 	h := w.Header()
 	h.Set("Content-Type", post.Media.ContentType)
 	h.Set("Cache-Control", "private, max-age=86400")
 	if post.Media.Kind == media.Document {
-		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": post.Media.Name}))
+		media.SetDisposition(w, "attachment", post.Media.Name)
 	}
-	http.ServeContent(w, r, "", info.ModTime(), f)
+	if s.st.Auth.Media.ServeFile(w, r, post.Media.Path) != nil {
+		h.Del("Content-Disposition")
+		http.NotFound(w, r)
+	}
 }
 
 // Run serves on addr until ctx is cancelled, then stops accepting connections and

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -614,17 +613,6 @@ func (h *Web) chatFile(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	file, err := h.st.Chat.Media.Open(f.Path)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	defer file.Close()
-	info, err := file.Stat()
-	if err != nil || info.IsDir() {
-		http.NotFound(w, r)
-		return
-	}
 	hd := w.Header()
 	hd.Set("Content-Type", f.ContentType)
 	hd.Set("Cache-Control", "private, max-age=86400")
@@ -632,6 +620,9 @@ func (h *Web) chatFile(w http.ResponseWriter, r *http.Request) {
 	if chat.IsInline(f.Type) {
 		disposition = "inline"
 	}
-	hd.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}))
-	http.ServeContent(w, r, "", info.ModTime(), file)
+	media.SetDisposition(w, disposition, f.Name)
+	if h.st.Chat.Media.ServeFile(w, r, f.Path) != nil {
+		hd.Del("Content-Disposition")
+		http.NotFound(w, r)
+	}
 }

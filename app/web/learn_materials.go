@@ -386,26 +386,15 @@ func (h *Web) serveMaterialFile(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	file, err := h.st.Auth.Media.Open(f.Path)
-	if err != nil {
-		h.notFound(w, r)
-		return
-	}
-	defer file.Close()
-	info, err := file.Stat()
-	if err != nil || info.IsDir() {
-		h.notFound(w, r)
-		return
-	}
 	hd := w.Header()
 	hd.Set("Content-Type", f.ContentType)
 	hd.Set("Cache-Control", "private, no-cache") // revalidated, so a lost enrollment takes effect at once
 	if f.Kind != media.Video {
-		hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-		if strings.HasPrefix(f.ContentType, "text/") {
-			// Text is gzipped on the way out; serve it whole rather than a compressed range.
-			r.Header.Del("Range")
-		}
+		media.SetDisposition(w, "attachment", f.Name)
 	}
-	http.ServeContent(w, r, "", info.ModTime(), file)
+	if h.st.Auth.Media.ServeFile(w, r, f.Path) != nil {
+		hd.Del("Content-Disposition")
+		hd.Del("Cache-Control")
+		h.notFound(w, r)
+	}
 }

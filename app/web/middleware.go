@@ -185,7 +185,9 @@ var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discar
 // upgrades pass through untouched.
 func Gzip(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !acceptsGzip(r) || r.Header.Get("Upgrade") != "" || r.Method == http.MethodHead {
+		// A range answer is a slice of the file's bytes; compressing it would hand the
+		// client a slice of something else.
+		if !acceptsGzip(r) || r.Header.Get("Upgrade") != "" || r.Method == http.MethodHead || r.Header.Get("Range") != "" {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -273,18 +273,10 @@ func (h *Web) projectImage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	f, err := h.st.People.Media.Open(rel)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || info.IsDir() {
-		http.NotFound(w, r)
-		return
-	}
 	// Privacy can change at any time: the browser may keep it, no shared cache may.
 	w.Header().Set("Cache-Control", "private, no-cache")
-	http.ServeContent(w, r, info.Name(), info.ModTime(), f)
+	if h.st.People.Media.ServeFile(w, r, rel) != nil {
+		w.Header().Del("Cache-Control")
+		http.NotFound(w, r)
+	}
 }

@@ -868,20 +868,11 @@ func (h *Web) serveQuizImage(w http.ResponseWriter, r *http.Request) {
 		h.quizFail(w, r, err, "")
 		return
 	}
-	f, err := h.st.Auth.Media.Open(rel)
-	if err != nil {
-		h.quizFail(w, r, store.ErrNotFound, "")
-		return
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
 	w.Header().Set("Cache-Control", "private, no-cache")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, rel, info.ModTime(), f)
+	if h.st.Auth.Media.ServeFile(w, r, rel) != nil {
+		w.Header().Del("Cache-Control")
+		h.quizFail(w, r, store.ErrNotFound, "")
+	}
 }
 
 // questionImage applies the builder's image field (a new picture) or remove_image
