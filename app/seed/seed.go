@@ -128,7 +128,25 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		est := int64(float64(opts.Posts)*(700+opts.LikesPerPost*150+opts.CommentsPerPost*400)) + int64(opts.Users)*400
 		cache = min(max(est, 64<<20), 4<<30)
 	}
-	seeder, err := db.Seeder(ctx, store.SeedOptions{CacheBytes: cache, CommitRows: opts.CommitRows})
+	var res Result
+	p := opts.Progress
+	seeder, err := db.Seeder(ctx, store.SeedOptions{
+		CacheBytes: cache, CommitRows: opts.CommitRows,
+		// Building the random-order indexes at the end pays when most rows are new
+		// (1M posts: 144k → 220k rows/s); on top of a large database it would rebuild them
+		// over the old rows too.
+		DeferIndexes: state.MaxPostID < int64(opts.Posts),
+		IndexProgress: func(done, total int) {
+			if done == 0 {
+				p.Phase("indexes", int64(total))
+			}
+			p.Update(int64(done), res.Rows)
+			if done == total {
+				p.EndPhase()
+				p.Note("checkpointing the write-ahead log into the database")
+			}
+		},
+	})
 	if err != nil {
 		return Result{}, err
 	}
@@ -147,8 +165,6 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		g.run(genCtx, free, out)
 	}()
 
-	var res Result
-	p := opts.Progress
 	totals := []int64{int64(opts.Users), -1, int64(opts.Posts)}
 	phase := -1
 	var werr error
@@ -190,7 +206,6 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		return Result{Rows: seeder.Committed(), Elapsed: time.Since(started)}, werr
 	}
 	p.EndPhase()
-	p.Note("committing and checkpointing")
 	if err := seeder.Finish(ctx); err != nil {
 		return res, err
 	}

@@ -126,6 +126,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.restoreDeferredIndexes(ctx, opts.Schema); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -112,6 +113,56 @@ func (db *DB) applyVersion(ctx context.Context, script string, version int, name
 	})
 	if err != nil {
 		return fmt.Errorf("store: apply %s: %w", name, err)
+	}
+	return nil
+}
+
+// restoreDeferredIndexes builds the indexes a seed defers (Seeder's DeferIndexes) if
+// the database lacks them: a seed killed while loading leaves them out, and a
+// database without them is correct but slow. Their definitions come from schema, so
+// they are exactly what a fresh database gets. The check is one query.
+func (db *DB) restoreDeferredIndexes(ctx context.Context, schema string) error {
+	var present int
+	if err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN (`+
+		marks(len(seedDeferredIndexes))+`)`, stringArgs(seedDeferredIndexes)...).Scan(&present); err != nil {
+		return fmt.Errorf("store: check indexes: %w", err)
+	}
+	if present == len(seedDeferredIndexes) || schema == "" {
+		return nil
+	}
+	// Read the definitions from the schema applied to an empty in-memory database.
+	mem, err := sql.Open("sqlite", "file::memory:")
+	if err != nil {
+		return err
+	}
+	defer mem.Close()
+	mem.SetMaxOpenConns(1)
+	if _, err := mem.ExecContext(ctx, schema); err != nil {
+		return fmt.Errorf("store: read schema: %w", err)
+	}
+	rows, err := mem.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND name IN (`+
+		marks(len(seedDeferredIndexes))+`)`, stringArgs(seedDeferredIndexes)...)
+	if err != nil {
+		return fmt.Errorf("store: read schema: %w", err)
+	}
+	var defs []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return err
+		}
+		// IF NOT EXISTS: only the missing ones are built.
+		defs = append(defs, strings.Replace(def, "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, def := range defs {
+		if _, err := db.writer.ExecContext(ctx, def); err != nil {
+			return fmt.Errorf("store: restore index: %w", err)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -293,4 +295,112 @@ func TestSeedCheckFindsProblems(t *testing.T) {
 			t.Errorf("%s: problems %q, want one about %q", name, problems, c.want)
 		}
 	}
+}
+
+// TestSeederDeferIndexes: with DeferIndexes the random-order indexes are dropped while
+// loading and come back, identical, whether the seed finishes or stops early; Open
+// rebuilds them if a seed was killed before it could.
+func TestSeederDeferIndexes(t *testing.T) {
+	ctx := context.Background()
+	indexes := func(db *DB) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		for name, def := range schemaOf(t, db) {
+			if strings.HasPrefix(name, "index ") {
+				out[name] = def
+			}
+		}
+		return out
+	}
+	// While seeding, the seeder holds the only writer connection: ask through it.
+	missing := func(s *Seeder) int {
+		t.Helper()
+		var n int
+		if err := s.conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('`+
+			strings.Join(seedDeferredIndexes, "', '")+`')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return len(seedDeferredIndexes) - n
+	}
+
+	t.Run("finish", func(t *testing.T) {
+		db := openTest(t)
+		want := indexes(db)
+		var calls [][2]int
+		s, err := db.Seeder(ctx, SeedOptions{DeferIndexes: true, IndexProgress: func(done, total int) {
+			calls = append(calls, [2]int{done, total})
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if n := missing(s); n != len(seedDeferredIndexes) {
+			t.Fatalf("%d of the deferred indexes dropped, want all %d", n, len(seedDeferredIndexes))
+		}
+		for _, b := range seedFixture() {
+			if err := s.Insert(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Finish(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := indexes(db); !maps.Equal(got, want) {
+			t.Errorf("indexes after seeding differ from the schema's:\n got %v\nwant %v", got, want)
+		}
+		if len(calls) != len(seedDeferredIndexes)+1 || calls[0] != [2]int{0, 7} || calls[len(calls)-1] != [2]int{7, 7} {
+			t.Errorf("progress calls %v", calls)
+		}
+		if problems, err := db.SeedCheck(ctx); err != nil || len(problems) > 0 {
+			t.Fatalf("SeedCheck: %v %v", problems, err)
+		}
+	})
+
+	t.Run("stopped early", func(t *testing.T) {
+		db := openTest(t)
+		want := indexes(db)
+		s, err := db.Seeder(ctx, SeedOptions{DeferIndexes: true, CommitRows: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Insert(ctx, seedFixture()[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := indexes(db); !maps.Equal(got, want) {
+			t.Errorf("indexes after Close differ from the schema's:\n got %v\nwant %v", got, want)
+		}
+		if n := count(t, db, "SELECT count(*) FROM users"); n != 3 {
+			t.Errorf("%d users kept, want the committed 3", n)
+		}
+	})
+
+	t.Run("killed", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "killed.db")
+		db, err := Open(ctx, Options{Path: path, Schema: readSchema(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := indexes(db)
+		// What a seed killed after dropping them leaves behind.
+		for _, name := range seedDeferredIndexes {
+			if _, err := db.writer.Exec("DROP INDEX " + name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		db, err = Open(ctx, Options{Path: path, Schema: readSchema(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if got := indexes(db); !maps.Equal(got, want) {
+			t.Errorf("indexes after reopening differ from the schema's:\n got %v\nwant %v", got, want)
+		}
+	})
 }
