@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -76,7 +77,7 @@ func TestCLIUserCommands(t *testing.T) {
 
 func TestCLIMigrateBackupVersion(t *testing.T) {
 	c := cli{t, t.TempDir()}
-	if out := c.must("migrate"); !strings.Contains(out, "schema version 1") {
+	if out := c.must("migrate"); !strings.Contains(out, fmt.Sprintf("schema version %d", store.LatestVersion())) {
 		t.Fatalf("migrate: %s", out)
 	}
 	c.must("user", "create", "-username", "keep", "-email", "keep@example.com", "-password", "Sup3r-Secret-Pw", "-role", "admin")

@@ -63,19 +63,20 @@ func ValidTab(tab string) bool { return tab == TabPeople || tab == TabPosts || t
 // query is what the user typed, bounded, with the FTS5 queries built from it.
 type query struct {
 	clean string
-	names string // people and subjects: every word a prefix
-	posts string // posts: every word exact but the last, which is a prefix
-	exact string // what an exact username or subject code would equal ("@ada" → "ada")
+	names string              // people and subjects: every word a prefix
+	posts store.PostTextQuery // posts: every word whole but the last, which is a prefix
+	exact string              // what an exact username or subject code would equal ("@ada" → "ada")
 }
 
-// parseQuery builds the FTS5 queries. text.FTSQuery makes any input safe: every word
-// becomes a quoted prefix term ("word"*), so operators and column filters typed by the
-// user are just words. Two refinements bound the cost on a large index: a
-// one-character word is matched whole, since as a prefix it would expand to a large
-// part of the vocabulary; and in posts only the last word (the one being typed) is a
-// prefix, the others are matched whole, since every prefix of a common word merges
-// the lists of many terms. People and subjects are small tables: there every word of
-// two characters or more stays a prefix, so "ada lov" finds Ada Lovelace.
+// parseQuery builds the queries. text.FTSQuery makes any input safe for people and
+// subjects: every word becomes a quoted prefix term ("word"*), so operators and column
+// filters typed by the user are just words. Posts take the words as the index's own
+// tokenizer splits and folds them (text.SearchTokens), and the store quotes them.
+// Two refinements bound the cost on a large index: a one-character word is matched
+// whole, since as a prefix it would expand to a large part of the vocabulary; and in
+// posts only the last word (the one being typed) is a prefix, the others are matched
+// whole. People and subjects are small tables: there every word of two characters or
+// more stays a prefix, so "ada lov" finds Ada Lovelace.
 func parseQuery(q string) query {
 	q = strings.TrimSpace(q)
 	if len(q) > MaxQuery {
@@ -84,20 +85,31 @@ func parseQuery(q string) query {
 	out := query{clean: q, exact: strings.TrimPrefix(q, "@")}
 	terms := strings.Fields(text.FTSQuery(q))
 	names := make([]string, len(terms))
-	posts := make([]string, len(terms))
 	for i, t := range terms {
 		word := strings.TrimSuffix(strings.TrimPrefix(t, `"`), `"*`)
-		whole := `"` + word + `"`
-		names[i], posts[i] = t, whole
+		names[i] = t
 		if utf8.RuneCountInString(word) < 2 {
-			names[i] = whole
-		} else if i == len(terms)-1 {
-			posts[i] = t
+			names[i] = `"` + word + `"`
 		}
 	}
-	out.names, out.posts = strings.Join(names, " "), strings.Join(posts, " ")
+	out.names = strings.Join(names, " ")
+	var words []string
+	for t := range text.SearchTokens(q) {
+		if len(words) == maxWords {
+			break
+		}
+		words = append(words, t)
+	}
+	if n := len(words); n > 0 && utf8.RuneCountInString(words[n-1]) >= 2 {
+		out.posts.Prefix, words = words[n-1], words[:n-1]
+	}
+	out.posts.Words = words
 	return out
 }
+
+// maxWords is how many words of a query are searched for: enough to narrow any
+// search, and a bound on its cost (text.FTSQuery keeps as many).
+const maxWords = 8
 
 // Search runs a search for viewer. Whatever the query holds (FTS5 operators, quotes,
 // column filters, control characters) it is only ever words to match: it never

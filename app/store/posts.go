@@ -95,6 +95,9 @@ func (s *Queries) InsertPost(ctx context.Context, n NewPost) (int64, error) {
 	if err != nil {
 		return 0, wrapf(err, "store: insert post")
 	}
+	if err := s.addPostTerms(ctx, n.Content); err != nil {
+		return 0, err
+	}
 	return res.LastInsertId()
 }
 
@@ -105,7 +108,10 @@ func (s *Queries) PostByID(ctx context.Context, id int64) (Post, error) {
 
 // UpdatePostContent replaces a post's text.
 func (s *Queries) UpdatePostContent(ctx context.Context, id int64, content string, now time.Time) error {
-	return s.updateOne(ctx, `UPDATE posts SET content = ?, updated_at = max(?, created_at) WHERE id = ?`, content, millis(now), id)
+	if err := s.updateOne(ctx, `UPDATE posts SET content = ?, updated_at = max(?, created_at) WHERE id = ?`, content, millis(now), id); err != nil {
+		return err
+	}
+	return s.addPostTerms(ctx, content)
 }
 
 // DeletePost removes a post (its likes, comments, mentions and notifications cascade).

@@ -165,7 +165,7 @@ func TestSearchQueries(t *testing.T) {
 	if n, err := db.CountSearchPeople(ctx, `"ada"*`, 1); err != nil || n != 1 {
 		t.Fatalf("capped count %d %v", n, err)
 	}
-	posts, n, err := db.SearchPostHits(ctx, `"recurs"*`, 10, 0)
+	posts, n, err := db.SearchPostHits(ctx, PostTextQuery{Prefix: "recurs"}, 10, 0)
 	if err != nil || len(posts) != 1 || n != 1 || !strings.Contains(posts[0].Snippet, HighlightStart+"Recursion"+HighlightEnd) {
 		t.Fatalf("posts: %+v %v", posts, err)
 	}

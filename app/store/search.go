@@ -4,8 +4,15 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
+	"math"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"eplatform/app/text"
 )
 
 // Full-text search over the three FTS5 indexes. Every query takes an FTS5 query string
@@ -20,12 +27,6 @@ const (
 	HighlightStart = "\x02"
 	HighlightEnd   = "\x03"
 )
-
-// PostSearchWindow is how many of the newest matching posts are ranked by bm25. On a
-// large feed a common word matches hundreds of thousands of posts; ranking all of
-// them costs a full sort per keystroke, so the ranking runs over the newest window.
-// Queries with fewer matches are ranked exactly.
-const PostSearchWindow = 1000
 
 // PersonHit is a user found by name, with the matched terms marked.
 type PersonHit struct {
@@ -120,85 +121,232 @@ type PostHit struct {
 	Snippet string
 }
 
-// SearchPostHits finds posts of active users whose text matches ftsQuery, best first by
-// bm25 among the newest PostSearchWindow matches, and returns one page of them with the
+// PostTextQuery is a search of post texts: Words matched whole and Prefix, when set, as
+// the beginning of a word (the one being typed). Both are search tokens as
+// text.SearchTokens folds them, so they compare equal to the index's terms.
+type PostTextQuery struct {
+	Words  []string
+	Prefix string
+}
+
+// Ranking and expansion limits of post search.
+const (
+	// PostSearchWindow is how many of the newest matching posts are ranked. On a large
+	// feed a common word matches hundreds of thousands of posts; ranking all of them
+	// costs a full sort per keystroke, so the ranking runs over the newest window.
+	// Queries with fewer matches are ranked exactly.
+	PostSearchWindow = 1000
+	// postPrefixIndexed is the longest prefix posts_fts indexes (prefix = '2 3'): FTS5
+	// answers those from one list. Longer prefixes are expanded through post_terms.
+	postPrefixIndexed = 3
+	// postPrefixTerms is how many terms a prefix may expand to; a prefix beginning
+	// more words than that is left to FTS5's prefix query (correct, slower).
+	postPrefixTerms = 64
+	// dfSample bounds the work of estimating how many posts hold a term (see idf).
+	dfSample = 5000
+	// FTS5's bm25 parameters.
+	bm25K1, bm25B = 1.2, 0.75
+)
+
+// postGroup is one term of a PostTextQuery as the index sees it: its FTS5 query (a phrase,
+// a prefix, or the OR of the terms a prefix expands to) and how scoring recognises
+// its tokens.
+type postGroup struct {
+	match  string
+	word   string // a token equal to word counts; with prefix, one beginning with it
+	prefix bool
+}
+
+func (g postGroup) counts(token string) bool {
+	if g.prefix {
+		return strings.HasPrefix(token, g.word)
+	}
+	return token == g.word
+}
+
+// ftsPhrase quotes a term as an FTS5 phrase: whatever it holds is only text.
+func ftsPhrase(term string) string { return `"` + strings.ReplaceAll(term, `"`, `""`) + `"` }
+
+// postQuery turns q into its groups and the whole FTS5 query ("" when q is empty).
+func (s *Queries) postQuery(ctx context.Context, q PostTextQuery) (string, []postGroup, error) {
+	var groups []postGroup
+	for _, w := range q.Words {
+		groups = append(groups, postGroup{match: ftsPhrase(w), word: w})
+	}
+	if q.Prefix != "" {
+		g := postGroup{match: ftsPhrase(q.Prefix) + "*", word: q.Prefix, prefix: true}
+		if utf8.RuneCountInString(q.Prefix) > postPrefixIndexed {
+			terms, err := s.postTermsWithPrefix(ctx, q.Prefix, postPrefixTerms+1)
+			if err != nil {
+				return "", nil, err
+			}
+			// No known term: left to FTS5, which finds nothing quickly (or a post added
+			// behind the store's back).
+			if len(terms) > 0 && len(terms) <= postPrefixTerms {
+				phrases := make([]string, len(terms))
+				for i, t := range terms {
+					phrases[i] = ftsPhrase(t)
+				}
+				g.match = "(" + strings.Join(phrases, " OR ") + ")"
+			}
+		}
+		groups = append(groups, g)
+	}
+	matches := make([]string, len(groups))
+	for i, g := range groups {
+		matches[i] = g.match
+	}
+	// An explicit AND: FTS5's implicit one does not join parenthesised groups.
+	return strings.Join(matches, " AND "), groups, nil
+}
+
+// postTermsWithPrefix returns up to limit terms of posts that begin with prefix.
+func (s *Queries) postTermsWithPrefix(ctx context.Context, prefix string, limit int) ([]string, error) {
+	// Every string beginning with prefix sorts below prefix with its last byte raised
+	// (a byte of UTF-8 text is never 0xFF); the bound is only compared, never stored.
+	upper := "\xff" // above any text: every term begins with ""
+	if prefix != "" {
+		upper = prefix[:len(prefix)-1] + string([]byte{prefix[len(prefix)-1] + 1})
+	}
+	rows, err := s.query(ctx, `SELECT term FROM post_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?`,
+		prefix, upper, limit)
+	if err != nil {
+		return nil, wrapf(err, "store: post terms")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// addPostTerms records the terms of a post's text in post_terms.
+func (s *Queries) addPostTerms(ctx context.Context, content string) error {
+	seen := map[string]bool{}
+	var terms []string
+	for t := range text.SearchTokens(content) {
+		if !seen[t] {
+			seen[t] = true
+			terms = append(terms, t)
+		}
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(terms)
+	if err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, `INSERT OR IGNORE INTO post_terms (term) SELECT value FROM json_each(?)`, string(list))
+	return wrapf(err, "store: post terms")
+}
+
+// SearchPostHits finds posts of active users whose text matches q, best first by BM25
+// among the newest PostSearchWindow matches, and returns one page of them with the
 // number of matches (PostSearchWindow+1 when there are more than the window holds).
-// Counting comes from the window itself: running the query a second time for a count
-// would merge the lists of a prefix's terms a second time.
-func (s *Queries) SearchPostHits(ctx context.Context, ftsQuery string, limit, offset int) ([]PostHit, int, error) {
+//
+// The ranking is computed here rather than by FTS5's bm25(): bm25() first counts
+// every post that holds each term (a walk of the term's whole list: 30 ms for "the"
+// at 1M posts) before scoring a single row. Here the window's texts are read and
+// scored with the same formula and parameters, term frequencies and lengths counted
+// by text.SearchTokens (FTS5's tokenizer, reproduced); how many posts hold a term
+// comes from a bounded sample (idf). Counting comes from the window itself.
+func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, offset int) ([]PostHit, int, error) {
+	match, groups, err := s.postQuery(ctx, q)
+	if err != nil || match == "" {
+		return nil, 0, err
+	}
 	type scored struct {
 		id    int64
 		score float64
 	}
-	rows, err := s.query(ctx, `SELECT rowid, bm25(posts_fts) FROM posts_fts WHERE posts_fts MATCH ?
-		ORDER BY rowid DESC LIMIT ?`, ftsQuery, PostSearchWindow+1)
+	rows, err := s.query(ctx, `SELECT p.id, p.content, u.is_active
+		FROM (SELECT rowid AS id FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT ?) w
+		CROSS JOIN posts p ON p.id = w.id CROSS JOIN users u ON u.id = p.user_id`, match, PostSearchWindow+1)
 	if err != nil {
 		return nil, 0, wrapf(err, "store: search posts")
 	}
-	var window []scored
+	var (
+		window  []scored
+		lengths []int
+		tfs     []int // len(groups) per window post
+		total   int
+		seen    int
+	)
 	for rows.Next() {
-		var w scored
-		if err := rows.Scan(&w.id, &w.score); err != nil {
+		var id int64
+		var content string
+		var active bool
+		if err := rows.Scan(&id, &content, &active); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
-		window = append(window, w)
+		seen++
+		// The posts of deactivated users are left out (usually none).
+		if !active || seen > PostSearchWindow {
+			continue
+		}
+		n := 0
+		tf := make([]int, len(groups))
+		for t := range text.SearchTokens(content) {
+			n++
+			for g := range groups {
+				if groups[g].counts(t) {
+					tf[g]++
+				}
+			}
+		}
+		window = append(window, scored{id: id})
+		lengths = append(lengths, n)
+		tfs = append(tfs, tf...)
+		total += n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	overflow := len(window) > PostSearchWindow
-	if overflow {
-		window = window[:PostSearchWindow]
-	}
 	if len(window) == 0 {
 		return nil, 0, nil
 	}
-	// Leave out the posts of deactivated users (usually none: one query either way).
-	ids := make([]int64, len(window))
-	for i, w := range window {
-		ids[i] = w.id
-	}
-	inactive := map[int64]bool{}
-	idRows, err := s.query(ctx, `SELECT p.id FROM json_each(?) j CROSS JOIN posts p ON p.id = j.value
-		CROSS JOIN users u ON u.id = p.user_id WHERE u.is_active = 0`, jsonIDs(ids))
+	stats, err := s.postIndexStats(ctx)
 	if err != nil {
-		return nil, 0, wrapf(err, "store: search posts")
-	}
-	for idRows.Next() {
-		var id int64
-		if err := idRows.Scan(&id); err != nil {
-			idRows.Close()
-			return nil, 0, err
-		}
-		inactive[id] = true
-	}
-	idRows.Close()
-	if err := idRows.Err(); err != nil {
 		return nil, 0, err
 	}
-	ranked := window[:0]
-	for _, w := range window {
-		if !inactive[w.id] {
-			ranked = append(ranked, w)
+	if stats.avgLen == 0 { // unreadable: the window's own mean
+		stats.avgLen = float64(total) / float64(len(window))
+	}
+	idf, err := s.postIDF(ctx, groups, stats.rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	avg := max(stats.avgLen, 1)
+	for i := range window {
+		norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[i])/avg)
+		for g := range groups {
+			tf := float64(tfs[i*len(groups)+g])
+			window[i].score += idf[g] * tf * (bm25K1 + 1) / (tf + norm)
 		}
 	}
-	count := len(ranked)
-	if overflow {
+	count := len(window)
+	if seen > PostSearchWindow {
 		count = PostSearchWindow + 1
 	}
-	slices.SortStableFunc(ranked, func(a, b scored) int {
-		if c := cmp.Compare(a.score, b.score); c != 0 {
+	slices.SortStableFunc(window, func(a, b scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
 		return cmp.Compare(b.id, a.id)
 	})
-	if offset >= len(ranked) {
+	if offset >= len(window) {
 		return nil, count, nil
 	}
-	page := ranked[offset:min(len(ranked), offset+limit)]
-	ids = ids[:0]
+	page := window[offset:min(len(window), offset+limit)]
+	ids := make([]int64, 0, len(page))
 	for _, w := range page {
 		ids = append(ids, w.id)
 	}
@@ -220,7 +368,7 @@ func (s *Queries) SearchPostHits(ctx context.Context, ftsQuery string, limit, of
 	if err := prow.Err(); err != nil {
 		return nil, 0, err
 	}
-	snippets, err := s.postSnippets(ctx, ftsQuery, ids)
+	snippets, err := s.postSnippets(ctx, match, ids)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -233,8 +381,82 @@ func (s *Queries) SearchPostHits(ctx context.Context, ftsQuery string, limit, of
 	return out, count, nil
 }
 
-// postSnippets returns the snippets of the posts ids for ftsQuery.
-func (s *Queries) postSnippets(ctx context.Context, ftsQuery string, ids []int64) (map[int64]string, error) {
+// postIndexStats is what bm25() takes from the whole index: the number of posts and
+// their mean length in tokens.
+type postIndexStats struct {
+	rows   int64
+	avgLen float64 // 0 when unknown
+}
+
+// postIndexStats reads FTS5's "averages" record (row 1 of posts_fts_data: the number of
+// rows, then the total number of tokens of each column, as SQLite varints) — the same
+// figures bm25() reads. Should the record ever be unreadable, the number of rows is
+// the highest post id and the mean length is left to the caller.
+func (s *Queries) postIndexStats(ctx context.Context) (postIndexStats, error) {
+	var block []byte
+	err := s.queryRow(ctx, `SELECT block FROM posts_fts_data WHERE id = 1`).Scan(&block)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return postIndexStats{}, wrapf(err, "store: search posts")
+	}
+	rows, n := sqliteVarint(block)
+	tokens, m := sqliteVarint(block[n:])
+	if n > 0 && m > 0 && rows > 0 {
+		return postIndexStats{rows: int64(rows), avgLen: float64(tokens) / float64(rows)}, nil
+	}
+	var st postIndexStats
+	err = s.queryRow(ctx, `SELECT coalesce(max(id), 0) FROM posts`).Scan(&st.rows)
+	return st, wrapf(err, "store: search posts")
+}
+
+// sqliteVarint decodes SQLite's variable-length integer (big-endian, seven bits a byte,
+// all eight bits of a ninth) and returns it with its length, 0 if b is too short.
+func sqliteVarint(b []byte) (uint64, int) {
+	var v uint64
+	for i := 0; i < len(b); i++ {
+		if i == 8 {
+			return v<<8 | uint64(b[8]), 9
+		}
+		v = v<<7 | uint64(b[i]&0x7f)
+		if b[i] < 0x80 {
+			return v, i + 1
+		}
+	}
+	return 0, 0
+}
+
+// postIDF is each group's inverse document frequency as FTS5's bm25 defines it,
+// log((N - n + 0.5) / (n + 0.5)) for n of N posts holding the term. With one group it
+// scales every score alike, so it is not computed. Otherwise n is counted up to
+// dfSample and, for a term held by more posts, estimated from how far back its
+// dfSample-th newest post lies (post ids are dense enough for that).
+func (s *Queries) postIDF(ctx context.Context, groups []postGroup, posts int64) ([]float64, error) {
+	idf := make([]float64, len(groups))
+	if len(groups) == 1 {
+		idf[0] = 1
+		return idf, nil
+	}
+	var newest int64
+	for i, g := range groups {
+		var n, oldest int64
+		err := s.queryRow(ctx, `SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), 0) FROM
+			(SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`, g.match, dfSample).Scan(&n, &oldest, &newest)
+		if err != nil {
+			return nil, wrapf(err, "store: search posts")
+		}
+		all := float64(max(posts, n))
+		df := float64(n)
+		if n == dfSample {
+			// The newest dfSample holders span ids oldest…newest; the posts of the
+			// whole index span about 1…newest at the same density.
+			df = min(float64(n)*float64(newest)/float64(newest-oldest+1), all)
+		}
+		idf[i] = max(math.Log((all-df+0.5)/(df+0.5)), 1e-6) // FTS5's floor
+	}
+	return idf, nil
+}
+
+// postSnippets returns the snippets of the posts ids for the FTS5 query match.
+func (s *Queries) postSnippets(ctx context.Context, match string, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	if len(ids) == 0 {
 		return out, nil
@@ -242,7 +464,7 @@ func (s *Queries) postSnippets(ctx context.Context, ftsQuery string, ids []int64
 	lo, hi := idRange(ids)
 	sn, err := s.query(ctx, `SELECT rowid, snippet(posts_fts, 0, char(2), char(3), '…', 32) FROM posts_fts
 		WHERE posts_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))`,
-		ftsQuery, lo, hi, jsonIDs(ids))
+		match, lo, hi, jsonIDs(ids))
 	if err != nil {
 		return nil, wrapf(err, "store: snippets")
 	}
@@ -273,10 +495,14 @@ func jsonIDs(ids []int64) string {
 }
 
 // CountSearchPostHits counts SearchPostHits's matches, stopping at max.
-func (s *Queries) CountSearchPostHits(ctx context.Context, ftsQuery string, max int) (int, error) {
+func (s *Queries) CountSearchPostHits(ctx context.Context, q PostTextQuery, max int) (int, error) {
+	match, _, err := s.postQuery(ctx, q)
+	if err != nil || match == "" {
+		return 0, err
+	}
 	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM posts_fts f JOIN posts p ON p.id = f.rowid
-		JOIN users u ON u.id = p.user_id WHERE posts_fts MATCH ? AND u.is_active = 1 LIMIT ?)`, ftsQuery, max).Scan(&n)
+	err = s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM posts_fts f JOIN posts p ON p.id = f.rowid
+		JOIN users u ON u.id = p.user_id WHERE posts_fts MATCH ? AND u.is_active = 1 LIMIT ?)`, match, max).Scan(&n)
 	return n, wrapf(err, "store: count posts")
 }
 
