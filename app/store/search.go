@@ -110,8 +110,8 @@ func idRange(ids []int64) (lo, hi int64) {
 // CountSearchPeople counts SearchPeople's matches, stopping at max.
 func (s *Queries) CountSearchPeople(ctx context.Context, ftsQuery string, max int) (int, error) {
 	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM users_fts f JOIN users u ON u.id = f.rowid
-		WHERE users_fts MATCH ? AND u.is_active = 1 LIMIT ?)`, ftsQuery, max).Scan(&n)
+	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM users_fts
+		WHERE users_fts MATCH ? AND rowid NOT IN (SELECT id FROM users WHERE is_active = 0) LIMIT ?)`, ftsQuery, max).Scan(&n)
 	return n, wrapf(err, "store: count people")
 }
 
@@ -143,7 +143,7 @@ const (
 	// more words than that is left to FTS5's prefix query (correct, slower).
 	postPrefixTerms = 64
 	// dfSample bounds the work of estimating how many posts hold a term (see idf).
-	dfSample = 5000
+	dfSample = 2000
 	// FTS5's bm25 parameters.
 	bm25K1, bm25B = 1.2, 0.75
 )
@@ -265,9 +265,15 @@ func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, of
 		id    int64
 		score float64
 	}
-	rows, err := s.query(ctx, `SELECT p.id, p.content, u.is_active
+	// The posts of deactivated users are left out (usually none): their list is read
+	// once, rather than the author of each post in the window.
+	inactive, err := s.inactiveUsers(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.query(ctx, `SELECT p.id, p.user_id, p.content
 		FROM (SELECT rowid AS id FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT ?) w
-		CROSS JOIN posts p ON p.id = w.id CROSS JOIN users u ON u.id = p.user_id`, match, PostSearchWindow+1)
+		CROSS JOIN posts p ON p.id = w.id`, match, PostSearchWindow+1)
 	if err != nil {
 		return nil, 0, wrapf(err, "store: search posts")
 	}
@@ -279,16 +285,14 @@ func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, of
 		seen    int
 	)
 	for rows.Next() {
-		var id int64
+		var id, author int64
 		var content string
-		var active bool
-		if err := rows.Scan(&id, &content, &active); err != nil {
+		if err := rows.Scan(&id, &author, &content); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
 		seen++
-		// The posts of deactivated users are left out (usually none).
-		if !active || seen > PostSearchWindow {
+		if inactive[author] || seen > PostSearchWindow {
 			continue
 		}
 		n := 0
@@ -379,6 +383,24 @@ func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, of
 		}
 	}
 	return out, count, nil
+}
+
+// inactiveUsers returns the ids of deactivated accounts.
+func (s *Queries) inactiveUsers(ctx context.Context) (map[int64]bool, error) {
+	rows, err := s.query(ctx, `SELECT id FROM users WHERE is_active = 0`)
+	if err != nil {
+		return nil, wrapf(err, "store: inactive users")
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // postIndexStats is what bm25() takes from the whole index: the number of posts and
@@ -500,9 +522,20 @@ func (s *Queries) CountSearchPostHits(ctx context.Context, q PostTextQuery, max 
 	if err != nil || match == "" {
 		return 0, err
 	}
+	// Deactivated authors are left out through their (short, indexed) list, and only
+	// when there are any: looking up the author of each of a thousand matches took
+	// 5 ms at 1M posts, reading the post of each 2 ms, counting the index alone 0.3 ms.
+	inactive, err := s.inactiveUsers(ctx)
+	if err != nil {
+		return 0, err
+	}
+	query := `SELECT count(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ? LIMIT ?)`
+	if len(inactive) > 0 {
+		query = `SELECT count(*) FROM (SELECT 1 FROM posts_fts f CROSS JOIN posts p ON p.id = f.rowid
+			WHERE posts_fts MATCH ? AND p.user_id NOT IN (SELECT id FROM users WHERE is_active = 0) LIMIT ?)`
+	}
 	var n int
-	err = s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM posts_fts f JOIN posts p ON p.id = f.rowid
-		JOIN users u ON u.id = p.user_id WHERE posts_fts MATCH ? AND u.is_active = 1 LIMIT ?)`, match, max).Scan(&n)
+	err = s.queryRow(ctx, query, match, max).Scan(&n)
 	return n, wrapf(err, "store: count posts")
 }
 

@@ -234,3 +234,45 @@ func TestMigrationFillsPostTerms(t *testing.T) {
 		t.Errorf("prefix search after the upgrade: %v %v", hits, err)
 	}
 }
+
+// TestPostSearchLeavesOutInactiveAuthors: a deactivated account's posts are neither
+// found nor counted, and come back when it is activated again.
+func TestPostSearchLeavesOutInactiveAuthors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openTest(t)
+	kept := postSearchFixture(t, db, "kept", "Quantum homework")
+	gone := postSearchFixture(t, db, "gone", "Quantum notes")
+	goneID := mustUserID(t, db, "gone")
+	check := func(want []int64) {
+		t.Helper()
+		q := PostTextQuery{Prefix: "quantum"}
+		hits, n, err := db.SearchPostHits(ctx, q, 10, 0)
+		if err != nil || !slices.Equal(hitIDs(hits), want) || n != len(want) {
+			t.Errorf("search: %v (count %d) %v, want %v", hitIDs(hits), n, err, want)
+		}
+		if c, err := db.CountSearchPostHits(ctx, q, 10); err != nil || c != len(want) {
+			t.Errorf("count %d %v, want %d", c, err, len(want))
+		}
+	}
+	check([]int64{gone[0], kept[0]})
+	setActive := func(active bool) {
+		t.Helper()
+		if err := db.WithTx(ctx, func(tx *Queries) error { return tx.SetUserActive(ctx, goneID, active) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setActive(false)
+	check(kept)
+	setActive(true)
+	check([]int64{gone[0], kept[0]})
+}
+
+func mustUserID(t *testing.T, db *DB, username string) int64 {
+	t.Helper()
+	u, err := db.UserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}

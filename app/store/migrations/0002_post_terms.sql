@@ -1,5 +1,6 @@
--- The vocabulary of posts_fts for prefix expansion (see schema.sql), filled from the
--- index itself.
+-- Post search (see schema.sql): the vocabulary of posts_fts for prefix expansion,
+-- filled from the index itself, and the deactivated accounts whose posts it leaves out.
+CREATE INDEX users_inactive ON users (id) WHERE is_active = 0;
 CREATE TABLE post_terms (
     term TEXT PRIMARY KEY
 ) WITHOUT ROWID;
