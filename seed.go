@@ -73,7 +73,7 @@ func seedCmd(args []string, getenv func(string) string, stdout, stderr io.Writer
 			}
 			return errors.New("seed: the consistency check failed")
 		}
-		fmt.Fprintln(stdout, "check: consistent (counters, notifications, foreign keys, integrity, search indexes)")
+		fmt.Fprintln(stdout, "check: consistent (counters, notifications, foreign keys, integrity, search indexes and vocabulary)")
 	}
 	return nil
 }

@@ -800,6 +800,29 @@ func (db *DB) SeedCheck(ctx context.Context) ([]string, error) {
 			problems = append(problems, fts+" integrity-check: "+err.Error())
 		}
 	}
+	// Every term of the posts index is in the vocabulary that expands prefixes. The
+	// temporary table lives on the single writer connection, so one connection runs
+	// all three statements.
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: seed check: %w", err)
+	}
+	defer conn.Close()
+	var missing int
+	if _, err := conn.ExecContext(ctx, `CREATE VIRTUAL TABLE temp.check_posts_vocab USING fts5vocab (main, posts_fts, row)`); err != nil {
+		return nil, fmt.Errorf("store: seed check: post terms: %w", err)
+	}
+	err = conn.QueryRowContext(ctx, `SELECT count(*) FROM temp.check_posts_vocab v
+		WHERE NOT EXISTS (SELECT 1 FROM post_terms t WHERE t.term = v.term)`).Scan(&missing)
+	if _, derr := conn.ExecContext(ctx, `DROP TABLE temp.check_posts_vocab`); err == nil {
+		err = derr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: seed check: post terms: %w", err)
+	}
+	if missing > 0 {
+		problems = append(problems, fmt.Sprintf("%d terms of posts_fts missing from post_terms", missing))
+	}
 	return problems, nil
 }
 

@@ -297,6 +297,26 @@ func TestSeedCheckFindsProblems(t *testing.T) {
 	}
 }
 
+// TestSeedCheckFindsMissingPostTerms: the vocabulary that expands prefixes must hold
+// every term of the seeded posts.
+func TestSeedCheckFindsMissingPostTerms(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if err := seed(t, db, SeedOptions{}, seedFixture()...); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM post_terms WHERE term IN ('photosynthesis', 'office', 'friday')`); n != 3 {
+		t.Fatalf("%d of the seeded posts' terms in post_terms, want 3", n)
+	}
+	if _, err := db.writer.Exec(`DELETE FROM post_terms WHERE term = 'photosynthesis'`); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := db.SeedCheck(ctx)
+	if err != nil || !strings.Contains(strings.Join(problems, "\n"), "1 terms of posts_fts missing from post_terms") {
+		t.Errorf("problems %q %v, want the missing term", problems, err)
+	}
+}
+
 // TestSeederDeferIndexes: with DeferIndexes the random-order indexes are dropped while
 // loading and come back, identical, whether the seed finishes or stops early; Open
 // rebuilds them if a seed was killed before it could.
