@@ -357,15 +357,16 @@ func (s *Queries) ActiveUsersByName(ctx context.Context, names []string) (map[st
 // SearchUsersMini finds active users whose username or names start with the words of
 // ftsQuery (an FTS5 query built by the caller), best matches first.
 func (s *Queries) SearchUsersMini(ctx context.Context, ftsQuery string, exceptID int64, limit, offset int) ([]UserMini, error) {
-	return s.userMinis(ctx, "search users", `SELECT `+userMiniColumns+` FROM users_fts f JOIN users u ON u.id = f.rowid
-		WHERE users_fts MATCH ? AND u.is_active = 1 AND u.id != ? ORDER BY bm25(users_fts, 10.0, 5.0, 5.0), u.id LIMIT ? OFFSET ?`,
-		ftsQuery, exceptID, limit, offset)
+	// No exact-username preference here (?2 is NULL): the API orders by relevance only.
+	return s.userMinis(ctx, "search users", `SELECT `+userMiniColumns+` FROM (`+rankedUsers+`) r
+		CROSS JOIN users u ON u.id = r.id ORDER BY r.exact DESC, r.rank, r.id`,
+		ftsQuery, nil, exceptID, limit, offset)
 }
 
 // CountSearchUsers counts SearchUsersMini's matches.
 func (s *Queries) CountSearchUsers(ctx context.Context, ftsQuery string, exceptID int64) (int, error) {
 	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM users_fts f JOIN users u ON u.id = f.rowid
-		WHERE users_fts MATCH ? AND u.is_active = 1 AND u.id != ?`, ftsQuery, exceptID).Scan(&n)
+	err := s.queryRow(ctx, `SELECT count(*) FROM users_fts WHERE users_fts MATCH ? AND rowid != ?
+		AND rowid NOT IN (SELECT id FROM users WHERE is_active = 0)`, ftsQuery, exceptID).Scan(&n)
 	return n, translate(err)
 }
