@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"image"
 	"image/png"
 	"mime/multipart"
@@ -120,6 +121,7 @@ func TestQuizAPIPermissionMatrix(t *testing.T) {
 	t.Parallel()
 	s := newQuizAPI(t)
 	qz, qs := s.build(t)
+	idle, _ := s.build(t) // no attempts: its questions may change
 	r := s.do(t, "stud", "POST", fmt.Sprintf("/api/quizzes/%d/attempts/", qz.ID), nil)
 	var sheet struct{ Attempt attemptOut }
 	r.JSON(t, &sheet)
@@ -133,7 +135,7 @@ func TestQuizAPIPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/api/subjects/%d/quizzes/", s.subjectID), map[string]any{"title": "X"}, [6]int{401, 403, 403, 201, 403, 201}},
 		{"GET", fmt.Sprintf("/api/quizzes/%d/", qz.ID), nil, [6]int{401, 200, 403, 200, 403, 200}},
 		{"PATCH", fmt.Sprintf("/api/quizzes/%d/", qz.ID), map[string]any{"passing_percent": 50}, [6]int{401, 403, 403, 200, 403, 200}},
-		{"POST", fmt.Sprintf("/api/quizzes/%d/questions/", qz.ID), map[string]any{"kind": "true_false", "text": "T?"}, [6]int{401, 403, 403, 201, 403, 201}},
+		{"POST", fmt.Sprintf("/api/quizzes/%d/questions/", idle.ID), map[string]any{"kind": "true_false", "text": "T?"}, [6]int{401, 403, 403, 201, 403, 201}},
 		{"PUT", fmt.Sprintf("/api/questions/%d/", qs[1].ID), map[string]any{"kind": "true_false", "text": "Go is compiled", "correct": true}, [6]int{401, 403, 403, 200, 403, 200}},
 		{"GET", fmt.Sprintf("/api/quizzes/%d/grading/", qz.ID), nil, [6]int{401, 403, 403, 200, 403, 200}},
 		{"GET", fmt.Sprintf("/api/quizzes/%d/analytics/", qz.ID), nil, [6]int{401, 403, 403, 200, 403, 200}},
@@ -318,5 +320,61 @@ func TestQuizAPIQuestionImage(t *testing.T) {
 	}
 	if r := s.do(t, "teach", "DELETE", fmt.Sprintf("/api/questions/%d/image/", qs[0].ID), nil); r.StatusCode != 204 {
 		t.Fatalf("delete: %d", r.StatusCode)
+	}
+}
+
+// TestQuizQuestionsLockedWhileAttemptsRun: an attempt's maximum is fixed when it
+// starts, so while one runs questions cannot be added, removed or re-marked (409, and
+// nothing changes); wording can. Once it is submitted, they can.
+func TestQuizQuestionsLockedWhileAttemptsRun(t *testing.T) {
+	t.Parallel()
+	s := newQuizAPI(t)
+	qz, qs := s.build(t)
+	r := s.do(t, "stud", "POST", fmt.Sprintf("/api/quizzes/%d/attempts/", qz.ID), nil)
+	var sheet struct{ Attempt attemptOut }
+	r.JSON(t, &sheet)
+	aid := sheet.Attempt.ID
+	if sheet.Attempt.MaxScore != 6 {
+		t.Fatalf("max score %d, want 6", sheet.Attempt.MaxScore)
+	}
+	addQ := map[string]any{"kind": "true_false", "text": "Extra?", "marks": 5, "correct": true}
+	reMark := map[string]any{"kind": "true_false", "text": "Go is compiled", "marks": 4, "correct": true}
+	reWord := map[string]any{"kind": "true_false", "text": "Go is a compiled language", "marks": 1, "correct": true}
+	for _, c := range []struct {
+		method, path string
+		body         any
+		want         int
+	}{
+		{"POST", fmt.Sprintf("/api/quizzes/%d/questions/", qz.ID), addQ, 409},
+		{"PUT", fmt.Sprintf("/api/questions/%d/", qs[1].ID), reMark, 409},
+		{"DELETE", fmt.Sprintf("/api/questions/%d/", qs[2].ID), nil, 409},
+		{"PUT", fmt.Sprintf("/api/questions/%d/", qs[1].ID), reWord, 200},
+	} {
+		r := s.do(t, "teach", c.method, c.path, c.body)
+		if r.StatusCode != c.want {
+			t.Fatalf("%s %s: %d, want %d (%s)", c.method, c.path, r.StatusCode, c.want, r.Body)
+		}
+		if c.want == 409 && !strings.Contains(string(r.Body), "1 student is taking this quiz right now") {
+			t.Errorf("%s %s: unclear message %s", c.method, c.path, r.Body)
+		}
+	}
+	var q quizOut
+	s.do(t, "teach", "GET", fmt.Sprintf("/api/quizzes/%d/", qz.ID), nil).JSON(t, &q)
+	if q.TotalMarks != 6 || q.QuestionCount != 3 {
+		t.Fatalf("refused changes changed the quiz: %+v", q)
+	}
+	// Answer everything right and submit: the score is the whole of the maximum.
+	answers := []map[string]any{
+		{"question": qs[0].ID, "selected_answer": correctOf(qs[0], true)},
+		{"question": qs[1].ID, "selected_answer": correctOf(qs[1], true)},
+	}
+	if r := s.do(t, "stud", "POST", fmt.Sprintf("/api/attempts/%d/answers/", aid), map[string]any{"answers": answers}); r.StatusCode != 200 {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
+	}
+	if r := s.do(t, "stud", "POST", fmt.Sprintf("/api/attempts/%d/submit/", aid), nil); r.StatusCode != 200 {
+		t.Fatalf("submit: %d %s", r.StatusCode, r.Body)
+	}
+	if r := s.do(t, "teach", "POST", fmt.Sprintf("/api/quizzes/%d/questions/", qz.ID), addQ); r.StatusCode != 201 {
+		t.Fatalf("add after the attempt ended: %d %s", r.StatusCode, r.Body)
 	}
 }

@@ -45,6 +45,10 @@ var (
 	ErrBadAnswer      = errors.New("That answer does not belong to that question of this quiz.")
 	ErrBadMarks       = errors.New("Marks must be between 0 and the question's marks.")
 	ErrNotGradable    = errors.New("Only short answers of a submitted attempt are graded.")
+	// An attempt's maximum is fixed when it starts: adding or removing a question, or
+	// changing its marks, while someone answers would let the score pass 100 % or put
+	// it out of reach. Wording, options, images and order may change.
+	ErrAttemptsOpen = errors.New("Students are taking this quiz right now: questions can be added, removed or re-marked when their attempts end.")
 )
 
 // IsRefusal reports whether err is a rule's refusal shown as a 400 with its message.
@@ -59,7 +63,36 @@ func IsRefusal(err error) bool {
 }
 
 // IsConflict reports whether err is a 409: the attempt has ended.
-func IsConflict(err error) bool { return errors.Is(err, ErrFinished) || errors.Is(err, ErrTimeUp) }
+func IsConflict(err error) bool {
+	return errors.Is(err, ErrFinished) || errors.Is(err, ErrTimeUp) || errors.Is(err, ErrAttemptsOpen)
+}
+
+// noOpenAttempts refuses a change to a quiz's marks while attempts at it run
+// (ErrAttemptsOpen, with the time the last one ends at the latest).
+func (s *Service) noOpenAttempts(ctx context.Context, tx *store.Queries, quizID int64) error {
+	n, until, err := tx.OpenAttemptsEnd(ctx, quizID)
+	if err != nil || n == 0 {
+		return err
+	}
+	return attemptsOpenError{n, until}
+}
+
+// attemptsOpenError is ErrAttemptsOpen saying how many attempts run and until when.
+type attemptsOpenError struct {
+	n     int
+	until time.Time
+}
+
+func (e attemptsOpenError) Error() string {
+	who := "1 student is"
+	if e.n > 1 {
+		who = strconv.Itoa(e.n) + " students are"
+	}
+	return who + " taking this quiz right now (until " + e.until.UTC().Format("15:04") +
+		" UTC at the latest): questions can be added, removed or re-marked when their attempts end."
+}
+
+func (e attemptsOpenError) Is(target error) bool { return target == ErrAttemptsOpen }
 
 // Question kinds.
 const (
@@ -505,6 +538,9 @@ func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int
 		if len(errs) > 0 {
 			return nil
 		}
+		if err := s.noOpenAttempts(ctx, tx, quizID); err != nil {
+			return err
+		}
 		id, err := tx.InsertQuestion(ctx, quizID, f, answers, s.Now())
 		if err != nil {
 			return err
@@ -551,6 +587,11 @@ func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int6
 		if f, answers, errs = s.checkQuestion(in, cur.Answers); len(errs) > 0 {
 			return nil
 		}
+		if f.Marks != cur.Marks {
+			if err := s.noOpenAttempts(ctx, tx, cur.QuizID); err != nil {
+				return err
+			}
+		}
 		if err := tx.UpdateQuestion(ctx, id, f, answers, s.Now()); err != nil {
 			return err
 		}
@@ -579,6 +620,9 @@ func (s *Service) DeleteQuestion(ctx context.Context, viewer store.User, id int6
 			return err
 		}
 		if _, err := managedQuiz(ctx, tx, viewer, cur.QuizID); err != nil {
+			return err
+		}
+		if err := s.noOpenAttempts(ctx, tx, cur.QuizID); err != nil {
 			return err
 		}
 		image = cur.ImagePath

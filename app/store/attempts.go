@@ -222,6 +222,19 @@ func (s *Queries) MarkForGrading(ctx context.Context, attemptID int64) error {
 	return wrapf(err, "store: mark for grading")
 }
 
+// OpenAttemptsEnd returns how many attempts at a quiz are in progress and the latest
+// of their deadlines (zero when none).
+func (s *Queries) OpenAttemptsEnd(ctx context.Context, quizID int64) (int, time.Time, error) {
+	var n int
+	var last int64
+	err := s.queryRow(ctx, `SELECT count(*), coalesce(max(deadline_at), 0) FROM quiz_attempts
+		WHERE quiz_id = ? AND status = 'in_progress'`, quizID).Scan(&n, &last)
+	if err != nil || n == 0 {
+		return n, time.Time{}, translate(err)
+	}
+	return n, time.UnixMilli(last), nil
+}
+
 // SumAttempt is the score (marks awarded) and the number of answers waiting for a grade.
 func (s *Queries) SumAttempt(ctx context.Context, attemptID int64) (score, pending int, err error) {
 	err = s.queryRow(ctx, `SELECT coalesce(sum(marks_awarded), 0), coalesce(sum(needs_grading), 0)
