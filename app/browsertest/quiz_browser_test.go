@@ -14,7 +14,8 @@ import (
 // TestQuizBuildTakeGrade: an instructor builds a quiz of the three question types in
 // the builder; an enrolled student takes it against the timer (autosave, answers
 // re-selected on reload, the 2-minute warning, a confirm before submit) and sees the
-// score; the instructor grades the short answer and the student's score changes.
+// score; the instructor grades the short answer and the student's open results page
+// shows the new score without a reload.
 func TestQuizBuildTakeGrade(t *testing.T) {
 	app := apptest.StartRelaxed(t)
 	app.User("tina", "instructor")
@@ -134,7 +135,9 @@ func TestQuizBuildTakeGrade(t *testing.T) {
 		t.Fatalf("result %q", got)
 	}
 
-	// The instructor grades the short answer from the queue.
+	// The instructor grades the short answer from the queue, while the student's
+	// results page stays open: it shows the new score by itself.
+	student.WaitJS(`document.documentElement.dataset.live === "open"`)
 	quizzes, err := app.State.DB.QuizzesOfSubject(ctx, subj.ID)
 	if err != nil || len(quizzes) != 1 {
 		t.Fatalf("quizzes: %v", err)
@@ -147,7 +150,7 @@ func TestQuizBuildTakeGrade(t *testing.T) {
 	teacher.SetValue(".grade-form input[name=feedback]", "Right: gofmt or go fmt.")
 	teacher.Submit(".grade-form")
 
-	student.Reload()
+	student.WaitJS(`(document.querySelector("[data-score-value]") || {}).textContent === "4 / 5"`)
 	if got := student.Text("[data-score-value]"); got != "4 / 5" {
 		t.Fatalf("score after grading %q", got)
 	}

@@ -4,7 +4,8 @@
 // warning at 2 minutes, autosave every 30 s and on every change (answers are then
 // re-selected by the server on reload), a confirm before submitting (data-confirm in
 // app.js) and submission when the time is up. In the builder, questions can be
-// reordered by drag and drop (the arrow buttons stay the keyboard and no-JS way).
+// reordered by drag and drop (the arrow buttons stay the keyboard and no-JS way). A
+// results page reloads itself when the attempt it shows is graded.
 (function () {
   "use strict";
   var doc = document;
@@ -166,6 +167,18 @@
           toast("Order saved.", "success");
         }, function (err) { toast(err.message); });
       });
+    });
+  }
+
+  // Results: the quiz_graded notification names the results page it concerns; when
+  // that is this page, it reloads to show the new score and feedback.
+  if (doc.querySelector("[data-live-results]") && ep.live) {
+    ep.live.on("notification", function (m) {
+      var n = m.notification || {};
+      if (n.notification_type !== "quiz_graded" || !n.url) return;
+      var path;
+      try { path = new URL(n.url, location.href).pathname; } catch (e) { return; }
+      if (path === location.pathname) location.reload();
     });
   }
 })();
