@@ -1,7 +1,8 @@
 // Package seed fills a database with realistic, deterministic demo content for
 // `eplatform seed` and `eplatform serve -demo`: users of all three roles, learning-themed
 // posts (some long, some with @mentions), likes, comments, notifications following the
-// feed's rules, and a few subjects with enrollments.
+// feed's rules, a few subjects with enrollments, and their learning content
+// (materials, a quiz each, and students' attempts: see learning.go).
 //
 // A generator goroutine draws the rows from seeded random streams while the writer
 // inserts the previous batch through store.Seeder, so the output depends only on the
@@ -53,8 +54,11 @@ var ErrNotEmpty = errors.New("seed: the database already has users")
 // Result counts what was written.
 type Result struct {
 	Users, Subjects, Enrollments, Posts, Comments, Likes, Mentions, Notifications int64
-	Rows                                                                          int64
-	Elapsed                                                                       time.Duration
+	// Rows and Elapsed are about the bulk insert only (RowsPerSecond is its rate); the
+	// learning content that follows it is counted in Learning, with its own duration.
+	Rows     int64
+	Elapsed  time.Duration
+	Learning LearningResult
 	// Logins to show: the admin, an instructor and a student ("" when none).
 	Admin, Instructor, Student string
 }
@@ -72,7 +76,17 @@ func (r Result) String() string {
 	return fmt.Sprintf("seeded %d users, %d posts, %d comments, %d likes, %d mentions, %d notifications, "+
 		"%d subjects, %d enrollments: %d rows in %s (%s rows/s)",
 		r.Users, r.Posts, r.Comments, r.Likes, r.Mentions, r.Notifications, r.Subjects, r.Enrollments,
-		r.Rows, fmtDuration(r.Elapsed), humanCount(r.RowsPerSecond()))
+		r.Rows, fmtDuration(r.Elapsed), humanCount(r.RowsPerSecond())) + r.Learning.String()
+}
+
+// String is the learning content's part of the summary ("" when none was added).
+func (l LearningResult) String() string {
+	if l.Materials == 0 && l.Quizzes == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; then %d materials, %d quizzes (%d questions), %d attempts, %d short answers graded "+
+		"and %d waiting for grading in %s", l.Materials, l.Quizzes, l.Questions, l.Attempts, l.Graded, l.Pending,
+		fmtDuration(l.Elapsed))
 }
 
 func (o *Options) check() error {
@@ -95,7 +109,9 @@ func (o *Options) check() error {
 // Run seeds db. It refuses (ErrNotEmpty) a database that already has users unless
 // opts.Force. Rows are committed in large transactions, each a consistent whole; if ctx
 // ends or a write fails midway, what was committed stays and the result's Rows counts
-// it (the other counts are then zero).
+// it (the other counts are then zero). The learning content (learning.go) is added
+// after the bulk insert is complete; if that fails, the error comes with the bulk
+// counts.
 func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if err := opts.check(); err != nil {
 		return Result{}, err
@@ -168,6 +184,7 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	totals := []int64{int64(opts.Users), -1, int64(opts.Posts)}
 	phase := -1
 	var werr error
+	var subjects []seededSubject // this run's, for the learning content
 	for j := range out {
 		if werr != nil {
 			continue // drain, so the generator is not stuck
@@ -185,6 +202,9 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 			continue
 		}
 		b := &j.b
+		if len(b.Subjects) > 0 || len(b.Enrollments) > 0 {
+			subjects = collectSubjects(subjects, b)
+		}
 		res.Users += int64(len(b.Users))
 		res.Subjects += int64(len(b.Subjects))
 		res.Enrollments += int64(len(b.Enrollments))
@@ -209,8 +229,19 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if err := seeder.Finish(ctx); err != nil {
 		return res, err
 	}
+	// The learning content goes through the services, which need the writer connection
+	// the seeder holds until it is closed (Close may be called again by the defer).
+	if err := seeder.Close(); err != nil {
+		return res, err
+	}
 	res.Elapsed = time.Since(started)
 	g.fillLogins(&res)
+	if len(subjects) > 0 {
+		p.Note("adding quizzes and materials")
+		if res.Learning, err = addLearning(ctx, db, opts, subjects); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 

@@ -205,8 +205,15 @@ func TestContent(t *testing.T) {
 	if d.Read == 0 || d.Unread == 0 {
 		t.Errorf("notifications: %d read, %d unread; want a mix", d.Read, d.Unread)
 	}
-	if len(d.Types) != 4 {
-		t.Errorf("notification types %v; want like, comment, mention and enrollment", d.Types)
+	// The bulk rows' four types, and the two that taking and grading the demo quizzes
+	// create through the quiz rules.
+	for _, typ := range []string{"like", "comment", "mention", "enrollment", "quiz_completed", "quiz_graded"} {
+		if d.Types[typ] == 0 {
+			t.Errorf("notification types %v; want %s", d.Types, typ)
+		}
+	}
+	if len(d.Types) != 6 {
+		t.Errorf("notification types %v; want exactly six", d.Types)
 	}
 
 	// Seeded posts are searchable by a word of their content.
