@@ -312,20 +312,22 @@ func (s *Queries) SetQuestionPositions(ctx context.Context, quizID int64, ids []
 type QuizRow struct {
 	Quiz
 	SubjectName, SubjectCode string
-	Teaching                 bool // the person is the subject's instructor
+	Teaching                 bool // the person manages the quiz: the subject's instructor, or an admin
 }
 
 // QuizzesForUser lists the quizzes of the subjects a person teaches (all of them) or
 // is actively enrolled in (active quizzes of active subjects), newest first.
-func (s *Queries) QuizzesForUser(ctx context.Context, userID int64, limit int) ([]QuizRow, error) {
+//
+// With all (an admin, who manages every quiz) it lists every quiz, each as taught.
+func (s *Queries) QuizzesForUser(ctx context.Context, userID int64, all bool, limit int) ([]QuizRow, error) {
 	rows, err := s.query(ctx, `SELECT z.id, z.subject_id, coalesce(z.created_by, 0), z.title, z.description, z.time_limit_minutes,
 		z.passing_percent, z.max_attempts, z.is_randomized, z.is_active, z.total_marks, z.question_count, z.created_at,
-		z.updated_at, s.name, s.code, s.instructor_id IS ?
+		z.updated_at, s.name, s.code, ?1 OR s.instructor_id IS ?2
 		FROM quizzes z JOIN subjects s ON s.id = z.subject_id
-		WHERE s.instructor_id = ?
+		WHERE ?1 OR s.instructor_id = ?2
 			OR (z.is_active = 1 AND s.is_active = 1 AND EXISTS (SELECT 1 FROM subject_enrollments e
-				WHERE e.subject_id = s.id AND e.student_id = ? AND e.is_active = 1))
-		ORDER BY z.created_at DESC, z.id DESC LIMIT ?`, userID, userID, userID, limit)
+				WHERE e.subject_id = s.id AND e.student_id = ?2 AND e.is_active = 1))
+		ORDER BY z.created_at DESC, z.id DESC LIMIT ?3`, all, userID, limit)
 	if err != nil {
 		return nil, wrapf(err, "store: quizzes for user")
 	}

@@ -147,6 +147,14 @@ func TestQuizPagesPermissionMatrix(t *testing.T) {
 			}
 		}
 	}
+	// The quiz list: its students and managers (the instructor, an admin) see the quiz,
+	// a student of another subject and another instructor do not.
+	for who, listed := range map[string]bool{"stud": true, "teach": true, "admin": true, "other": false, "teach2": false} {
+		r := s.c[who].Get("/home/quizzes/")
+		if got := strings.Contains(r.Body, `href="/home/quizzes/`+q+`/"`); got != listed {
+			t.Errorf("/home/quizzes/ as %s lists the quiz: %v, want %v", who, got, listed)
+		}
+	}
 	// Results of an attempt in progress send the taker back to it; others 404.
 	if r := s.c["other"].Get("/home/attempts/" + a + "/results/"); r.StatusCode != 404 {
 		t.Errorf("other sees results: %d", r.StatusCode)
