@@ -270,10 +270,6 @@ func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, of
 	if err != nil || match == "" {
 		return nil, 0, err
 	}
-	type scored struct {
-		id    int64
-		score float64
-	}
 	// The posts of deactivated users are left out (usually none): their list is read
 	// once, rather than the author of each post in the window.
 	inactive, err := s.inactiveUsers(ctx)
@@ -286,13 +282,8 @@ func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, of
 	if err != nil {
 		return nil, 0, wrapf(err, "store: search posts")
 	}
-	var (
-		window  []scored
-		lengths []int
-		tfs     []int // len(groups) per window post
-		total   int
-		seen    int
-	)
+	w := bm25Window{groups: groups}
+	seen := 0
 	for rows.Next() {
 		var id, author int64
 		var content string
@@ -300,69 +291,35 @@ func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, of
 			rows.Close()
 			return nil, 0, err
 		}
-		seen++
-		if inactive[author] || seen > PostSearchWindow {
+		if seen++; inactive[author] || seen > PostSearchWindow {
 			continue
 		}
-		n := 0
-		tf := make([]int, len(groups))
-		for t := range text.SearchTokens(content) {
-			n++
-			for g := range groups {
-				if groups[g].counts(t) {
-					tf[g]++
-				}
-			}
-		}
-		window = append(window, scored{id: id})
-		lengths = append(lengths, n)
-		tfs = append(tfs, tf...)
-		total += n
+		w.add(id, content)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	if len(window) == 0 {
+	if len(w.ids) == 0 {
 		return nil, 0, nil
 	}
 	stats, err := s.postIndexStats(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	if stats.avgLen == 0 { // unreadable: the window's own mean
-		stats.avgLen = float64(total) / float64(len(window))
-	}
 	idf, err := s.postIDF(ctx, groups, stats.rows)
 	if err != nil {
 		return nil, 0, err
 	}
-	avg := max(stats.avgLen, 1)
-	for i := range window {
-		norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[i])/avg)
-		for g := range groups {
-			tf := float64(tfs[i*len(groups)+g])
-			window[i].score += idf[g] * tf * (bm25K1 + 1) / (tf + norm)
-		}
-	}
+	window := w.rank(idf, stats.avgLen)
 	count := len(window)
 	if seen > PostSearchWindow {
 		count = PostSearchWindow + 1
 	}
-	slices.SortStableFunc(window, func(a, b scored) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.id, a.id)
-	})
 	if offset >= len(window) {
 		return nil, count, nil
 	}
-	page := window[offset:min(len(window), offset+limit)]
-	ids := make([]int64, 0, len(page))
-	for _, w := range page {
-		ids = append(ids, w.id)
-	}
+	ids := window[offset:min(len(window), offset+limit)]
 	prow, err := s.query(ctx, `SELECT `+postColumns+` FROM json_each(?) j CROSS JOIN posts p ON p.id = j.value
 		CROSS JOIN users u ON u.id = p.user_id`, jsonIDs(ids))
 	if err != nil {
@@ -394,22 +351,65 @@ func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, of
 	return out, count, nil
 }
 
-// inactiveUsers returns the ids of deactivated accounts.
-func (s *Queries) inactiveUsers(ctx context.Context) (map[int64]bool, error) {
-	rows, err := s.query(ctx, `SELECT id FROM users WHERE is_active = 0`)
-	if err != nil {
-		return nil, wrapf(err, "store: inactive users")
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+// bm25Window scores the posts of a search window with FTS5's bm25 formula: for each
+// group, idf × tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / mean length)), summed.
+type bm25Window struct {
+	groups  []postGroup
+	ids     []int64
+	lengths []int // in tokens
+	tfs     []int // len(groups) per post: how often each group occurs in it
+	total   int   // tokens in all
+}
+
+// add counts a post's tokens and each group's occurrences.
+func (w *bm25Window) add(id int64, content string) {
+	base := len(w.tfs)
+	w.tfs = append(w.tfs, make([]int, len(w.groups))...)
+	n := 0
+	for t := range text.SearchTokens(content) {
+		n++
+		for g := range w.groups {
+			if w.groups[g].counts(t) {
+				w.tfs[base+g]++
+			}
 		}
-		out[id] = true
 	}
-	return out, rows.Err()
+	w.ids = append(w.ids, id)
+	w.lengths = append(w.lengths, n)
+	w.total += n
+}
+
+// rank returns the ids best first (ties: newest first). avgLen 0 (unknown) takes the
+// window's own mean.
+func (w *bm25Window) rank(idf []float64, avgLen float64) []int64 {
+	if avgLen == 0 {
+		avgLen = float64(w.total) / float64(len(w.ids))
+	}
+	avgLen = max(avgLen, 1)
+	scores := make(map[int64]float64, len(w.ids))
+	for i, id := range w.ids {
+		norm := bm25K1 * (1 - bm25B + bm25B*float64(w.lengths[i])/avgLen)
+		score := 0.0
+		for g := range w.groups {
+			tf := float64(w.tfs[i*len(w.groups)+g])
+			score += idf[g] * tf * (bm25K1 + 1) / (tf + norm)
+		}
+		scores[id] = score
+	}
+	ranked := slices.Clone(w.ids)
+	slices.SortFunc(ranked, func(a, b int64) int {
+		if c := cmp.Compare(scores[b], scores[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(b, a)
+	})
+	return ranked
+}
+
+// inactiveUsers returns the ids of deactivated accounts (users_inactive).
+func (s *Queries) inactiveUsers(ctx context.Context) (map[int64]bool, error) {
+	ids, err := s.idSet(ctx, `SELECT id FROM users WHERE is_active = 0`)
+	return ids, wrapf(err, "store: inactive users")
 }
 
 // postIndexStats is what bm25() takes from the whole index: the number of posts and
