@@ -120,17 +120,36 @@ func (db *DB) applyVersion(ctx context.Context, script string, version int, name
 // restoreDeferredIndexes builds the indexes a seed defers (Seeder's DeferIndexes) if
 // the database lacks them: a seed killed while loading leaves them out, and a
 // database without them is correct but slow. Their definitions come from schema, so
-// they are exactly what a fresh database gets. The check is one query.
+// they are exactly what a fresh database gets. When none is missing (always, but
+// after such a kill) this costs one query.
 func (db *DB) restoreDeferredIndexes(ctx context.Context, schema string) error {
-	var present int
-	if err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN (`+
-		marks(len(seedDeferredIndexes))+`)`, stringArgs(seedDeferredIndexes)...).Scan(&present); err != nil {
+	names := func(q interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	}, cols string) (map[string]string, error) {
+		rows, err := q.QueryContext(ctx, `SELECT name, `+cols+` FROM sqlite_schema WHERE type = 'index' AND name IN (`+
+			marks(len(seedDeferredIndexes))+`)`, stringArgs(seedDeferredIndexes)...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				return nil, err
+			}
+			out[name] = def
+		}
+		return out, rows.Err()
+	}
+	present, err := names(db.writer, "''")
+	if err != nil {
 		return fmt.Errorf("store: check indexes: %w", err)
 	}
-	if present == len(seedDeferredIndexes) || schema == "" {
+	if len(present) == len(seedDeferredIndexes) || schema == "" {
 		return nil
 	}
-	// Read the definitions from the schema applied to an empty in-memory database.
+	// The definitions: the schema applied to an empty in-memory database.
 	mem, err := sql.Open("sqlite", "file::memory:")
 	if err != nil {
 		return err
@@ -140,28 +159,16 @@ func (db *DB) restoreDeferredIndexes(ctx context.Context, schema string) error {
 	if _, err := mem.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("store: read schema: %w", err)
 	}
-	rows, err := mem.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND name IN (`+
-		marks(len(seedDeferredIndexes))+`)`, stringArgs(seedDeferredIndexes)...)
+	defs, err := names(mem, "sql")
 	if err != nil {
 		return fmt.Errorf("store: read schema: %w", err)
 	}
-	var defs []string
-	for rows.Next() {
-		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			rows.Close()
-			return err
+	for name, def := range defs {
+		if _, ok := present[name]; ok {
+			continue
 		}
-		// IF NOT EXISTS: only the missing ones are built.
-		defs = append(defs, strings.Replace(def, "CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, def := range defs {
 		if _, err := db.writer.ExecContext(ctx, def); err != nil {
-			return fmt.Errorf("store: restore index: %w", err)
+			return fmt.Errorf("store: restore index %s: %w", name, err)
 		}
 	}
 	return nil

@@ -407,8 +407,12 @@ func TestSeederDeferIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := indexes(db)
-		// What a seed killed after dropping them leaves behind.
-		for _, name := range seedDeferredIndexes {
+		// What a seed killed after dropping them leaves behind (here some of them:
+		// the others must be left alone).
+		for i, name := range seedDeferredIndexes {
+			if i%2 == 1 {
+				continue
+			}
 			if _, err := db.writer.Exec("DROP INDEX " + name); err != nil {
 				t.Fatal(err)
 			}
