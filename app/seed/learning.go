@@ -53,8 +53,8 @@ func collectSubjects(subjects []seededSubject, b *store.SeedBatch) []seededSubje
 
 // LearningResult counts the learning content added.
 type LearningResult struct {
-	Materials, Quizzes, Questions, Attempts, Graded, Pending int64
-	Elapsed                                                  time.Duration
+	Materials, Views, Quizzes, Questions, Attempts, Graded, Pending int64
+	Elapsed                                                         time.Duration
 }
 
 // Question marks: a quiz of 3 multiple-choice, 1 true/false and 1 short answer has 10.
@@ -134,19 +134,25 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 		p := &learnPlan{subj: subj, course: c}
 
 		// Materials: the reading first, an assignment that is over, one that is due soon.
+		var mids []int64     // their ids, known once they are added
+		var mats []time.Time // when they are added
 		material := func(at time.Time, in learn.MaterialInput) {
+			k := len(mats)
+			mats = append(mats, at)
+			mids = append(mids, 0)
 			add(at, func(ctx context.Context) error {
 				teacher, err := user(ctx, subj.instructor)
 				if err != nil {
 					return err
 				}
-				_, errs, err := learnSvc.AddMaterial(ctx, teacher, subj.id, in)
+				m, errs, err := learnSvc.AddMaterial(ctx, teacher, subj.id, in)
 				if err != nil {
 					return err
 				}
 				if len(errs) > 0 {
 					return fmt.Errorf("material %q of %s: %v", *in.Title, subj.name, errs)
 				}
+				mids[k] = m.ID
 				res.Materials++
 				return nil
 			})
@@ -162,6 +168,37 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 		nextDue := now.Add(days(float64(3 + r.IntN(5)))).Truncate(24 * time.Hour).Add(17 * time.Hour)
 		material(nextAt, learn.MaterialInput{Kind: learn.Str(learn.Assignment), Title: learn.Str(c.next.title),
 			Description: learn.Str(c.next.text), Due: learn.Str(nextDue.Format(time.RFC3339))})
+
+		// Students open the materials (the "opened by" counts, and the assistant's
+		// "not opened yet"): most the reading, fewer the assignments, some none.
+		for _, e := range subj.students {
+			enrolled := time.UnixMilli(e.EnrolledAt)
+			for k, chance := range []float64{0.7, 0.55, 0.35} {
+				if r.Float64() >= chance {
+					continue
+				}
+				from := mats[k]
+				if enrolled.After(from) {
+					from = enrolled
+				}
+				if !from.Before(now) {
+					continue
+				}
+				at := from.Add(time.Duration(r.Int64N(int64(now.Sub(from))))).Truncate(time.Minute)
+				student, k := e.StudentID, k
+				add(at, func(ctx context.Context) error {
+					u, err := user(ctx, student)
+					if err != nil {
+						return err
+					}
+					if _, err := learnSvc.OpenMaterial(ctx, u, mids[k], true); err != nil {
+						return err
+					}
+					res.Views++
+					return nil
+				})
+			}
+		}
 
 		// The quiz, with its questions added a minute apart.
 		quizAt := now.Add(-days(21 + 2*r.Float64()))

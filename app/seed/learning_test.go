@@ -59,7 +59,7 @@ func TestLearningContent(t *testing.T) {
 		t.Fatalf("%d subjects seeded", res.Subjects)
 	}
 	l := res.Learning
-	if l.Materials < 2*res.Subjects || l.Quizzes != res.Subjects || l.Attempts == 0 {
+	if l.Materials < 2*res.Subjects || l.Views == 0 || l.Quizzes != res.Subjects || l.Attempts == 0 {
 		t.Errorf("learning counts: %+v", l)
 	}
 
@@ -84,6 +84,17 @@ func TestLearningContent(t *testing.T) {
 		}
 		if link == 0 || due == 0 {
 			t.Errorf("%s: %d links, %d materials with a due date", subj.Code, link, due)
+		}
+		// Students opened the materials, some of them: the reading most often.
+		viewers, err := db.MaterialViewers(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.materials) > 0 {
+			reading := viewers[c.materials[0].ID]
+			if reading == 0 || reading >= subj.StudentsCount {
+				t.Errorf("%s: the reading opened by %d of %d students", subj.Code, reading, subj.StudentsCount)
+			}
 		}
 		if len(c.quizzes) != 1 {
 			t.Fatalf("%s has %d quizzes", subj.Code, len(c.quizzes))

@@ -84,9 +84,9 @@ func (l LearningResult) String() string {
 	if l.Materials == 0 && l.Quizzes == 0 {
 		return ""
 	}
-	return fmt.Sprintf("; then %d materials, %d quizzes (%d questions), %d attempts, %d short answers graded "+
-		"and %d waiting for grading in %s", l.Materials, l.Quizzes, l.Questions, l.Attempts, l.Graded, l.Pending,
-		fmtDuration(l.Elapsed))
+	return fmt.Sprintf("; then %d materials (opened %d times), %d quizzes (%d questions), %d attempts, "+
+		"%d short answers graded and %d waiting for grading in %s", l.Materials, l.Views, l.Quizzes, l.Questions,
+		l.Attempts, l.Graded, l.Pending, fmtDuration(l.Elapsed))
 }
 
 func (o *Options) check() error {
