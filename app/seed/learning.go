@@ -55,6 +55,8 @@ func collectSubjects(subjects []seededSubject, b *store.SeedBatch) []seededSubje
 type LearningResult struct {
 	Materials, Views, Quizzes, Questions, Attempts, Graded, Pending int64
 	Elapsed                                                         time.Duration
+	// Student is a student who took quizzes (the most attempts), the login to show.
+	Student string
 }
 
 // Question marks: a quiz of 3 multiple-choice, 1 true/false and 1 short answer has 10.
@@ -120,6 +122,7 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 	}
 
 	var events []event
+	taken := map[int64]int{} // attempts planned per student
 	add := func(at time.Time, do func(ctx context.Context) error) {
 		events = append(events, event{at: at, seq: len(events), do: do})
 	}
@@ -262,6 +265,7 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 			at := from.Add(time.Duration(r.Int64N(int64(last.Sub(from))))).Truncate(time.Minute)
 			for n := 1; n <= 3 && !at.After(last); n++ {
 				a := planAttempt(r, p, e.StudentID, ability)
+				taken[e.StudentID]++
 				scheduleAttempt(add, setClock, at, a, quizSvc, user, &res)
 				if a.short() {
 					// The instructor grades about half of the short answers, a few hours to
@@ -311,6 +315,19 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 			}
 			res.Pending += int64(len(queue))
 		}
+	}
+	var best int64
+	for id, n := range taken {
+		if n > taken[best] || n == taken[best] && id < best {
+			best = id
+		}
+	}
+	if best != 0 {
+		u, err := user(ctx, best)
+		if err != nil {
+			return res, err
+		}
+		res.Student = u.Username
 	}
 	res.Elapsed = time.Since(started)
 	return res, nil

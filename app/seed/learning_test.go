@@ -63,6 +63,12 @@ func TestLearningContent(t *testing.T) {
 		t.Errorf("learning counts: %+v", l)
 	}
 
+	// The student login the summary shows took quizzes, so their results show something.
+	shown, err := db.UserByUsername(ctx, res.Student)
+	if err != nil || res.Student != l.Student {
+		t.Fatalf("student login %q (learning's %q): %v", res.Student, l.Student, err)
+	}
+	shownAttempts := 0
 	var passed, failed, graded, pending, timedOut int
 	for id := int64(1); id <= res.Subjects; id++ {
 		subj, err := db.SubjectByID(ctx, id)
@@ -125,6 +131,9 @@ func TestLearningContent(t *testing.T) {
 			t.Errorf("%s question kinds: %v", subj.Code, kinds)
 		}
 		for _, a := range c.attempts[qz.ID] {
+			if a.UserID == shown.ID {
+				shownAttempts++
+			}
 			if a.Score < 0 || a.Score > a.MaxScore || a.MaxScore != qz.TotalMarks {
 				t.Errorf("%s attempt %d: score %d of %d (quiz %d)", subj.Code, a.ID, a.Score, a.MaxScore, qz.TotalMarks)
 			}
@@ -157,6 +166,9 @@ func TestLearningContent(t *testing.T) {
 			}
 		}
 		pending += len(c.queue[qz.ID])
+	}
+	if shownAttempts == 0 {
+		t.Errorf("the student login %s took no quiz", res.Student)
 	}
 	if passed == 0 || failed == 0 {
 		t.Errorf("%d attempts passed, %d failed; want both", passed, failed)

@@ -241,6 +241,9 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		if res.Learning, err = addLearning(ctx, db, opts, subjects); err != nil {
 			return res, err
 		}
+		if res.Learning.Student != "" {
+			res.Student = res.Learning.Student // one whose quiz results and feedback show something
+		}
 	}
 	return res, nil
 }
