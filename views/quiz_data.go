@@ -93,6 +93,7 @@ type QuizPageData struct {
 	AnalyticsURL   string
 	ExportURL      string
 	Pending        int
+	Locked         string // why questions cannot be added, removed or re-marked now ("" when they can)
 	// Students.
 	Attempts     []AttemptRow
 	StartURL     string

@@ -83,12 +83,19 @@ type attemptsOpenError struct {
 	until time.Time
 }
 
-func (e attemptsOpenError) Error() string {
-	who := "1 student is"
-	if e.n > 1 {
-		who = strconv.Itoa(e.n) + " students are"
+func (e attemptsOpenError) Error() string { return OpenAttemptsNotice(e.n, e.until) }
+
+// OpenAttemptsNotice says that n attempts, the last ending by until, lock adding,
+// removing and re-marking questions ("" when n is 0).
+func OpenAttemptsNotice(n int, until time.Time) string {
+	if n == 0 {
+		return ""
 	}
-	return who + " taking this quiz right now (until " + e.until.UTC().Format("15:04") +
+	who := "1 student is"
+	if n > 1 {
+		who = strconv.Itoa(n) + " students are"
+	}
+	return who + " taking this quiz right now (until " + until.UTC().Format("15:04") +
 		" UTC at the latest): questions can be added, removed or re-marked when their attempts end."
 }
 
@@ -411,6 +418,10 @@ type View struct {
 	Open         *store.Attempt
 	AttemptsLeft int
 	Pending      int // managers: answers waiting in the grading queue
+	// Managers: attempts running now, which lock adding, removing and re-marking
+	// questions (ErrAttemptsOpen), and when the last of them ends at the latest.
+	OpenAttempts int
+	OpenUntil    time.Time
 }
 
 // Quiz returns a quiz's page for the viewer, finishing their expired attempt first.
@@ -429,6 +440,9 @@ func (s *Service) Quiz(ctx context.Context, viewer store.User, id int64) (View, 
 			return View{}, err
 		}
 		v.Pending = len(queue)
+		if v.OpenAttempts, v.OpenUntil, err = s.DB.OpenAttemptsEnd(ctx, id); err != nil {
+			return View{}, err
+		}
 		return v, nil
 	}
 	if err := s.expireOpen(ctx, id, viewer.ID); err != nil {

@@ -563,7 +563,7 @@ var courseContent = []course{
 			"https://en.wikipedia.org/wiki/Computer_program"},
 		past:      piece{"Exercise set 2: variables and conditionals", "Write FizzBuzz for the numbers 1 to 100, then a program that asks for a year and prints whether it is a leap year. Submit the .py files with a screenshot of a run.", ""},
 		next:      piece{"Exercise set 3: loops and functions", "Write a function that returns the sum of the numbers 1..n, once with a loop and once with the formula n(n+1)/2. Add three tests that show both versions agree.", ""},
-		quizTitle: "Programming basics check-in", quizText: "Expressions, types, loops and functions from weeks 1–4. 15 minutes, three attempts; the best one counts.",
+		quizTitle: "Programming basics check-in", quizText: "Expressions, types, loops and functions from weeks 1–4. 15 minutes, up to three attempts.",
 		minutes: 15,
 		questions: []question{
 			mcq("What does the expression 7 % 3 evaluate to?", []string{"1", "2", "2.33", "21"}, 0,

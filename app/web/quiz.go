@@ -204,7 +204,8 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, bad *
 	d := views.QuizPageData{Quiz: summaryOf(v.Access), Form: quizFormOf(v.Quiz, base+"edit/"),
 		NewQuestionURL: base + "questions/", DeleteURL: base + "delete/", GradingURL: quiz.GradingURL(id),
 		AnalyticsURL: base + "analytics/", ExportURL: base + "export.csv", OrderURL: base + "questions/order/",
-		Pending: v.Pending, StartURL: base + "start/", AttemptsLeft: v.AttemptsLeft}
+		Pending: v.Pending, Locked: quiz.OpenAttemptsNotice(v.OpenAttempts, v.OpenUntil),
+		StartURL: base + "start/", AttemptsLeft: v.AttemptsLeft}
 	if v.Manage {
 		for i, q := range v.Questions {
 			qv := questionView(q, i+1)
@@ -280,6 +281,16 @@ func questionView(q store.Question, n int) views.QuestionView {
 		qv.Answers = append(qv.Answers, views.AnswerView{})
 	}
 	return qv
+}
+
+// lockedAsFormError turns a refusal because attempts are running (quiz.ErrAttemptsOpen)
+// into a form-wide error with status 409, so the question form is shown again with the
+// reason and what was typed, rather than an error page.
+func lockedAsFormError(errs auth.Errors, err error, status int) (auth.Errors, error, int) {
+	if errors.Is(err, quiz.ErrAttemptsOpen) {
+		return auth.Errors{auth.NonField: {err.Error()}}, nil, http.StatusConflict
+	}
+	return errs, err, status
 }
 
 // badForm is a rejected form to show again with its errors.
@@ -377,12 +388,14 @@ func (h *Web) addQuestion(w http.ResponseWriter, r *http.Request) {
 			h.flash(w, r, "error", "Question added, but not its image: "+ierrs["image"][0])
 		}
 	}
+	status := http.StatusBadRequest
+	errs, err, status = lockedAsFormError(errs, err, status)
 	if err != nil {
 		h.quizFail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
-		h.showQuiz(w, r, http.StatusBadRequest, &badForm{question: 0, input: in, errs: errs}, nil)
+		h.showQuiz(w, r, status, &badForm{question: 0, input: in, errs: errs}, nil)
 		return
 	}
 	h.flash(w, r, "success", "Question added.")
@@ -402,6 +415,8 @@ func (h *Web) updateQuestion(w http.ResponseWriter, r *http.Request) {
 			h.flash(w, r, "error", "Question saved, but not its image: "+ierrs["image"][0])
 		}
 	}
+	status := http.StatusBadRequest
+	errs, err, status = lockedAsFormError(errs, err, status)
 	if err != nil {
 		h.quizFail(w, r, err, "")
 		return
@@ -418,7 +433,7 @@ func (h *Web) updateQuestion(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		r.SetPathValue("id", itoa(cur.QuizID))
-		h.showQuiz(w, r, http.StatusBadRequest, &badForm{question: id, input: in, errs: errs}, &v)
+		h.showQuiz(w, r, status, &badForm{question: id, input: in, errs: errs}, &v)
 		return
 	}
 	h.flash(w, r, "success", "Question saved.")
@@ -433,7 +448,13 @@ func (h *Web) deleteQuestion(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	qz, err := h.st.Quiz.DeleteQuestion(r.Context(), u, id)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		back := ""
+		if quiz.IsConflict(err) { // back to the quiz, where the reason is shown
+			if cur, _, qerr := h.st.Quiz.Question(r.Context(), u, id); qerr == nil {
+				back = quiz.QuizURL(cur.QuizID)
+			}
+		}
+		h.quizFail(w, r, err, back)
 		return
 	}
 	h.flash(w, r, "success", "Question deleted.")

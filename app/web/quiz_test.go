@@ -376,3 +376,44 @@ func TestQuizQuestionImage(t *testing.T) {
 }
 
 var pngEncode = png.Encode
+
+// TestQuizPageSaysQuestionsAreLocked: while a student takes the quiz, its page tells
+// the instructor why questions cannot be added, removed or re-marked, and adding one
+// through the form is refused with that message, the quiz unchanged.
+func TestQuizPageSaysQuestionsAreLocked(t *testing.T) {
+	t.Parallel()
+	s := newQuizSite(t)
+	teach := s.c["teach"]
+	page := fmt.Sprintf("/home/quizzes/%d/", s.quizID)
+	if r := teach.Get(page); strings.Contains(r.Body, "data-quiz-locked") {
+		t.Fatal("locked before anyone started")
+	}
+	s.start(t, "stud")
+	r := teach.Get(page)
+	if !strings.Contains(r.Body, "data-quiz-locked") || !strings.Contains(r.Body, "1 student is taking this quiz right now") {
+		t.Fatalf("no lock notice while an attempt runs:\n%s", r.Body)
+	}
+	before := strings.Count(r.Body, `class="quiz-question"`)
+	// Adding: the form comes back with the reason and what was typed.
+	add := teach.PostForm(page+"questions/", url.Values{"kind": {"true_false"}, "text": {"An extra question?"}, "marks": {"1"}, "tf_correct": {"true"}})
+	if add.StatusCode != http.StatusConflict || !strings.Contains(add.Body, "An extra question?") ||
+		strings.Count(add.Body, "questions can be added, removed or re-marked when their attempts end") < 2 {
+		t.Fatalf("adding while locked: %d\n%s", add.StatusCode, add.Body)
+	}
+	// Deleting: back to the quiz with the reason.
+	qs, err := s.app.State.DB.QuestionsOfQuiz(context.Background(), s.quizID)
+	if err != nil || len(qs) == 0 {
+		t.Fatal(err)
+	}
+	del := teach.PostForm(fmt.Sprintf("/home/questions/%d/delete/", qs[0].ID), nil)
+	if del.StatusCode != http.StatusSeeOther || del.Header.Get("Location") != page {
+		t.Fatalf("deleting while locked: %d to %q", del.StatusCode, del.Header.Get("Location"))
+	}
+	r = teach.Get(page)
+	if strings.Count(r.Body, "questions can be added, removed or re-marked when their attempts end") < 2 {
+		t.Error("the refused delete's reason is not shown")
+	}
+	if after := strings.Count(r.Body, `class="quiz-question"`); after != before {
+		t.Errorf("%d questions after refused changes, %d before", after, before)
+	}
+}
