@@ -149,8 +149,10 @@ const (
 	// answers those from one list. Longer prefixes are expanded through post_terms.
 	postPrefixIndexed = 3
 	// postPrefixTerms is how many terms a prefix may expand to; a prefix beginning
-	// more words than that is left to FTS5's prefix query (correct, slower).
-	postPrefixTerms = 64
+	// more words than that is left to FTS5's prefix query (correct, slower). At 1M
+	// posts an OR of 64 terms found the newest 1 000 matches in 2 ms, of 128 in 3.7 ms,
+	// of 256 in 7.4 ms; FTS5's own one-letter prefix took 270 ms.
+	postPrefixTerms = 128
 	// dfSample bounds the work of estimating how many posts hold a term (see idf).
 	dfSample = 2000
 	// FTS5's bm25 parameters.
