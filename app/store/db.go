@@ -251,6 +251,8 @@ type Queries struct {
 	q     querier
 	m     *Metrics
 	stmts *stmtCache // prepared statements of the reader pool; nil in transactions
+	// textRoutes chooses the routes of posts_text.go (textRoutesAuto; tests force one).
+	textRoutes int
 }
 
 // stmt returns a prepared statement for query, so that SQLite parses each read once

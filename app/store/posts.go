@@ -216,6 +216,19 @@ func (q PostQuery) orderColumn() string {
 
 // ListPosts returns the posts q selects with their authors, in one query.
 func (s *Queries) ListPosts(ctx context.Context, q PostQuery) ([]Post, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	if match, byAuthor, ok := s.textScan(q); ok {
+		walk, err := s.walkPays(ctx, match, q.Offset+limit)
+		if err != nil {
+			return nil, err
+		}
+		if walk {
+			return s.listByText(ctx, match, byAuthor, limit, q.Offset)
+		}
+	}
 	where, args := q.where()
 	dir := "DESC"
 	if q.Ascending {
@@ -223,10 +236,6 @@ func (s *Queries) ListPosts(ctx context.Context, q PostQuery) ([]Post, error) {
 	}
 	col := q.orderColumn()
 	order := fmt.Sprintf(" ORDER BY p.%s %s, p.id %s", col, dir, dir)
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 20
-	}
 	query := `SELECT ` + postColumns + ` FROM posts p JOIN users u ON u.id = p.user_id` + where + order + ` LIMIT ? OFFSET ?`
 	rows, err := s.query(ctx, query, append(args, limit, q.Offset)...)
 	if err != nil {
@@ -247,6 +256,9 @@ func (s *Queries) ListPosts(ctx context.Context, q PostQuery) ([]Post, error) {
 // CountPosts counts the posts q selects (Limit, Offset and After are ignored).
 func (s *Queries) CountPosts(ctx context.Context, q PostQuery) (int, error) {
 	q.After = Cursor{}
+	if match, byAuthor, ok := s.textScan(q); ok {
+		return s.countByText(ctx, match, byAuthor)
+	}
 	where, args := q.where()
 	var n int
 	err := s.queryRow(ctx, `SELECT count(*) FROM posts p`+where, args...).Scan(&n)
