@@ -15,8 +15,8 @@ import (
 //     authors whose names match that do not match by content: always cheaper;
 //   - the page walks the posts newest first, a chunk at a time, and asks the index
 //     which posts of the chunk match (one range query per chunk). That pays when the
-//     page is found within a few thousand posts — a common text, or a small site —
-//     and a rare text deep in a large one keeps the statement.
+//     page should be found within postTextWalkRead posts — a common text, or a small
+//     site — and a rare text deep in a large one keeps the statement.
 
 // postTextWalkRead is how many posts the walk may expect to read for a page before
 // the single statement is preferred.
