@@ -149,10 +149,12 @@ const (
 	// answers those from one list. Longer prefixes are expanded through post_terms.
 	postPrefixIndexed = 3
 	// postPrefixTerms is how many terms a prefix may expand to; a prefix beginning
-	// more words than that is left to FTS5's prefix query (correct, slower). At 1M
-	// posts an OR of 64 terms found the newest 1 000 matches in 2 ms, of 128 in 3.7 ms,
-	// of 256 in 7.4 ms; FTS5's own one-letter prefix took 270 ms.
-	postPrefixTerms = 128
+	// more words than that is left to FTS5's prefix query (correct, and cheap when its
+	// many terms are rare). At 1M posts an OR of 64 terms found the newest 1 000
+	// matches in 2 ms, of 128 in 3.7 ms; FTS5's own one-letter prefix took 270 ms, but
+	// for "garc" (100 rare terms: garcia1, garcia2, …) its merge beat the OR of 100,
+	// which raised the people tab's p99 from 3.5 to 6.5 ms.
+	postPrefixTerms = 64
 	// dfSample bounds the work of estimating how many posts hold a term (see idf).
 	dfSample = 2000
 	// FTS5's bm25 parameters.
