@@ -69,7 +69,7 @@ func IsConflict(err error) bool {
 
 // noOpenAttempts refuses a change to a quiz's marks while attempts at it run
 // (ErrAttemptsOpen, with the time the last one ends at the latest).
-func (s *Service) noOpenAttempts(ctx context.Context, tx *store.Queries, quizID int64) error {
+func noOpenAttempts(ctx context.Context, tx *store.Queries, quizID int64) error {
 	n, until, err := tx.OpenAttemptsEnd(ctx, quizID)
 	if err != nil || n == 0 {
 		return err
@@ -552,7 +552,7 @@ func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int
 		if len(errs) > 0 {
 			return nil
 		}
-		if err := s.noOpenAttempts(ctx, tx, quizID); err != nil {
+		if err := noOpenAttempts(ctx, tx, quizID); err != nil {
 			return err
 		}
 		id, err := tx.InsertQuestion(ctx, quizID, f, answers, s.Now())
@@ -602,7 +602,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int6
 			return nil
 		}
 		if f.Marks != cur.Marks {
-			if err := s.noOpenAttempts(ctx, tx, cur.QuizID); err != nil {
+			if err := noOpenAttempts(ctx, tx, cur.QuizID); err != nil {
 				return err
 			}
 		}
@@ -636,7 +636,7 @@ func (s *Service) DeleteQuestion(ctx context.Context, viewer store.User, id int6
 		if _, err := managedQuiz(ctx, tx, viewer, cur.QuizID); err != nil {
 			return err
 		}
-		if err := s.noOpenAttempts(ctx, tx, cur.QuizID); err != nil {
+		if err := noOpenAttempts(ctx, tx, cur.QuizID); err != nil {
 			return err
 		}
 		image = cur.ImagePath
