@@ -5,9 +5,9 @@ import (
 	"strings"
 
 	"eplatform/app/auth"
+	"eplatform/app/httpx"
 	"eplatform/app/limit"
 	"eplatform/app/state"
-	"eplatform/app/web"
 )
 
 // API is the JSON side of the site.
@@ -124,6 +124,12 @@ func (a *API) requireAuth(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// fail is the API's one error writer (httpx.WriteError): a refusal of the rules is
+// answered with its kind's status and message, anything else is a logged 500.
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	httpx.WriteError(w, r, a.st.Log, err)
+}
+
 // clientKey is the rate-limit key of the caller's address.
 func (a *API) clientKey(r *http.Request) string { return limit.IPKey(a.st.ClientIP.Addr(r)) }
 
@@ -131,14 +137,4 @@ func (a *API) clientKey(r *http.Request) string { return limit.IPKey(a.st.Client
 func tooMany(w http.ResponseWriter, d limit.Decision) {
 	limit.SetRetryAfter(w, d)
 	detail(w, http.StatusTooManyRequests, limit.Message(d))
-}
-
-// serverError logs err and answers 500 without details.
-func (a *API) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	if web.ClientGone(r, err) {
-		w.WriteHeader(web.StatusClientClosed)
-		return
-	}
-	a.st.Log.ErrorContext(r.Context(), "api handler failed", "path", r.URL.Path, "err", err)
-	detail(w, http.StatusInternalServerError, "Internal server error.")
 }

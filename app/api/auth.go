@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/store"
 )
 
@@ -66,7 +67,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d, err := a.st.Auth.CheckSignup(r.Context(), a.clientKey(r)); err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	} else if d != nil {
 		tooMany(w, *d)
@@ -84,7 +85,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 	}
 	u, errs, err := a.st.Auth.Signup(r.Context(), in)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -98,7 +99,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 	}
 	pair, err := a.st.Auth.IssueTokens(r.Context(), u.ID)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, authResult{User: a.user(u), Access: pair.Access, Refresh: pair.Refresh, Message: "User registered successfully"})
@@ -122,7 +123,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d, err := a.st.Auth.CheckLogin(r.Context(), a.clientKey(r), username); err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	} else if d != nil {
 		tooMany(w, *d)
@@ -130,16 +131,16 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := a.st.Auth.Authenticate(r.Context(), username, password)
 	if errors.Is(err, auth.ErrInvalidCredentials) {
-		fieldErrors(w, auth.Errors{auth.NonField: {"Invalid credentials. Please try again."}})
+		fieldErrors(w, form.Errors{form.NonField: {"Invalid credentials. Please try again."}})
 		return
 	}
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	pair, err := a.st.Auth.IssueTokens(r.Context(), u.ID)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, authResult{User: a.user(u), Access: pair.Access, Refresh: pair.Refresh, Message: "Login successful"})
@@ -156,7 +157,7 @@ func (a *API) refresh(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if tok == "" {
-		fieldErrors(w, auth.Errors{"refresh": {"This field is required."}})
+		fieldErrors(w, form.Errors{"refresh": {"This field is required."}})
 		return
 	}
 	pair, err := a.st.Auth.Refresh(r.Context(), tok)
@@ -165,7 +166,7 @@ func (a *API) refresh(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, pair)
@@ -184,7 +185,7 @@ func (a *API) logout(w http.ResponseWriter, r *http.Request) {
 	revoked := false
 	if signedIn && id.TokenFamily != 0 {
 		if err := a.st.Auth.RevokeFamily(r.Context(), id.TokenFamily); err != nil {
-			a.serverError(w, r, err)
+			a.fail(w, r, err)
 			return
 		}
 		revoked = true
@@ -192,7 +193,7 @@ func (a *API) logout(w http.ResponseWriter, r *http.Request) {
 	if refresh != "" && signedIn {
 		if family, ok := a.st.Auth.FamilyOfRefresh(r.Context(), refresh, id.User.ID); ok {
 			if err := a.st.Auth.RevokeFamily(r.Context(), family); err != nil {
-				a.serverError(w, r, err)
+				a.fail(w, r, err)
 				return
 			}
 			revoked = true
@@ -200,7 +201,7 @@ func (a *API) logout(w http.ResponseWriter, r *http.Request) {
 	} else if refresh != "" {
 		ok, err := a.st.Auth.RevokeRefresh(r.Context(), refresh)
 		if err != nil {
-			a.serverError(w, r, err)
+			a.fail(w, r, err)
 			return
 		}
 		revoked = ok
@@ -251,7 +252,7 @@ func (a *API) updateProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	updated, verrs, err := a.st.Auth.UpdateAccount(r.Context(), id.User.ID, u)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(verrs) > 0 {
@@ -277,12 +278,12 @@ func (a *API) uploadPicture(w http.ResponseWriter, r *http.Request) {
 		if pe.TooLarge {
 			detail(w, http.StatusRequestEntityTooLarge, pe.Msg)
 		} else {
-			fieldErrors(w, auth.Errors{"profile_picture": {pe.Msg}})
+			fieldErrors(w, form.Errors{"profile_picture": {pe.Msg}})
 		}
 		return
 	}
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Profile picture uploaded successfully", "profile_picture": "/media/" + rel})

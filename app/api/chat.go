@@ -6,36 +6,14 @@ import (
 	"strconv"
 	"strings"
 
-	"eplatform/app/auth"
 	"eplatform/app/chat"
-	"eplatform/app/limit"
+	"eplatform/app/form"
 	"eplatform/app/media"
 	"eplatform/app/store"
 )
 
 // Page size of message lists (API.md: chat messages default 50).
 const messagePageSize = chat.HistoryPage
-
-// chatError maps the chat rules' errors to statuses: non-members get 404 for
-// everything, members acting on what is not theirs 403, an empty bucket 429.
-func (a *API) chatError(w http.ResponseWriter, r *http.Request, err error) {
-	var ue *media.UploadError
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		detail(w, http.StatusNotFound, "Not found.")
-	case errors.Is(err, chat.ErrForbidden):
-		detail(w, http.StatusForbidden, "You do not have permission to perform this action.")
-	case errors.As(err, &ue) && ue.TooLarge:
-		detail(w, http.StatusRequestEntityTooLarge, ue.Msg)
-	default:
-		if le, ok := chat.IsLimit(err); ok {
-			limit.SetRetryAfter(w, le.Decision)
-			detail(w, http.StatusTooManyRequests, le.Error()+" "+limit.Message(le.Decision))
-			return
-		}
-		a.serverError(w, r, err)
-	}
-}
 
 // pathInt reads a numeric path value; a malformed one is a 404 like a missing row.
 func pathInt(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
@@ -111,14 +89,14 @@ func (a *API) listConversations(w http.ResponseWriter, r *http.Request) {
 	me := viewer(r)
 	count, err := a.st.Chat.CountConversations(r.Context(), me.ID)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	results := []chat.ConversationJSON{}
 	if pg.offset() < count {
 		items, err := a.st.Chat.Conversations(r.Context(), me.ID, pg.Size, pg.offset())
 		if err != nil {
-			a.serverError(w, r, err)
+			a.fail(w, r, err)
 			return
 		}
 		for _, c := range items {
@@ -132,7 +110,7 @@ func (a *API) writeConversation(w http.ResponseWriter, r *http.Request, status i
 	me := viewer(r)
 	c, err := a.st.Chat.Conversation(r.Context(), me.ID, id)
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, status, a.st.Chat.ConversationOf(c, me.ID))
@@ -161,7 +139,7 @@ func (a *API) startConversation(w http.ResponseWriter, r *http.Request) {
 	}
 	res, verrs, err := a.st.Chat.StartDirect(r.Context(), viewer(r), userID, message)
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(verrs) > 0 {
@@ -197,17 +175,17 @@ func (a *API) conversationMessages(w http.ResponseWriter, r *http.Request) {
 	}
 	me := viewer(r)
 	if _, err := a.st.Chat.MarkRead(r.Context(), me.ID, id); err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	count, err := a.st.Chat.CountHistory(r.Context(), me.ID, q)
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	msgs, mine, err := a.st.Chat.History(r.Context(), me.ID, q)
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	results := make([]chat.MessageJSON, 0, len(msgs))
@@ -232,7 +210,7 @@ func readChatUpload(w http.ResponseWriter, r *http.Request) (string, *chat.Uploa
 	}
 	files := r.MultipartForm.File["file_attachment"]
 	if len(files) > 1 {
-		fieldErrors(w, auth.Errors{"file_attachment": {"Attach one file per message."}})
+		fieldErrors(w, form.Errors{"file_attachment": {"Attach one file per message."}})
 		return "", nil, false
 	}
 	var up *chat.Upload
@@ -289,7 +267,7 @@ func (a *API) addMessage(w http.ResponseWriter, r *http.Request) {
 	me := viewer(r)
 	m, errs, err := a.st.Chat.Send(r.Context(), me, id, content, up, "")
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -306,7 +284,7 @@ func (a *API) markConversationRead(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := a.st.Chat.MarkRead(r.Context(), viewer(r).ID, id)
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "marked_read": n})
@@ -325,7 +303,7 @@ func (a *API) createGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	id, errs, err := a.st.Chat.CreateGroup(r.Context(), viewer(r), title, ids)
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -351,7 +329,7 @@ func (a *API) addMembers(w http.ResponseWriter, r *http.Request) {
 	}
 	errs, err := a.st.Chat.AddMembers(r.Context(), viewer(r), id, ids)
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -371,7 +349,7 @@ func (a *API) removeMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.st.Chat.RemoveMember(r.Context(), viewer(r), id, uid); err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -383,7 +361,7 @@ func (a *API) leaveConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.st.Chat.Leave(r.Context(), viewer(r), id); err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -397,7 +375,7 @@ func (a *API) chatUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	users, count, err := a.st.Chat.Directory(r.Context(), viewer(r).ID, r.URL.Query().Get("q"), pg.Size, pg.offset())
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	results := make([]chat.UserJSON, 0, len(users))
@@ -414,7 +392,7 @@ func (a *API) userStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	u, online, err := a.st.Chat.Status(r.Context(), id)
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.st.Chat.StatusOf(u, online))
@@ -423,7 +401,7 @@ func (a *API) userStatus(w http.ResponseWriter, r *http.Request) {
 func (a *API) chatUnreadCount(w http.ResponseWriter, r *http.Request) {
 	n, err := a.st.Chat.Unread(r.Context(), viewer(r).ID)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"unread_count": n})
@@ -441,7 +419,7 @@ func (a *API) editMessage(w http.ResponseWriter, r *http.Request) {
 	me := viewer(r)
 	m, errs, err := a.st.Chat.Edit(r.Context(), me, id, content)
 	if err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -457,7 +435,7 @@ func (a *API) deleteMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.st.Chat.Delete(r.Context(), viewer(r), id); err != nil {
-		a.chatError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"message": "Message deleted successfully.", "id": id})

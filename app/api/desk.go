@@ -1,13 +1,13 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"eplatform/app/auth"
 	"eplatform/app/desk"
+	"eplatform/app/form"
 	"eplatform/app/limit"
 	"eplatform/app/store"
 )
@@ -94,7 +94,7 @@ func (a *API) createContact(w http.ResponseWriter, r *http.Request) {
 	}
 	c, errs, err := a.st.Desk.Contact(r.Context(), viewer(r), in)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -107,7 +107,7 @@ func (a *API) createContact(w http.ResponseWriter, r *http.Request) {
 func (a *API) listFAQ(w http.ResponseWriter, r *http.Request) {
 	list, err := a.st.DB.ListFAQs(r.Context(), true, r.URL.Query().Get("category"))
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := make([]faqJSON, len(list))
@@ -120,7 +120,7 @@ func (a *API) listFAQ(w http.ResponseWriter, r *http.Request) {
 func (a *API) listInstructors(w http.ResponseWriter, r *http.Request) {
 	list, err := a.st.Desk.Instructors(r.Context())
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	type ins struct {
@@ -145,7 +145,7 @@ func (a *API) listAppointments(w http.ResponseWriter, r *http.Request) {
 	me := viewer(r)
 	list, err := a.st.Desk.Mine(r.Context(), me, r.URL.Query().Get("status"))
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := []appointmentJSON{}
@@ -179,7 +179,7 @@ func (a *API) createAppointment(w http.ResponseWriter, r *http.Request) {
 	}
 	ap, errs, err := a.st.Desk.Book(r.Context(), me, in)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -196,12 +196,8 @@ func (a *API) getAppointment(w http.ResponseWriter, r *http.Request) {
 	}
 	me := viewer(r)
 	ap, err := a.st.Desk.Get(r.Context(), me, id)
-	if errors.Is(err, store.ErrNotFound) {
-		detail(w, http.StatusNotFound, "Not found.")
-		return
-	}
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, toAppointment(me, ap))
@@ -224,7 +220,7 @@ func (a *API) changeAppointment(w http.ResponseWriter, r *http.Request) {
 	if s := f.str("status"); action == "" && s != "" {
 		action = statusActions[s]
 		if action == "" {
-			fieldErrors(w, auth.Errors{"status": {"Select a valid choice."}})
+			fieldErrors(w, form.Errors{"status": {"Select a valid choice."}})
 			return
 		}
 	}
@@ -233,23 +229,16 @@ func (a *API) changeAppointment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if action == "" {
-		fieldErrors(w, auth.Errors{"status": {"This field is required."}})
+		fieldErrors(w, form.Errors{"status": {"This field is required."}})
 		return
 	}
 	me := viewer(r)
 	ap, err := a.st.Desk.Change(r.Context(), me, id, action)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		detail(w, http.StatusNotFound, "Not found.")
-	case errors.Is(err, desk.ErrForbidden):
-		detail(w, http.StatusForbidden, err.Error())
-	case errors.Is(err, desk.ErrTransition):
-		detail(w, http.StatusConflict, err.Error())
-	case err != nil:
-		a.serverError(w, r, err)
-	default:
-		writeJSON(w, http.StatusOK, toAppointment(me, ap))
+	if err != nil {
+		a.fail(w, r, err)
+		return
 	}
+	writeJSON(w, http.StatusOK, toAppointment(me, ap))
 }
 
 type feedbackJSON struct {
@@ -267,7 +256,7 @@ func (a *API) feedback(w http.ResponseWriter, r *http.Request, kind, sub string)
 	}
 	fb, err := a.st.Desk.Feedback(r.Context(), viewer(r), kind, sub)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, feedbackJSON{Status: "success", SubmissionID: fb.SubmissionID, FeedbackType: fb.Kind,
@@ -297,7 +286,7 @@ func (a *API) requestFeedback(w http.ResponseWriter, r *http.Request) {
 func (a *API) feedbackHistory(w http.ResponseWriter, r *http.Request) {
 	list, err := a.st.Desk.History(r.Context(), viewer(r).ID, 50)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := make([]feedbackJSON, len(list))
@@ -338,7 +327,7 @@ func (a *API) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 func (a *API) adminUsers(w http.ResponseWriter, r *http.Request) {
 	list, err := a.st.DB.SearchUsers(r.Context(), r.URL.Query().Get("q"), 100)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := make([]adminUserJSON, len(list))
@@ -355,12 +344,8 @@ func (a *API) adminTarget(w http.ResponseWriter, r *http.Request) (store.User, b
 		return store.User{}, false
 	}
 	u, err := a.st.DB.UserByID(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		detail(w, http.StatusNotFound, "Not found.")
-		return store.User{}, false
-	}
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return store.User{}, false
 	}
 	if u.ID == viewer(r).ID {
@@ -381,11 +366,11 @@ func (a *API) adminSetRole(w http.ResponseWriter, r *http.Request) {
 	}
 	role := f.str("user_type")
 	if !auth.ValidRole(role) {
-		fieldErrors(w, f.merge(auth.Errors{"user_type": {"Select a valid choice."}}))
+		fieldErrors(w, f.merge(form.Errors{"user_type": {"Select a valid choice."}}))
 		return
 	}
 	if err := a.st.Auth.SetRole(r.Context(), u.ID, role); err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	a.writeAdminUser(w, r, u.ID)
@@ -407,11 +392,11 @@ func (a *API) adminSetActive(w http.ResponseWriter, r *http.Request) {
 	case string:
 		active = v == "true" || v == "1"
 	default:
-		fieldErrors(w, auth.Errors{"is_active": {"Must be a valid boolean."}})
+		fieldErrors(w, form.Errors{"is_active": {"Must be a valid boolean."}})
 		return
 	}
 	if err := a.st.Auth.SetActive(r.Context(), u.ID, active); err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	a.writeAdminUser(w, r, u.ID)
@@ -427,7 +412,7 @@ func (a *API) adminPasswordReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.st.Auth.RequestPasswordReset(r.Context(), u.Email); err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"detail": "A password reset link was sent."})
@@ -436,7 +421,7 @@ func (a *API) adminPasswordReset(w http.ResponseWriter, r *http.Request) {
 func (a *API) writeAdminUser(w http.ResponseWriter, r *http.Request, id int64) {
 	u, err := a.st.DB.UserByID(r.Context(), id)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, toAdminUser(u))

@@ -9,6 +9,7 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/feed"
+	"eplatform/app/form"
 	"eplatform/app/media"
 	"eplatform/app/notify"
 	"eplatform/app/store"
@@ -117,21 +118,6 @@ func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-// domainError maps the rules' errors to statuses; it reports false for unexpected ones.
-func (a *API) domainError(w http.ResponseWriter, r *http.Request, err error) {
-	var ue *media.UploadError
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		detail(w, http.StatusNotFound, "Not found.")
-	case errors.Is(err, feed.ErrForbidden):
-		detail(w, http.StatusForbidden, "You do not have permission to perform this action.")
-	case errors.As(err, &ue) && ue.TooLarge:
-		detail(w, http.StatusRequestEntityTooLarge, ue.Msg)
-	default:
-		a.serverError(w, r, err)
-	}
-}
-
 // limited applies a per-user write limit; it answers 429 itself.
 func (a *API) limited(w http.ResponseWriter, r *http.Request, rule limitRule) bool {
 	d, err := a.st.Limiter.Allow(r.Context(), rule, "user:"+itoa(viewer(r).ID))
@@ -233,17 +219,17 @@ func (a *API) writePosts(w http.ResponseWriter, r *http.Request, pg paging, pq s
 		count, err = a.st.DB.CountPosts(ctx, pq)
 	}
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	posts, err := a.st.DB.ListPosts(ctx, pq)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	items, known, err := a.st.Feed.Decorate(ctx, viewer(r), posts, 0)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := make([]PostJSON, len(items))
@@ -331,7 +317,7 @@ func readUpload(w http.ResponseWriter, r *http.Request) (*feed.Upload, string, b
 			continue
 		}
 		if up != nil || len(files) > 1 {
-			fieldErrors(w, auth.Errors{auth.NonField: {"Attach at most one file: an image, a video or a document."}})
+			fieldErrors(w, form.Errors{form.NonField: {"Attach at most one file: an image, a video or a document."}})
 			return nil, "", false
 		}
 		fh := files[0]
@@ -387,7 +373,7 @@ func (a *API) createPost(w http.ResponseWriter, r *http.Request) {
 	}
 	post, errs, err := a.st.Feed.CreatePost(r.Context(), viewer(r), content, up)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -405,7 +391,7 @@ func (a *API) getPost(w http.ResponseWriter, r *http.Request) {
 	}
 	item, known, err := a.st.Feed.Post(r.Context(), viewer(r), id)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := PostDetailJSON{PostJSON: a.postJSON(item.Post, item.Liked, known), Comments: make([]CommentJSON, 0, len(item.Comments))}
@@ -444,7 +430,7 @@ func (a *API) updatePost(w http.ResponseWriter, r *http.Request) {
 	}
 	post, errs, err := a.st.Feed.UpdatePost(r.Context(), viewer(r), id, content)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -462,7 +448,7 @@ func (a *API) deletePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.st.Feed.DeletePost(r.Context(), viewer(r), id); err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -475,7 +461,7 @@ func (a *API) likePost(w http.ResponseWriter, r *http.Request) {
 	}
 	liked, count, err := a.st.Feed.ToggleLike(r.Context(), viewer(r), id)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "liked": liked, "like_count": count})
@@ -488,12 +474,12 @@ func (a *API) postComments(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if _, err := a.st.DB.PostByID(ctx, id); err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	comments, err := a.st.DB.CommentsOfPost(ctx, id, false, 1000)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	a.writeComments(w, r, comments, nil)
@@ -507,7 +493,7 @@ func (a *API) writeComments(w http.ResponseWriter, r *http.Request, comments []s
 	}
 	known, err := a.st.Feed.Known(r.Context(), texts...)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := make([]CommentJSON, len(comments))
@@ -524,7 +510,7 @@ func (a *API) writeComments(w http.ResponseWriter, r *http.Request, comments []s
 func (a *API) addComment(w http.ResponseWriter, r *http.Request, postID int64, content string) {
 	c, _, errs, err := a.st.Feed.AddComment(r.Context(), viewer(r), postID, content)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -572,7 +558,7 @@ func (a *API) createComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.st.DB.PostByID(r.Context(), postID); errors.Is(err, store.ErrNotFound) {
-		fieldErrors(w, auth.Errors{"post": {"Invalid pk \"" + strconv.FormatInt(postID, 10) + "\" - object does not exist."}})
+		fieldErrors(w, form.Errors{"post": {"Invalid pk \"" + strconv.FormatInt(postID, 10) + "\" - object does not exist."}})
 		return
 	}
 	a.addComment(w, r, postID, content)
@@ -611,12 +597,12 @@ func (a *API) listComments(w http.ResponseWriter, r *http.Request) {
 	}
 	count, err := a.st.DB.CountComments(r.Context(), cq)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	comments, err := a.st.DB.ListComments(r.Context(), cq)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	a.writeComments(w, r, comments, func(v any) any { return a.newListPage(r, pg, count, v) })
@@ -629,7 +615,7 @@ func (a *API) getComment(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := a.st.DB.CommentByID(r.Context(), id)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	known, _ := a.st.Feed.Known(r.Context(), c.Content)
@@ -647,7 +633,7 @@ func (a *API) updateComment(w http.ResponseWriter, r *http.Request) {
 	}
 	c, errs, err := a.st.Feed.UpdateComment(r.Context(), viewer(r), id, content)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -664,7 +650,7 @@ func (a *API) deleteComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.st.Feed.DeleteComment(r.Context(), viewer(r), id); err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -703,12 +689,12 @@ func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) {
 	}
 	count, err := a.st.DB.CountNotifications(r.Context(), nq)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	list, err := a.st.DB.ListNotifications(r.Context(), nq)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := make([]notify.JSON, len(list))
@@ -730,7 +716,7 @@ func (a *API) getNotification(w http.ResponseWriter, r *http.Request) {
 	me := viewer(r)
 	n, err := a.st.DB.NotificationByID(r.Context(), me.ID, id)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, notify.ToJSON(n, miniOfUser(me)))
@@ -739,7 +725,7 @@ func (a *API) getNotification(w http.ResponseWriter, r *http.Request) {
 func (a *API) unreadCount(w http.ResponseWriter, r *http.Request) {
 	n, err := a.st.Notify.Unread(r.Context(), viewer(r).ID)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "unread_count": n})
@@ -752,7 +738,7 @@ func (a *API) markRead(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := a.st.Notify.MarkRead(r.Context(), viewer(r).ID, id)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "unread_count": n})
@@ -761,7 +747,7 @@ func (a *API) markRead(w http.ResponseWriter, r *http.Request) {
 func (a *API) markAllRead(w http.ResponseWriter, r *http.Request) {
 	me := viewer(r)
 	if _, err := a.st.Notify.MarkAllRead(r.Context(), me.ID); err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "unread_count": 0})
@@ -790,12 +776,12 @@ func (a *API) searchUsers(w http.ResponseWriter, r *http.Request) {
 	if query != "" {
 		var err error
 		if count, err = a.st.DB.CountSearchUsers(r.Context(), query, me.ID); err != nil {
-			a.serverError(w, r, err)
+			a.fail(w, r, err)
 			return
 		}
 		users, err := a.st.DB.SearchUsersMini(r.Context(), query, me.ID, pg.Size, pg.offset())
 		if err != nil {
-			a.serverError(w, r, err)
+			a.fail(w, r, err)
 			return
 		}
 		for _, u := range users {

@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"eplatform/app/auth"
+	"eplatform/app/form"
+	"eplatform/app/httpx"
 	"eplatform/app/limit"
 	"eplatform/app/media"
 )
@@ -19,22 +20,13 @@ import (
 const maxJSONBody = 1 << 20
 
 // writeJSON writes v with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	if v != nil {
-		_ = json.NewEncoder(w).Encode(v)
-	}
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { httpx.WriteJSON(w, status, v) }
 
 // detail writes {"detail": msg}, the shape of every non-validation error.
-func detail(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"detail": msg})
-}
+func detail(w http.ResponseWriter, status int, msg string) { httpx.Detail(w, status, msg) }
 
 // fieldErrors writes a 400 with {"field": ["message", ...]}.
-func fieldErrors(w http.ResponseWriter, errs auth.Errors) {
+func fieldErrors(w http.ResponseWriter, errs form.Errors) {
 	writeJSON(w, http.StatusBadRequest, errs)
 }
 
@@ -42,14 +34,14 @@ func fieldErrors(w http.ResponseWriter, errs auth.Errors) {
 // one field becomes that field's error instead of a failure of the whole body.
 type fields struct {
 	m    map[string]any
-	errs auth.Errors
+	errs form.Errors
 }
 
 // readFields reads a JSON object, an urlencoded form or a multipart form (without
 // files). It writes the error response itself and returns false when the body is
 // unusable.
 func readFields(w http.ResponseWriter, r *http.Request) (*fields, bool) {
-	f := &fields{m: map[string]any{}, errs: auth.Errors{}}
+	f := &fields{m: map[string]any{}, errs: form.Errors{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
 	switch ct {
@@ -115,7 +107,7 @@ func (f *fields) str(name string) string {
 }
 
 // typeErrors returns the type errors collected so far, or nil.
-func (f *fields) typeErrors() auth.Errors {
+func (f *fields) typeErrors() form.Errors {
 	if len(f.errs) == 0 {
 		return nil
 	}
@@ -123,9 +115,9 @@ func (f *fields) typeErrors() auth.Errors {
 }
 
 // merge adds the type errors to errs.
-func (f *fields) merge(errs auth.Errors) auth.Errors {
+func (f *fields) merge(errs form.Errors) form.Errors {
 	if errs == nil {
-		errs = auth.Errors{}
+		errs = form.Errors{}
 	}
 	for k, v := range f.errs {
 		errs[k] = append(v, errs[k]...)
@@ -153,7 +145,7 @@ func readPicture(w http.ResponseWriter, r *http.Request, field string) (data []b
 		detail(w, http.StatusRequestEntityTooLarge, tooLarge)
 		return nil, "", false
 	case errors.Is(err, http.ErrMissingFile):
-		fieldErrors(w, auth.Errors{field: {"No picture provided."}})
+		fieldErrors(w, form.Errors{field: {"No picture provided."}})
 		return nil, "", false
 	case err != nil:
 		detail(w, http.StatusBadRequest, "The upload could not be read.")

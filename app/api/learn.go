@@ -7,11 +7,12 @@ import (
 	"strconv"
 	"strings"
 
-	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/learn"
 	"eplatform/app/limit"
 	"eplatform/app/media"
 	"eplatform/app/notify"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/app/text"
 )
@@ -90,29 +91,6 @@ func (a *API) materialJSON(m store.Material) MaterialJSON {
 		out.DueAt = &d
 	}
 	return out
-}
-
-// learnError maps the learn rules' errors to statuses.
-func (a *API) learnError(w http.ResponseWriter, r *http.Request, err error) {
-	var ue *media.UploadError
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		detail(w, http.StatusNotFound, "Not found.")
-	case errors.Is(err, learn.ErrForbidden):
-		detail(w, http.StatusForbidden, "You do not have permission to perform this action.")
-	case errors.Is(err, learn.ErrNotEnrolled):
-		detail(w, http.StatusForbidden, learn.ErrNotEnrolled.Error())
-	case errors.Is(err, learn.ErrConflictingEdit):
-		detail(w, http.StatusConflict, err.Error())
-	case learn.IsRefusal(err):
-		fieldErrors(w, auth.Errors{auth.NonField: {err.Error()}})
-	case errors.As(err, &ue) && ue.TooLarge:
-		detail(w, http.StatusRequestEntityTooLarge, ue.Msg)
-	case errors.As(err, &ue):
-		fieldErrors(w, auth.Errors{"file": {ue.Msg}})
-	default:
-		a.serverError(w, r, err)
-	}
 }
 
 // learnBool reads a boolean field: JSON true/false, or "true"/"false"/"1"/"0"/"on"
@@ -200,7 +178,7 @@ func (a *API) listSubjects(w http.ResponseWriter, r *http.Request) {
 	if !empty {
 		rows, n, err := a.st.Learn.List(r.Context(), v, lq)
 		if err != nil {
-			a.serverError(w, r, err)
+			a.fail(w, r, err)
 			return
 		}
 		count = n
@@ -240,7 +218,7 @@ func subjectInput(w http.ResponseWriter, r *http.Request, required bool) (learn.
 func (a *API) createSubject(w http.ResponseWriter, r *http.Request) {
 	v := viewer(r)
 	if !learn.CanCreateSubject(v) {
-		a.learnError(w, r, learn.ErrForbidden)
+		a.fail(w, r, problem.ErrForbidden)
 		return
 	}
 	if a.limited(w, r, a.st.Limits.Post) {
@@ -252,7 +230,7 @@ func (a *API) createSubject(w http.ResponseWriter, r *http.Request) {
 	}
 	s, errs, err := a.st.Learn.CreateSubject(r.Context(), v, in)
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -270,7 +248,7 @@ func (a *API) getSubject(w http.ResponseWriter, r *http.Request) {
 	v := viewer(r)
 	p, err := a.st.Learn.SubjectByID(r.Context(), v, id, true)
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := SubjectDetailJSON{SubjectJSON: a.subjectJSON(p.Subject, p.Enrolled, v), CanViewMaterials: p.CanSeeMaterials}
@@ -296,7 +274,7 @@ func (a *API) updateSubject(w http.ResponseWriter, r *http.Request, required boo
 	v := viewer(r)
 	s, errs, err := a.st.Learn.UpdateSubject(r.Context(), v, id, in)
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -305,7 +283,7 @@ func (a *API) updateSubject(w http.ResponseWriter, r *http.Request, required boo
 	}
 	enrolled, err := a.st.DB.IsEnrolled(r.Context(), s.ID, v.ID)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.subjectJSON(s, enrolled, v))
@@ -320,7 +298,7 @@ func (a *API) deleteSubject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.st.Learn.DeleteSubject(r.Context(), viewer(r), id); err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -342,7 +320,7 @@ func (a *API) enrollSubject(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := a.st.Learn.Enroll(r.Context(), viewer(r), id)
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	msg := "Successfully enrolled in " + res.Subject.Name + "."
@@ -362,7 +340,7 @@ func (a *API) unenrollSubject(w http.ResponseWriter, r *http.Request) {
 	}
 	s, changed, err := a.st.Learn.Unenroll(r.Context(), viewer(r), id)
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := EnrollJSON{Status: "success", Outcome: "unenrolled", Message: "Successfully unenrolled from " + s.Name + ".", StudentsCount: s.StudentsCount}
@@ -384,7 +362,7 @@ func (a *API) listMaterials(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := a.st.Learn.MaterialsOf(r.Context(), viewer(r), id)
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := []MaterialJSON{}
@@ -400,28 +378,21 @@ func (a *API) materialInput(w http.ResponseWriter, r *http.Request) (learn.Mater
 	var in learn.MaterialInput
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		r.Body = http.MaxBytesReader(w, r.Body, media.MaxMaterialBody)
-		var limited *limit.Decision
 		values, file, err := a.st.Auth.Media.ReadMaterialForm(r, "file", func() error {
-			d, err := a.st.Limiter.Allow(r.Context(), a.st.Limits.Upload, "user:"+itoa(viewer(r).ID))
-			if err == nil && !d.Allowed {
-				limited = &d
-				return errUploadLimited
-			}
-			return nil
+			return limit.Check(r.Context(), a.st.Limiter, a.st.Limits.Upload, "user:"+itoa(viewer(r).ID))
 		})
-		if limited != nil {
-			tooMany(w, *limited)
-			return in, nil, false
+		if ue, ok := media.IsUploadError(err); ok && ue.Kind == problem.KindInvalid {
+			err = ue.WithField("file")
 		}
 		if errors.Is(err, media.ErrNotMultipart) {
 			detail(w, http.StatusBadRequest, "The multipart body could not be read.")
 			return in, nil, false
 		}
 		if err != nil {
-			a.learnError(w, r, err)
+			a.fail(w, r, err)
 			return in, nil, false
 		}
-		f := &fields{m: map[string]any{}, errs: auth.Errors{}}
+		f := &fields{m: map[string]any{}, errs: form.Errors{}}
 		for k, v := range values {
 			f.m[k] = v[0]
 		}
@@ -444,8 +415,6 @@ func (a *API) materialInput(w http.ResponseWriter, r *http.Request) (learn.Mater
 	}
 	return materialFields(w, f)
 }
-
-var errUploadLimited = errors.New("upload rate limited")
 
 func materialFields(w http.ResponseWriter, f *fields) (learn.MaterialInput, *int64, bool) {
 	in := learn.MaterialInput{Kind: learnStr(f, "type"), Title: learnStr(f, "title"), Description: learnStr(f, "description"),
@@ -475,7 +444,7 @@ func (a *API) createMaterial(w http.ResponseWriter, r *http.Request) {
 	v := viewer(r)
 	// Refuse before reading a (possibly large) upload.
 	if _, err := a.managedSubject(r, v, id); err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	in, _, ok := a.materialInput(w, r)
@@ -484,7 +453,7 @@ func (a *API) createMaterial(w http.ResponseWriter, r *http.Request) {
 	}
 	m, errs, err := a.st.Learn.AddMaterial(r.Context(), v, id, in)
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -498,7 +467,7 @@ func (a *API) createMaterial(w http.ResponseWriter, r *http.Request) {
 func (a *API) managedSubject(r *http.Request, v store.User, id int64) (learn.Page, error) {
 	p, err := a.st.Learn.SubjectByID(r.Context(), v, id, false)
 	if err == nil && !p.CanManage {
-		err = learn.ErrForbidden
+		err = problem.ErrForbidden
 	}
 	return p, err
 }
@@ -515,23 +484,23 @@ func (a *API) orderMaterials(w http.ResponseWriter, r *http.Request) {
 	var ids []int64
 	list, isList := f.m["order"].([]any)
 	if !isList {
-		fieldErrors(w, auth.Errors{"order": {"A list of material ids is required."}})
+		fieldErrors(w, form.Errors{"order": {"A list of material ids is required."}})
 		return
 	}
 	for _, x := range list {
 		n, isNum := x.(float64)
 		if !isNum || n != math.Trunc(n) {
-			fieldErrors(w, auth.Errors{"order": {"A list of material ids is required."}})
+			fieldErrors(w, form.Errors{"order": {"A list of material ids is required."}})
 			return
 		}
 		ids = append(ids, int64(n))
 	}
 	if err := a.st.Learn.ReorderMaterials(r.Context(), viewer(r), id, ids); err != nil {
 		if errors.Is(err, learn.ErrBadOrder) {
-			fieldErrors(w, auth.Errors{"order": {err.Error()}})
+			fieldErrors(w, form.Errors{"order": {err.Error()}})
 			return
 		}
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"order": ids})
@@ -544,7 +513,7 @@ func (a *API) getMaterial(w http.ResponseWriter, r *http.Request) {
 	}
 	acc, err := a.st.Learn.OpenMaterial(r.Context(), viewer(r), id, true)
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.materialJSON(acc.Material))
@@ -558,10 +527,10 @@ func (a *API) patchMaterial(w http.ResponseWriter, r *http.Request) {
 	v := viewer(r)
 	acc, err := a.st.Learn.OpenMaterial(r.Context(), v, id, false)
 	if err == nil && !acc.CanManage {
-		err = learn.ErrForbidden
+		err = problem.ErrForbidden
 	}
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	in, pos, ok := a.materialInput(w, r)
@@ -570,7 +539,7 @@ func (a *API) patchMaterial(w http.ResponseWriter, r *http.Request) {
 	}
 	m, errs, err := a.st.Learn.UpdateMaterial(r.Context(), v, id, in)
 	if err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -579,11 +548,11 @@ func (a *API) patchMaterial(w http.ResponseWriter, r *http.Request) {
 	}
 	if pos != nil {
 		if _, err := a.st.Learn.MoveMaterialTo(r.Context(), v, id, int(min(*pos, 1<<30))); err != nil {
-			a.learnError(w, r, err)
+			a.fail(w, r, err)
 			return
 		}
 		if m, err = a.st.DB.MaterialByID(r.Context(), id); err != nil {
-			a.learnError(w, r, err)
+			a.fail(w, r, err)
 			return
 		}
 	}
@@ -596,7 +565,7 @@ func (a *API) deleteMaterial(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.st.Learn.DeleteMaterial(r.Context(), viewer(r), id); err != nil {
-		a.learnError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

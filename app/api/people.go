@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/people"
 	"eplatform/app/store"
 )
@@ -159,7 +160,7 @@ func caller(r *http.Request) store.User {
 func (a *API) getProfile(w http.ResponseWriter, r *http.Request) {
 	p, err := a.st.People.View(r.Context(), caller(r), r.PathValue("username"))
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.profileJSON(p))
@@ -169,7 +170,7 @@ func (a *API) writeOwnProfile(w http.ResponseWriter, r *http.Request) {
 	me := viewer(r)
 	p, err := a.st.People.Own(r.Context(), me)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := a.profileJSON(p)
@@ -234,7 +235,7 @@ func (a *API) patchProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	errs, err := a.st.People.Update(r.Context(), viewer(r), in)
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -270,7 +271,7 @@ func (a *API) writeEntries(w http.ResponseWriter, r *http.Request, k people.Kind
 	me := viewer(r)
 	list, err := a.st.People.Entries(r.Context(), me, k.Name)
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := []map[string]any{}
@@ -332,9 +333,9 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) {
 	a.entryResult(w, r, me, e, errs, err, http.StatusCreated)
 }
 
-func (a *API) entryResult(w http.ResponseWriter, r *http.Request, me store.User, e store.ProfileEntry, errs auth.Errors, err error, status int) {
+func (a *API) entryResult(w http.ResponseWriter, r *http.Request, me store.User, e store.ProfileEntry, errs form.Errors, err error, status int) {
 	if err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -391,7 +392,7 @@ func (a *API) deleteEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.st.People.DeleteEntry(r.Context(), viewer(r), k.Name, id); err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -424,7 +425,7 @@ func (a *API) moveEntry(w http.ResponseWriter, r *http.Request) {
 		delta = -1
 	}
 	if err := a.st.People.MoveEntry(r.Context(), viewer(r), k.Name, id, delta); err != nil {
-		a.domainError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	a.writeEntries(w, r, k, paging{Page: 1, Size: people.MaxEntries})

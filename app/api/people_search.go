@@ -101,7 +101,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := a.st.People.Search(r.Context(), viewer(r), people.SearchQuery{Q: r.URL.Query().Get("q"), Tab: typ, Page: pg.Page, PageSize: pg.Size})
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	var results any
@@ -138,7 +138,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) {
 func (a *API) suggest(w http.ResponseWriter, r *http.Request) {
 	s, err := a.st.People.Suggest(r.Context(), viewer(r), r.URL.Query().Get("q"))
 	if err != nil {
-		a.serverError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := struct {

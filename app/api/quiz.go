@@ -2,10 +2,9 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 
-	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/media"
 	"eplatform/app/quiz"
 	"eplatform/app/store"
@@ -113,24 +112,6 @@ func (a *API) attemptJSON(at store.Attempt, passing int) AttemptJSON {
 	return out
 }
 
-// quizError maps the quiz rules' errors to statuses.
-func (a *API) quizError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		detail(w, http.StatusNotFound, "Not found.")
-	case errors.Is(err, quiz.ErrForbidden):
-		detail(w, http.StatusForbidden, "You do not have permission to perform this action.")
-	case errors.Is(err, quiz.ErrNotEnrolled):
-		detail(w, http.StatusForbidden, err.Error())
-	case quiz.IsConflict(err):
-		detail(w, http.StatusConflict, err.Error())
-	case quiz.IsRefusal(err):
-		fieldErrors(w, auth.Errors{auth.NonField: {err.Error()}})
-	default:
-		a.serverError(w, r, err)
-	}
-}
-
 // decode reads a JSON body of at most 1 MiB into v; it answers 400 itself.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
@@ -165,7 +146,7 @@ func (a *API) listQuizzes(w http.ResponseWriter, r *http.Request) {
 	}
 	sq, err := a.st.Quiz.QuizzesOf(r.Context(), viewer(r), id)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := make([]QuizJSON, len(sq.Quizzes))
@@ -186,7 +167,7 @@ func (a *API) createQuiz(w http.ResponseWriter, r *http.Request) {
 	}
 	qz, errs, err := a.st.Quiz.CreateQuiz(r.Context(), viewer(r), id, body.input())
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -213,7 +194,7 @@ func (a *API) getQuiz(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := a.st.Quiz.Quiz(r.Context(), viewer(r), id)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := QuizDetailJSON{QuizJSON: quizJSON(v.Access, a.st.Config.BaseURL), Attempts: []AttemptJSON{}, PendingCount: v.Pending}
@@ -245,7 +226,7 @@ func (a *API) patchQuiz(w http.ResponseWriter, r *http.Request) {
 	}
 	qz, errs, err := a.st.Quiz.UpdateQuiz(r.Context(), viewer(r), id, body.input())
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -261,7 +242,7 @@ func (a *API) deleteQuiz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.st.Quiz.DeleteQuiz(r.Context(), viewer(r), id); err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -307,7 +288,7 @@ func (a *API) createQuestion(w http.ResponseWriter, r *http.Request) {
 	}
 	q, errs, err := a.st.Quiz.AddQuestion(r.Context(), viewer(r), id, body.input())
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -328,7 +309,7 @@ func (a *API) putQuestion(w http.ResponseWriter, r *http.Request) {
 	}
 	q, errs, err := a.st.Quiz.UpdateQuestion(r.Context(), viewer(r), id, body.input())
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if len(errs) > 0 {
@@ -344,7 +325,7 @@ func (a *API) deleteQuestion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.st.Quiz.DeleteQuestion(r.Context(), viewer(r), id); err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -362,7 +343,7 @@ func (a *API) orderQuestions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.st.Quiz.OrderQuestions(r.Context(), viewer(r), id, body.IDs); err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ids": body.IDs})
@@ -412,12 +393,12 @@ func (a *API) startAttempt(w http.ResponseWriter, r *http.Request) {
 	v := viewer(r)
 	att, resumed, err := a.st.Quiz.Start(r.Context(), v, id)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	sh, err := a.st.Quiz.Sheet(r.Context(), v, att.ID)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := a.sheetJSON(sh)
@@ -436,7 +417,7 @@ func (a *API) getAttempt(w http.ResponseWriter, r *http.Request) {
 	}
 	sh, err := a.st.Quiz.Sheet(r.Context(), viewer(r), id)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.sheetJSON(sh))
@@ -463,12 +444,12 @@ func (a *API) saveAnswers(w http.ResponseWriter, r *http.Request) {
 	}
 	saved, err := a.st.Quiz.Save(r.Context(), viewer(r), id, in)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	qz, err := a.st.DB.QuizByID(r.Context(), saved.Attempt.QuizID)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.attemptJSON(saved.Attempt, qz.PassingPercent))
@@ -481,12 +462,12 @@ func (a *API) submitAttempt(w http.ResponseWriter, r *http.Request) {
 	}
 	att, already, err := a.st.Quiz.Submit(r.Context(), viewer(r), id)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	qz, err := a.st.DB.QuizByID(r.Context(), att.QuizID)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"attempt": a.attemptJSON(att, qz.PassingPercent), "already_submitted": already})
@@ -510,7 +491,7 @@ func (a *API) attemptResults(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := a.st.Quiz.Results(r.Context(), viewer(r), id)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	items := []ResultItemJSON{}
@@ -544,7 +525,7 @@ func (a *API) gradingQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	q, err := a.st.Quiz.GradingQueue(r.Context(), viewer(r), id)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	out := []map[string]any{}
@@ -569,17 +550,17 @@ func (a *API) gradeAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if body.Marks == nil {
-		fieldErrors(w, auth.Errors{"marks": {"This field is required."}})
+		fieldErrors(w, form.Errors{"marks": {"This field is required."}})
 		return
 	}
 	att, err := a.st.Quiz.Grade(r.Context(), viewer(r), id, body.Question, *body.Marks, body.Feedback)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	qz, err := a.st.DB.QuizByID(r.Context(), att.QuizID)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.attemptJSON(att, qz.PassingPercent))
@@ -592,7 +573,7 @@ func (a *API) quizAnalytics(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := a.st.Quiz.Analytics(r.Context(), viewer(r), id)
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	per := []map[string]any{}
@@ -612,27 +593,27 @@ func (a *API) putQuestionImage(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 6<<20)
 	if err := r.ParseMultipartForm(6 << 20); err != nil {
-		fieldErrors(w, auth.Errors{"image": {"Send the picture as multipart/form-data in the field image (up to 5 MB)."}})
+		fieldErrors(w, form.Errors{"image": {"Send the picture as multipart/form-data in the field image (up to 5 MB)."}})
 		return
 	}
 	f, fh, err := r.FormFile("image")
 	if err != nil || fh.Size == 0 {
-		fieldErrors(w, auth.Errors{"image": {"No file was submitted."}})
+		fieldErrors(w, form.Errors{"image": {"No file was submitted."}})
 		return
 	}
 	defer f.Close()
 	data, err := media.ReadLimited(f, 5<<20)
 	if err != nil {
-		fieldErrors(w, auth.Errors{"image": {"The picture is larger than 5 MB."}})
+		fieldErrors(w, form.Errors{"image": {"The picture is larger than 5 MB."}})
 		return
 	}
 	q, err := a.st.Quiz.SetQuestionImage(r.Context(), viewer(r), id, data)
 	if ue, isUpload := media.IsUploadError(err); isUpload {
-		fieldErrors(w, auth.Errors{"image": {ue.Msg}})
+		fieldErrors(w, form.Errors{"image": {ue.Message}})
 		return
 	}
 	if err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, questionJSON(q, true))
@@ -644,7 +625,7 @@ func (a *API) deleteQuestionImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.st.Quiz.SetQuestionImage(r.Context(), viewer(r), id, nil); err != nil {
-		a.quizError(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"eplatform/app/form"
 	"eplatform/app/media"
 	"eplatform/app/store"
 )
@@ -18,13 +19,13 @@ type AccountUpdate struct {
 
 // UpdateAccount applies u to the user's account with the signup rules: a valid,
 // unused email, non-empty names and, for students, the 17–40 age rule.
-func (s *Service) UpdateAccount(ctx context.Context, userID int64, u AccountUpdate) (store.User, Errors, error) {
+func (s *Service) UpdateAccount(ctx context.Context, userID int64, u AccountUpdate) (store.User, form.Errors, error) {
 	cur, err := s.DB.UserByID(ctx, userID)
 	if err != nil {
 		return store.User{}, nil, err
 	}
 	next := store.UserUpdate{Email: cur.Email, FirstName: cur.FirstName, LastName: cur.LastName, Birthdate: cur.Birthdate}
-	errs := Errors{}
+	errs := form.Errors{}
 	if u.Email != nil {
 		next.Email = NormalizeEmail(*u.Email)
 		if m := CheckEmail(next.Email); m != "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"eplatform/app/form"
 	"eplatform/app/store"
 )
 
@@ -72,7 +73,7 @@ func (s *Service) ResetTokenValid(ctx context.Context, token string) bool {
 // ResetPassword sets a new password with a reset token. On success every reset link of
 // the user is spent and every session and API token ended, so whoever knew the old
 // password is signed out. ok is false when the token is invalid.
-func (s *Service) ResetPassword(ctx context.Context, token, pw1, pw2 string) (ok bool, errs Errors, err error) {
+func (s *Service) ResetPassword(ctx context.Context, token, pw1, pw2 string) (ok bool, errs form.Errors, err error) {
 	if !s.ResetTokenValid(ctx, token) {
 		return false, nil, nil
 	}
@@ -84,7 +85,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, pw1, pw2 string) (ok
 	if err != nil {
 		return false, nil, err
 	}
-	errs = Errors{}
+	errs = form.Errors{}
 	if pw1 == "" {
 		errs.Add("new_password1", "This field is required.")
 	} else {

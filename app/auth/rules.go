@@ -19,19 +19,6 @@ const (
 // ValidRole reports whether s is one of the three roles.
 func ValidRole(s string) bool { return s == Student || s == Instructor || s == Admin }
 
-// Errors maps a field name to its messages; "non_field_errors" holds form-wide ones.
-// The names are the API's field names, which the web forms share.
-type Errors map[string][]string
-
-// NonField is the key of form-wide messages, as in the original API.
-const NonField = "non_field_errors"
-
-// Has reports whether field has a message.
-func (e Errors) Has(field string) bool { return len(e[field]) > 0 }
-
-// Add appends a message to a field.
-func (e Errors) Add(field, msg string) { e[field] = append(e[field], msg) }
-
 // Limits of account fields.
 const (
 	MaxUsername    = 150

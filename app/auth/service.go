@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"eplatform/app/cache"
+	"eplatform/app/form"
 	"eplatform/app/limit"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -61,9 +63,9 @@ type Service struct {
 var (
 	// ErrInvalidCredentials covers unknown users, wrong passwords and inactive
 	// accounts alike, so a login reveals nothing about which accounts exist.
-	ErrInvalidCredentials = errors.New("Invalid username or password.")
+	ErrInvalidCredentials = problem.Invalid("Invalid username or password.")
 	// ErrInvalidToken is returned for unknown, expired or revoked API tokens.
-	ErrInvalidToken = errors.New("Token is invalid or expired.")
+	ErrInvalidToken = problem.New(problem.KindUnauthorized, "Token is invalid or expired.")
 )
 
 // SignupInput is what a person submits to create an account.
@@ -78,7 +80,7 @@ type SignupInput struct {
 // Signup validates in and creates the account. Validation failures come back as
 // Errors keyed by field (username, email, first_name, last_name, password1,
 // password2, birthdate, user_type, access_code); err is for unexpected failures only.
-func (s *Service) Signup(ctx context.Context, in SignupInput) (store.User, Errors, error) {
+func (s *Service) Signup(ctx context.Context, in SignupInput) (store.User, form.Errors, error) {
 	in.Username = strings.TrimSpace(in.Username)
 	in.Email = NormalizeEmail(in.Email)
 	in.FirstName, in.LastName = strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
@@ -94,7 +96,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (store.User, Error
 
 // CreateUserAdmin creates an account from the command line: the same field rules,
 // but no access code (whoever runs the binary owns the site).
-func (s *Service) CreateUserAdmin(ctx context.Context, in SignupInput) (store.User, Errors, error) {
+func (s *Service) CreateUserAdmin(ctx context.Context, in SignupInput) (store.User, form.Errors, error) {
 	in.Password2 = in.Password1
 	errs := s.validateSignup(in, false)
 	// The CLI may create staff of any age without a birthdate.
@@ -107,8 +109,8 @@ func (s *Service) CreateUserAdmin(ctx context.Context, in SignupInput) (store.Us
 	return s.createUser(ctx, in)
 }
 
-func (s *Service) validateSignup(in SignupInput, needCode bool) Errors {
-	errs := Errors{}
+func (s *Service) validateSignup(in SignupInput, needCode bool) form.Errors {
+	errs := form.Errors{}
 	now := s.Now()
 	if m := CheckUsername(in.Username); m != "" {
 		errs.Add("username", m)
@@ -159,14 +161,14 @@ func (s *Service) validateSignup(in SignupInput, needCode bool) Errors {
 	return errs
 }
 
-func (s *Service) createUser(ctx context.Context, in SignupInput) (store.User, Errors, error) {
+func (s *Service) createUser(ctx context.Context, in SignupInput) (store.User, form.Errors, error) {
 	// Hash outside the transaction: it takes tens of milliseconds of CPU.
 	hash, err := HashPassword(in.Password1, s.Params)
 	if err != nil {
 		return store.User{}, nil, err
 	}
 	var user store.User
-	errs := Errors{}
+	errs := form.Errors{}
 	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		id, err := tx.CreateUser(ctx, store.NewUser{
 			Username: in.Username, Email: in.Email, PasswordHash: hash,

@@ -11,9 +11,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/limit"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/app/text"
 )
@@ -34,16 +35,7 @@ const (
 
 // Errors. Non-members get ErrNotFound for everything, so a conversation's existence
 // does not leak.
-var (
-	ErrNotFound  = store.ErrNotFound
-	ErrForbidden = errors.New("You do not have permission to do that.")
-)
-
-// LimitError is returned when the sender's bucket is empty: HTTP answers 429 with
-// Retry-After, the socket an error frame.
-type LimitError struct{ Decision limit.Decision }
-
-func (e *LimitError) Error() string { return rateLimitText }
+var ErrNotFound = store.ErrNotFound
 
 // Publisher sends frames to every open socket of users, on every process (live.Hub).
 type Publisher interface {
@@ -99,7 +91,7 @@ func (s *Service) allow(ctx context.Context, rule limit.Rule, userID int64) erro
 		return nil
 	}
 	if !d.Allowed {
-		return &LimitError{Decision: d}
+		return problem.RateLimited(rateLimitText+" "+limit.Message(d), d.RetryAfter)
 	}
 	return nil
 }
@@ -255,10 +247,10 @@ type StartResult struct {
 // StartDirect opens the 1:1 conversation of the viewer with otherID, creating it the
 // first time, and sends first when it is not blank. Validation problems come back as
 // field errors (user_id, message).
-func (s *Service) StartDirect(ctx context.Context, viewer store.User, otherID int64, first string) (StartResult, auth.Errors, error) {
-	errs := auth.Errors{}
+func (s *Service) StartDirect(ctx context.Context, viewer store.User, otherID int64, first string) (StartResult, form.Errors, error) {
+	errs := form.Errors{}
 	if otherID == viewer.ID {
-		errs.Add(auth.NonField, "You cannot start a conversation with yourself.")
+		errs.Add(form.NonField, "You cannot start a conversation with yourself.")
 		return StartResult{}, errs, nil
 	}
 	other, err := s.DB.UserByID(ctx, otherID)
@@ -336,7 +328,7 @@ func (s *Service) StartDirect(ctx context.Context, viewer store.User, otherID in
 }
 
 // resolveMembers turns ids into active users other than the viewer, de-duplicated.
-func (s *Service) resolveMembers(ctx context.Context, viewerID int64, ids []int64) ([]int64, auth.Errors, error) {
+func (s *Service) resolveMembers(ctx context.Context, viewerID int64, ids []int64) ([]int64, form.Errors, error) {
 	var want []int64
 	for _, id := range ids {
 		if id != viewerID && id > 0 && !slices.Contains(want, id) {
@@ -347,7 +339,7 @@ func (s *Service) resolveMembers(ctx context.Context, viewerID int64, ids []int6
 	if err != nil {
 		return nil, nil, err
 	}
-	errs := auth.Errors{}
+	errs := form.Errors{}
 	for _, id := range want {
 		if _, ok := users[id]; !ok {
 			errs.Add("user_ids", fmt.Sprintf("User %d does not exist.", id))
@@ -358,7 +350,7 @@ func (s *Service) resolveMembers(ctx context.Context, viewerID int64, ids []int6
 
 // UserIDsByName resolves usernames typed in a form (commas or spaces between them);
 // unknown names come back as a field error on field.
-func (s *Service) UserIDsByName(ctx context.Context, field, typed string) ([]int64, auth.Errors, error) {
+func (s *Service) UserIDsByName(ctx context.Context, field, typed string) ([]int64, form.Errors, error) {
 	names := strings.FieldsFunc(typed, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' || r == ';' })
 	var lower []string
 	for _, n := range names {
@@ -367,7 +359,7 @@ func (s *Service) UserIDsByName(ctx context.Context, field, typed string) ([]int
 			lower = append(lower, n)
 		}
 	}
-	errs := auth.Errors{}
+	errs := form.Errors{}
 	if len(lower) > MaxMembers {
 		errs.Add(field, fmt.Sprintf("A group has at most %d members.", MaxMembers))
 		return nil, errs, nil
@@ -389,8 +381,8 @@ func (s *Service) UserIDsByName(ctx context.Context, field, typed string) ([]int
 }
 
 // CreateGroup creates a group owned by the viewer with the given members.
-func (s *Service) CreateGroup(ctx context.Context, viewer store.User, title string, memberIDs []int64) (int64, auth.Errors, error) {
-	errs := auth.Errors{}
+func (s *Service) CreateGroup(ctx context.Context, viewer store.User, title string, memberIDs []int64) (int64, form.Errors, error) {
+	errs := form.Errors{}
 	title, msg := CheckTitle(title)
 	if msg != "" {
 		errs.Add("title", msg)
@@ -437,10 +429,10 @@ func (s *Service) CreateGroup(ctx context.Context, viewer store.User, title stri
 }
 
 // RenameGroup changes a group's title; the owner only.
-func (s *Service) RenameGroup(ctx context.Context, viewer store.User, convID int64, title string) (auth.Errors, error) {
+func (s *Service) RenameGroup(ctx context.Context, viewer store.User, convID int64, title string) (form.Errors, error) {
 	title, msg := CheckTitle(title)
 	if msg != "" {
-		return auth.Errors{"title": {msg}}, nil
+		return form.Errors{"title": {msg}}, nil
 	}
 	var members []store.Membership
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -461,7 +453,7 @@ func (s *Service) RenameGroup(ctx context.Context, viewer store.User, convID int
 	return nil, nil
 }
 
-// ownerOf checks that userID owns a group: ErrNotFound for non-members, ErrForbidden
+// ownerOf checks that userID owns a group: ErrNotFound for non-members, problem.ErrForbidden
 // for members who are not the owner and for direct conversations.
 func ownerOf(ctx context.Context, tx *store.Queries, convID, userID int64) error {
 	me, err := tx.Membership(ctx, convID, userID)
@@ -473,13 +465,13 @@ func ownerOf(ctx context.Context, tx *store.Queries, convID, userID int64) error
 		return err
 	}
 	if c.Kind != "group" || me.Role != "owner" {
-		return ErrForbidden
+		return problem.ErrForbidden
 	}
 	return nil
 }
 
 // AddMembers adds users to a group; the owner only, up to MaxMembers in all.
-func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int64, userIDs []int64) (auth.Errors, error) {
+func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int64, userIDs []int64) (form.Errors, error) {
 	if err := ownerOf(ctx, s.DB.Queries, convID, viewer.ID); err != nil {
 		return nil, err // before validating, so a stranger learns nothing
 	}
@@ -491,7 +483,7 @@ func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int6
 		return errs, nil
 	}
 	if len(ids) == 0 {
-		return auth.Errors{"user_ids": {"Choose at least one person to add."}}, nil
+		return form.Errors{"user_ids": {"Choose at least one person to add."}}, nil
 	}
 	var members []store.Membership
 	var tooMany bool
@@ -531,7 +523,7 @@ func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int6
 		return nil, err
 	}
 	if tooMany {
-		return auth.Errors{"user_ids": {fmt.Sprintf("A group has at most %d members.", MaxMembers)}}, nil
+		return form.Errors{"user_ids": {fmt.Sprintf("A group has at most %d members.", MaxMembers)}}, nil
 	}
 	s.send(ctx, memberIDs(members), conversationUpdated(convID))
 	return nil, nil
@@ -540,7 +532,7 @@ func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int6
 // RemoveMember takes a member out of a group; the owner only (to leave, use Leave).
 func (s *Service) RemoveMember(ctx context.Context, viewer store.User, convID, userID int64) error {
 	if userID == viewer.ID {
-		return ErrForbidden
+		return problem.ErrForbidden
 	}
 	return s.endMembership(ctx, convID, userID, func(tx *store.Queries) error {
 		return ownerOf(ctx, tx, convID, viewer.ID)
@@ -559,7 +551,7 @@ func (s *Service) Leave(ctx context.Context, viewer store.User, convID int64) er
 			return err
 		}
 		if c.Kind != "group" {
-			return ErrForbidden
+			return problem.ErrForbidden
 		}
 		return nil
 	})

@@ -16,8 +16,10 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/chat"
+	"eplatform/app/form"
 	"eplatform/app/limit"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -147,7 +149,7 @@ func TestStartDirectOnceAndFirstMessageLive(t *testing.T) {
 	if err != nil || again.Created || again.ConversationID != res.ConversationID {
 		t.Fatalf("reopen: %+v %v", again, err)
 	}
-	if _, errs, _ := f.svc.StartDirect(ctx, ada, ada.ID, ""); !errs.Has(auth.NonField) {
+	if _, errs, _ := f.svc.StartDirect(ctx, ada, ada.ID, ""); !errs.Has(form.NonField) {
 		t.Errorf("chat with yourself: %v", errs)
 	}
 	if _, errs, _ := f.svc.StartDirect(ctx, ada, 999, ""); !errs.Has("user_id") {
@@ -286,13 +288,13 @@ func TestGroupMembershipRules(t *testing.T) {
 		t.Fatalf("group %+v", s)
 	}
 	// Only the owner adds and removes.
-	if _, err := f.svc.AddMembers(ctx, ann, g, []int64{cat.ID}); !errors.Is(err, chat.ErrForbidden) {
+	if _, err := f.svc.AddMembers(ctx, ann, g, []int64{cat.ID}); !errors.Is(err, problem.ErrForbidden) {
 		t.Errorf("member adds: %v", err)
 	}
 	if _, err := f.svc.AddMembers(ctx, cat, g, []int64{cat.ID}); !errors.Is(err, chat.ErrNotFound) {
 		t.Errorf("stranger adds: %v", err)
 	}
-	if err := f.svc.RemoveMember(ctx, ann, g, ben.ID); !errors.Is(err, chat.ErrForbidden) {
+	if err := f.svc.RemoveMember(ctx, ann, g, ben.ID); !errors.Is(err, problem.ErrForbidden) {
 		t.Errorf("member removes: %v", err)
 	}
 	m := f.send(t, "ann", g, "hi all")
@@ -329,7 +331,7 @@ func TestGroupMembershipRules(t *testing.T) {
 	}
 	// A direct conversation cannot be left.
 	d := f.direct(t, "ann", "cat")
-	if err := f.svc.Leave(ctx, ann, d); !errors.Is(err, chat.ErrForbidden) {
+	if err := f.svc.Leave(ctx, ann, d); !errors.Is(err, problem.ErrForbidden) {
 		t.Errorf("leaving a direct conversation: %v", err)
 	}
 }
@@ -376,13 +378,13 @@ func TestEditAndDeleteOwnOnly(t *testing.T) {
 	if _, err := os.Stat(full); err != nil {
 		t.Fatal("file not stored:", err)
 	}
-	if _, _, err := f.svc.Edit(ctx, bob, m.ID, "hijack"); !errors.Is(err, chat.ErrForbidden) {
+	if _, _, err := f.svc.Edit(ctx, bob, m.ID, "hijack"); !errors.Is(err, problem.ErrForbidden) {
 		t.Errorf("bob edits ada's: %v", err)
 	}
 	if _, _, err := f.svc.Edit(ctx, eve, m.ID, "hijack"); !errors.Is(err, chat.ErrNotFound) {
 		t.Errorf("stranger edits: %v", err)
 	}
-	if _, err := f.svc.Delete(ctx, bob, m.ID); !errors.Is(err, chat.ErrForbidden) {
+	if _, err := f.svc.Delete(ctx, bob, m.ID); !errors.Is(err, problem.ErrForbidden) {
 		t.Errorf("bob deletes ada's: %v", err)
 	}
 	if _, err := f.svc.FileOf(ctx, eve.ID, m.ID, filepath.Base(m.File.Path)); !errors.Is(err, chat.ErrNotFound) {
@@ -412,7 +414,7 @@ func TestEditAndDeleteOwnOnly(t *testing.T) {
 		t.Errorf("editing a deleted message: %v", errs)
 	}
 	// Validation.
-	if _, errs, _ := f.svc.Send(ctx, ada, conv, "   ", nil, ""); !errs.Has(auth.NonField) {
+	if _, errs, _ := f.svc.Send(ctx, ada, conv, "   ", nil, ""); !errs.Has(form.NonField) {
 		t.Errorf("empty message: %v", errs)
 	}
 	if _, errs, _ := f.svc.Send(ctx, ada, conv, strings.Repeat("é", chat.MaxContent+1), nil, ""); !errs.Has("content") {
@@ -422,7 +424,7 @@ func TestEditAndDeleteOwnOnly(t *testing.T) {
 		t.Errorf("executable accepted: %v", errs)
 	}
 	_, _, err = f.svc.Send(ctx, ada, conv, "", &chat.Upload{Name: "big.png", Data: make([]byte, chat.MaxFileBytes+1)}, "")
-	if ue, ok := media.IsUploadError(err); !ok || !ue.TooLarge {
+	if ue, ok := media.IsUploadError(err); !ok || !(ue.Kind == problem.KindTooLarge) {
 		t.Errorf("oversize file: %v", err)
 	}
 }
@@ -435,7 +437,7 @@ func TestSendingIsRateLimited(t *testing.T) {
 		f.send(t, "ada", conv, "burst")
 	}
 	_, _, err := f.svc.Send(ctx, f.users["ada"], conv, "one too many", nil, "")
-	if le, ok := chat.IsLimit(err); !ok || le.Decision.RetryAfter <= 0 {
+	if p, ok := problem.As(err); !ok || p.Kind != problem.KindRateLimited || p.RetryAfter <= 0 {
 		t.Fatalf("11th message: %v", err)
 	}
 	// bob has his own bucket.

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"eplatform/app/media"
+	"eplatform/app/problem"
 )
 
 // Upload is a file sent with a message.
@@ -35,10 +36,10 @@ var audioTypes = map[string]string{
 // served from our origin.
 func CheckFile(name string, data []byte) (checkedFile, error) {
 	if len(data) > MaxFileBytes {
-		return checkedFile{}, &media.UploadError{Msg: "File exceeds maximum size of 5MB.", TooLarge: true}
+		return checkedFile{}, problem.TooLarge("File exceeds maximum size of 5MB.")
 	}
 	if len(data) == 0 {
-		return checkedFile{}, &media.UploadError{Msg: "The file is empty."}
+		return checkedFile{}, problem.Invalid("The file is empty.")
 	}
 	sniffed := http.DetectContentType(data)
 	switch sniffed {
@@ -61,7 +62,7 @@ func CheckFile(name string, data []byte) (checkedFile, error) {
 	if sniffed == "text/plain; charset=utf-8" && utf8.Valid(data) && !bytes.ContainsRune(data, 0) {
 		return checkedFile{Type: "document", ContentType: "text/plain; charset=utf-8", Ext: ".txt"}, nil
 	}
-	return checkedFile{}, &media.UploadError{Msg: "Send an image, a video, an audio file or a document (PDF, Word, Excel, PowerPoint, Markdown, TeX or text)."}
+	return checkedFile{}, problem.Invalid("Send an image, a video, an audio file or a document (PDF, Word, Excel, PowerPoint, Markdown, TeX or text).")
 }
 
 // FileURL is where a message's attachment is served, to the conversation's members

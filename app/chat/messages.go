@@ -2,11 +2,11 @@ package chat
 
 import (
 	"context"
-	"errors"
 	"path"
 
-	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -16,11 +16,11 @@ import (
 // the others. Members with an open socket have it delivered at once.
 //
 // Problems with the input come back as field errors (content, file_attachment); a
-// non-member gets ErrNotFound, an exhausted bucket *LimitError, a file over the limit
-// a *media.UploadError with TooLarge.
-func (s *Service) Send(ctx context.Context, viewer store.User, convID int64, content string, up *Upload, tempID string) (store.Message, auth.Errors, error) {
+// non-member gets ErrNotFound, an exhausted bucket a
+// RateLimited problem, a file over the limit a TooLarge one.
+func (s *Service) Send(ctx context.Context, viewer store.User, convID int64, content string, up *Upload, tempID string) (store.Message, form.Errors, error) {
 	content, msg := CheckContent(content)
-	errs := auth.Errors{}
+	errs := form.Errors{}
 	if msg != "" {
 		errs.Add("content", msg)
 	}
@@ -29,16 +29,16 @@ func (s *Service) Send(ctx context.Context, viewer store.User, convID int64, con
 		var err error
 		checked, err = CheckFile(up.Name, up.Data)
 		if ue, ok := media.IsUploadError(err); ok {
-			if ue.TooLarge {
+			if ue.Kind == problem.KindTooLarge {
 				return store.Message{}, nil, ue
 			}
-			errs.Add("file_attachment", ue.Msg)
+			errs.Add("file_attachment", ue.Message)
 		} else if err != nil {
 			return store.Message{}, nil, err
 		}
 	}
 	if len(errs) == 0 && content == "" && up == nil {
-		errs.Add(auth.NonField, "Message must have either content or a file attachment.")
+		errs.Add(form.NonField, "Message must have either content or a file attachment.")
 	}
 	if len(errs) > 0 {
 		return store.Message{}, errs, nil
@@ -107,14 +107,14 @@ func (s *Service) Message(ctx context.Context, viewerID, messageID int64) (store
 }
 
 // Edit changes the text of the viewer's own message. Others' messages are ErrNotFound
-// to strangers and ErrForbidden to members; a deleted message cannot be edited.
-func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, content string) (store.Message, auth.Errors, error) {
+// to strangers and problem.ErrForbidden to members; a deleted message cannot be edited.
+func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, content string) (store.Message, form.Errors, error) {
 	content, msg := CheckContent(content)
 	if msg == "" && content == "" {
 		msg = "This field may not be blank."
 	}
 	if msg != "" {
-		return store.Message{}, auth.Errors{"content": {msg}}, nil
+		return store.Message{}, form.Errors{"content": {msg}}, nil
 	}
 	var m store.Message
 	var members []store.Membership
@@ -127,7 +127,7 @@ func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, 
 			return err
 		}
 		if cur.SenderID() != viewer.ID {
-			return ErrForbidden
+			return problem.ErrForbidden
 		}
 		if cur.IsDeleted {
 			deleted = true
@@ -146,7 +146,7 @@ func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, 
 		return store.Message{}, nil, err
 	}
 	if deleted {
-		return store.Message{}, auth.Errors{"content": {"A deleted message cannot be edited."}}, nil
+		return store.Message{}, form.Errors{"content": {"A deleted message cannot be edited."}}, nil
 	}
 	s.publishUpdate(ctx, m, members)
 	return m, nil, nil
@@ -166,7 +166,7 @@ func (s *Service) Delete(ctx context.Context, viewer store.User, messageID int64
 			return err
 		}
 		if cur.SenderID() != viewer.ID {
-			return ErrForbidden
+			return problem.ErrForbidden
 		}
 		if !cur.IsDeleted {
 			if path, err = tx.DeleteMessage(ctx, messageID, now); err != nil {
@@ -265,11 +265,4 @@ func (s *Service) FileOf(ctx context.Context, viewerID, messageID int64, name st
 		return nil, ErrNotFound
 	}
 	return m.File, nil
-}
-
-// IsLimit reports whether err is a rate-limit refusal.
-func IsLimit(err error) (*LimitError, bool) {
-	var le *LimitError
-	ok := errors.As(err, &le)
-	return le, ok
 }

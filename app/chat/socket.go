@@ -6,7 +6,7 @@ import (
 	"errors"
 
 	"eplatform/app/limit"
-	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -46,24 +46,19 @@ func frameFields(data json.RawMessage, v any) error {
 	return nil
 }
 
-// mapErr turns the rules' errors into what the socket says.
+// mapErr turns the rules' refusals into error frames; anything else stays an error
+// the socket logs.
 func mapErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ue *media.UploadError
+	p, ok := problem.As(err)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case err == nil:
+		return nil
+	case !ok || p.Kind == problem.KindInternal:
+		return err
+	case p.Kind == problem.KindNotFound:
 		return frameErr(msgNotFound)
-	case errors.Is(err, ErrForbidden):
-		return frameErr(ErrForbidden.Error())
-	case errors.As(err, &ue):
-		return frameErr(ue.Msg)
 	}
-	if le, ok := IsLimit(err); ok {
-		return frameErr(le.Error())
-	}
-	return err
+	return frameErr(p.Message)
 }
 
 // HandleChatMessage is chat_message {conversation_id, content, temp_id?}: send a text

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"eplatform/app/auth"
+	"eplatform/app/form"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -36,8 +38,8 @@ type BookInput struct {
 
 // CheckSlot applies the date rules at now: a real date, Monday to Friday, 09:00–17:00,
 // and not in the past (today's slots that have gone by included).
-func CheckSlot(date, clock string, now time.Time, loc *time.Location) auth.Errors {
-	errs := auth.Errors{}
+func CheckSlot(date, clock string, now time.Time, loc *time.Location) form.Errors {
+	errs := form.Errors{}
 	d, err := time.ParseInLocation("2006-01-02", date, loc)
 	if err != nil {
 		errs.Add("appointment_date", "Enter a valid date (YYYY-MM-DD).")
@@ -73,7 +75,7 @@ func (s *Service) Instructors(ctx context.Context) ([]store.UserMini, error) {
 
 // Book validates and stores a pending appointment and notifies the instructor.
 // requester is the zero User for an anonymous booking.
-func (s *Service) Book(ctx context.Context, requester store.User, in BookInput) (store.Appointment, auth.Errors, error) {
+func (s *Service) Book(ctx context.Context, requester store.User, in BookInput) (store.Appointment, form.Errors, error) {
 	now := s.Now()
 	errs := CheckSlot(in.Date, in.Time, now, s.loc())
 	a := store.Appointment{
@@ -227,14 +229,14 @@ func (s *Service) Change(ctx context.Context, viewer store.User, id int64, actio
 		return a, err
 	}
 	if a.UserID != viewer.ID && a.InstructorID != viewer.ID {
-		return store.Appointment{}, ErrForbidden // an admin who is no party
+		return store.Appointment{}, problem.ErrForbidden // an admin who is no party
 	}
 	t, ok := transitions[a.Status][action]
 	if !ok {
 		return store.Appointment{}, ErrTransition
 	}
 	if !allowed(viewer, a, t.requester, t.instructor) {
-		return store.Appointment{}, ErrForbidden
+		return store.Appointment{}, problem.ErrForbidden
 	}
 	now := s.Now()
 	other := a.InstructorID

@@ -5,7 +5,6 @@ package desk
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -13,8 +12,10 @@ import (
 	"unicode/utf8"
 
 	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/mail"
 	"eplatform/app/notify"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -29,11 +30,8 @@ type Service struct {
 	Location *time.Location
 }
 
-// ErrForbidden is returned when the viewer may not do what they asked.
-var ErrForbidden = errors.New("You may not do that.")
-
 // ErrTransition is returned for a status change the appointment's state does not allow.
-var ErrTransition = errors.New("That change is not possible in the appointment's current state.")
+var ErrTransition = problem.Conflict("That change is not possible in the appointment's current state.")
 
 func (s *Service) loc() *time.Location {
 	if s.Location != nil {
@@ -49,7 +47,7 @@ func (s *Service) deliver(ctx context.Context, ids, recipients []int64) {
 }
 
 // text checks a required (or optional) text field's length in characters.
-func text(errs auth.Errors, field, v string, required bool, max int) string {
+func text(errs form.Errors, field, v string, required bool, max int) string {
 	v = strings.TrimSpace(v)
 	switch {
 	case v == "" && required:
@@ -67,8 +65,8 @@ type ContactInput struct {
 
 // Contact stores a contact message and mails it to the admins (the outbox keeps it;
 // SMTP delivers it when configured).
-func (s *Service) Contact(ctx context.Context, viewer store.User, in ContactInput) (store.ContactMessage, auth.Errors, error) {
-	errs := auth.Errors{}
+func (s *Service) Contact(ctx context.Context, viewer store.User, in ContactInput) (store.ContactMessage, form.Errors, error) {
+	errs := form.Errors{}
 	c := store.ContactMessage{
 		UserID:    viewer.ID,
 		Name:      text(errs, "name", in.Name, true, 100),
@@ -112,8 +110,8 @@ type FAQInput struct {
 	Active                     bool
 }
 
-func checkFAQ(in FAQInput) (store.FAQ, auth.Errors) {
-	errs := auth.Errors{}
+func checkFAQ(in FAQInput) (store.FAQ, form.Errors) {
+	errs := form.Errors{}
 	f := store.FAQ{
 		Question: text(errs, "question", in.Question, true, 255),
 		Answer:   text(errs, "answer", in.Answer, true, 5000),
@@ -128,7 +126,7 @@ func checkFAQ(in FAQInput) (store.FAQ, auth.Errors) {
 }
 
 // SaveFAQ creates (id 0) or updates a FAQ entry.
-func (s *Service) SaveFAQ(ctx context.Context, id int64, in FAQInput) (store.FAQ, auth.Errors, error) {
+func (s *Service) SaveFAQ(ctx context.Context, id int64, in FAQInput) (store.FAQ, form.Errors, error) {
 	f, errs := checkFAQ(in)
 	if len(errs) > 0 {
 		return store.FAQ{}, errs, nil

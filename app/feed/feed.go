@@ -5,7 +5,6 @@ package feed
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -14,8 +13,10 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/cache"
+	"eplatform/app/form"
 	"eplatform/app/media"
 	"eplatform/app/notify"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/app/text"
 )
@@ -24,10 +25,7 @@ import (
 const MaxContent = 5000
 
 // Errors.
-var (
-	ErrNotFound  = store.ErrNotFound
-	ErrForbidden = errors.New("You do not have permission to do that.")
-)
+var ErrNotFound = store.ErrNotFound
 
 // Service implements the feed.
 type Service struct {
@@ -129,8 +127,8 @@ func (s *Service) mention(ctx context.Context, tx *store.Queries, content string
 }
 
 // CreatePost publishes a post with at most one media file.
-func (s *Service) CreatePost(ctx context.Context, author store.User, content string, up *Upload) (store.Post, auth.Errors, error) {
-	errs := auth.Errors{}
+func (s *Service) CreatePost(ctx context.Context, author store.User, content string, up *Upload) (store.Post, form.Errors, error) {
+	errs := form.Errors{}
 	content, msg := CheckContent(content)
 	if msg != "" {
 		errs.Add("content", msg)
@@ -139,10 +137,10 @@ func (s *Service) CreatePost(ctx context.Context, author store.User, content str
 	if up != nil {
 		checked, err := media.CheckPostMedia(up.Field, up.Name, up.Data)
 		if ue, ok := media.IsUploadError(err); ok {
-			if ue.TooLarge {
+			if ue.Kind == problem.KindTooLarge {
 				return store.Post{}, nil, ue
 			}
-			errs.Add(up.Field, ue.Msg)
+			errs.Add(up.Field, ue.Message)
 		} else if err != nil {
 			return store.Post{}, nil, err
 		} else {
@@ -197,10 +195,10 @@ func (s *Service) loadPost(ctx context.Context, tx *store.Queries, id int64) (st
 
 // UpdatePost changes a post's text; only its author may. Newly mentioned people are
 // notified, people mentioned before are not notified again.
-func (s *Service) UpdatePost(ctx context.Context, viewer store.User, postID int64, content string) (store.Post, auth.Errors, error) {
+func (s *Service) UpdatePost(ctx context.Context, viewer store.User, postID int64, content string) (store.Post, form.Errors, error) {
 	content, msg := CheckContent(content)
 	if msg != "" {
-		return store.Post{}, auth.Errors{"content": {msg}}, nil
+		return store.Post{}, form.Errors{"content": {msg}}, nil
 	}
 	var post store.Post
 	var p pending
@@ -212,7 +210,7 @@ func (s *Service) UpdatePost(ctx context.Context, viewer store.User, postID int6
 			return err
 		}
 		if cur.Author.ID != viewer.ID {
-			return ErrForbidden
+			return problem.ErrForbidden
 		}
 		if err := tx.UpdatePostContent(ctx, postID, content, now); err != nil {
 			return err
@@ -251,7 +249,7 @@ func (s *Service) DeletePost(ctx context.Context, viewer store.User, postID int6
 			return err
 		}
 		if !CanDeletePost(viewer, cur) {
-			return ErrForbidden
+			return problem.ErrForbidden
 		}
 		removed = cur
 		if affected, err = tx.UnreadRecipientsOf(ctx, postID, 0); err != nil {
@@ -310,10 +308,10 @@ func (s *Service) ToggleLike(ctx context.Context, viewer store.User, postID int6
 // AddComment comments on a post. The post owner gets a comment notification (unless
 // commenting themselves); mentioned people get a mention notification, except the
 // owner, who already has the comment one.
-func (s *Service) AddComment(ctx context.Context, viewer store.User, postID int64, content string) (store.Comment, int, auth.Errors, error) {
+func (s *Service) AddComment(ctx context.Context, viewer store.User, postID int64, content string) (store.Comment, int, form.Errors, error) {
 	content, msg := CheckContent(content)
 	if msg != "" {
-		return store.Comment{}, 0, auth.Errors{"content": {msg}}, nil
+		return store.Comment{}, 0, form.Errors{"content": {msg}}, nil
 	}
 	var c store.Comment
 	var count, likes int
@@ -364,10 +362,10 @@ func (s *Service) AddComment(ctx context.Context, viewer store.User, postID int6
 }
 
 // UpdateComment changes a comment's text; only its author may.
-func (s *Service) UpdateComment(ctx context.Context, viewer store.User, commentID int64, content string) (store.Comment, auth.Errors, error) {
+func (s *Service) UpdateComment(ctx context.Context, viewer store.User, commentID int64, content string) (store.Comment, form.Errors, error) {
 	content, msg := CheckContent(content)
 	if msg != "" {
-		return store.Comment{}, auth.Errors{"content": {msg}}, nil
+		return store.Comment{}, form.Errors{"content": {msg}}, nil
 	}
 	var c store.Comment
 	var p pending
@@ -379,7 +377,7 @@ func (s *Service) UpdateComment(ctx context.Context, viewer store.User, commentI
 			return err
 		}
 		if cur.Author.ID != viewer.ID {
-			return ErrForbidden
+			return problem.ErrForbidden
 		}
 		if err := tx.UpdateCommentContent(ctx, commentID, content, now); err != nil {
 			return err
@@ -422,7 +420,7 @@ func (s *Service) DeleteComment(ctx context.Context, viewer store.User, commentI
 			return err
 		}
 		if !CanDeleteComment(viewer, c, post.Author.ID) {
-			return ErrForbidden
+			return problem.ErrForbidden
 		}
 		postID, likes = c.PostID, post.LikesCount
 		if affected, err = tx.UnreadRecipientsOf(ctx, c.PostID, commentID); err != nil {

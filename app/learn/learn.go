@@ -14,7 +14,6 @@ package learn
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -24,25 +23,18 @@ import (
 	"eplatform/app/auth"
 	"eplatform/app/media"
 	"eplatform/app/notify"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
-// Errors. ErrForbidden and ErrNotEnrolled map to 403, ErrNotFound to 404, and the
-// enrollment refusals (ErrClosed, ErrOwnSubject) and ErrBadOrder to 400.
+// Refusals the learning rules give, each with its kind.
 var (
 	ErrNotFound    = store.ErrNotFound
-	ErrForbidden   = errors.New("You do not have permission to do that.")
-	ErrNotEnrolled = errors.New("Enroll in this subject to see its materials.")
-	ErrClosed      = errors.New("This subject is not open for enrollment.")
-	ErrOwnSubject  = errors.New("You teach this subject, so you cannot enroll in it.")
-	ErrBadOrder    = errors.New("The order must list every material of the subject exactly once.")
+	ErrNotEnrolled = problem.Forbidden("Enroll in this subject to see its materials.")
+	ErrClosed      = problem.Invalid("This subject is not open for enrollment.")
+	ErrOwnSubject  = problem.Invalid("You teach this subject, so you cannot enroll in it.")
+	ErrBadOrder    = problem.Invalid("The order must list every material of the subject exactly once.")
 )
-
-// IsRefusal reports whether err is a rule's refusal that should be shown as a 400
-// with its message (rather than a 403, a 404 or a server error).
-func IsRefusal(err error) bool {
-	return errors.Is(err, ErrClosed) || errors.Is(err, ErrOwnSubject) || errors.Is(err, ErrBadOrder)
-}
 
 // Service implements subjects, materials and enrollment.
 type Service struct {

@@ -2,14 +2,14 @@ package learn
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
-	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -84,8 +84,8 @@ func checkURL(s string) (string, string) {
 
 // mergeMaterial applies in to cur and validates the result. It reports which stored
 // file the result no longer uses (to remove after the commit).
-func (s *Service) mergeMaterial(cur store.MaterialFields, in MaterialInput, creating bool) (store.MaterialFields, string, auth.Errors) {
-	errs := auth.Errors{}
+func (s *Service) mergeMaterial(cur store.MaterialFields, in MaterialInput, creating bool) (store.MaterialFields, string, form.Errors) {
+	errs := form.Errors{}
 	out := cur
 	if in.Kind != nil {
 		out.Kind = strings.TrimSpace(*in.Kind)
@@ -207,7 +207,7 @@ func (s *Service) mergeMaterial(cur store.MaterialFields, in MaterialInput, crea
 const documentHelp = "a PDF, Word, Excel, PowerPoint, OpenDocument, Markdown, text, CSV, TeX or ZIP file up to 25 MB"
 
 // managed loads a subject the viewer manages: ErrNotFound when they may not see it,
-// ErrForbidden when they may see but not manage it.
+// problem.ErrForbidden when they may see but not manage it.
 func managed(ctx context.Context, q *store.Queries, viewer store.User, subjectID int64) (store.Subject, error) {
 	subj, err := q.SubjectByID(ctx, subjectID)
 	if err != nil {
@@ -217,14 +217,14 @@ func managed(ctx context.Context, q *store.Queries, viewer store.User, subjectID
 		return store.Subject{}, ErrNotFound
 	}
 	if !CanManage(viewer, subj) {
-		return store.Subject{}, ErrForbidden
+		return store.Subject{}, problem.ErrForbidden
 	}
 	return subj, nil
 }
 
 // AddMaterial adds a material at the end of a subject's list. An upload in in.File is
 // kept only if the material is stored.
-func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID int64, in MaterialInput) (store.Material, auth.Errors, error) {
+func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID int64, in MaterialInput) (store.Material, form.Errors, error) {
 	keep := false
 	defer func() {
 		if !keep && in.File != nil {
@@ -270,7 +270,7 @@ func fieldsOf(m store.Material) store.MaterialFields {
 
 // UpdateMaterial edits a material of a subject the viewer manages. A replaced or
 // dropped file is removed after the commit; a new upload is kept only on success.
-func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int64, in MaterialInput) (store.Material, auth.Errors, error) {
+func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int64, in MaterialInput) (store.Material, form.Errors, error) {
 	keep := false
 	defer func() {
 		if !keep && in.File != nil {
@@ -313,7 +313,7 @@ func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int6
 }
 
 // ErrConflictingEdit is returned when a material's file changed during an edit (409).
-var ErrConflictingEdit = errors.New("The material was changed at the same time; reload the page and try again.")
+var ErrConflictingEdit = problem.Conflict("The material was changed at the same time; reload the page and try again.")
 
 // DeleteMaterial removes a material and its file; it returns its subject.
 func (s *Service) DeleteMaterial(ctx context.Context, viewer store.User, id int64) (store.Subject, error) {

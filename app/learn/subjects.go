@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"eplatform/app/auth"
+	"eplatform/app/form"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -35,7 +37,7 @@ type SubjectInput struct {
 func Str(s string) *string { return &s }
 
 // checkText trims s and checks its length in characters.
-func checkText(errs auth.Errors, field, s string, min, max int) string {
+func checkText(errs form.Errors, field, s string, min, max int) string {
 	s = strings.TrimSpace(s)
 	n := utf8.RuneCountInString(s)
 	switch {
@@ -51,8 +53,8 @@ func checkText(errs auth.Errors, field, s string, min, max int) string {
 
 // merge applies in to cur (the current subject, or the defaults) and validates the
 // result, returning the fields to store.
-func (s *Service) mergeSubject(ctx context.Context, viewer store.User, cur store.SubjectUpdate, in SubjectInput) (store.SubjectUpdate, auth.Errors, error) {
-	errs := auth.Errors{}
+func (s *Service) mergeSubject(ctx context.Context, viewer store.User, cur store.SubjectUpdate, in SubjectInput) (store.SubjectUpdate, form.Errors, error) {
+	errs := form.Errors{}
 	out := cur
 	if in.Name != nil {
 		out.Name = *in.Name
@@ -103,19 +105,19 @@ func (s *Service) mergeSubject(ctx context.Context, viewer store.User, cur store
 }
 
 // conflict turns a taken code into the code field's message.
-func codeConflict(err error) (auth.Errors, bool) {
+func codeConflict(err error) (form.Errors, bool) {
 	var ce *store.ConflictError
 	if errors.As(err, &ce) && strings.Contains(ce.Constraint, "code") {
-		return auth.Errors{"code": {"A subject with this code already exists (codes ignore letter case)."}}, true
+		return form.Errors{"code": {"A subject with this code already exists (codes ignore letter case)."}}, true
 	}
 	return nil, false
 }
 
 // CreateSubject creates a subject taught by its author, unless an admin puts another
 // instructor in charge.
-func (s *Service) CreateSubject(ctx context.Context, viewer store.User, in SubjectInput) (store.Subject, auth.Errors, error) {
+func (s *Service) CreateSubject(ctx context.Context, viewer store.User, in SubjectInput) (store.Subject, form.Errors, error) {
 	if !CanCreateSubject(viewer) {
-		return store.Subject{}, nil, ErrForbidden
+		return store.Subject{}, nil, problem.ErrForbidden
 	}
 	if in.Name == nil {
 		in.Name = Str("")
@@ -147,7 +149,7 @@ func (s *Service) CreateSubject(ctx context.Context, viewer store.User, in Subje
 
 // UpdateSubject edits a subject its viewer manages. Renaming the code moves the
 // enrollment notifications' links along.
-func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64, in SubjectInput) (store.Subject, auth.Errors, error) {
+func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64, in SubjectInput) (store.Subject, form.Errors, error) {
 	cur, err := s.DB.SubjectByID(ctx, id)
 	if err != nil {
 		return store.Subject{}, nil, err
@@ -156,7 +158,7 @@ func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64
 		return store.Subject{}, nil, ErrNotFound
 	}
 	if !CanManage(viewer, cur) {
-		return store.Subject{}, nil, ErrForbidden
+		return store.Subject{}, nil, problem.ErrForbidden
 	}
 	base := store.SubjectUpdate{Name: cur.Name, Code: cur.Code, Description: cur.Description, Icon: cur.Icon, IsActive: cur.IsActive}
 	if cur.Instructor != nil {
@@ -199,7 +201,7 @@ func (s *Service) DeleteSubject(ctx context.Context, viewer store.User, id int64
 			return ErrNotFound
 		}
 		if !CanManage(viewer, cur) {
-			return ErrForbidden
+			return problem.ErrForbidden
 		}
 		if files, err = tx.MaterialFilesOfSubject(ctx, id); err != nil {
 			return err

@@ -1,11 +1,13 @@
 package limit
 
 import (
+	"context"
 	"encoding/json"
+	"eplatform/app/httpx"
+	"eplatform/app/problem"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -68,22 +70,29 @@ func refuseJSON(w http.ResponseWriter, _ *http.Request, d Decision) {
 }
 
 // SetRetryAfter sets the Retry-After header to the wait in whole seconds.
-func SetRetryAfter(w http.ResponseWriter, d Decision) {
-	w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(d)))
-}
+func SetRetryAfter(w http.ResponseWriter, d Decision) { httpx.SetRetryAfter(w, d.RetryAfter) }
+
+// Refusal is the refused decision d as the domain's error, for writers that answer
+// every failure the same way.
+func Refusal(d Decision) *problem.Error { return problem.RateLimited(Message(d), d.RetryAfter) }
 
 // Message is the user-facing text for a refusal, e.g. "Too many requests. Try again
 // in 42 seconds."
 func Message(d Decision) string {
-	n := retrySeconds(d)
+	n := httpx.RetrySeconds(d.RetryAfter)
 	if n == 1 {
 		return "Too many requests. Try again in 1 second."
 	}
 	return fmt.Sprintf("Too many requests. Try again in %d seconds.", n)
 }
 
-// retrySeconds rounds up, and is at least 1, so that a client that waits the
-// advertised time is admitted rather than refused once more.
-func retrySeconds(d Decision) int {
-	return max(1, int((d.RetryAfter+time.Second-1)/time.Second))
+// Check spends one token of key's bucket under rule and returns the refusal, if any,
+// as the domain's error. A limiter that fails lets the request through: limits protect
+// the site, they must not take it down with them.
+func Check(ctx context.Context, l Limiter, rule Rule, key string) error {
+	d, err := l.Allow(ctx, rule, key)
+	if err != nil || d.Allowed {
+		return nil
+	}
+	return Refusal(d)
 }

@@ -2,7 +2,7 @@ package media
 
 import (
 	"bytes"
-	"errors"
+	"eplatform/app/problem"
 	"fmt"
 	"image"
 	"net/http"
@@ -30,20 +30,11 @@ type Checked struct {
 	Ext         string // ".pdf", what we store it with
 }
 
-// UploadError is a refused upload; TooLarge maps to 413, anything else to 400. The
-// message is safe to show.
-type UploadError struct {
-	Msg      string
-	TooLarge bool
-}
-
-func (e *UploadError) Error() string { return e.Msg }
-
-// IsUploadError reports whether err is an *UploadError.
-func IsUploadError(err error) (*UploadError, bool) {
-	var ue *UploadError
-	ok := errors.As(err, &ue)
-	return ue, ok
+// IsUploadError reports whether err is the media rules' refusal of an upload: a
+// problem of kind Invalid (400) or TooLarge (413) whose message is safe to show.
+func IsUploadError(err error) (*problem.Error, bool) {
+	p, ok := problem.As(err)
+	return p, ok && (p.Kind == problem.KindInvalid || p.Kind == problem.KindTooLarge)
 }
 
 var officeTypes = map[string]string{
@@ -59,13 +50,13 @@ var officeTypes = map[string]string{
 func CheckPostMedia(kind, name string, data []byte) (Checked, error) {
 	limit, ok := MaxSize[kind]
 	if !ok {
-		return Checked{}, &UploadError{Msg: "Unknown media field " + kind + "."}
+		return Checked{}, problem.Invalid("Unknown media field " + kind + ".")
 	}
 	if int64(len(data)) > limit {
-		return Checked{}, &UploadError{Msg: fmt.Sprintf("The %s is too large: at most %d MB.", kind, limit>>20), TooLarge: true}
+		return Checked{}, problem.TooLarge(fmt.Sprintf("The %s is too large: at most %d MB.", kind, limit>>20))
 	}
 	if len(data) == 0 {
-		return Checked{}, &UploadError{Msg: "The file is empty."}
+		return Checked{}, problem.Invalid("The file is empty.")
 	}
 	sniffed := http.DetectContentType(data)
 	ext := strings.ToLower(filepath.Ext(name))
@@ -77,17 +68,17 @@ func CheckPostMedia(kind, name string, data []byte) (Checked, error) {
 			// size, so a small file cannot claim gigapixels).
 			cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 			if err == nil && (cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxDecodedPixels) {
-				return Checked{}, &UploadError{Msg: ErrImageTooLarge.Error()}
+				return Checked{}, problem.Invalid(ErrImageTooLarge.Error())
 			}
 			if err == nil {
 				_, _, err = image.Decode(bytes.NewReader(data))
 			}
 			if err != nil {
-				return Checked{}, &UploadError{Msg: "The image is damaged or not an image."}
+				return Checked{}, problem.Invalid("The image is damaged or not an image.")
 			}
 			return Checked{Kind: Image, ContentType: sniffed, Ext: "." + strings.TrimPrefix(sniffed, "image/")}, nil
 		}
-		return Checked{}, &UploadError{Msg: "Upload a JPG, PNG, GIF or WebP image."}
+		return Checked{}, problem.Invalid("Upload a JPG, PNG, GIF or WebP image.")
 	case Video:
 		switch {
 		case sniffed == "video/webm":
@@ -100,7 +91,7 @@ func CheckPostMedia(kind, name string, data []byte) (Checked, error) {
 			}
 			return Checked{Kind: Video, ContentType: "video/mp4", Ext: ".mp4"}, nil
 		}
-		return Checked{}, &UploadError{Msg: "Upload an MP4, WebM, Ogg or MOV video."}
+		return Checked{}, problem.Invalid("Upload an MP4, WebM, Ogg or MOV video.")
 	default: // Document
 		switch {
 		case sniffed == "application/pdf":
@@ -114,7 +105,7 @@ func CheckPostMedia(kind, name string, data []byte) (Checked, error) {
 			}
 			return Checked{Kind: Document, ContentType: ct, Ext: ext}, nil
 		}
-		return Checked{}, &UploadError{Msg: "Upload a PDF, Word, Excel, PowerPoint, Markdown or TeX document."}
+		return Checked{}, problem.Invalid("Upload a PDF, Word, Excel, PowerPoint, Markdown or TeX document.")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"eplatform/app/problem"
 	"errors"
 	"fmt"
 	"io"
@@ -179,9 +180,9 @@ func (t *trackingReader) Read(p []byte) (int, error) {
 func uploadReadError(err error, limit int64) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return &UploadError{Msg: fmt.Sprintf("The upload is too large: at most %d MB.", limit>>20), TooLarge: true}
+		return problem.TooLarge(fmt.Sprintf("The upload is too large: at most %d MB.", limit>>20))
 	}
-	return &UploadError{Msg: "The upload could not be read. Please try again."}
+	return problem.Invalid("The upload could not be read. Please try again.")
 }
 
 func classLimit(class string) int64 {
@@ -205,11 +206,11 @@ func (s Store) SaveMaterial(name string, r io.Reader) (MaterialFile, error) {
 	}
 	head = head[:n]
 	if n == 0 {
-		return MaterialFile{}, &UploadError{Msg: "The file is empty."}
+		return MaterialFile{}, problem.Invalid("The file is empty.")
 	}
 	t, ok := classifyMaterial(name, head)
 	if !ok {
-		return MaterialFile{}, &UploadError{Msg: "This file type is not accepted. Upload " + MaterialTypesHelp + "."}
+		return MaterialFile{}, problem.Invalid("This file type is not accepted. Upload " + MaterialTypesHelp + ".")
 	}
 	limit := classLimit(t.class)
 
@@ -259,17 +260,17 @@ func (s Store) SaveMaterial(name string, r io.Reader) (MaterialFile, error) {
 		if t.class == Video {
 			what = "video"
 		}
-		return MaterialFile{}, &UploadError{Msg: fmt.Sprintf("The %s is too large: at most %d MB.", what, limit>>20), TooLarge: true}
+		return MaterialFile{}, problem.TooLarge(fmt.Sprintf("The %s is too large: at most %d MB.", what, limit>>20))
 	}
 	if guard != nil && !guard.ok() {
-		return MaterialFile{}, &UploadError{Msg: "The text file is not valid UTF-8 text."}
+		return MaterialFile{}, problem.Invalid("The text file is not valid UTF-8 text.")
 	}
 	if err := f.Close(); err != nil {
 		return MaterialFile{}, err
 	}
 	if t.zip {
 		if msg := checkZip(tmp, t); msg != "" {
-			return MaterialFile{}, &UploadError{Msg: msg}
+			return MaterialFile{}, problem.Invalid(msg)
 		}
 	}
 	if err := os.Rename(tmp, full); err != nil {
@@ -358,7 +359,7 @@ func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func()
 		if part.FileName() != "" || name == fileField {
 			if name != fileField {
 				part.Close()
-				return fail(&UploadError{Msg: "Unexpected file field " + strconv.Quote(name) + "."})
+				return fail(problem.Invalid("Unexpected file field " + strconv.Quote(name) + "."))
 			}
 			if part.FileName() == "" {
 				// An empty file input (no file chosen) sends an empty part.
@@ -370,7 +371,7 @@ func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func()
 			}
 			if file != nil {
 				part.Close()
-				return fail(&UploadError{Msg: "Attach one file only."})
+				return fail(problem.Invalid("Attach one file only."))
 			}
 			if onFile != nil {
 				if err := onFile(); err != nil {
@@ -393,7 +394,7 @@ func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func()
 		}
 		budget -= int64(len(b))
 		if budget < 0 {
-			return fail(&UploadError{Msg: "The form fields are too long.", TooLarge: true})
+			return fail(problem.TooLarge("The form fields are too long."))
 		}
 		values.Add(name, string(b))
 	}

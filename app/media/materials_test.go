@@ -1,6 +1,7 @@
 package media
 
 import (
+	"eplatform/app/problem"
 	"io"
 	"os"
 	"path/filepath"
@@ -78,7 +79,7 @@ func TestSaveMaterialVideoLimit(t *testing.T) {
 		t.Errorf("saving 200 MB allocated %d MB: the file went through memory", alloc>>20)
 	}
 	_, err = s.SaveMaterial("long.mp4", video(MaxMaterialVideo+1))
-	if ue, ok := IsUploadError(err); !ok || !ue.TooLarge {
+	if ue, ok := IsUploadError(err); !ok || !(ue.Kind == problem.KindTooLarge) {
 		t.Errorf("200 MB + 1: %v", err)
 	}
 	entries, _ := os.ReadDir(filepath.Join(s.Root, "materials"))

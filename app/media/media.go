@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"eplatform/app/problem"
 	"errors"
 	"fmt"
 	"image"
@@ -108,10 +109,10 @@ const (
 )
 
 // ErrNotImage is returned for data that is not a JPEG, PNG, GIF or WebP image.
-var ErrNotImage = errors.New("Upload a valid image: JPEG, PNG, GIF or WebP.")
+var ErrNotImage = problem.Invalid("Upload a valid image: JPEG, PNG, GIF or WebP.")
 
 // ErrImageTooLarge is returned for images whose pixel count could exhaust memory.
-var ErrImageTooLarge = errors.New("The image dimensions are too large.")
+var ErrImageTooLarge = problem.Invalid("The image dimensions are too large.")
 
 // ProcessPicture checks that data is an image by its content, refuses images too big
 // to decode safely, shrinks it to fit max×max and re-encodes it (which also drops

@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/store"
 )
 
@@ -113,9 +113,9 @@ func (k Kind) Defaults() map[string]string {
 
 // Check validates an entry's values (every field of the kind; missing ones count as
 // empty) and returns them cleaned, or the errors by field.
-func (k Kind) Check(in map[string]string) (map[string]string, auth.Errors) {
+func (k Kind) Check(in map[string]string) (map[string]string, form.Errors) {
 	out := map[string]string{}
-	errs := auth.Errors{}
+	errs := form.Errors{}
 	for _, f := range k.Fields {
 		v, msg := checkField(f, in[f.Name])
 		if msg != "" {

@@ -10,7 +10,9 @@ import (
 	"unicode/utf8"
 
 	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -267,14 +269,14 @@ type ProfileInput struct {
 // Update applies in to the owner's profile. Nothing is written unless every field is
 // valid; errors are keyed by field (social networks by their key, privacy levels
 // under "privacy_settings").
-func (s *Service) Update(ctx context.Context, me store.User, in ProfileInput) (auth.Errors, error) {
+func (s *Service) Update(ctx context.Context, me store.User, in ProfileInput) (form.Errors, error) {
 	cur, err := s.DB.ProfileOf(ctx, me.ID)
 	if err != nil {
 		return nil, err
 	}
 	next := cur
 	next.UserID = me.ID
-	errs := auth.Errors{}
+	errs := form.Errors{}
 	text := func(field string, v *string, max int, dst *string) {
 		if v == nil {
 			return
@@ -404,9 +406,6 @@ type EntryInput struct {
 	RemoveImage bool
 }
 
-// ImageError is a refused project picture; TooLarge maps to 413.
-type ImageError = media.UploadError
-
 // Entries returns the owner's entries of a kind, hidden ones included.
 func (s *Service) Entries(ctx context.Context, me store.User, kind string) ([]store.ProfileEntry, error) {
 	if _, ok := KindOf(kind); !ok {
@@ -424,7 +423,7 @@ func (s *Service) Entry(ctx context.Context, me store.User, kind string, id int6
 }
 
 // AddEntry validates and adds an entry at the end of the owner's list.
-func (s *Service) AddEntry(ctx context.Context, me store.User, kind string, in EntryInput) (store.ProfileEntry, auth.Errors, error) {
+func (s *Service) AddEntry(ctx context.Context, me store.User, kind string, in EntryInput) (store.ProfileEntry, form.Errors, error) {
 	k, ok := KindOf(kind)
 	if !ok {
 		return store.ProfileEntry{}, nil, ErrNotFound
@@ -433,7 +432,7 @@ func (s *Service) AddEntry(ctx context.Context, me store.User, kind string, in E
 }
 
 // UpdateEntry validates and applies a change to one of the owner's entries.
-func (s *Service) UpdateEntry(ctx context.Context, me store.User, kind string, id int64, in EntryInput) (store.ProfileEntry, auth.Errors, error) {
+func (s *Service) UpdateEntry(ctx context.Context, me store.User, kind string, id int64, in EntryInput) (store.ProfileEntry, form.Errors, error) {
 	k, ok := KindOf(kind)
 	if !ok {
 		return store.ProfileEntry{}, nil, ErrNotFound
@@ -445,7 +444,7 @@ func (s *Service) UpdateEntry(ctx context.Context, me store.User, kind string, i
 	return s.saveEntry(ctx, me, k, cur, in, false)
 }
 
-func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur store.ProfileEntry, in EntryInput, isNew bool) (store.ProfileEntry, auth.Errors, error) {
+func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur store.ProfileEntry, in EntryInput, isNew bool) (store.ProfileEntry, form.Errors, error) {
 	values := map[string]string{}
 	for _, f := range k.Fields {
 		v, given := in.Values[f.Name]
@@ -454,7 +453,7 @@ func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur stor
 		}
 		values[f.Name] = v
 	}
-	errs := auth.Errors{}
+	errs := form.Errors{}
 	for name := range in.Values {
 		if !k.hasField(name) {
 			errs.Add(name, "Unknown field.")
@@ -468,7 +467,7 @@ func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur stor
 	var imgExt string
 	if in.Image != nil && k.HasImage {
 		if len(in.Image.Data) > media.MaxPictureBytes {
-			return store.ProfileEntry{}, nil, &ImageError{Msg: "The image is too large: at most 5 MB.", TooLarge: true}
+			return store.ProfileEntry{}, nil, problem.TooLarge("The image is too large: at most 5 MB.")
 		}
 		var err error
 		img, imgExt, err = media.ProcessPicture(in.Image.Data, media.MaxPictureSide)
@@ -530,9 +529,9 @@ func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur stor
 		var conflict *store.ConflictError
 		switch {
 		case errors.Is(err, errTooMany):
-			return store.ProfileEntry{}, auth.Errors{auth.NonField: {"You can have at most " + strconv.Itoa(MaxEntries) + " " + strings.ToLower(k.Title) + " entries."}}, nil
+			return store.ProfileEntry{}, form.Errors{form.NonField: {"You can have at most " + strconv.Itoa(MaxEntries) + " " + strings.ToLower(k.Title) + " entries."}}, nil
 		case errors.As(err, &conflict) && k.Name == store.ProfileSkills:
-			return store.ProfileEntry{}, auth.Errors{"name": {"You already have a skill with this name."}}, nil
+			return store.ProfileEntry{}, form.Errors{"name": {"You already have a skill with this name."}}, nil
 		}
 		return store.ProfileEntry{}, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -23,7 +24,7 @@ func (s *Service) SetQuestionImage(ctx context.Context, viewer store.User, quest
 	if data != nil {
 		out, ext, err := media.ProcessPicture(data, 1200)
 		if err != nil {
-			return store.Question{}, &media.UploadError{Msg: err.Error()}
+			return store.Question{}, problem.Invalid(err.Error())
 		}
 		if rel, err = s.Media.Save("quiz", ext, out); err != nil {
 			return store.Question{}, err

@@ -23,49 +23,34 @@ import (
 	"unicode/utf8"
 
 	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/learn"
 	"eplatform/app/media"
 	"eplatform/app/notify"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
-// Errors. ErrForbidden and ErrNotEnrolled are 403s, ErrNotFound a 404; the refusals
-// (IsRefusal) are 400s with their message, except ErrFinished and ErrTimeUp (409).
+// Refusals the quiz rules give, each with its kind; handlers answer them through the
+// one writer of their surface. Callers compare with errors.Is where one matters.
 var (
 	ErrNotFound       = store.ErrNotFound
-	ErrForbidden      = learn.ErrForbidden
-	ErrNotEnrolled    = errors.New("Enroll in this subject to take its quizzes.")
-	ErrOwnQuiz        = errors.New("You manage this quiz, so you cannot take it.")
-	ErrNoAttemptsLeft = errors.New("You have used all your attempts at this quiz.")
-	ErrNoQuestions    = errors.New("This quiz has no questions yet.")
-	ErrFinished       = errors.New("This attempt has already been submitted.")
-	ErrTimeUp         = errors.New("Time is up: the attempt was submitted with the answers saved before the deadline.")
-	ErrNotFinished    = errors.New("This attempt is still in progress.")
-	ErrBadOrder       = errors.New("The order must list every question of the quiz exactly once.")
-	ErrBadAnswer      = errors.New("That answer does not belong to that question of this quiz.")
-	ErrBadMarks       = errors.New("Marks must be between 0 and the question's marks.")
-	ErrNotGradable    = errors.New("Only short answers of a submitted attempt are graded.")
+	ErrNotEnrolled    = problem.Forbidden("Enroll in this subject to take its quizzes.")
+	ErrOwnQuiz        = problem.Invalid("You manage this quiz, so you cannot take it.")
+	ErrNoAttemptsLeft = problem.Invalid("You have used all your attempts at this quiz.")
+	ErrNoQuestions    = problem.Invalid("This quiz has no questions yet.")
+	ErrFinished       = problem.Conflict("This attempt has already been submitted.")
+	ErrTimeUp         = problem.Conflict("Time is up: the attempt was submitted with the answers saved before the deadline.")
+	ErrNotFinished    = problem.Invalid("This attempt is still in progress.")
+	ErrBadOrder       = problem.Invalid("The order must list every question of the quiz exactly once.")
+	ErrBadAnswer      = problem.Invalid("That answer does not belong to that question of this quiz.")
+	ErrBadMarks       = problem.Invalid("Marks must be between 0 and the question's marks.")
+	ErrNotGradable    = problem.Invalid("Only short answers of a submitted attempt are graded.")
 	// An attempt's maximum is fixed when it starts: adding or removing a question, or
 	// changing its marks, while someone answers would let the score pass 100 % or put
 	// it out of reach. Wording, options, images and order may change.
-	ErrAttemptsOpen = errors.New("Students are taking this quiz right now: questions can be added, removed or re-marked when their attempts end.")
+	ErrAttemptsOpen = problem.Conflict("Students are taking this quiz right now: questions can be added, removed or re-marked when their attempts end.")
 )
-
-// IsRefusal reports whether err is a rule's refusal shown as a 400 with its message.
-func IsRefusal(err error) bool {
-	for _, e := range []error{ErrOwnQuiz, ErrNoAttemptsLeft, ErrNoQuestions, ErrNotFinished, ErrBadOrder,
-		ErrBadAnswer, ErrBadMarks, ErrNotGradable} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
-}
-
-// IsConflict reports whether err is a 409: the attempt has ended.
-func IsConflict(err error) bool {
-	return errors.Is(err, ErrFinished) || errors.Is(err, ErrTimeUp) || errors.Is(err, ErrAttemptsOpen)
-}
 
 // noOpenAttempts refuses a change to a quiz's marks while attempts at it run
 // (ErrAttemptsOpen, with the time the last one ends at the latest).
@@ -74,16 +59,9 @@ func noOpenAttempts(ctx context.Context, tx *store.Queries, quizID int64) error 
 	if err != nil || n == 0 {
 		return err
 	}
-	return attemptsOpenError{n, until}
+	// ErrAttemptsOpen, saying how many attempts run and until when.
+	return &problem.Error{Kind: problem.KindConflict, Message: OpenAttemptsNotice(n, until), Err: ErrAttemptsOpen}
 }
-
-// attemptsOpenError is ErrAttemptsOpen saying how many attempts run and until when.
-type attemptsOpenError struct {
-	n     int
-	until time.Time
-}
-
-func (e attemptsOpenError) Error() string { return OpenAttemptsNotice(e.n, e.until) }
 
 // OpenAttemptsNotice says that n attempts, the last ending by until, lock adding,
 // removing and re-marking questions ("" when n is 0).
@@ -98,8 +76,6 @@ func OpenAttemptsNotice(n int, until time.Time) string {
 	return who + " taking this quiz right now (until " + until.UTC().Format("15:04") +
 		" UTC at the latest): questions can be added, removed or re-marked when their attempts end."
 }
-
-func (e attemptsOpenError) Is(target error) bool { return target == ErrAttemptsOpen }
 
 // Question kinds.
 const (
@@ -184,12 +160,12 @@ func managedQuiz(ctx context.Context, q *store.Queries, viewer store.User, quizI
 	a, err := access(ctx, q, viewer, quizID)
 	if err != nil {
 		if errors.Is(err, ErrNotEnrolled) {
-			return Access{}, ErrForbidden
+			return Access{}, problem.ErrForbidden
 		}
 		return Access{}, err
 	}
 	if !a.Manage {
-		return Access{}, ErrForbidden
+		return Access{}, problem.ErrForbidden
 	}
 	return a, nil
 }
@@ -225,7 +201,7 @@ type QuizInput struct {
 	IsRandomized, IsActive      *bool
 }
 
-func checkText(errs auth.Errors, field, s string, min, max int) string {
+func checkText(errs form.Errors, field, s string, min, max int) string {
 	s = strings.TrimSpace(s)
 	n := utf8.RuneCountInString(s)
 	switch {
@@ -239,7 +215,7 @@ func checkText(errs auth.Errors, field, s string, min, max int) string {
 	return s
 }
 
-func checkRange(errs auth.Errors, field string, v, min, max int) {
+func checkRange(errs form.Errors, field string, v, min, max int) {
 	if v < min || v > max {
 		errs.Add(field, "Ensure this value is between "+strconv.Itoa(min)+" and "+strconv.Itoa(max)+".")
 	}
@@ -250,8 +226,8 @@ func defaults() store.QuizFields {
 	return store.QuizFields{TimeLimitMinutes: 30, PassingPercent: 60, IsActive: true}
 }
 
-func mergeQuiz(cur store.QuizFields, in QuizInput) (store.QuizFields, auth.Errors) {
-	errs := auth.Errors{}
+func mergeQuiz(cur store.QuizFields, in QuizInput) (store.QuizFields, form.Errors) {
+	errs := form.Errors{}
 	if in.Title != nil {
 		cur.Title = *in.Title
 	}
@@ -287,7 +263,7 @@ func fieldsOf(q store.Quiz) store.QuizFields {
 }
 
 // CreateQuiz adds a quiz to a subject the viewer manages.
-func (s *Service) CreateQuiz(ctx context.Context, viewer store.User, subjectID int64, in QuizInput) (store.Quiz, auth.Errors, error) {
+func (s *Service) CreateQuiz(ctx context.Context, viewer store.User, subjectID int64, in QuizInput) (store.Quiz, form.Errors, error) {
 	f, errs := mergeQuiz(defaults(), in)
 	if len(errs) > 0 {
 		// Still tell a stranger 404/403 rather than field errors.
@@ -316,14 +292,14 @@ func orForbidden(err error) error {
 	if err != nil {
 		return err
 	}
-	return ErrForbidden
+	return problem.ErrForbidden
 }
 
 // UpdateQuiz edits a quiz the viewer manages. A time-limit change does not move the
 // deadline of attempts already started.
-func (s *Service) UpdateQuiz(ctx context.Context, viewer store.User, id int64, in QuizInput) (store.Quiz, auth.Errors, error) {
+func (s *Service) UpdateQuiz(ctx context.Context, viewer store.User, id int64, in QuizInput) (store.Quiz, form.Errors, error) {
 	var qz store.Quiz
-	var errs auth.Errors
+	var errs form.Errors
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		a, err := managedQuiz(ctx, tx, viewer, id)
 		if err != nil {
@@ -479,8 +455,8 @@ type QuestionInput struct {
 	Correct     bool // true/false: whether "True" is the right answer
 }
 
-func (s *Service) checkQuestion(in QuestionInput, cur []store.Answer) (store.QuestionFields, []store.AnswerFields, auth.Errors) {
-	errs := auth.Errors{}
+func (s *Service) checkQuestion(in QuestionInput, cur []store.Answer) (store.QuestionFields, []store.AnswerFields, form.Errors) {
+	errs := form.Errors{}
 	f := store.QuestionFields{Kind: in.Kind, Marks: in.Marks}
 	switch in.Kind {
 	case MCQ, TrueFalse, ShortAnswer:
@@ -542,7 +518,7 @@ func (s *Service) checkQuestion(in QuestionInput, cur []store.Answer) (store.Que
 }
 
 // AddQuestion adds a question at the end of a quiz the viewer manages.
-func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int64, in QuestionInput) (store.Question, auth.Errors, error) {
+func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int64, in QuestionInput) (store.Question, form.Errors, error) {
 	f, answers, errs := s.checkQuestion(in, nil)
 	var q store.Question
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -585,9 +561,9 @@ func (s *Service) Question(ctx context.Context, viewer store.User, id int64) (st
 }
 
 // UpdateQuestion edits a question and its answers.
-func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int64, in QuestionInput) (store.Question, auth.Errors, error) {
+func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int64, in QuestionInput) (store.Question, form.Errors, error) {
 	var q store.Question
-	var errs auth.Errors
+	var errs form.Errors
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		cur, err := tx.QuestionByID(ctx, id)
 		if err != nil {

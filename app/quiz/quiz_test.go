@@ -10,6 +10,7 @@ import (
 
 	"eplatform/app/apptest"
 	"eplatform/app/learn"
+	"eplatform/app/problem"
 	"eplatform/app/quiz"
 	"eplatform/app/store"
 )
@@ -169,10 +170,10 @@ func TestPermissions(t *testing.T) {
 		start            error
 		analytics, grade error
 	}{
-		{w.stud, quiz.ErrForbidden, nil, nil, quiz.ErrForbidden, quiz.ErrForbidden},
-		{w.other, quiz.ErrForbidden, quiz.ErrNotEnrolled, quiz.ErrNotEnrolled, quiz.ErrForbidden, quiz.ErrForbidden},
+		{w.stud, problem.ErrForbidden, nil, nil, problem.ErrForbidden, problem.ErrForbidden},
+		{w.other, problem.ErrForbidden, quiz.ErrNotEnrolled, quiz.ErrNotEnrolled, problem.ErrForbidden, problem.ErrForbidden},
 		{w.teach, nil, nil, quiz.ErrOwnQuiz, nil, nil},
-		{w.teach2, quiz.ErrForbidden, quiz.ErrNotEnrolled, quiz.ErrNotEnrolled, quiz.ErrForbidden, quiz.ErrForbidden},
+		{w.teach2, problem.ErrForbidden, quiz.ErrNotEnrolled, quiz.ErrNotEnrolled, problem.ErrForbidden, problem.ErrForbidden},
 		{w.admin, nil, nil, quiz.ErrOwnQuiz, nil, nil},
 	}
 	for _, c := range cases {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"eplatform/app/problem"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,8 +10,9 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// ErrNotFound is returned when a row the caller asked for does not exist.
-var ErrNotFound = errors.New("store: not found")
+// ErrNotFound is returned when a row the caller asked for does not exist. It is the
+// domain's 404 as it is: callers that hide a row the viewer may not see return it too.
+var ErrNotFound = problem.NotFound("Not found.")
 
 // ErrConflict is returned when a write breaks a UNIQUE or PRIMARY KEY constraint.
 var ErrConflict = errors.New("store: conflict")

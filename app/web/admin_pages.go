@@ -13,6 +13,7 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/desk"
+	"eplatform/app/form"
 	"eplatform/app/store"
 	"eplatform/views"
 )
@@ -203,7 +204,7 @@ func (h *Web) adminSubjects(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.AdminSubjects(h.page(w, r, "Subjects · Admin", "admin"), rows))
 }
 
-func faqFields(f store.FAQ, errs auth.Errors) []views.Field {
+func faqFields(f store.FAQ, errs form.Errors) []views.Field {
 	return []views.Field{
 		{Name: "question", Label: "Question", Value: f.Question, MaxLength: 255, Required: true, Errors: errs["question"]},
 		{Name: "answer", Label: "Answer", Type: "textarea", Rows: 5, Value: f.Answer, MaxLength: 5000, Required: true, Errors: errs["answer"]},
@@ -214,7 +215,7 @@ func faqFields(f store.FAQ, errs auth.Errors) []views.Field {
 	}
 }
 
-func (h *Web) renderAdminFAQ(w http.ResponseWriter, r *http.Request, status int, editing int64, f store.FAQ, errs auth.Errors) {
+func (h *Web) renderAdminFAQ(w http.ResponseWriter, r *http.Request, status int, editing int64, f store.FAQ, errs form.Errors) {
 	list, err := h.st.DB.ListFAQs(r.Context(), false, "")
 	if err != nil {
 		h.serverError(w, r, err)
@@ -225,9 +226,9 @@ func (h *Web) renderAdminFAQ(w http.ResponseWriter, r *http.Request, status int,
 		items[i] = faqView(f)
 	}
 	if errs == nil {
-		errs = auth.Errors{}
+		errs = form.Errors{}
 	}
-	h.render(w, r, status, views.AdminFAQ(h.page(w, r, "FAQ · Admin", "admin"), items, editing, faqFields(f, errs), errs[auth.NonField]))
+	h.render(w, r, status, views.AdminFAQ(h.page(w, r, "FAQ · Admin", "admin"), items, editing, faqFields(f, errs), errs[form.NonField]))
 }
 
 func (h *Web) adminFAQ(w http.ResponseWriter, r *http.Request) {
@@ -264,7 +265,7 @@ func (h *Web) adminSaveFAQ(w http.ResponseWriter, r *http.Request) {
 		Category: r.PostFormValue("category"), Position: pos, Active: r.PostFormValue("is_active") != "false"}
 	draft := store.FAQ{Question: in.Question, Answer: in.Answer, Category: in.Category, Position: pos, IsActive: in.Active}
 	if perr != nil {
-		h.renderAdminFAQ(w, r, http.StatusBadRequest, id, draft, auth.Errors{"position": {"A valid integer is required."}})
+		h.renderAdminFAQ(w, r, http.StatusBadRequest, id, draft, form.Errors{"position": {"A valid integer is required."}})
 		return
 	}
 	_, errs, err := h.st.Desk.SaveFAQ(r.Context(), id, in)

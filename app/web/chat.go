@@ -7,10 +7,10 @@ import (
 	"slices"
 	"strconv"
 
-	"eplatform/app/auth"
 	"eplatform/app/chat"
-	"eplatform/app/limit"
+	"eplatform/app/form"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/views"
 )
@@ -25,40 +25,11 @@ const (
 	chatUploadLimit = chat.MaxFileBytes + 1<<20
 )
 
-// chatFail answers a failed chat action: 404 for anything a non-member asks about,
-// 403, 413, 429 with Retry-After; JSON for scripts, a page otherwise.
-func (h *Web) chatFail(w http.ResponseWriter, r *http.Request, err error) {
-	var ue *media.UploadError
-	status, msg := 0, ""
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		status, msg = http.StatusNotFound, "That conversation or message does not exist."
-	case errors.Is(err, chat.ErrForbidden):
-		status, msg = http.StatusForbidden, chat.ErrForbidden.Error()
-	case errors.As(err, &ue) && ue.TooLarge:
-		status, msg = http.StatusRequestEntityTooLarge, ue.Msg
-	}
-	if le, ok := chat.IsLimit(err); ok {
-		limit.SetRetryAfter(w, le.Decision)
-		status, msg = http.StatusTooManyRequests, le.Error()+" "+limit.Message(le.Decision)
-	}
-	switch {
-	case status == 0:
-		h.serverError(w, r, err)
-	case wantsJSON(r):
-		writeJSON(w, status, map[string]string{"detail": msg})
-	case status == http.StatusNotFound:
-		h.notFound(w, r)
-	default:
-		h.errorPage(w, r, status, "", msg)
-	}
-}
-
 // pathInt reads a numeric path value; anything else is a 404.
 func (h *Web) pathInt(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		h.chatFail(w, r, store.ErrNotFound)
+		h.fail(w, r, store.ErrNotFound, "")
 		return 0, false
 	}
 	return id, true
@@ -82,7 +53,7 @@ func (h *Web) chatConversation(w http.ResponseWriter, r *http.Request) {
 		// Opening the conversation reads it (the original's page did the same).
 		u, _ := identity(r.Context())
 		if _, err := h.st.Chat.MarkRead(r.Context(), u.ID, id); err != nil {
-			h.chatFail(w, r, err)
+			h.fail(w, r, err, "")
 			return
 		}
 		before = 0
@@ -93,19 +64,19 @@ func (h *Web) chatConversation(w http.ResponseWriter, r *http.Request) {
 // renderChat renders the chat page with the list and, when openID is set, that
 // conversation's messages before the id before (0: the newest). With X-Fragment: 1 it
 // renders the messages only (chat.js loading older ones).
-func (h *Web) renderChat(w http.ResponseWriter, r *http.Request, status int, openID, before int64, draft string, errs auth.Errors) {
+func (h *Web) renderChat(w http.ResponseWriter, r *http.Request, status int, openID, before int64, draft string, errs form.Errors) {
 	ctx := r.Context()
 	u, _ := identity(ctx)
 	var open *views.ChatConversationView
 	if openID != 0 {
 		sum, err := h.st.Chat.Conversation(ctx, u.ID, openID)
 		if err != nil {
-			h.chatFail(w, r, err)
+			h.fail(w, r, err, "")
 			return
 		}
 		msgs, _, err := h.st.Chat.History(ctx, u.ID, store.MessageQuery{ConversationID: openID, BeforeID: before, Limit: chat.HistoryPage + 1})
 		if err != nil {
-			h.chatFail(w, r, err)
+			h.fail(w, r, err, "")
 			return
 		}
 		c := h.conversationView(sum, u.ID)
@@ -163,7 +134,7 @@ func (h *Web) chatListItem(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	sum, err := h.st.Chat.Conversation(r.Context(), u.ID, id)
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	active, _ := strconv.ParseInt(r.URL.Query().Get("active"), 10, 64)
@@ -191,12 +162,12 @@ func (h *Web) chatMessageFragment(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	m, _, err := h.st.Chat.Message(r.Context(), u.ID, id)
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	html, err := h.messageHTML(r, m)
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -215,7 +186,7 @@ func (h *Web) readMessageForm(w http.ResponseWriter, r *http.Request) (string, *
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			h.chatFail(w, r, &media.UploadError{Msg: "File exceeds maximum size of 5MB.", TooLarge: true})
+			h.fail(w, r, problem.TooLarge("File exceeds maximum size of 5MB."), "")
 		} else {
 			h.errorPage(w, r, http.StatusBadRequest, "", "The form could not be read. Please try again.")
 		}
@@ -228,7 +199,7 @@ func (h *Web) readMessageForm(w http.ResponseWriter, r *http.Request) (string, *
 				continue // an empty file input
 			}
 			if fh.Size > chat.MaxFileBytes {
-				h.chatFail(w, r, &media.UploadError{Msg: "File exceeds maximum size of 5MB.", TooLarge: true})
+				h.fail(w, r, problem.TooLarge("File exceeds maximum size of 5MB."), "")
 				return "", nil, false
 			}
 			f, err := fh.Open()
@@ -239,7 +210,7 @@ func (h *Web) readMessageForm(w http.ResponseWriter, r *http.Request) (string, *
 			data, err := media.ReadLimited(f, chat.MaxFileBytes)
 			f.Close()
 			if err != nil {
-				h.chatFail(w, r, &media.UploadError{Msg: "File exceeds maximum size of 5MB.", TooLarge: true})
+				h.fail(w, r, problem.TooLarge("File exceeds maximum size of 5MB."), "")
 				return "", nil, false
 			}
 			up = &chat.Upload{Name: fh.Filename, Data: data}
@@ -261,13 +232,13 @@ func (h *Web) chatSend(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	m, errs, err := h.st.Chat.Send(r.Context(), u, id, content, up, "")
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
-		if errs.Has(auth.NonField) {
-			errs[""] = errs[auth.NonField]
-			delete(errs, auth.NonField)
+		if errs.Has(form.NonField) {
+			errs[""] = errs[form.NonField]
+			delete(errs, form.NonField)
 		}
 		if !invalid(w, r, errs) {
 			h.renderChat(w, r, http.StatusOK, id, 0, content, errs)
@@ -294,7 +265,7 @@ func (h *Web) chatRead(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	n, err := h.st.Chat.MarkRead(r.Context(), u.ID, id)
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	if wantsJSON(r) {
@@ -312,7 +283,7 @@ func (h *Web) chatEdit(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	m, errs, err := h.st.Chat.Edit(r.Context(), u, id, r.PostForm.Get("content"))
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
@@ -337,7 +308,7 @@ func (h *Web) chatDelete(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	m, err := h.st.Chat.Delete(r.Context(), u, id)
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.afterMessageChange(w, r, m)
@@ -414,7 +385,7 @@ func (h *Web) chatStartForm(w http.ResponseWriter, r *http.Request) {
 	}
 	other, online, err := h.st.Chat.Status(r.Context(), uid)
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	mini := store.UserMini{ID: other.ID, Username: other.Username, FirstName: other.FirstName, LastName: other.LastName, UserType: other.UserType, ProfilePicture: other.ProfilePicture}
@@ -430,11 +401,11 @@ func (h *Web) chatStart(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	res, errs, err := h.st.Chat.StartDirect(r.Context(), u, uid, "")
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	if errs.Has("user_id") {
-		h.chatFail(w, r, store.ErrNotFound)
+		h.fail(w, r, store.ErrNotFound, "")
 		return
 	}
 	if len(errs) > 0 {
@@ -475,7 +446,7 @@ func (h *Web) chatCreateGroup(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		var id int64
 		if id, errs, err = h.st.Chat.CreateGroup(r.Context(), u, f.Title, ids); err != nil {
-			h.chatFail(w, r, err)
+			h.fail(w, r, err, "")
 			return
 		}
 		if len(errs) == 0 {
@@ -496,11 +467,11 @@ func (h *Web) chatMembers(w http.ResponseWriter, r *http.Request) {
 	h.renderMembers(w, r, id, "", nil)
 }
 
-func (h *Web) renderMembers(w http.ResponseWriter, r *http.Request, id int64, add string, errs auth.Errors) {
+func (h *Web) renderMembers(w http.ResponseWriter, r *http.Request, id int64, add string, errs form.Errors) {
 	u, _ := identity(r.Context())
 	sum, err := h.st.Chat.Conversation(r.Context(), u.ID, id)
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	if !sum.IsGroup() {
@@ -531,7 +502,7 @@ func (h *Web) chatAddMembers(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) == 0 {
 		if errs, err = h.st.Chat.AddMembers(r.Context(), u, id, ids); err != nil {
-			h.chatFail(w, r, err)
+			h.fail(w, r, err, "")
 			return
 		}
 	}
@@ -554,7 +525,7 @@ func (h *Web) chatRemoveMember(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := identity(r.Context())
 	if err := h.st.Chat.RemoveMember(r.Context(), u, id, uid); err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Removed from the group.")
@@ -569,7 +540,7 @@ func (h *Web) chatRename(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	errs, err := h.st.Chat.RenameGroup(r.Context(), u, id, r.PostForm.Get("title"))
 	if err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
@@ -587,7 +558,7 @@ func (h *Web) chatLeave(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := identity(r.Context())
 	if err := h.st.Chat.Leave(r.Context(), u, id); err != nil {
-		h.chatFail(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "You left the group.")

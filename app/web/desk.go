@@ -1,13 +1,12 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"eplatform/app/auth"
 	"eplatform/app/desk"
+	"eplatform/app/form"
 	"eplatform/app/limit"
 	"eplatform/app/store"
 	"eplatform/views"
@@ -43,7 +42,7 @@ func deskName(u store.User) string {
 	return u.Username
 }
 
-func contactFields(v func(string) string, errs auth.Errors) []views.Field {
+func contactFields(v func(string) string, errs form.Errors) []views.Field {
 	return []views.Field{
 		{Name: "name", Label: "Name", Value: v("name"), MaxLength: 100, Required: true, Autocomplete: "name", Errors: errs["name"]},
 		{Name: "email", Label: "Email", Type: "email", Value: v("email"), MaxLength: 254, Required: true, Autocomplete: "email", Errors: errs["email"]},
@@ -52,7 +51,7 @@ func contactFields(v func(string) string, errs auth.Errors) []views.Field {
 	}
 }
 
-func bookFields(v func(string) string, errs auth.Errors, instructors []store.UserMini, signedIn bool) []views.Field {
+func bookFields(v func(string) string, errs form.Errors, instructors []store.UserMini, signedIn bool) []views.Field {
 	ins := []views.Option{{Value: "", Label: "Choose an instructor"}}
 	for _, u := range instructors {
 		label := strings.TrimSpace(u.FirstName + " " + u.LastName)
@@ -84,7 +83,7 @@ func bookFields(v func(string) string, errs auth.Errors, instructors []store.Use
 }
 
 // contactPage renders /home/contact/ with optional drafts and errors of either form.
-func (h *Web) renderContact(w http.ResponseWriter, r *http.Request, status int, contactErrs, bookErrs auth.Errors, which string) {
+func (h *Web) renderContact(w http.ResponseWriter, r *http.Request, status int, contactErrs, bookErrs form.Errors, which string) {
 	u, signedIn := identity(r.Context())
 	category := r.URL.Query().Get("category")
 	faqs, err := h.st.DB.ListFAQs(r.Context(), true, category)
@@ -123,14 +122,14 @@ func (h *Web) renderContact(w http.ResponseWriter, r *http.Request, status int, 
 		bookV = r.PostFormValue
 	}
 	if contactErrs == nil {
-		contactErrs = auth.Errors{}
+		contactErrs = form.Errors{}
 	}
 	if bookErrs == nil {
-		bookErrs = auth.Errors{}
+		bookErrs = form.Errors{}
 	}
 	d := views.ContactData{
-		ContactFields: contactFields(contactV, contactErrs), ContactErrors: contactErrs[auth.NonField],
-		BookFields: bookFields(bookV, bookErrs, instructors, signedIn), BookErrors: bookErrs[auth.NonField],
+		ContactFields: contactFields(contactV, contactErrs), ContactErrors: contactErrs[form.NonField],
+		BookFields: bookFields(bookV, bookErrs, instructors, signedIn), BookErrors: bookErrs[form.NonField],
 		NoInstructors: len(instructors) == 0, Categories: cats, Category: category,
 	}
 	for _, f := range faqs {
@@ -248,23 +247,8 @@ func (h *Web) appointmentAction(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := identity(r.Context())
 	a, err := h.st.Desk.Change(r.Context(), u, id, r.PathValue("action"))
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	if err != nil {
 		h.fail(w, r, err, "")
-		return
-	case errors.Is(err, desk.ErrForbidden), errors.Is(err, desk.ErrTransition):
-		status := http.StatusForbidden
-		if errors.Is(err, desk.ErrTransition) {
-			status = http.StatusConflict
-		}
-		if wantsJSON(r) {
-			writeJSON(w, status, map[string]string{"detail": err.Error()})
-			return
-		}
-		h.errorPage(w, r, status, "", err.Error())
-		return
-	case err != nil:
-		h.serverError(w, r, err)
 		return
 	}
 	if wantsJSON(r) {

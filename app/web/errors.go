@@ -1,13 +1,13 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"eplatform/app/httpx"
 	"eplatform/app/limit"
+	"eplatform/app/problem"
 	"eplatform/views"
 )
 
@@ -38,19 +38,38 @@ func (h *Web) forbidden(w http.ResponseWriter, r *http.Request) {
 	h.errorPage(w, r, http.StatusForbidden, "", "You do not have permission to do that.")
 }
 
-// StatusClientClosed is recorded (as nginx does) when the client went away before the
-// answer was ready: not a server error, and nobody is left to read a page.
-const StatusClientClosed = 499
-
-// ClientGone reports whether err only says that the request was abandoned.
-func ClientGone(r *http.Request, err error) bool {
-	return r.Context().Err() != nil && errors.Is(err, context.Canceled)
+// fail is the pages' one error writer. A refusal of the rules (a *problem.Error) is
+// answered with its kind's status: a missing or hidden thing with the 404 page, an
+// invalid or conflicting action on a form with its message flashed back on the page
+// it came from (back, when not ""), anything else with the error page and the
+// message. Any other error is a 500 logged with the request id.
+func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error, back string) {
+	p, ok := problem.As(err)
+	if !ok || p.Kind == problem.KindInternal {
+		h.serverError(w, r, err)
+		return
+	}
+	if p.Kind == problem.KindRateLimited {
+		httpx.SetRetryAfter(w, p.RetryAfter)
+	}
+	status := p.Kind.Status()
+	switch {
+	case wantsJSON(r):
+		writeJSON(w, status, map[string]string{"detail": p.Message})
+	case p.Kind == problem.KindNotFound:
+		h.notFound(w, r)
+	case (p.Kind == problem.KindInvalid || p.Kind == problem.KindConflict) && back != "":
+		h.flash(w, r, "error", p.Message)
+		http.Redirect(w, r, back, http.StatusSeeOther)
+	default:
+		h.errorPage(w, r, status, "", p.Message)
+	}
 }
 
 // serverError logs err and shows a 500 page that gives the request id to quote.
 func (h *Web) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	if ClientGone(r, err) {
-		w.WriteHeader(StatusClientClosed)
+	if httpx.ClientGone(r, err) {
+		w.WriteHeader(httpx.StatusClientClosed)
 		return
 	}
 	h.st.Log.ErrorContext(r.Context(), "handler failed", "id", RequestID(r.Context()), "path", r.URL.Path, "err", err)

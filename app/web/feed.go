@@ -10,10 +10,11 @@ import (
 
 	"github.com/a-h/templ"
 
-	"eplatform/app/auth"
 	"eplatform/app/feed"
+	"eplatform/app/form"
 	"eplatform/app/limit"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/views"
 )
@@ -42,34 +43,8 @@ func fragment(r *http.Request, c templ.Component) (string, error) {
 	return b.String(), err
 }
 
-// fail answers a failed action: JSON for scripts, a flash and a redirect back otherwise.
-func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error, back string) {
-	status, msg := http.StatusInternalServerError, ""
-	var ue *media.UploadError
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		status, msg = http.StatusNotFound, "That post or comment no longer exists."
-	case errors.Is(err, feed.ErrForbidden):
-		status, msg = http.StatusForbidden, feed.ErrForbidden.Error()
-	case errors.As(err, &ue) && ue.TooLarge:
-		status, msg = http.StatusRequestEntityTooLarge, ue.Msg
-	default:
-		h.serverError(w, r, err)
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, status, map[string]string{"detail": msg})
-		return
-	}
-	if status == http.StatusNotFound {
-		h.notFound(w, r)
-		return
-	}
-	h.errorPage(w, r, status, "", msg)
-}
-
 // invalid answers validation errors of an action done by script; false when not JSON.
-func invalid(w http.ResponseWriter, r *http.Request, errs auth.Errors) bool {
+func invalid(w http.ResponseWriter, r *http.Request, errs form.Errors) bool {
 	if !wantsJSON(r) {
 		return false
 	}
@@ -129,7 +104,7 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) {
 	h.renderFeed(w, r, http.StatusOK, "", nil)
 }
 
-func (h *Web) renderFeed(w http.ResponseWriter, r *http.Request, status int, draft string, errs auth.Errors) {
+func (h *Web) renderFeed(w http.ResponseWriter, r *http.Request, status int, draft string, errs form.Errors) {
 	u, _ := identity(r.Context())
 	page, err := h.st.Feed.Feed(r.Context(), u, parseCursor(r.URL.Query().Get("before")), FeedPageSize)
 	if err != nil {
@@ -162,7 +137,7 @@ func (h *Web) createPost(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			h.fail(w, r, &media.UploadError{Msg: "The upload is too large: video at most 20 MB, document 10 MB, image 5 MB.", TooLarge: true}, "/home/")
+			h.fail(w, r, problem.TooLarge("The upload is too large: video at most 20 MB, document 10 MB, image 5 MB."), "/home/")
 		} else {
 			h.errorPage(w, r, http.StatusBadRequest, "", "The form could not be read. Please try again.")
 		}
@@ -173,7 +148,7 @@ func (h *Web) createPost(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	content := r.FormValue("content")
 	var up *feed.Upload
-	errs := auth.Errors{}
+	errs := form.Errors{}
 	if r.MultipartForm != nil {
 		for _, field := range []string{media.Image, media.Video, media.Document} {
 			for _, fh := range r.MultipartForm.File[field] {
@@ -185,7 +160,7 @@ func (h *Web) createPost(w http.ResponseWriter, r *http.Request) {
 					break
 				}
 				if fh.Size > media.MaxSize[field] {
-					h.fail(w, r, &media.UploadError{Msg: "The " + field + " is too large: at most " + strconv.FormatInt(media.MaxSize[field]>>20, 10) + " MB.", TooLarge: true}, "/home/")
+					h.fail(w, r, problem.TooLarge("The "+field+" is too large: at most "+strconv.FormatInt(media.MaxSize[field]>>20, 10)+" MB."), "/home/")
 					return
 				}
 				f, err := fh.Open()
@@ -228,9 +203,9 @@ func (h *Web) createPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if errs.Has(auth.NonField) {
-		errs[""] = errs[auth.NonField]
-		delete(errs, auth.NonField)
+	if errs.Has(form.NonField) {
+		errs[""] = errs[form.NonField]
+		delete(errs, form.NonField)
 	}
 	if invalid(w, r, errs) {
 		return
@@ -276,7 +251,7 @@ func (h *Web) postPage(w http.ResponseWriter, r *http.Request) {
 	h.renderPostPage(w, r, id, http.StatusOK, "", "", nil)
 }
 
-func (h *Web) renderPostPage(w http.ResponseWriter, r *http.Request, id int64, status int, form, draft string, errs auth.Errors) {
+func (h *Web) renderPostPage(w http.ResponseWriter, r *http.Request, id int64, status int, form, draft string, errs form.Errors) {
 	u, _ := identity(r.Context())
 	it, known, err := h.st.Feed.Post(r.Context(), u, id)
 	if err != nil {

@@ -1,58 +1,18 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"eplatform/app/learn"
-	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/views"
 )
 
 // SubjectsPageSize is how many subjects a list page shows.
 const SubjectsPageSize = 24
-
-// learnFail answers a refused or failed learn action: JSON for scripts; otherwise a
-// refusal with a message (closed subject, own subject) goes back with a flash when
-// back is set, and the rest are error pages.
-func (h *Web) learnFail(w http.ResponseWriter, r *http.Request, err error, back string) {
-	status, msg := 0, ""
-	var ue *media.UploadError
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		status, msg = http.StatusNotFound, "That subject or material does not exist, or you cannot see it."
-	case errors.Is(err, learn.ErrForbidden):
-		status, msg = http.StatusForbidden, learn.ErrForbidden.Error()
-	case errors.Is(err, learn.ErrNotEnrolled):
-		status, msg = http.StatusForbidden, learn.ErrNotEnrolled.Error()
-	case errors.Is(err, learn.ErrConflictingEdit):
-		status, msg = http.StatusConflict, err.Error()
-	case learn.IsRefusal(err):
-		status, msg = http.StatusBadRequest, err.Error()
-	case errors.As(err, &ue):
-		status, msg = http.StatusBadRequest, ue.Msg
-		if ue.TooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
-	default:
-		h.serverError(w, r, err)
-		return
-	}
-	switch {
-	case wantsJSON(r):
-		writeJSON(w, status, map[string]string{"detail": msg})
-	case status == http.StatusNotFound:
-		h.notFound(w, r)
-	case status == http.StatusBadRequest && back != "":
-		h.flash(w, r, "error", msg)
-		http.Redirect(w, r, back, http.StatusSeeOther)
-	default:
-		h.errorPage(w, r, status, "", msg)
-	}
-}
 
 // pageNumber reads ?page=N (1 when missing or bad).
 func pageNumber(r *http.Request) int {
@@ -108,7 +68,7 @@ func (h *Web) subjectByCode(w http.ResponseWriter, r *http.Request, withMaterial
 	u, _ := identity(r.Context())
 	p, err := h.st.Learn.SubjectByCode(r.Context(), u, learn.CodeFromSegment(r.PathValue("code")), withMaterials)
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return learn.Page{}, false
 	}
 	return p, true
@@ -174,7 +134,7 @@ func (h *Web) showSubjectForm(w http.ResponseWriter, r *http.Request, status int
 func (h *Web) newSubjectForm(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	if !learn.CanCreateSubject(u) {
-		h.learnFail(w, r, learn.ErrForbidden, "")
+		h.fail(w, r, problem.ErrForbidden, "")
 		return
 	}
 	h.showSubjectForm(w, r, http.StatusOK, views.SubjectFormData{Action: "/home/subjects/new/", CancelURL: "/home/subjects/",
@@ -184,7 +144,7 @@ func (h *Web) newSubjectForm(w http.ResponseWriter, r *http.Request) {
 func (h *Web) createSubject(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	if !learn.CanCreateSubject(u) {
-		h.learnFail(w, r, learn.ErrForbidden, "")
+		h.fail(w, r, problem.ErrForbidden, "")
 		return
 	}
 	if !h.allow(w, r, h.st.Limits.Post) || !h.parseForm(w, r, formLimit) {
@@ -193,7 +153,7 @@ func (h *Web) createSubject(w http.ResponseWriter, r *http.Request) {
 	in, d := subjectForm(r.PostForm, learn.CanChooseInstructor(u))
 	s, errs, err := h.st.Learn.CreateSubject(r.Context(), u, in)
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
@@ -220,7 +180,7 @@ func (h *Web) managedSubject(w http.ResponseWriter, r *http.Request) (store.Subj
 		return store.Subject{}, false
 	}
 	if !p.CanManage {
-		h.learnFail(w, r, learn.ErrForbidden, "")
+		h.fail(w, r, problem.ErrForbidden, "")
 		return store.Subject{}, false
 	}
 	return p.Subject, true
@@ -255,7 +215,7 @@ func (h *Web) updateSubject(w http.ResponseWriter, r *http.Request) {
 	in, d := subjectForm(r.PostForm, learn.CanChooseInstructor(u))
 	s, errs, err := h.st.Learn.UpdateSubject(r.Context(), u, cur.ID, in)
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
@@ -283,7 +243,7 @@ func (h *Web) deleteSubject(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := identity(r.Context())
 	if err := h.st.Learn.DeleteSubject(r.Context(), u, s.ID); err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if wantsJSON(r) {
@@ -311,7 +271,7 @@ func (h *Web) enroll(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	res, err := h.st.Learn.Enroll(r.Context(), u, id)
 	if err != nil {
-		h.learnFail(w, r, err, h.subjectBack(r, id))
+		h.fail(w, r, err, h.subjectBack(r, id))
 		return
 	}
 	msg := "You are enrolled in " + res.Subject.Name + "."
@@ -341,7 +301,7 @@ func (h *Web) unenroll(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	s, changed, err := h.st.Learn.Unenroll(r.Context(), u, id)
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	msg, kind := "You left "+s.Name+". You can enroll again at any time.", "success"
@@ -365,7 +325,7 @@ func (h *Web) unenroll(w http.ResponseWriter, r *http.Request) {
 func (h *Web) learnID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		h.learnFail(w, r, store.ErrNotFound, "")
+		h.fail(w, r, store.ErrNotFound, "")
 		return 0, false
 	}
 	return id, true

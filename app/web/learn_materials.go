@@ -11,59 +11,42 @@ import (
 	"strconv"
 	"strings"
 
-	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/learn"
 	"eplatform/app/limit"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/views"
 )
-
-// errUploadLimited stops an upload refused by the upload rate limit.
-type errUploadLimited struct{ d limit.Decision }
-
-func (e errUploadLimited) Error() string { return limit.Message(e.d) }
 
 // readMaterialForm reads the material form — multipart with the file streamed to disk,
 // or urlencoded without one — into the rules' input (the whole form is sent every
 // time, so a missing field is an empty one). A refused upload becomes the file
 // field's error (with the status 413 when it was too large); ok is false when the
 // response was written.
-func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn.MaterialInput, d views.MaterialFormData, errs auth.Errors, status int, ok bool) {
+func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn.MaterialInput, d views.MaterialFormData, errs form.Errors, status int, ok bool) {
 	u, _ := identity(r.Context())
 	status = http.StatusOK
 	r.Body = http.MaxBytesReader(w, r.Body, media.MaxMaterialBody)
 	values, file, err := h.st.Auth.Media.ReadMaterialForm(r, "file", func() error {
-		dec, err := h.st.Limiter.Allow(r.Context(), h.st.Limits.Upload, "user:"+strconv.FormatInt(u.ID, 10))
-		if err == nil && !dec.Allowed {
-			return errUploadLimited{dec}
-		}
-		return nil
+		return limit.Check(r.Context(), h.st.Limiter, h.st.Limits.Upload, "user:"+strconv.FormatInt(u.ID, 10))
 	})
-	var limited errUploadLimited
-	var ue *media.UploadError
+	ue, refused := media.IsUploadError(err)
 	switch {
 	case errors.Is(err, media.ErrNotMultipart):
 		if !h.parseForm(w, r, formLimit) {
 			return in, d, nil, 0, false
 		}
 		values = r.PostForm
-	case errors.As(err, &limited):
-		limit.SetRetryAfter(w, limited.d)
-		if wantsJSON(r) {
-			writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": limit.Message(limited.d)})
-		} else {
-			h.tooManyRequests(w, r, limited.d)
-		}
-		return in, d, nil, 0, false
-	case errors.As(err, &ue):
+	case refused:
 		// Shown next to the field like any other form error; too large is a 413.
-		errs = auth.Errors{"file": {ue.Msg}}
-		if ue.TooLarge {
+		errs = form.Errors{"file": {ue.Message}}
+		if ue.Kind == problem.KindTooLarge {
 			status = http.StatusRequestEntityTooLarge
 		}
 	case err != nil:
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return in, d, nil, 0, false
 	}
 	if values == nil {
@@ -98,7 +81,7 @@ func (h *Web) showMaterialForm(w http.ResponseWriter, r *http.Request, status in
 
 // materialFormFailed answers a material form with errors: JSON for scripts, else the
 // form again with the messages.
-func (h *Web) materialFormFailed(w http.ResponseWriter, r *http.Request, status int, s store.Subject, d views.MaterialFormData, errs auth.Errors) {
+func (h *Web) materialFormFailed(w http.ResponseWriter, r *http.Request, status int, s store.Subject, d views.MaterialFormData, errs form.Errors) {
 	if wantsJSON(r) {
 		if status == http.StatusOK {
 			status = http.StatusBadRequest
@@ -145,7 +128,7 @@ func (h *Web) createMaterial(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	m, errs, err := h.st.Learn.AddMaterial(r.Context(), u, s.ID, in)
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
@@ -170,10 +153,10 @@ func (h *Web) managedMaterial(w http.ResponseWriter, r *http.Request) (learn.Acc
 	u, _ := identity(r.Context())
 	a, err := h.st.Learn.OpenMaterial(r.Context(), u, id, false)
 	if err == nil && !a.CanManage {
-		err = learn.ErrForbidden
+		err = problem.ErrForbidden
 	}
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return learn.Access{}, false
 	}
 	return a, true
@@ -219,7 +202,7 @@ func (h *Web) updateMaterial(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	m, errs, err := h.st.Learn.UpdateMaterial(r.Context(), u, a.Material.ID, in)
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
@@ -243,7 +226,7 @@ func (h *Web) deleteMaterial(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	s, err := h.st.Learn.DeleteMaterial(r.Context(), u, id)
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if wantsJSON(r) {
@@ -273,7 +256,7 @@ func (h *Web) moveMaterial(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	s, err := h.st.Learn.MoveMaterial(r.Context(), u, id, delta)
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if wantsJSON(r) {
@@ -313,12 +296,12 @@ func (h *Web) orderMaterials(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	u, _ := identity(r.Context())
-	err := learn.ErrBadOrder
+	var err error = learn.ErrBadOrder
 	if !bad {
 		err = h.st.Learn.ReorderMaterials(r.Context(), u, s.ID, ids)
 	}
 	if err != nil {
-		h.learnFail(w, r, err, learn.SubjectURL(s.Code))
+		h.fail(w, r, err, learn.SubjectURL(s.Code))
 		return
 	}
 	if wantsJSON(r) {
@@ -338,7 +321,7 @@ func (h *Web) openMaterial(w http.ResponseWriter, r *http.Request, record bool) 
 	u, _ := identity(r.Context())
 	a, err := h.st.Learn.OpenMaterial(r.Context(), u, id, record)
 	if err != nil {
-		h.learnFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return learn.Access{}, false
 	}
 	return a, true

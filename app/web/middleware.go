@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"eplatform/app/httpx"
 	"eplatform/app/metrics"
 	"eplatform/app/store"
 )
@@ -32,30 +31,11 @@ func Chain(h http.Handler, mw ...Middleware) http.Handler {
 	return h
 }
 
-type requestIDKey struct{}
-
 // RequestID returns the request's id ("" outside a request).
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return httpx.RequestID(ctx) }
 
-// RequestIDs gives every request an id: a sane incoming X-Request-ID (from a proxy)
-// is kept, otherwise a random one is made. It is echoed in the response and logs.
-func RequestIDs(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-ID")
-		if len(id) == 0 || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool {
-			return !(c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
-		}) {
-			b := make([]byte, 8)
-			rand.Read(b)
-			id = hex.EncodeToString(b)
-		}
-		w.Header().Set("X-Request-ID", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
-	})
-}
+// RequestIDs gives every request an id (see httpx.RequestIDs).
+func RequestIDs(next http.Handler) http.Handler { return httpx.RequestIDs(next) }
 
 // statusWriter remembers the status code and size of a response.
 type statusWriter struct {

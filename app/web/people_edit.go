@@ -7,8 +7,10 @@ import (
 	"strconv"
 
 	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/media"
 	"eplatform/app/people"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/views"
 )
@@ -33,7 +35,7 @@ func (h *Web) profileEditForm(w http.ResponseWriter, r *http.Request) {
 
 // renderProfileEdit shows the edit page. When a form failed (focus names it: info,
 // social, privacy, picture), its fields show what was sent and errs.
-func (h *Web) renderProfileEdit(w http.ResponseWriter, r *http.Request, status int, focus string, form url.Values, errs auth.Errors) {
+func (h *Web) renderProfileEdit(w http.ResponseWriter, r *http.Request, status int, focus string, form url.Values, errs form.Errors) {
 	me, _ := identity(r.Context())
 	ctx := r.Context()
 	u, err := h.st.DB.UserByID(ctx, me.ID)
@@ -158,7 +160,7 @@ func (h *Web) savePrivacy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := people.ProfileInput{Privacy: map[string]*string{}}
-	errs := auth.Errors{}
+	errs := form.Errors{}
 	for _, sec := range people.Sections {
 		v := optional(r, sec)
 		if v == nil {
@@ -185,7 +187,7 @@ func readPicture(r *http.Request, field string) ([]byte, string, error) {
 	}
 	fh := files[0]
 	if fh.Size > media.MaxPictureBytes {
-		return nil, "", &media.UploadError{Msg: "The picture is too large: at most 5 MB.", TooLarge: true}
+		return nil, "", problem.TooLarge("The picture is too large: at most 5 MB.")
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -194,7 +196,7 @@ func readPicture(r *http.Request, field string) ([]byte, string, error) {
 	defer f.Close()
 	data, err := media.ReadLimited(f, media.MaxPictureBytes)
 	if errors.Is(err, media.ErrTooLarge) {
-		return nil, "", &media.UploadError{Msg: "The picture is too large: at most 5 MB.", TooLarge: true}
+		return nil, "", problem.TooLarge("The picture is too large: at most 5 MB.")
 	}
 	return data, fh.Filename, err
 }
@@ -224,22 +226,22 @@ func (h *Web) uploadPicture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tooLarge := func(msg string) {
-		h.renderProfileEdit(w, r, http.StatusRequestEntityTooLarge, "picture", nil, auth.Errors{"profile_picture": {msg}})
+		h.renderProfileEdit(w, r, http.StatusRequestEntityTooLarge, "picture", nil, form.Errors{"profile_picture": {msg}})
 	}
 	if !h.parseUpload(w, r, pictureFormLimit, func() { tooLarge("The picture is too large: at most 5 MB.") }) {
 		return
 	}
 	data, _, err := readPicture(r, "profile_picture")
-	var ue *media.UploadError
+	ue, isUpload := media.IsUploadError(err)
 	switch {
-	case errors.As(err, &ue):
-		tooLarge(ue.Msg)
+	case isUpload:
+		tooLarge(ue.Message)
 		return
 	case err != nil:
 		h.errorPage(w, r, http.StatusBadRequest, "", "The picture could not be read. Please try again.")
 		return
 	case data == nil:
-		h.renderProfileEdit(w, r, http.StatusBadRequest, "picture", nil, auth.Errors{"profile_picture": {"Choose a picture to upload."}})
+		h.renderProfileEdit(w, r, http.StatusBadRequest, "picture", nil, form.Errors{"profile_picture": {"Choose a picture to upload."}})
 		return
 	}
 	me, _ := identity(r.Context())
@@ -250,7 +252,7 @@ func (h *Web) uploadPicture(w http.ResponseWriter, r *http.Request) {
 		if pe.TooLarge {
 			status = http.StatusRequestEntityTooLarge
 		}
-		h.renderProfileEdit(w, r, status, "picture", nil, auth.Errors{"profile_picture": {pe.Msg}})
+		h.renderProfileEdit(w, r, status, "picture", nil, form.Errors{"profile_picture": {pe.Msg}})
 		return
 	}
 	if err != nil {
@@ -297,7 +299,7 @@ func (h *Web) kindSection(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (h *Web) renderEntryForm(w http.ResponseWriter, r *http.Request, status int, k people.Kind, e store.ProfileEntry, isNew bool, values map[string]string, errs auth.Errors) {
+func (h *Web) renderEntryForm(w http.ResponseWriter, r *http.Request, status int, k people.Kind, e store.ProfileEntry, isNew bool, values map[string]string, errs form.Errors) {
 	me, _ := identity(r.Context())
 	d := views.EntryFormData{Kind: k.Name, Title: k.Title, Singular: k.Singular, IsNew: isNew, HasImage: k.HasImage,
 		Visible: e.IsVisible, Errors: formErrors(errs)}
@@ -379,9 +381,9 @@ func (h *Web) entryInput(w http.ResponseWriter, r *http.Request, k people.Kind, 
 	if k.HasImage {
 		in.RemoveImage = r.PostForm.Get("remove_image") != ""
 		data, name, err := readPicture(r, "image")
-		var ue *media.UploadError
-		if errors.As(err, &ue) {
-			onTooLarge(ue.Msg)
+		ue, isUpload := media.IsUploadError(err)
+		if isUpload {
+			onTooLarge(ue.Message)
 			return in, false
 		} else if err != nil {
 			h.errorPage(w, r, http.StatusBadRequest, "", "The picture could not be read. Please try again.")
@@ -405,7 +407,7 @@ func (h *Web) entryAdd(w http.ResponseWriter, r *http.Request) {
 	me, _ := identity(r.Context())
 	blank := store.ProfileEntry{Kind: k.Name, IsVisible: true, Fields: k.Defaults()}
 	in, ok := h.entryInput(w, r, k, func(msg string) {
-		h.renderEntryForm(w, r, http.StatusRequestEntityTooLarge, k, blank, true, nil, auth.Errors{"image": {msg}})
+		h.renderEntryForm(w, r, http.StatusRequestEntityTooLarge, k, blank, true, nil, form.Errors{"image": {msg}})
 	})
 	if !ok {
 		return
@@ -426,7 +428,7 @@ func (h *Web) entryEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, ok := h.entryInput(w, r, k, func(msg string) {
-		h.renderEntryForm(w, r, http.StatusRequestEntityTooLarge, k, cur, false, nil, auth.Errors{"image": {msg}})
+		h.renderEntryForm(w, r, http.StatusRequestEntityTooLarge, k, cur, false, nil, form.Errors{"image": {msg}})
 	})
 	if !ok {
 		return
@@ -436,11 +438,11 @@ func (h *Web) entryEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) entrySaved(w http.ResponseWriter, r *http.Request, k people.Kind, cur store.ProfileEntry, isNew bool,
-	in people.EntryInput, e store.ProfileEntry, errs auth.Errors, err error) {
-	var ue *media.UploadError
+	in people.EntryInput, e store.ProfileEntry, errs form.Errors, err error) {
+	ue, isUpload := media.IsUploadError(err)
 	switch {
-	case errors.As(err, &ue):
-		h.renderEntryForm(w, r, http.StatusRequestEntityTooLarge, k, cur, isNew, in.Values, auth.Errors{"image": {ue.Msg}})
+	case isUpload:
+		h.renderEntryForm(w, r, http.StatusRequestEntityTooLarge, k, cur, isNew, in.Values, form.Errors{"image": {ue.Message}})
 		return
 	case err != nil:
 		h.fail(w, r, err, "")

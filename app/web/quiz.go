@@ -10,48 +10,19 @@ import (
 	"strings"
 	"time"
 
-	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/learn"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/quiz"
 	"eplatform/app/store"
 	"eplatform/views"
 )
 
-// quizFail answers a refused or failed quiz action like learnFail: JSON for scripts,
-// a flash and a redirect to back for a refusal, else an error page.
-func (h *Web) quizFail(w http.ResponseWriter, r *http.Request, err error, back string) {
-	status, msg := 0, ""
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		status, msg = http.StatusNotFound, "That quiz or attempt does not exist, or you cannot see it."
-	case errors.Is(err, quiz.ErrForbidden), errors.Is(err, quiz.ErrNotEnrolled):
-		status, msg = http.StatusForbidden, err.Error()
-	case quiz.IsConflict(err):
-		status, msg = http.StatusConflict, err.Error()
-	case quiz.IsRefusal(err):
-		status, msg = http.StatusBadRequest, err.Error()
-	default:
-		h.serverError(w, r, err)
-		return
-	}
-	switch {
-	case wantsJSON(r):
-		writeJSON(w, status, map[string]string{"detail": msg})
-	case status == http.StatusNotFound:
-		h.notFound(w, r)
-	case (status == http.StatusBadRequest || status == http.StatusConflict) && back != "":
-		h.flash(w, r, "error", msg)
-		http.Redirect(w, r, back, http.StatusSeeOther)
-	default:
-		h.errorPage(w, r, status, "", msg)
-	}
-}
-
 func (h *Web) quizID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		h.quizFail(w, r, store.ErrNotFound, "")
+		h.fail(w, r, store.ErrNotFound, "")
 		return 0, false
 	}
 	return id, true
@@ -72,8 +43,8 @@ func quizFormOf(q store.Quiz, action string) views.QuizForm {
 }
 
 // quizInput reads the settings form; a number that does not parse is a field error.
-func quizInput(r *http.Request) (quiz.QuizInput, auth.Errors) {
-	errs := auth.Errors{}
+func quizInput(r *http.Request) (quiz.QuizInput, form.Errors) {
+	errs := form.Errors{}
 	in := quiz.QuizInput{Title: ptr(r.PostFormValue("title")), Description: ptr(r.PostFormValue("description")),
 		IsRandomized: ptr(r.PostFormValue("is_randomized") != ""), IsActive: ptr(r.PostFormValue("is_active") != "")}
 	num := func(name string) *int {
@@ -116,7 +87,7 @@ func (h *Web) subjectQuizzes(w http.ResponseWriter, r *http.Request) (quiz.Subje
 	u, _ := identity(r.Context())
 	sq, err := h.st.Quiz.QuizzesOfCode(r.Context(), u, learn.CodeFromSegment(r.PathValue("code")))
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return sq, false
 	}
 	return sq, true
@@ -158,7 +129,7 @@ func (h *Web) createQuiz(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		var err error
 		if qz, errs, err = h.st.Quiz.CreateQuiz(r.Context(), u, sq.Subject.ID, in); err != nil {
-			h.quizFail(w, r, err, "")
+			h.fail(w, r, err, "")
 			return
 		}
 	}
@@ -168,7 +139,7 @@ func (h *Web) createQuiz(w http.ResponseWriter, r *http.Request) {
 			PassingPercent: r.PostFormValue("passing_percent"), MaxAttempts: r.PostFormValue("max_attempts"),
 			Randomized: r.PostFormValue("is_randomized") != "", Active: r.PostFormValue("is_active") != "", Errors: formErrors(errs)}
 		if !sq.Manage {
-			h.quizFail(w, r, quiz.ErrForbidden, "")
+			h.fail(w, r, problem.ErrForbidden, "")
 			return
 		}
 		h.renderSubjectQuizzes(w, r, http.StatusBadRequest, sq, form)
@@ -195,7 +166,7 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, bad *
 	if v == nil {
 		view, err := h.st.Quiz.Quiz(r.Context(), u, id)
 		if err != nil {
-			h.quizFail(w, r, err, "")
+			h.fail(w, r, err, "")
 			return
 		}
 		v = &view
@@ -286,9 +257,9 @@ func questionView(q store.Question, n int) views.QuestionView {
 // lockedAsFormError turns a refusal because attempts are running (quiz.ErrAttemptsOpen)
 // into a form-wide error with status 409, so the question form is shown again with the
 // reason and what was typed, rather than an error page.
-func lockedAsFormError(errs auth.Errors, err error, status int) (auth.Errors, error, int) {
+func lockedAsFormError(errs form.Errors, err error, status int) (form.Errors, error, int) {
 	if errors.Is(err, quiz.ErrAttemptsOpen) {
-		return auth.Errors{auth.NonField: {err.Error()}}, nil, http.StatusConflict
+		return form.Errors{form.NonField: {err.Error()}}, nil, http.StatusConflict
 	}
 	return errs, err, status
 }
@@ -298,7 +269,7 @@ type badForm struct {
 	question int64
 	input    quiz.QuestionInput
 	settings views.QuizForm
-	errs     auth.Errors
+	errs     form.Errors
 }
 
 func (b *badForm) apply(qv *views.QuestionView) {
@@ -344,7 +315,7 @@ func (h *Web) updateQuiz(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		var err error
 		if _, errs, err = h.st.Quiz.UpdateQuiz(r.Context(), u, id, in); err != nil {
-			h.quizFail(w, r, err, "")
+			h.fail(w, r, err, "")
 			return
 		}
 	}
@@ -368,7 +339,7 @@ func (h *Web) deleteQuiz(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	subj, err := h.st.Quiz.DeleteQuiz(r.Context(), u, id)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Quiz deleted.")
@@ -391,7 +362,7 @@ func (h *Web) addQuestion(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusBadRequest
 	errs, err, status = lockedAsFormError(errs, err, status)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
@@ -418,18 +389,18 @@ func (h *Web) updateQuestion(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusBadRequest
 	errs, err, status = lockedAsFormError(errs, err, status)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(errs) > 0 {
 		cur, a, err := h.st.Quiz.Question(r.Context(), u, id)
 		if err != nil {
-			h.quizFail(w, r, err, "")
+			h.fail(w, r, err, "")
 			return
 		}
 		v, err := h.st.Quiz.Quiz(r.Context(), u, a.Quiz.ID)
 		if err != nil {
-			h.quizFail(w, r, err, "")
+			h.fail(w, r, err, "")
 			return
 		}
 		r.SetPathValue("id", itoa(cur.QuizID))
@@ -449,12 +420,12 @@ func (h *Web) deleteQuestion(w http.ResponseWriter, r *http.Request) {
 	qz, err := h.st.Quiz.DeleteQuestion(r.Context(), u, id)
 	if err != nil {
 		back := ""
-		if quiz.IsConflict(err) { // back to the quiz, where the reason is shown
+		if problem.Is(err, problem.KindConflict) { // back to the quiz, where the reason is shown
 			if cur, _, qerr := h.st.Quiz.Question(r.Context(), u, id); qerr == nil {
 				back = quiz.QuizURL(cur.QuizID)
 			}
 		}
-		h.quizFail(w, r, err, back)
+		h.fail(w, r, err, back)
 		return
 	}
 	h.flash(w, r, "success", "Question deleted.")
@@ -473,7 +444,7 @@ func (h *Web) moveQuestion(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	qz, err := h.st.Quiz.MoveQuestion(r.Context(), u, id, delta)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if wantsJSON(r) {
@@ -498,7 +469,7 @@ func (h *Web) orderQuestions(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := identity(r.Context())
 	if err := h.st.Quiz.OrderQuestions(r.Context(), u, id, body.IDs); err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ids": body.IDs})
@@ -514,7 +485,7 @@ func (h *Web) startQuiz(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	att, resumed, err := h.st.Quiz.Start(r.Context(), u, id)
 	if err != nil {
-		h.quizFail(w, r, err, quiz.QuizURL(id))
+		h.fail(w, r, err, quiz.QuizURL(id))
 		return
 	}
 	if wantsJSON(r) {
@@ -532,7 +503,7 @@ func (h *Web) takePage(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	sh, err := h.st.Quiz.Sheet(r.Context(), u, id)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if sh.Attempt.Status != store.InProgress {
@@ -602,7 +573,7 @@ func (h *Web) saveAnswers(w http.ResponseWriter, r *http.Request) {
 		}
 		sh, err := h.st.Quiz.Sheet(r.Context(), u, id)
 		if err != nil {
-			h.quizFail(w, r, err, "")
+			h.fail(w, r, err, "")
 			return
 		}
 		for _, q := range sh.Questions {
@@ -630,7 +601,7 @@ func (h *Web) saveAnswers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.quizFail(w, r, err, quiz.AttemptURL(id))
+		h.fail(w, r, err, quiz.AttemptURL(id))
 		return
 	}
 	if submit {
@@ -658,7 +629,7 @@ func (h *Web) finishAttempt(w http.ResponseWriter, r *http.Request, id int64) {
 	u, _ := identity(r.Context())
 	att, already, err := h.st.Quiz.Submit(r.Context(), u, id)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	if wantsJSON(r) {
@@ -690,7 +661,7 @@ func (h *Web) resultsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	a := res.Attempt
@@ -723,7 +694,7 @@ func (h *Web) gradingPage(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	q, err := h.st.Quiz.GradingQueue(r.Context(), u, id)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	d := views.GradingData{Quiz: summaryOf(q.Access), Action: quiz.GradingURL(id)}
@@ -749,12 +720,12 @@ func (h *Web) gradeAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	// The attempt must belong to this quiz.
 	if att, err := h.st.DB.AttemptByID(r.Context(), attemptID); err != nil || att.QuizID != id {
-		h.quizFail(w, r, store.ErrNotFound, "")
+		h.fail(w, r, store.ErrNotFound, "")
 		return
 	}
 	att, err := h.st.Quiz.Grade(r.Context(), u, attemptID, questionID, marks, r.PostFormValue("feedback"))
 	if err != nil {
-		h.quizFail(w, r, err, quiz.GradingURL(id))
+		h.fail(w, r, err, quiz.GradingURL(id))
 		return
 	}
 	if wantsJSON(r) {
@@ -777,7 +748,7 @@ func (h *Web) analyticsPage(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	st, err := h.st.Quiz.Analytics(r.Context(), u, id)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	d := views.AnalyticsData{Quiz: summaryOf(st.Access), Count: st.Count, Average: fmt.Sprintf("%.1f %%", st.Average),
@@ -850,7 +821,7 @@ func (h *Web) exportCSV(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	st, err := h.st.Quiz.Analytics(r.Context(), u, id)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -886,19 +857,19 @@ func (h *Web) serveQuizImage(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	rel, err := h.st.Quiz.QuestionImage(r.Context(), u, id)
 	if err != nil {
-		h.quizFail(w, r, err, "")
+		h.fail(w, r, err, "")
 		return
 	}
 	w.Header().Set("Cache-Control", "private, no-cache")
 	if h.st.Auth.Media.ServeFile(w, r, rel) != nil {
 		w.Header().Del("Cache-Control")
-		h.quizFail(w, r, store.ErrNotFound, "")
+		h.fail(w, r, store.ErrNotFound, "")
 	}
 }
 
 // questionImage applies the builder's image field (a new picture) or remove_image
 // checkbox after the question is saved; errs gets the image's problem.
-func (h *Web) questionImage(r *http.Request, u store.User, id int64) auth.Errors {
+func (h *Web) questionImage(r *http.Request, u store.User, id int64) form.Errors {
 	if r.MultipartForm != nil {
 		if fhs := r.MultipartForm.File["image"]; len(fhs) > 0 && fhs[0].Size > 0 {
 			f, err := fhs[0].Open()
@@ -909,7 +880,7 @@ func (h *Web) questionImage(r *http.Request, u store.User, id int64) auth.Errors
 					_, err = h.st.Quiz.SetQuestionImage(r.Context(), u, id, data)
 				}
 				if err != nil {
-					return auth.Errors{"image": {imageProblem(err)}}
+					return form.Errors{"image": {imageProblem(err)}}
 				}
 				return nil
 			}
@@ -917,7 +888,7 @@ func (h *Web) questionImage(r *http.Request, u store.User, id int64) auth.Errors
 	}
 	if r.PostFormValue("remove_image") != "" {
 		if _, err := h.st.Quiz.SetQuestionImage(r.Context(), u, id, nil); err != nil {
-			return auth.Errors{"image": {imageProblem(err)}}
+			return form.Errors{"image": {imageProblem(err)}}
 		}
 	}
 	return nil
@@ -925,7 +896,7 @@ func (h *Web) questionImage(r *http.Request, u store.User, id int64) auth.Errors
 
 func imageProblem(err error) string {
 	if ue, ok := media.IsUploadError(err); ok {
-		return ue.Msg
+		return ue.Message
 	}
 	return "The image could not be stored: use a JPEG, PNG, GIF or WebP picture up to 5 MB."
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/a-h/templ"
 
 	"eplatform/app/auth"
+	"eplatform/app/form"
+	"eplatform/app/httpx"
 	"eplatform/app/store"
 	"eplatform/views"
 )
@@ -22,8 +24,8 @@ func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, c templ
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer putRenderBuffer(buf)
 	if err := c.Render(r.Context(), buf); err != nil {
-		if ClientGone(r, err) {
-			w.WriteHeader(StatusClientClosed)
+		if httpx.ClientGone(r, err) {
+			w.WriteHeader(httpx.StatusClientClosed)
 			return
 		}
 		h.st.Log.ErrorContext(r.Context(), "render", "id", RequestID(r.Context()), "err", err)
@@ -110,10 +112,10 @@ func (h *Web) takeFlashes(w http.ResponseWriter, r *http.Request) []views.Flash 
 }
 
 // formErrors converts the rules' errors to the views' shape (form-wide under "").
-func formErrors(errs auth.Errors) views.FormErrors {
+func formErrors(errs form.Errors) views.FormErrors {
 	out := views.FormErrors{}
 	for k, v := range errs {
-		if k == auth.NonField {
+		if k == form.NonField {
 			k = ""
 		}
 		out[k] = v
