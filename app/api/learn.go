@@ -378,7 +378,7 @@ func (a *API) materialInput(w http.ResponseWriter, r *http.Request) (learn.Mater
 	var in learn.MaterialInput
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		r.Body = http.MaxBytesReader(w, r.Body, media.MaxMaterialBody)
-		values, file, err := a.st.Auth.Media.ReadMaterialForm(r, "file", func() error {
+		values, file, err := a.st.Media.ReadMaterialForm(r, "file", func() error {
 			return limit.Check(r.Context(), a.st.Limiter, a.st.Limits.Upload, "user:"+itoa(viewer(r).ID))
 		})
 		if ue, ok := media.IsUploadError(err); ok && ue.Kind == problem.KindInvalid {
@@ -399,7 +399,7 @@ func (a *API) materialInput(w http.ResponseWriter, r *http.Request) (learn.Mater
 		in, pos, ok := materialFields(w, f)
 		if !ok {
 			if file != nil {
-				_ = a.st.Auth.Media.Remove(file.Path)
+				_ = a.st.Media.Remove(file.Path)
 			}
 			return in, nil, false
 		}

@@ -136,7 +136,7 @@ func (s *Server) apiKey(r *http.Request) string {
 func (s *Server) servePicture(w http.ResponseWriter, r *http.Request) {
 	// Names are random and never reused, so the file may be cached for long.
 	w.Header().Set("Cache-Control", "public, max-age=604800")
-	if s.st.Auth.Media.ServeFile(w, r, "profile_pictures/"+r.PathValue("name")) != nil {
+	if s.st.Media.ServeFile(w, r, "profile_pictures/"+r.PathValue("name")) != nil {
 		w.Header().Del("Cache-Control")
 		http.NotFound(w, r)
 	}
@@ -167,7 +167,7 @@ func (s *Server) servePostMedia(w http.ResponseWriter, r *http.Request) {
 	if post.Media.Kind == media.Document {
 		media.SetDisposition(w, "attachment", post.Media.Name)
 	}
-	if s.st.Auth.Media.ServeFile(w, r, post.Media.Path) != nil {
+	if s.st.Media.ServeFile(w, r, post.Media.Path) != nil {
 		h.Del("Content-Disposition")
 		http.NotFound(w, r)
 	}

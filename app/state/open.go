@@ -95,9 +95,10 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st := &State{
 		Config: cfg, DB: db, Cache: c, Limiter: limiter, Mail: mailer, Log: o.Log, Now: o.Now,
 		Limits: limits, Static: o.Static, ClientIP: limit.ClientIP{Trusted: trusted},
+		Media: media.Store{Root: cfg.MediaDir()},
 	}
 	st.Auth = &auth.Service{
-		DB: db, Cache: c, Limiter: limiter, Mail: mailer, Media: media.Store{Root: cfg.MediaDir()},
+		DB: db, Cache: c, Limiter: limiter, Mail: mailer, Media: st.Media,
 		Log: o.Log, Now: o.Now, Params: o.PasswordParams,
 		Rules:          auth.Rules{Login: limits.Login, Signup: limits.Signup, Reset: limits.Reset},
 		InstructorCode: cfg.InstructorCode, AdminCode: cfg.AdminCode, BaseURL: cfg.BaseURL,
@@ -125,7 +126,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		})
 	}
 	st.Notify = &notify.Service{DB: db, Cache: c, Pub: st.Hub, Log: o.Log, BaseURL: cfg.BaseURL}
-	st.Feed = &feed.Service{DB: db, Cache: c, Notify: st.Notify, Pub: st.Hub, Media: st.Auth.Media, Log: o.Log, Now: o.Now}
+	st.Feed = &feed.Service{DB: db, Cache: c, Notify: st.Notify, Pub: st.Hub, Media: st.Media, Log: o.Log, Now: o.Now}
 	// Signing out everywhere also closes the user's open sockets on every process.
 	st.Auth.OnSessionsEnded = func(ctx context.Context, userID int64) { _ = st.Hub.Disconnect(ctx, []int64{userID}) }
 	st.registerLive()

@@ -19,6 +19,7 @@ import (
 	"eplatform/app/limit"
 	"eplatform/app/live"
 	"eplatform/app/mail"
+	"eplatform/app/media"
 	"eplatform/app/notify"
 	"eplatform/app/people"
 	"eplatform/app/quiz"
@@ -32,14 +33,16 @@ type State struct {
 	Cache   cache.Cache
 	Limiter limit.Limiter
 	Mail    *mail.Mailer
-	Auth    *auth.Service
-	Notify  *notify.Service
-	Feed    *feed.Service
-	People  *people.Service
-	Chat    *chat.Service
-	Learn   *learn.Service
-	Quiz    *quiz.Service
-	Desk    *desk.Service
+	// Media is where uploaded files live (under the data directory).
+	Media  media.Store
+	Auth   *auth.Service
+	Notify *notify.Service
+	Feed   *feed.Service
+	People *people.Service
+	Chat   *chat.Service
+	Learn  *learn.Service
+	Quiz   *quiz.Service
+	Desk   *desk.Service
 	// Broker fans live events out between processes; Hub holds this process's
 	// sockets and is how the domain publishes (notify.Publisher).
 	Broker live.Broker

@@ -29,7 +29,7 @@ func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn
 	u, _ := identity(r.Context())
 	status = http.StatusOK
 	r.Body = http.MaxBytesReader(w, r.Body, media.MaxMaterialBody)
-	values, file, err := h.st.Auth.Media.ReadMaterialForm(r, "file", func() error {
+	values, file, err := h.st.Media.ReadMaterialForm(r, "file", func() error {
 		return limit.Check(r.Context(), h.st.Limiter, h.st.Limits.Upload, "user:"+strconv.FormatInt(u.ID, 10))
 	})
 	ue, refused := media.IsUploadError(err)
@@ -375,7 +375,7 @@ func (h *Web) serveMaterialFile(w http.ResponseWriter, r *http.Request) {
 	if f.Kind != media.Video {
 		media.SetDisposition(w, "attachment", f.Name)
 	}
-	if h.st.Auth.Media.ServeFile(w, r, f.Path) != nil {
+	if h.st.Media.ServeFile(w, r, f.Path) != nil {
 		hd.Del("Content-Disposition")
 		hd.Del("Cache-Control")
 		h.notFound(w, r)

@@ -861,7 +861,7 @@ func (h *Web) serveQuizImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "private, no-cache")
-	if h.st.Auth.Media.ServeFile(w, r, rel) != nil {
+	if h.st.Media.ServeFile(w, r, rel) != nil {
 		w.Header().Del("Cache-Control")
 		h.fail(w, r, store.ErrNotFound, "")
 	}
