@@ -1,6 +1,7 @@
 package views
 
 import (
+	"eplatform/app/text"
 	"hash/fnv"
 	"net/url"
 	"strconv"
@@ -32,8 +33,8 @@ const (
 		"application/x-tex,text/x-tex"
 )
 
-func itoa(n int) string     { return strconv.Itoa(n) }
-func id64(n int64) string   { return strconv.FormatInt(n, 10) }
+func itoa(n int) string     { return text.Itoa(int64(n)) }
+func id64(n int64) string   { return text.Itoa(n) }
 func (d FeedData) max() int { return orMax(d.MaxContent) }
 
 func orMax(n int) int {

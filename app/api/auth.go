@@ -7,6 +7,7 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/form"
+	"eplatform/app/limit"
 	"eplatform/app/store"
 )
 
@@ -264,7 +265,7 @@ func (a *API) updateProfile(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) uploadPicture(w http.ResponseWriter, r *http.Request) {
 	id, _ := auth.FromContext(r.Context())
-	if d, err := a.st.Limiter.Allow(r.Context(), a.st.Limits.Upload, "user:"+itoa(id.User.ID)); err == nil && !d.Allowed {
+	if d, err := a.st.Limiter.Allow(r.Context(), a.st.Limits.Upload, limit.UserKey(id.User.ID)); err == nil && !d.Allowed {
 		tooMany(w, d)
 		return
 	}

@@ -72,7 +72,7 @@ func toAppointment(viewer store.User, a store.Appointment) appointmentJSON {
 func (a *API) deskAllow(w http.ResponseWriter, r *http.Request, rule limit.Rule) bool {
 	key := a.clientKey(r)
 	if id, ok := auth.FromContext(r.Context()); ok {
-		key = "user:" + strconv.FormatInt(id.User.ID, 10)
+		key = limit.UserKey(id.User.ID)
 	}
 	d, err := a.st.Limiter.Allow(r.Context(), rule, key)
 	if err != nil || d.Allowed {

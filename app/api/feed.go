@@ -10,6 +10,7 @@ import (
 	"eplatform/app/auth"
 	"eplatform/app/feed"
 	"eplatform/app/form"
+	"eplatform/app/limit"
 	"eplatform/app/media"
 	"eplatform/app/notify"
 	"eplatform/app/store"
@@ -120,7 +121,7 @@ func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 
 // limited applies a per-user write limit; it answers 429 itself.
 func (a *API) limited(w http.ResponseWriter, r *http.Request, rule limitRule) bool {
-	d, err := a.st.Limiter.Allow(r.Context(), rule, "user:"+itoa(viewer(r).ID))
+	d, err := a.st.Limiter.Allow(r.Context(), rule, limit.UserKey(viewer(r).ID))
 	if err == nil && !d.Allowed {
 		tooMany(w, d)
 		return true

@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"eplatform/app/form"
@@ -124,8 +123,6 @@ func (f *fields) merge(errs form.Errors) form.Errors {
 	}
 	return errs
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 type limitRule = limit.Rule
 

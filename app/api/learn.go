@@ -379,7 +379,7 @@ func (a *API) materialInput(w http.ResponseWriter, r *http.Request) (learn.Mater
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		r.Body = http.MaxBytesReader(w, r.Body, media.MaxMaterialBody)
 		values, file, err := a.st.Media.ReadMaterialForm(r, "file", func() error {
-			return limit.Check(r.Context(), a.st.Limiter, a.st.Limits.Upload, "user:"+itoa(viewer(r).ID))
+			return limit.Check(r.Context(), a.st.Limiter, a.st.Limits.Upload, limit.UserKey(viewer(r).ID))
 		})
 		if ue, ok := media.IsUploadError(err); ok && ue.Kind == problem.KindInvalid {
 			err = ue.WithField("file")

@@ -7,6 +7,7 @@ import (
 
 	"eplatform/app/people"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // PersonHitJSON is a person in search results and suggestions. Location is null unless
@@ -112,7 +113,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) {
 			p := h.Post
 			list = append(list, PostHitJSON{ID: p.ID, User: a.personHit(p.Author, "", nil), Content: p.Content,
 				Snippet: people.Plain(h.Snippet), SnippetHTML: people.MarkedHTML(h.Snippet), CreatedAt: iso(p.CreatedAt),
-				LikesCount: p.LikesCount, CommentsCount: p.CommentsCount, URL: "/home/post/" + itoa(p.ID) + "/"})
+				LikesCount: p.LikesCount, CommentsCount: p.CommentsCount, URL: "/home/post/" + text.Itoa(p.ID) + "/"})
 		}
 		results = list
 	case people.TabSubjects:

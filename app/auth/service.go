@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -286,16 +285,14 @@ func (s *Service) allow(ctx context.Context, rule limit.Rule, keys ...string) (*
 
 // UserByID returns a user through the cache.
 func (s *Service) UserByID(ctx context.Context, id int64) (store.User, error) {
-	return cache.GetOrLoad(ctx, s.Cache, userKey(id), 5*time.Minute, func(ctx context.Context) (store.User, error) {
+	return cache.GetOrLoad(ctx, s.Cache, limit.UserKey(id), 5*time.Minute, func(ctx context.Context) (store.User, error) {
 		return s.DB.UserByID(ctx, id)
 	})
 }
 
-func userKey(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
-
 // ForgetUser drops a user from the cache after a change.
 func (s *Service) ForgetUser(ctx context.Context, id int64) {
-	_ = s.Cache.Delete(ctx, userKey(id))
+	_ = s.Cache.Delete(ctx, limit.UserKey(id))
 }
 
 // EndAllSessions signs a user out everywhere: every browser session and every API

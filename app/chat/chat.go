@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,15 +76,13 @@ func (s *Service) log() *slog.Logger {
 	return s.Log
 }
 
-func userKey(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
-
 // allow takes a token from the user's sending bucket. A limiter failure lets the
 // message through: losing a message is worse than a burst.
 func (s *Service) allow(ctx context.Context, rule limit.Rule, userID int64) error {
 	if s.Limiter == nil || rule.Name == "" {
 		return nil
 	}
-	d, err := s.Limiter.Allow(ctx, rule, userKey(userID))
+	d, err := s.Limiter.Allow(ctx, rule, limit.UserKey(userID))
 	if err != nil {
 		s.log().WarnContext(ctx, "chat rate limiter", "err", err)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -119,3 +120,6 @@ func IPKey(a netip.Addr) string {
 	}
 	return netip.PrefixFrom(a, 64).Masked().String()
 }
+
+// UserKey is the limiter key of a signed-in user's buckets.
+func UserKey(id int64) string { return "user:" + strconv.FormatInt(id, 10) }

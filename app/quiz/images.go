@@ -6,6 +6,7 @@ import (
 	"eplatform/app/media"
 	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // ImageURL is where a question's image is served (to the quiz's managers and takers).
@@ -13,7 +14,7 @@ func ImageURL(q store.Question) string {
 	if q.ImagePath == "" {
 		return ""
 	}
-	return "/media/quiz/" + strconv64(q.ID) + "/image"
+	return "/media/quiz/" + text.Itoa(q.ID) + "/image"
 }
 
 // SetQuestionImage stores an uploaded picture (checked by content, shrunk to fit

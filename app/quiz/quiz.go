@@ -29,6 +29,7 @@ import (
 	"eplatform/app/notify"
 	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // Refusals the quiz rules give, each with its kind; handlers answer them through the
@@ -111,7 +112,7 @@ type Service struct {
 }
 
 // URLs.
-func QuizURL(id int64) string    { return "/home/quizzes/" + strconv64(id) + "/" }
+func QuizURL(id int64) string    { return "/home/quizzes/" + text.Itoa(id) + "/" }
 func AttemptURL(id int64) string { return "/home/attempts/" + strconv.FormatInt(id, 10) + "/" }
 func ResultsURL(id int64) string { return AttemptURL(id) + "results/" }
 func GradingURL(id int64) string { return QuizURL(id) + "grading/" }
@@ -749,5 +750,3 @@ func isClosed(err error) bool {
 func (s *Service) Mine(ctx context.Context, viewer store.User) ([]store.QuizRow, error) {
 	return s.DB.QuizzesForUser(ctx, viewer.ID, auth.IsAdmin(viewer), 200)
 }
-
-func strconv64(n int64) string { return strconv.FormatInt(n, 10) }

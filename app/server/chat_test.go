@@ -15,6 +15,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"eplatform/app/apptest"
+	"eplatform/app/text"
 )
 
 // chatLimits are the relaxed limits with a small chat bucket, so that the rate limit
@@ -107,7 +108,7 @@ func upload(t *testing.T, c *apptest.Client, conv int64, name string, data []byt
 	w, _ := mw.CreateFormFile("file_attachment", name)
 	w.Write(data)
 	mw.Close()
-	r := c.Do("POST", "/api/chat/conversations/"+itoa(conv)+"/add_message/", &b, http.Header{"Content-Type": {mw.FormDataContentType()}})
+	r := c.Do("POST", "/api/chat/conversations/"+text.Itoa(conv)+"/add_message/", &b, http.Header{"Content-Type": {mw.FormDataContentType()}})
 	if r.StatusCode != http.StatusCreated {
 		t.Fatalf("upload: %d %s", r.StatusCode, r.Body)
 	}
@@ -216,7 +217,7 @@ func TestChatSocketProtocol(t *testing.T) {
 		next(t, aw, "chat_message")
 	}
 	errorFrame(t, aw, map[string]any{"type": "chat_message", "conversation_id": conv, "content": "one too many"}, "too quickly")
-	if r := ada.JSON("POST", "/api/chat/conversations/"+itoa(conv)+"/add_message/", map[string]string{"content": "via the API"}, ""); r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+	if r := ada.JSON("POST", "/api/chat/conversations/"+text.Itoa(conv)+"/add_message/", map[string]string{"content": "via the API"}, ""); r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
 		t.Errorf("API send over the limit: %d %v", r.StatusCode, r.Header)
 	}
 	// bob's bucket is his own.
@@ -235,7 +236,7 @@ func TestPendingDeliveredOnConnect(t *testing.T) {
 	conv := start(t, ada, userID(t, app, "bob"), "first")
 	const n = 100
 	for i := 1; i < n; i++ {
-		if r := ada.JSON("POST", "/api/chat/conversations/"+itoa(conv)+"/add_message/", map[string]string{"content": "m" + itoa(int64(i))}, ""); r.StatusCode != 201 {
+		if r := ada.JSON("POST", "/api/chat/conversations/"+text.Itoa(conv)+"/add_message/", map[string]string{"content": "m" + text.Itoa(int64(i))}, ""); r.StatusCode != 201 {
 			t.Fatalf("send %d: %d", i, r.StatusCode)
 		}
 	}
@@ -264,7 +265,7 @@ func TestPendingDeliveredOnConnect(t *testing.T) {
 			DeliveryStatus string `json:"delivery_status"`
 		}
 	}
-	ada.Get("/api/chat/conversations/"+itoa(conv)+"/messages/?page_size=100").JSON(t, &page)
+	ada.Get("/api/chat/conversations/"+text.Itoa(conv)+"/messages/?page_size=100").JSON(t, &page)
 	for _, m := range page.Results {
 		if m.DeliveryStatus != "delivered" {
 			t.Fatalf("status %q after delivery", m.DeliveryStatus)
@@ -279,12 +280,12 @@ func TestPresence(t *testing.T) {
 	app := apptest.StartRelaxed(t)
 	ada, bob, eve := app.User("ada", "student"), app.User("bob", "student"), app.User("eve", "student")
 	start(t, ada, userID(t, app, "bob"), "")
-	bobID := itoa(userID(t, app, "bob"))
+	bobID := text.Itoa(userID(t, app, "bob"))
 	aw, ew := dial(t, app, ada, "/ws/"), dial(t, app, eve, "/ws/")
 	next(t, aw, "unread_count")
 	next(t, ew, "unread_count")
 	tab1 := dial(t, app, bob, "/ws/")
-	if s := next(t, aw, "user_status"); s["status"] != true || itoa(int64(s["user_id"].(float64))) != bobID {
+	if s := next(t, aw, "user_status"); s["status"] != true || text.Itoa(int64(s["user_id"].(float64))) != bobID {
 		t.Fatalf("online frame %v", s)
 	}
 	tab2 := dial(t, app, bob, "/ws/")

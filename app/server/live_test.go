@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"eplatform/app/apptest"
+	"eplatform/app/text"
 )
 
 // dial opens a socket as the client's user, the way a tab of the site does.
@@ -102,12 +103,12 @@ func TestSocketRefusals(t *testing.T) {
 		t.Errorf("anonymous socket: %v", err)
 	}
 	u, _ := app.State.DB.UserByUsername(ctx, "bob")
-	dial(t, app, bob, "/ws/notifications/"+itoa(u.ID)+"/")
+	dial(t, app, bob, "/ws/notifications/"+text.Itoa(u.ID)+"/")
 	h := http.Header{}
 	for _, ck := range bob.Jar.Cookies(mustParse(t, app.URL)) {
 		h.Add("Cookie", ck.Name+"="+ck.Value)
 	}
-	if _, resp, err := websocket.Dial(ctx, url+"/ws/notifications/"+itoa(u.ID+1)+"/", &websocket.DialOptions{HTTPHeader: h}); err == nil || resp.StatusCode != http.StatusForbidden {
+	if _, resp, err := websocket.Dial(ctx, url+"/ws/notifications/"+text.Itoa(u.ID+1)+"/", &websocket.DialOptions{HTTPHeader: h}); err == nil || resp.StatusCode != http.StatusForbidden {
 		t.Errorf("another user's stream: %v", err)
 	}
 	h.Set("Origin", "https://evil.example")

@@ -126,7 +126,7 @@ func bearer(r *http.Request) string {
 // apiKey is the API rate-limit key: the user when signed in, else the client address.
 func (s *Server) apiKey(r *http.Request) string {
 	if id, ok := auth.FromContext(r.Context()); ok {
-		return "user:" + strconv.FormatInt(id.User.ID, 10)
+		return limit.UserKey(id.User.ID)
 	}
 	return "ip:" + limit.IPKey(s.st.ClientIP.Addr(r))
 }

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,5 +78,3 @@ func mustParse(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -6,6 +6,7 @@ package text
 import (
 	"html"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -174,3 +175,6 @@ func FTSQuery(input string) string {
 	}
 	return strings.Join(terms, " ")
 }
+
+// Itoa is n in decimal: ids in URLs, keys and form values.
+func Itoa(n int64) string { return strconv.FormatInt(n, 10) }

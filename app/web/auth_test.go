@@ -29,7 +29,7 @@ func startRelaxed(t *testing.T) *apptest.App {
 // tagRE strips markup from an extracted fragment.
 var tagRE = regexp.MustCompile(`<[^>]*>`)
 
-func text(fragment string) string {
+func plain(fragment string) string {
 	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(fragment, " "))), " ")
 }
 
@@ -45,7 +45,7 @@ func fieldErrors(body, field string) string {
 	if j < 0 {
 		return ""
 	}
-	return text(rest[strings.Index(rest, ">")+1 : j])
+	return plain(rest[strings.Index(rest, ">")+1 : j])
 }
 
 // formAlert returns the text of the form-wide error box ("" when there is none).
@@ -56,7 +56,7 @@ func formAlert(body string) string {
 	}
 	rest := body[i:]
 	j := strings.Index(rest, "</div>")
-	return text(rest[strings.Index(rest, ">")+1 : j])
+	return plain(rest[strings.Index(rest, ">")+1 : j])
 }
 
 func countUsers(t *testing.T, app *apptest.App) int {
@@ -250,7 +250,7 @@ func TestSignupAcceptsBoundaries(t *testing.T) {
 			c := app.Client()
 			resp := c.PostForm("/signup/", form)
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login/" {
-				t.Fatalf("status %d → %q; errors: %q", resp.StatusCode, resp.Header.Get("Location"), text(resp.Body))
+				t.Fatalf("status %d → %q; errors: %q", resp.StatusCode, resp.Header.Get("Location"), plain(resp.Body))
 			}
 			u, ok := userByName(t, app, name)
 			if !ok || u.UserType != tc.wantType || u.Email != name+"@example.com" {
@@ -718,7 +718,7 @@ func TestPasswordReset(t *testing.T) {
 	}
 	r := c.PostForm(link, url.Values{"new_password1": {newPassword}, "new_password2": {newPassword}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/reset/done/" {
-		t.Fatalf("reset: %d → %q %s", r.StatusCode, r.Header.Get("Location"), text(r.Body))
+		t.Fatalf("reset: %d → %q %s", r.StatusCode, r.Header.Get("Location"), plain(r.Body))
 	}
 	if r := c.Get("/reset/done/"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Password changed") {
 		t.Errorf("done page: %d", r.StatusCode)
@@ -836,7 +836,7 @@ func TestCrossOriginFormsRefused(t *testing.T) {
 					t.Fatalf("status %d", r.StatusCode)
 				}
 				if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !strings.Contains(r.Body, "Cross-site request refused") {
-					t.Errorf("not the friendly page: %q", text(r.Body))
+					t.Errorf("not the friendly page: %q", plain(r.Body))
 				}
 				if _, ok := sessionCookie(r); ok && path == "/login/" {
 					t.Error("cross-site login set a session")

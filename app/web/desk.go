@@ -20,7 +20,7 @@ import (
 func (h *Web) deskAllow(w http.ResponseWriter, r *http.Request, rule limit.Rule) bool {
 	key := h.clientKey(r)
 	if u, ok := identity(r.Context()); ok {
-		key = "user:" + strconv.FormatInt(u.ID, 10)
+		key = limit.UserKey(u.ID)
 	}
 	d, err := h.st.Limiter.Allow(r.Context(), rule, key)
 	if err != nil || d.Allowed {

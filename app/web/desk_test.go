@@ -12,6 +12,7 @@ import (
 
 	"eplatform/app/apptest"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 func userID(t *testing.T, app *apptest.App, username string) int64 {
@@ -289,21 +290,21 @@ func TestAssistant(t *testing.T) {
 	now := app.Clock.Now().UnixMilli()
 	db := app.State.DB
 	err := execAll(ctx, db.Path(),
-		`INSERT INTO subjects (id, name, code, instructor_id, created_at, updated_at) VALUES (900, 'Algebra', 'ALG1', `+itoa(profID)+`, `+itoa(now)+`, `+itoa(now)+`)`,
-		`INSERT INTO subject_enrollments (subject_id, student_id, enrolled_at) VALUES (900, `+itoa(studID)+`, `+itoa(now)+`)`,
-		`INSERT INTO subject_materials (subject_id, kind, title, external_url, created_at, updated_at) VALUES (900, 'link', 'Week 1 reading', 'https://example.org/', `+itoa(now)+`, `+itoa(now)+`)`,
-		`INSERT INTO subject_materials (subject_id, kind, title, due_at, created_at, updated_at) VALUES (900, 'assignment', 'Homework 1', `+itoa(now+3*86400000)+`, `+itoa(now)+`, `+itoa(now)+`)`,
+		`INSERT INTO subjects (id, name, code, instructor_id, created_at, updated_at) VALUES (900, 'Algebra', 'ALG1', `+text.Itoa(profID)+`, `+text.Itoa(now)+`, `+text.Itoa(now)+`)`,
+		`INSERT INTO subject_enrollments (subject_id, student_id, enrolled_at) VALUES (900, `+text.Itoa(studID)+`, `+text.Itoa(now)+`)`,
+		`INSERT INTO subject_materials (subject_id, kind, title, external_url, created_at, updated_at) VALUES (900, 'link', 'Week 1 reading', 'https://example.org/', `+text.Itoa(now)+`, `+text.Itoa(now)+`)`,
+		`INSERT INTO subject_materials (subject_id, kind, title, due_at, created_at, updated_at) VALUES (900, 'assignment', 'Homework 1', `+text.Itoa(now+3*86400000)+`, `+text.Itoa(now)+`, `+text.Itoa(now)+`)`,
 	)
 	if err != nil {
 		t.Fatalf("fixture: %v", err)
 	}
-	ms := func(d int64) string { return itoa(now + d) }
+	ms := func(d int64) string { return text.Itoa(now + d) }
 	err = execAll(ctx, db.Path(),
 		`INSERT INTO quizzes (id, subject_id, title, created_at, updated_at) VALUES (70, 900, 'Fractions', `+ms(0)+`, `+ms(0)+`)`,
 		`INSERT INTO quiz_questions (id, quiz_id, text, marks, created_at, updated_at) VALUES (701, 70, 'What is 1/2 + 1/4?', 2, `+ms(0)+`, `+ms(0)+`)`,
 		`INSERT INTO quiz_questions (id, quiz_id, text, marks, created_at, updated_at) VALUES (702, 70, 'Simplify 2/4', 1, `+ms(0)+`, `+ms(0)+`)`,
 		`INSERT INTO quiz_attempts (id, quiz_id, user_id, attempt_number, status, started_at, deadline_at, finished_at, score, max_score, seed)
-			VALUES (80, 70, `+itoa(studID)+`, 1, 'completed', `+ms(-7200000)+`, `+ms(-3600000)+`, `+ms(-5400000)+`, 1, 3, 1)`,
+			VALUES (80, 70, `+text.Itoa(studID)+`, 1, 'completed', `+ms(-7200000)+`, `+ms(-3600000)+`, `+ms(-5400000)+`, 1, 3, 1)`,
 		`INSERT INTO attempt_answers (attempt_id, question_id, marks_awarded, answered_at) VALUES (80, 701, 0, `+ms(-6000000)+`)`,
 		`INSERT INTO attempt_answers (attempt_id, question_id, marks_awarded, answered_at) VALUES (80, 702, 1, `+ms(-6000000)+`)`,
 	)
@@ -358,8 +359,6 @@ func TestAssistant(t *testing.T) {
 	}
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
 // execAll writes fixture rows through a connection of its own (the app's store only
 // offers its queries).
 func execAll(ctx context.Context, path string, stmts ...string) error {
@@ -403,7 +402,7 @@ func TestAnonymousBooking(t *testing.T) {
 	// The instructor can approve it; nobody on the site is told (there is no account).
 	prof := app.Client()
 	prof.LogIn("prof", apptest.Password)
-	if r := prof.PostForm("/home/appointments/"+itoa(list[0].ID)+"/approve/", nil); r.StatusCode != http.StatusSeeOther {
+	if r := prof.PostForm("/home/appointments/"+text.Itoa(list[0].ID)+"/approve/", nil); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("approve anonymous: %d", r.StatusCode)
 	}
 	if r := admin.Get("/admin/appointments/"); !strings.Contains(r.Body, "visitor@example.org") || !strings.Contains(r.Body, "approved") {

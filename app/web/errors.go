@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"eplatform/app/httpx"
 	"eplatform/app/limit"
@@ -111,5 +110,3 @@ func (h *Web) CrossOriginDenied(w http.ResponseWriter, r *http.Request) {
 	h.errorPage(w, r, http.StatusForbidden, "Cross-site request refused",
 		"This form was sent from another site. For your safety it was not accepted.")
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

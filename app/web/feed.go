@@ -62,7 +62,7 @@ func invalid(w http.ResponseWriter, r *http.Request, errs form.Errors) bool {
 // allow applies a per-user rate limit and answers 429 itself.
 func (h *Web) allow(w http.ResponseWriter, r *http.Request, rule limit.Rule) bool {
 	u, _ := identity(r.Context())
-	d, err := h.st.Limiter.Allow(r.Context(), rule, "user:"+strconv.FormatInt(u.ID, 10))
+	d, err := h.st.Limiter.Allow(r.Context(), rule, limit.UserKey(u.ID))
 	if err != nil || d.Allowed {
 		return true
 	}

@@ -30,7 +30,7 @@ func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn
 	status = http.StatusOK
 	r.Body = http.MaxBytesReader(w, r.Body, media.MaxMaterialBody)
 	values, file, err := h.st.Media.ReadMaterialForm(r, "file", func() error {
-		return limit.Check(r.Context(), h.st.Limiter, h.st.Limits.Upload, "user:"+strconv.FormatInt(u.ID, 10))
+		return limit.Check(r.Context(), h.st.Limiter, h.st.Limits.Upload, limit.UserKey(u.ID))
 	})
 	ue, refused := media.IsUploadError(err)
 	switch {

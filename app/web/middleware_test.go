@@ -256,7 +256,7 @@ func TestNotFoundPage(t *testing.T) {
 			t.Errorf("%s: %d %q", tc.path, r.StatusCode, r.Header.Get("Content-Type"))
 		}
 		if !strings.Contains(r.Body, "Page not found") || !strings.Contains(r.Body, `href="/home/"`) {
-			t.Errorf("%s: not the friendly page: %q", tc.path, text(r.Body))
+			t.Errorf("%s: not the friendly page: %q", tc.path, plain(r.Body))
 		}
 	}
 	if r := app.Client().Get("/"); r.StatusCode != http.StatusFound || r.Header.Get("Location") != "/home/" {

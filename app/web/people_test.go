@@ -12,12 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"eplatform/app/apptest"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // pplPNG is a small valid picture.
@@ -144,7 +144,7 @@ func TestProfileEditingWithoutJavaScript(t *testing.T) {
 	}
 	// Move SQL above Go.
 	skills, _ := app.State.DB.ProfileEntries(context.Background(), "skills", pplUserID(t, app, "ada"), false)
-	sqlID := pplItoa(skills[1].ID)
+	sqlID := text.Itoa(skills[1].ID)
 	pplStatus(t, ada.PostForm("/home/me/skills/"+sqlID+"/move/", url.Values{"direction": {"up"}}), http.StatusSeeOther, "move")
 	own = ada.Get("/home/profile/")
 	if strings.Index(own.Body, ">SQL<") > strings.Index(own.Body, ">Go<") {
@@ -167,7 +167,7 @@ func TestProfileEditingWithoutJavaScript(t *testing.T) {
 	if img == "" {
 		t.Fatal("the project has no picture")
 	}
-	path := "/home/profile/ada/projects/" + pplItoa(projects[0].ID) + "/image/"
+	path := "/home/profile/ada/projects/" + text.Itoa(projects[0].ID) + "/image/"
 	if r := anon.Get(path); r.StatusCode != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "image/") {
 		t.Fatalf("project image: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
 	} else if cfg, _, err := image.DecodeConfig(strings.NewReader(r.Body)); err != nil || cfg.Width > 1000 {
@@ -185,7 +185,7 @@ func TestProfileEditingWithoutJavaScript(t *testing.T) {
 	pplStatus(t, ada.PostForm("/home/me/privacy-settings/", privacy), http.StatusSeeOther, "privacy")
 	pplStatus(t, anon.Get(path), http.StatusNotFound, "private project image")
 	pplStatus(t, ada.Get(path), 200, "owner's project image")
-	pplStatus(t, ada.PostForm("/home/me/projects/"+pplItoa(projects[0].ID)+"/delete/", nil), http.StatusSeeOther, "delete project")
+	pplStatus(t, ada.PostForm("/home/me/projects/"+text.Itoa(projects[0].ID)+"/delete/", nil), http.StatusSeeOther, "delete project")
 	if _, err := os.Stat(filepath.Join(app.Config.MediaDir(), filepath.FromSlash(img))); !os.IsNotExist(err) {
 		t.Errorf("the project picture file was not removed: %v", err)
 	}
@@ -251,5 +251,3 @@ func pplUserID(t testing.TB, app *apptest.App, name string) int64 {
 	}
 	return u.ID
 }
-
-func pplItoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -16,6 +16,7 @@ import (
 	"eplatform/app/problem"
 	"eplatform/app/quiz"
 	"eplatform/app/store"
+	"eplatform/app/text"
 	"eplatform/views"
 )
 
@@ -230,9 +231,9 @@ const blankAnswers = 2
 func questionView(q store.Question, n int) views.QuestionView {
 	qv := views.QuestionView{ID: q.ID, Number: n, Kind: q.Kind, KindLabel: quiz.KindLabel(q.Kind), Text: q.Text,
 		Marks: q.Marks, Explanation: q.Explanation, TrueCorrect: true, ImageURL: quiz.ImageURL(q),
-		EditURL:   "/home/questions/" + itoa(q.ID) + "/edit/",
-		DeleteURL: "/home/questions/" + itoa(q.ID) + "/delete/",
-		MoveURL:   "/home/questions/" + itoa(q.ID) + "/move/"}
+		EditURL:   "/home/questions/" + text.Itoa(q.ID) + "/edit/",
+		DeleteURL: "/home/questions/" + text.Itoa(q.ID) + "/delete/",
+		MoveURL:   "/home/questions/" + text.Itoa(q.ID) + "/move/"}
 	if q.Kind == quiz.TrueFalse {
 		for _, a := range q.Answers {
 			if a.Text == "True" {
@@ -370,7 +371,7 @@ func (h *Web) addQuestion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(w, r, "success", "Question added.")
-	http.Redirect(w, r, quiz.QuizURL(id)+"#question-"+itoa(q.ID), http.StatusSeeOther)
+	http.Redirect(w, r, quiz.QuizURL(id)+"#question-"+text.Itoa(q.ID), http.StatusSeeOther)
 }
 
 func (h *Web) updateQuestion(w http.ResponseWriter, r *http.Request) {
@@ -403,12 +404,12 @@ func (h *Web) updateQuestion(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err, "")
 			return
 		}
-		r.SetPathValue("id", itoa(cur.QuizID))
+		r.SetPathValue("id", text.Itoa(cur.QuizID))
 		h.showQuiz(w, r, status, &badForm{question: id, input: in, errs: errs}, &v)
 		return
 	}
 	h.flash(w, r, "success", "Question saved.")
-	http.Redirect(w, r, quiz.QuizURL(q.QuizID)+"#question-"+itoa(q.ID), http.StatusSeeOther)
+	http.Redirect(w, r, quiz.QuizURL(q.QuizID)+"#question-"+text.Itoa(q.ID), http.StatusSeeOther)
 }
 
 func (h *Web) deleteQuestion(w http.ResponseWriter, r *http.Request) {
@@ -451,7 +452,7 @@ func (h *Web) moveQuestion(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 		return
 	}
-	http.Redirect(w, r, quiz.QuizURL(qz.ID)+"#question-"+itoa(id), http.StatusSeeOther)
+	http.Redirect(w, r, quiz.QuizURL(qz.ID)+"#question-"+text.Itoa(id), http.StatusSeeOther)
 }
 
 // orderQuestions takes {"ids": [...]} from the drag and drop of quiz.js.
@@ -577,7 +578,7 @@ func (h *Web) saveAnswers(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, q := range sh.Questions {
-			v, present := r.PostForm["q"+itoa(q.ID)]
+			v, present := r.PostForm["q"+text.Itoa(q.ID)]
 			if !present {
 				continue
 			}
@@ -831,7 +832,7 @@ func (h *Web) exportCSV(w http.ResponseWriter, r *http.Request) {
 	_ = cw.Write([]string{"attempt_id", "username", "first_name", "last_name", "attempt_number", "status", "started_at",
 		"finished_at", "duration_seconds", "score", "max_score", "percent", "passed", "pending_count", "answered"})
 	for _, a := range st.Attempts {
-		_ = cw.Write([]string{itoa(a.ID), csvSafe(a.User.Username), csvSafe(a.User.FirstName), csvSafe(a.User.LastName),
+		_ = cw.Write([]string{text.Itoa(a.ID), csvSafe(a.User.Username), csvSafe(a.User.FirstName), csvSafe(a.User.LastName),
 			strconv.Itoa(a.Number), a.Status, a.StartedAt.Format(time.RFC3339), a.FinishedAt.Format(time.RFC3339),
 			strconv.Itoa(int(a.FinishedAt.Sub(a.StartedAt).Seconds())), strconv.Itoa(a.Score), strconv.Itoa(a.MaxScore),
 			strconv.Itoa(quiz.Percent(a)), strconv.FormatBool(quiz.Passed(a, st.Quiz.PassingPercent)),
