@@ -91,8 +91,8 @@ func (h *Web) renderChat(w http.ResponseWriter, r *http.Request, status int, ope
 		}
 		c.Draft, c.Errors = draft, formErrors(errs)
 		open = &c
-		if r.Header.Get("X-Fragment") == "1" {
-			h.render(w, r, status, views.ChatMessages(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, c))
+		if wantsFragment(r) {
+			h.renderFragment(w, r, status, views.ChatMessages(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, c))
 			return
 		}
 	}

@@ -41,7 +41,8 @@ func (h *Web) forbidden(w http.ResponseWriter, r *http.Request) {
 // answered with its kind's status: a missing or hidden thing with the 404 page, an
 // invalid or conflicting action on a form with its message flashed back on the page
 // it came from (back, when not ""), anything else with the error page and the
-// message. Any other error is a 500 logged with the request id.
+// message. A fragment request gets the API's error JSON instead. Any other error is a
+// 500 logged with the request id.
 func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error, back string) {
 	p, ok := problem.As(err)
 	if !ok || p.Kind == problem.KindInternal {
@@ -53,7 +54,9 @@ func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error, back strin
 	}
 	status := p.Kind.Status()
 	switch {
-	case wantsJSON(r):
+	case wantsFragment(r):
+		httpx.WriteError(w, r, h.st.Log, p)
+	case wantsJSON(r): // being retired: scripts move to the API and FragmentRoutes
 		writeJSON(w, status, map[string]string{"detail": p.Message})
 	case p.Kind == problem.KindNotFound:
 		h.notFound(w, r)

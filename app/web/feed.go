@@ -119,8 +119,8 @@ func (h *Web) renderFeed(w http.ResponseWriter, r *http.Request, status int, dra
 		d.NextURL = "/home/?before=" + cursorParam(page.Next)
 	}
 	p := h.page(w, r, "Home", "home")
-	if r.Header.Get("X-Fragment") == "1" {
-		h.render(w, r, status, views.FeedFragment(p, d))
+	if wantsFragment(r) {
+		h.renderFragment(w, r, status, views.FeedFragment(p, d))
 		return
 	}
 	h.render(w, r, status, views.FeedPage(p, d))

@@ -35,8 +35,8 @@ func (h *Web) notificationsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.page(w, r, "Notifications", "notifications")
 	d.UnreadCount = p.Unread
-	if r.Header.Get("X-Fragment") == "1" {
-		h.render(w, r, http.StatusOK, views.NotificationsFragment(p, d))
+	if wantsFragment(r) {
+		h.renderFragment(w, r, http.StatusOK, views.NotificationsFragment(p, d))
 		return
 	}
 	h.render(w, r, http.StatusOK, views.NotificationsPage(p, d))

@@ -1,0 +1,64 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"eplatform/app/apptest"
+	"eplatform/app/web"
+)
+
+// TestFragmentRoutesAnswerFragments requests every route of the fragment contract with
+// X-Fragment: 1 and checks that a piece of page comes back — HTML without the layout —
+// and that the same route without the header (where it is a page) gives the whole page.
+func TestFragmentRoutesAnswerFragments(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	ada := app.User("ada", "student")
+	app.User("bob", "student")
+	r := ada.PostForm("/home/", url.Values{"content": {"Hello @bob"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("post: %d", r.StatusCode)
+	}
+	post := regexp.MustCompile(`post-(\d+)`).FindStringSubmatch(r.Header.Get("Location"))[1]
+	r = ada.PostForm("/home/post/"+post+"/comment/", url.Values{"content": {"First!"}})
+	comment := regexp.MustCompile(`comment-(\d+)`).FindStringSubmatch(r.Header.Get("Location"))[1]
+	conv := startChat(t, app, ada, "bob")
+	if r := chatForm(t, ada, conv, "hi bob"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("chat send: %d", r.StatusCode)
+	}
+	page := ada.Get("/chat/conversation/" + conv + "/")
+	message := regexp.MustCompile(`id="message-(\d+)"`).FindStringSubmatch(page.Body)[1]
+
+	ids := map[string]string{
+		"GET /home/post/{id}/card/{$}": post, "GET /home/comment/{id}/{$}": comment,
+		"GET /chat/conversation/{id}/{$}": conv, "GET /chat/conversation/{id}/item/{$}": conv,
+		"GET /chat/message/{id}/{$}": message,
+	}
+	for _, route := range web.FragmentRoutes {
+		method, pattern, _ := strings.Cut(route, " ")
+		path := strings.TrimSuffix(pattern, "{$}")
+		if strings.Contains(path, "{id}") {
+			id, ok := ids[route]
+			if !ok {
+				t.Errorf("%s: the test has no id for this route; add one", route)
+				continue
+			}
+			path = strings.Replace(path, "{id}", id, 1)
+		}
+		r := ada.Do(method, path, nil, http.Header{"X-Fragment": {"1"}})
+		if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("%s: %d %s", route, r.StatusCode, r.Header.Get("Content-Type"))
+			continue
+		}
+		if strings.Contains(r.Body, "<html") || strings.TrimSpace(r.Body) == "" {
+			t.Errorf("%s: not a fragment:\n%.300s", route, r.Body)
+		}
+	}
+	// Elsewhere the header is ignored: the whole page comes back.
+	if r := ada.Do("GET", "/home/subjects/", nil, http.Header{"X-Fragment": {"1"}}); !strings.Contains(r.Body, "<html") {
+		t.Errorf("an unlisted route answered a fragment: %d %.200s", r.StatusCode, r.Body)
+	}
+}
