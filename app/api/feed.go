@@ -13,6 +13,7 @@ import (
 	"eplatform/app/limit"
 	"eplatform/app/media"
 	"eplatform/app/notify"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/app/text"
 )
@@ -211,24 +212,7 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) writePosts(w http.ResponseWriter, r *http.Request, pg paging, pq store.PostQuery) {
-	ctx := r.Context()
-	var count int
-	var err error
-	if pq.Unfiltered() {
-		count, err = a.st.Feed.PostCount(ctx)
-	} else {
-		count, err = a.st.DB.CountPosts(ctx, pq)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	posts, err := a.st.DB.ListPosts(ctx, pq)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	items, known, err := a.st.Feed.Decorate(ctx, viewer(r), posts, 0)
+	items, known, count, err := a.st.Feed.Posts(r.Context(), viewer(r), pq)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -250,11 +234,14 @@ func (a *API) searchPosts(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if name := q.Get("user"); name != "" {
-		u, err := a.st.DB.UserByUsername(r.Context(), name)
+		id, found, err := a.st.Feed.AuthorID(r.Context(), name)
 		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		pq.AuthorID = id
+		if !found {
 			pq.AuthorID = -1 // nobody: an empty result, not an error
-		} else {
-			pq.AuthorID = u.ID
 		}
 	}
 	var ok bool
@@ -372,17 +359,32 @@ func (a *API) createPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	post, errs, err := a.st.Feed.CreatePost(r.Context(), viewer(r), content, up)
+	post, err := a.st.Feed.CreatePost(r.Context(), viewer(r), content, up)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
+	a.writePost(w, r, http.StatusCreated, post, false)
+}
+
+// writePost answers with one post as the viewer sees it.
+func (a *API) writePost(w http.ResponseWriter, r *http.Request, status int, post store.Post, liked bool) {
+	known, err := a.st.Feed.Known(r.Context(), post.Content)
+	if err != nil {
+		a.fail(w, r, err)
 		return
 	}
-	known, _ := a.st.Feed.Known(r.Context(), post.Content)
-	writeJSON(w, http.StatusCreated, a.postJSON(post, false, known))
+	writeJSON(w, status, a.postJSON(post, liked, known))
+}
+
+// writeComment answers with one comment.
+func (a *API) writeComment(w http.ResponseWriter, r *http.Request, status int, c store.Comment) {
+	known, err := a.st.Feed.Known(r.Context(), c.Content)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, status, commentJSON(c, known))
 }
 
 func (a *API) getPost(w http.ResponseWriter, r *http.Request) {
@@ -429,18 +431,16 @@ func (a *API) updatePost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	post, errs, err := a.st.Feed.UpdatePost(r.Context(), viewer(r), id, content)
+	if _, err := a.st.Feed.UpdatePost(r.Context(), viewer(r), id, content); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	item, known, err := a.st.Feed.Post(r.Context(), viewer(r), id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
-		return
-	}
-	liked, _ := a.st.DB.LikedAmong(r.Context(), viewer(r).ID, []int64{id})
-	known, _ := a.st.Feed.Known(r.Context(), post.Content)
-	writeJSON(w, http.StatusOK, a.postJSON(post, liked[id], known))
+	writeJSON(w, http.StatusOK, a.postJSON(item.Post, item.Liked, known))
 }
 
 func (a *API) deletePost(w http.ResponseWriter, r *http.Request) {
@@ -473,53 +473,30 @@ func (a *API) postComments(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	if _, err := a.st.DB.PostByID(ctx, id); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	comments, err := a.st.DB.CommentsOfPost(ctx, id, false, 1000)
+	comments, known, err := a.st.Feed.CommentsOfPost(r.Context(), id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	a.writeComments(w, r, comments, nil)
+	writeJSON(w, http.StatusOK, commentsJSON(comments, known))
 }
 
 // writeComments writes comments as a bare array, or as a page when pg is given.
-func (a *API) writeComments(w http.ResponseWriter, r *http.Request, comments []store.Comment, page func(any) any) {
-	texts := make([]string, len(comments))
-	for i, c := range comments {
-		texts[i] = c.Content
-	}
-	known, err := a.st.Feed.Known(r.Context(), texts...)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func commentsJSON(comments []store.Comment, known map[string]store.UserMini) []CommentJSON {
 	out := make([]CommentJSON, len(comments))
 	for i, c := range comments {
 		out[i] = commentJSON(c, known)
 	}
-	if page != nil {
-		writeJSON(w, http.StatusOK, page(out))
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 func (a *API) addComment(w http.ResponseWriter, r *http.Request, postID int64, content string) {
-	c, _, errs, err := a.st.Feed.AddComment(r.Context(), viewer(r), postID, content)
+	c, _, err := a.st.Feed.AddComment(r.Context(), viewer(r), postID, content)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
-		return
-	}
-	known, _ := a.st.Feed.Known(r.Context(), c.Content)
-	writeJSON(w, http.StatusCreated, commentJSON(c, known))
+	a.writeComment(w, r, http.StatusCreated, c)
 }
 
 func (a *API) commentOnPost(w http.ResponseWriter, r *http.Request) {
@@ -558,11 +535,15 @@ func (a *API) createComment(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, errs)
 		return
 	}
-	if _, err := a.st.DB.PostByID(r.Context(), postID); errors.Is(err, store.ErrNotFound) {
-		fieldErrors(w, form.Errors{"post": {"Invalid pk \"" + strconv.FormatInt(postID, 10) + "\" - object does not exist."}})
+	c, _, err := a.st.Feed.AddComment(r.Context(), viewer(r), postID, content)
+	if errors.Is(err, store.ErrNotFound) {
+		err = problem.Field("post", "Invalid pk \""+strconv.FormatInt(postID, 10)+"\" - object does not exist.")
+	}
+	if err != nil {
+		a.fail(w, r, err)
 		return
 	}
-	a.addComment(w, r, postID, content)
+	a.writeComment(w, r, http.StatusCreated, c)
 }
 
 func (a *API) listComments(w http.ResponseWriter, r *http.Request) {
@@ -596,17 +577,12 @@ func (a *API) listComments(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	count, err := a.st.DB.CountComments(r.Context(), cq)
+	comments, known, count, err := a.st.Feed.Comments(r.Context(), cq)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	comments, err := a.st.DB.ListComments(r.Context(), cq)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.writeComments(w, r, comments, func(v any) any { return a.newListPage(r, pg, count, v) })
+	writeJSON(w, http.StatusOK, a.newListPage(r, pg, count, commentsJSON(comments, known)))
 }
 
 func (a *API) getComment(w http.ResponseWriter, r *http.Request) {
@@ -614,13 +590,12 @@ func (a *API) getComment(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, err := a.st.DB.CommentByID(r.Context(), id)
+	cv, err := a.st.Feed.Comment(r.Context(), id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	known, _ := a.st.Feed.Known(r.Context(), c.Content)
-	writeJSON(w, http.StatusOK, commentJSON(c, known))
+	writeJSON(w, http.StatusOK, commentJSON(cv.Comment, cv.Known))
 }
 
 func (a *API) updateComment(w http.ResponseWriter, r *http.Request) {
@@ -632,17 +607,12 @@ func (a *API) updateComment(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, errs, err := a.st.Feed.UpdateComment(r.Context(), viewer(r), id, content)
+	c, err := a.st.Feed.UpdateComment(r.Context(), viewer(r), id, content)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
-		return
-	}
-	known, _ := a.st.Feed.Known(r.Context(), c.Content)
-	writeJSON(w, http.StatusOK, commentJSON(c, known))
+	a.writeComment(w, r, http.StatusOK, c)
 }
 
 func (a *API) deleteComment(w http.ResponseWriter, r *http.Request) {
@@ -688,12 +658,12 @@ func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	count, err := a.st.DB.CountNotifications(r.Context(), nq)
+	count, err := a.st.Notify.Count(r.Context(), nq)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	list, err := a.st.DB.ListNotifications(r.Context(), nq)
+	list, err := a.st.Notify.List(r.Context(), nq)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -715,7 +685,7 @@ func (a *API) getNotification(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := viewer(r)
-	n, err := a.st.DB.NotificationByID(r.Context(), me.ID, id)
+	n, err := a.st.Notify.Get(r.Context(), me.ID, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -776,11 +746,8 @@ func (a *API) searchUsers(w http.ResponseWriter, r *http.Request) {
 	count := 0
 	if query != "" {
 		var err error
-		if count, err = a.st.DB.CountSearchUsers(r.Context(), query, me.ID); err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		users, err := a.st.DB.SearchUsersMini(r.Context(), query, me.ID, pg.Size, pg.offset())
+		var users []store.UserMini
+		users, count, err = a.st.People.SearchUsers(r.Context(), me, query, pg.Size, pg.offset())
 		if err != nil {
 			a.fail(w, r, err)
 			return

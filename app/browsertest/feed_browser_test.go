@@ -101,4 +101,34 @@ func TestFeedLive(t *testing.T) {
 	a.WaitJS(`document.querySelector("` + card + ` [data-comments]").textContent.includes("Great diagram!")`)
 	a.WaitVisible(".bell__button [data-unread-badge]") // like and comment notifications
 	a.Screenshot("alice-live-counts")
+
+	// The rest of the card's actions, as feed.js sends them (fragments and the API).
+	// Alice edits her post in place.
+	a.SetValue(card+" form[data-ajax=edit-post] textarea", "Edited: the diagram, @bob")
+	scriptSubmit(a, card+" form[data-ajax=edit-post]")
+	a.WaitJS(`document.querySelector("` + card + ` [data-post-content]").textContent.includes("Edited: the diagram")`)
+	// Bob deletes his comment; the count goes back to 0 for him and, live, for Alice.
+	scriptSubmit(b, card+" form[data-ajax=delete-comment]")
+	b.WaitJS(`!document.querySelector("` + card + ` [data-comments]").textContent.includes("Great diagram!")`)
+	a.WaitJS(`document.querySelector("` + card + ` [data-comment-count]").textContent.trim().startsWith("0")`)
+	// Alice marks her notifications read on the notifications page, one, then all.
+	a.Navigate(app.URL + "/home/notifications/")
+	a.WaitVisible("form[data-ajax=read]")
+	scriptSubmit(a, "form[data-ajax=read]")
+	a.WaitJS(`document.querySelectorAll(".notif--unread").length === 1`)
+	scriptSubmit(a, "form[data-ajax=read-all]")
+	a.WaitJS(`document.querySelectorAll(".notif--unread").length === 0`)
+	a.WaitNotVisible(".bell__button [data-unread-badge]")
+	// And deletes the post: gone from Bob's feed too.
+	a.Navigate(app.URL + "/home/")
+	scriptSubmit(a, card+" form[data-ajax=delete-post]")
+	a.WaitJS(`!document.querySelector("` + card + `")`)
+	b.WaitJS(`!document.querySelector("` + card + `")`)
+}
+
+// scriptSubmit submits a form the way a click on its button does (submit handlers
+// run), for forms that feed.js sends without loading a page.
+func scriptSubmit(b *Browser, sel string) {
+	b.t.Helper()
+	b.Eval(`document.querySelector(`+strconv.Quote(sel)+`).requestSubmit(), true`, new(bool))
 }

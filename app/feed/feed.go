@@ -7,9 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"eplatform/app/auth"
 	"eplatform/app/cache"
@@ -45,19 +43,9 @@ type Upload struct {
 	Data  []byte
 }
 
-// CheckContent validates post or comment text; it returns the trimmed text or a message.
-func CheckContent(s string) (string, string) {
-	s = strings.TrimSpace(s)
-	switch n := utf8.RuneCountInString(s); {
-	case n == 0:
-		return "", "This field may not be blank."
-	case n > MaxContent:
-		return "", "Ensure this field has no more than " + strconv.Itoa(MaxContent) + " characters (it has " + strconv.Itoa(n) + ")."
-	case !utf8.ValidString(s):
-		return "", "The text is not valid UTF-8."
-	}
-	return s, ""
-}
+// CheckContent validates post or comment text (the one rule for user text, required,
+// at most MaxContent characters); it returns the text to store or a message.
+func CheckContent(s string) (string, string) { return text.Field(s, true, MaxContent) }
 
 // pending collects what a transaction did, to deliver after the commit.
 type pending struct {
@@ -127,7 +115,10 @@ func (s *Service) mention(ctx context.Context, tx *store.Queries, content string
 }
 
 // CreatePost publishes a post with at most one media file.
-func (s *Service) CreatePost(ctx context.Context, author store.User, content string, up *Upload) (store.Post, form.Errors, error) {
+//
+// Invalid input is a problem.Fields naming content or the media field; a file over
+// its limit a TooLarge problem.
+func (s *Service) CreatePost(ctx context.Context, author store.User, content string, up *Upload) (store.Post, error) {
 	errs := form.Errors{}
 	content, msg := CheckContent(content)
 	if msg != "" {
@@ -138,22 +129,22 @@ func (s *Service) CreatePost(ctx context.Context, author store.User, content str
 		checked, err := media.CheckPostMedia(up.Field, up.Name, up.Data)
 		if ue, ok := media.IsUploadError(err); ok {
 			if ue.Kind == problem.KindTooLarge {
-				return store.Post{}, nil, ue
+				return store.Post{}, ue
 			}
 			errs.Add(up.Field, ue.Message)
 		} else if err != nil {
-			return store.Post{}, nil, err
+			return store.Post{}, err
 		} else {
 			m = &store.Media{Kind: checked.Kind, Name: media.CleanName(up.Name), Size: int64(len(up.Data)), ContentType: checked.ContentType}
 			if len(errs) == 0 {
 				if m.Path, err = s.Media.Save("posts", checked.Ext, up.Data); err != nil {
-					return store.Post{}, nil, err
+					return store.Post{}, err
 				}
 			}
 		}
 	}
 	if len(errs) > 0 {
-		return store.Post{}, errs, nil
+		return store.Post{}, problem.Fields(errs)
 	}
 	var post store.Post
 	var p pending
@@ -178,14 +169,22 @@ func (s *Service) CreatePost(ctx context.Context, author store.User, content str
 	})
 	if err != nil {
 		if m != nil {
-			_ = s.Media.Remove(m.Path)
+			s.removeMedia(ctx, m.Path)
 		}
-		return store.Post{}, nil, err
+		return store.Post{}, err
 	}
 	s.deliver(ctx, p)
 	s.postsChanged(ctx)
 	s.broadcast(ctx, map[string]any{"type": "new_post", "post_id": post.ID, "user_id": author.ID})
-	return post, nil, nil
+	return post, nil
+}
+
+// removeMedia deletes a post's file once the database no longer points at it. A file
+// that cannot be removed only wastes space, so it is logged, not returned.
+func (s *Service) removeMedia(ctx context.Context, path string) {
+	if err := s.Media.Remove(path); err != nil && s.Log != nil {
+		s.Log.WarnContext(ctx, "remove post media", "path", path, "err", err)
+	}
 }
 
 // loadPost returns a post or ErrNotFound.
@@ -195,10 +194,10 @@ func (s *Service) loadPost(ctx context.Context, tx *store.Queries, id int64) (st
 
 // UpdatePost changes a post's text; only its author may. Newly mentioned people are
 // notified, people mentioned before are not notified again.
-func (s *Service) UpdatePost(ctx context.Context, viewer store.User, postID int64, content string) (store.Post, form.Errors, error) {
+func (s *Service) UpdatePost(ctx context.Context, viewer store.User, postID int64, content string) (store.Post, error) {
 	content, msg := CheckContent(content)
 	if msg != "" {
-		return store.Post{}, form.Errors{"content": {msg}}, nil
+		return store.Post{}, problem.Field("content", msg)
 	}
 	var post store.Post
 	var p pending
@@ -228,10 +227,10 @@ func (s *Service) UpdatePost(ctx context.Context, viewer store.User, postID int6
 		return err
 	})
 	if err != nil {
-		return store.Post{}, nil, err
+		return store.Post{}, err
 	}
 	s.deliver(ctx, p)
-	return post, nil, nil
+	return post, nil
 }
 
 // CanDeletePost: the author, or an admin moderating.
@@ -261,9 +260,7 @@ func (s *Service) DeletePost(ctx context.Context, viewer store.User, postID int6
 		return err
 	}
 	if removed.Media != nil {
-		if err := s.Media.Remove(removed.Media.Path); err != nil && s.Log != nil {
-			s.Log.WarnContext(ctx, "remove post media", "path", removed.Media.Path, "err", err)
-		}
+		s.removeMedia(ctx, removed.Media.Path)
 	}
 	if s.Notify != nil {
 		s.Notify.Recount(ctx, affected) // its notifications went with it
@@ -308,10 +305,10 @@ func (s *Service) ToggleLike(ctx context.Context, viewer store.User, postID int6
 // AddComment comments on a post. The post owner gets a comment notification (unless
 // commenting themselves); mentioned people get a mention notification, except the
 // owner, who already has the comment one.
-func (s *Service) AddComment(ctx context.Context, viewer store.User, postID int64, content string) (store.Comment, int, form.Errors, error) {
+func (s *Service) AddComment(ctx context.Context, viewer store.User, postID int64, content string) (store.Comment, int, error) {
 	content, msg := CheckContent(content)
 	if msg != "" {
-		return store.Comment{}, 0, form.Errors{"content": {msg}}, nil
+		return store.Comment{}, 0, problem.Field("content", msg)
 	}
 	var c store.Comment
 	var count, likes int
@@ -353,19 +350,19 @@ func (s *Service) AddComment(ctx context.Context, viewer store.User, postID int6
 		return err
 	})
 	if err != nil {
-		return store.Comment{}, 0, nil, err
+		return store.Comment{}, 0, err
 	}
 	s.deliver(ctx, p)
 	s.broadcast(ctx, map[string]any{"type": "post_stats", "post_id": postID, "likes_count": likes, "comments_count": count})
 	s.broadcast(ctx, map[string]any{"type": "comment_added", "post_id": postID, "comment_id": c.ID, "user_id": viewer.ID})
-	return c, count, nil, nil
+	return c, count, nil
 }
 
 // UpdateComment changes a comment's text; only its author may.
-func (s *Service) UpdateComment(ctx context.Context, viewer store.User, commentID int64, content string) (store.Comment, form.Errors, error) {
+func (s *Service) UpdateComment(ctx context.Context, viewer store.User, commentID int64, content string) (store.Comment, error) {
 	content, msg := CheckContent(content)
 	if msg != "" {
-		return store.Comment{}, form.Errors{"content": {msg}}, nil
+		return store.Comment{}, problem.Field("content", msg)
 	}
 	var c store.Comment
 	var p pending
@@ -395,10 +392,10 @@ func (s *Service) UpdateComment(ctx context.Context, viewer store.User, commentI
 		return err
 	})
 	if err != nil {
-		return store.Comment{}, nil, err
+		return store.Comment{}, err
 	}
 	s.deliver(ctx, p)
-	return c, nil, nil
+	return c, nil
 }
 
 // CanDeleteComment: the comment's author, the post's owner, or an admin.

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"context"
+	"errors"
 
 	"eplatform/app/store"
 	"eplatform/app/text"
@@ -123,6 +124,99 @@ func Canonical(known map[string]store.UserMini) map[string]string {
 	out := make(map[string]string, len(known))
 	for k, u := range known {
 		out[k] = u.Username
+	}
+	return out
+}
+
+// CommentView is one comment as a viewer sees it: with the post's owner (who may
+// delete it) and the users it mentions.
+type CommentView struct {
+	Comment   store.Comment
+	PostOwner int64
+	Known     map[string]store.UserMini
+}
+
+// Comment returns one comment for display.
+func (s *Service) Comment(ctx context.Context, id int64) (CommentView, error) {
+	c, err := s.DB.CommentByID(ctx, id)
+	if err != nil {
+		return CommentView{}, err
+	}
+	return s.commentView(ctx, c)
+}
+
+func (s *Service) commentView(ctx context.Context, c store.Comment) (CommentView, error) {
+	post, err := s.DB.PostByID(ctx, c.PostID)
+	if err != nil {
+		return CommentView{}, err
+	}
+	known, err := s.Known(ctx, c.Content)
+	return CommentView{Comment: c, PostOwner: post.Author.ID, Known: known}, err
+}
+
+// Posts lists posts for the API with the total the query matches (the maintained
+// counter when the query has no filter), decorated with the viewer's likes and the
+// mentioned users.
+func (s *Service) Posts(ctx context.Context, viewer store.User, q store.PostQuery) ([]Item, map[string]store.UserMini, int, error) {
+	var count int
+	var err error
+	if q.Unfiltered() {
+		count, err = s.PostCount(ctx)
+	} else {
+		count, err = s.DB.CountPosts(ctx, q)
+	}
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	posts, err := s.DB.ListPosts(ctx, q)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	items, known, err := s.decorate(ctx, viewer, posts, 0)
+	return items, known, count, err
+}
+
+// AuthorID is the id of the user named username (false when there is none), for
+// filtering posts by author name.
+func (s *Service) AuthorID(ctx context.Context, username string) (int64, bool, error) {
+	u, err := s.DB.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, false, nil
+	}
+	return u.ID, err == nil, err
+}
+
+// CommentsOfPost returns a post's comments, newest first (at most 1000).
+func (s *Service) CommentsOfPost(ctx context.Context, postID int64) ([]store.Comment, map[string]store.UserMini, error) {
+	if _, err := s.DB.PostByID(ctx, postID); err != nil {
+		return nil, nil, err
+	}
+	comments, err := s.DB.CommentsOfPost(ctx, postID, false, 1000)
+	if err != nil {
+		return nil, nil, err
+	}
+	known, err := s.Known(ctx, contents(comments)...)
+	return comments, known, err
+}
+
+// Comments lists comments for the API with the total the query matches.
+func (s *Service) Comments(ctx context.Context, q store.CommentQuery) ([]store.Comment, map[string]store.UserMini, int, error) {
+	count, err := s.DB.CountComments(ctx, q)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	comments, err := s.DB.ListComments(ctx, q)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	known, err := s.Known(ctx, contents(comments)...)
+	return comments, known, count, err
+}
+
+func contents(comments []store.Comment) []string {
+	out := make([]string, len(comments))
+	for i, c := range comments {
+		out[i] = c.Content
 	}
 	return out
 }

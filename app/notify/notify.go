@@ -177,3 +177,19 @@ func (s *Service) Recount(ctx context.Context, userIDs []int64) {
 		s.PushUnread(ctx, id)
 	}
 }
+
+// List returns the recipient's notifications that q selects (q.RecipientID must be
+// the viewer: nobody lists another person's notifications).
+func (s *Service) List(ctx context.Context, q store.NotificationQuery) ([]store.Notification, error) {
+	return s.DB.ListNotifications(ctx, q)
+}
+
+// Count is how many notifications q selects.
+func (s *Service) Count(ctx context.Context, q store.NotificationQuery) (int, error) {
+	return s.DB.CountNotifications(ctx, q)
+}
+
+// Get returns one of the recipient's notifications; another person's is ErrNotFound.
+func (s *Service) Get(ctx context.Context, recipientID, id int64) (store.Notification, error) {
+	return s.DB.NotificationByID(ctx, recipientID, id)
+}

@@ -286,3 +286,14 @@ func MarkedHTML(marked string) string {
 	}
 	return b.String()
 }
+
+// SearchUsers finds active people other than the viewer whose names start with the
+// words of ftsQuery (text.FTSQuery), with the total, for the API's user search.
+func (s *Service) SearchUsers(ctx context.Context, viewer store.User, ftsQuery string, limit, offset int) ([]store.UserMini, int, error) {
+	count, err := s.DB.CountSearchUsers(ctx, ftsQuery, viewer.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	users, err := s.DB.SearchUsersMini(ctx, ftsQuery, viewer.ID, limit, offset)
+	return users, count, err
+}

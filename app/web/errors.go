@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"eplatform/app/form"
 	"eplatform/app/httpx"
 	"eplatform/app/limit"
 	"eplatform/app/problem"
@@ -66,6 +67,17 @@ func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error, back strin
 	default:
 		h.errorPage(w, r, status, "", p.Message)
 	}
+}
+
+// invalidFields returns the field errors of an invalid input, for a handler that shows
+// its form again with them — unless r asks for a fragment, whose script reads the
+// errors from fail's JSON instead.
+func invalidFields(r *http.Request, err error) (form.Errors, bool) {
+	p, ok := problem.As(err)
+	if !ok || p.Kind != problem.KindInvalid || len(p.Fields) == 0 || wantsFragment(r) {
+		return nil, false
+	}
+	return p.Fields, true
 }
 
 // serverError logs err and shows a 500 page that gives the request id to quote.

@@ -62,17 +62,11 @@ func invalid(w http.ResponseWriter, r *http.Request, errs form.Errors) bool {
 // allow applies a per-user rate limit and answers 429 itself.
 func (h *Web) allow(w http.ResponseWriter, r *http.Request, rule limit.Rule) bool {
 	u, _ := identity(r.Context())
-	d, err := h.st.Limiter.Allow(r.Context(), rule, limit.UserKey(u.ID))
-	if err != nil || d.Allowed {
-		return true
+	if err := limit.Check(r.Context(), h.st.Limiter, rule, limit.UserKey(u.ID)); err != nil {
+		h.fail(w, r, err, "")
+		return false
 	}
-	limit.SetRetryAfter(w, d)
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": limit.Message(d)})
-	} else {
-		h.tooManyRequests(w, r, d)
-	}
-	return false
+	return true
 }
 
 // id reads a numeric path value; anything else is a 404.
@@ -139,11 +133,12 @@ func (h *Web) createPost(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &tooBig) {
 			h.fail(w, r, problem.TooLarge("The upload is too large: video at most 20 MB, document 10 MB, image 5 MB."), "/home/")
 		} else {
-			h.errorPage(w, r, http.StatusBadRequest, "", "The form could not be read. Please try again.")
+			h.fail(w, r, problem.Invalid("The form could not be read. Please try again."), "")
 		}
 		return
-	} else if err != nil {
-		_ = r.ParseForm()
+	} else if err != nil && r.ParseForm() != nil {
+		h.fail(w, r, problem.Invalid("The form could not be read. Please try again."), "")
+		return
 	}
 	u, _ := identity(r.Context())
 	content := r.FormValue("content")
@@ -181,21 +176,12 @@ func (h *Web) createPost(w http.ResponseWriter, r *http.Request) {
 	if up != nil && !h.allow(w, r, h.st.Limits.Upload) {
 		return
 	}
+	var err error = problem.Fields(errs)
 	if len(errs) == 0 {
-		post, verrs, err := h.st.Feed.CreatePost(r.Context(), u, content, up)
-		if err != nil {
-			h.fail(w, r, err, "/home/")
-			return
-		}
-		errs = verrs
-		if len(errs) == 0 {
-			if wantsJSON(r) {
-				html, err := h.cardHTML(r, post.ID)
-				if err != nil {
-					h.serverError(w, r, err)
-					return
-				}
-				writeJSON(w, http.StatusCreated, map[string]any{"html": html, "id": post.ID})
+		var post store.Post
+		if post, err = h.st.Feed.CreatePost(r.Context(), u, content, up); err == nil {
+			if wantsFragment(r) {
+				h.postCardFragment(w, r, http.StatusCreated, post.ID)
 				return
 			}
 			h.flash(w, r, "success", "Your post is published.")
@@ -203,44 +189,33 @@ func (h *Web) createPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if errs.Has(form.NonField) {
-		errs[""] = errs[form.NonField]
-		delete(errs, form.NonField)
-	}
-	if invalid(w, r, errs) {
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderFeed(w, r, http.StatusOK, content, fields)
 		return
 	}
-	h.renderFeed(w, r, http.StatusOK, content, errs)
+	h.fail(w, r, err, "/home/")
 }
 
-// cardHTML renders one post card for the viewer.
-func (h *Web) cardHTML(r *http.Request, postID int64) (string, error) {
+// postCardFragment answers with one post card as the viewer sees it in the feed.
+func (h *Web) postCardFragment(w http.ResponseWriter, r *http.Request, status int, postID int64) {
 	u, _ := identity(r.Context())
 	it, known, err := h.st.Feed.Post(r.Context(), u, postID)
 	if err != nil {
-		return "", err
+		h.fail(w, r, err, "")
+		return
 	}
 	// A card shows the newest comments only, like the feed.
 	if n := len(it.Comments); n > feed.CommentsPerCard {
 		it.Comments = it.Comments[n-feed.CommentsPerCard:]
 		it.MoreComments = it.Post.CommentsCount - feed.CommentsPerCard
 	}
-	return fragment(r, views.PostCard(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.postView(it, u, known)))
+	h.renderFragment(w, r, status, views.PostCard(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.postView(it, u, known)))
 }
 
 func (h *Web) postCard(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.id(w, r, "id")
-	if !ok {
-		return
+	if id, ok := h.id(w, r, "id"); ok {
+		h.postCardFragment(w, r, http.StatusOK, id)
 	}
-	html, err := h.cardHTML(r, id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(html))
 }
 
 func (h *Web) postPage(w http.ResponseWriter, r *http.Request) {
@@ -268,13 +243,8 @@ func (h *Web) likePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := identity(r.Context())
-	liked, count, err := h.st.Feed.ToggleLike(r.Context(), u, id)
-	if err != nil {
+	if _, _, err := h.st.Feed.ToggleLike(r.Context(), u, id); err != nil {
 		h.fail(w, r, err, "")
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"liked": liked, "like_count": count})
 		return
 	}
 	http.Redirect(w, r, backTo(r, id), http.StatusSeeOther)
@@ -297,60 +267,37 @@ func (h *Web) commentOnPost(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := identity(r.Context())
 	content := r.PostForm.Get("content")
-	c, count, errs, err := h.st.Feed.AddComment(r.Context(), u, id, content)
+	c, _, err := h.st.Feed.AddComment(r.Context(), u, id, content)
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderPostPage(w, r, id, http.StatusOK, "comment", content, fields)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
-	if len(errs) > 0 {
-		if !invalid(w, r, errs) {
-			h.renderPostPage(w, r, id, http.StatusOK, "comment", content, errs)
-		}
-		return
-	}
-	if wantsJSON(r) {
-		html, err := h.commentHTML(r, c)
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, map[string]any{"html": html, "id": c.ID, "comments_count": count})
+	if wantsFragment(r) {
+		h.commentItemFragment(w, r, http.StatusCreated, c.ID)
 		return
 	}
 	http.Redirect(w, r, "/home/post/"+strconv.FormatInt(id, 10)+"/#comment-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 }
 
-func (h *Web) commentHTML(r *http.Request, c store.Comment) (string, error) {
+// commentItemFragment answers with one comment as the viewer sees it.
+func (h *Web) commentItemFragment(w http.ResponseWriter, r *http.Request, status int, id int64) {
 	u, _ := identity(r.Context())
-	post, err := h.st.DB.PostByID(r.Context(), c.PostID)
+	cv, err := h.st.Feed.Comment(r.Context(), id)
 	if err != nil {
-		return "", err
+		h.fail(w, r, err, "")
+		return
 	}
-	known, err := h.st.Feed.Known(r.Context(), c.Content)
-	if err != nil {
-		return "", err
-	}
-	return fragment(r, views.CommentItem(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.commentView(c, post.Author.ID, u, known)))
+	h.renderFragment(w, r, status, views.CommentItem(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.commentView(cv.Comment, cv.PostOwner, u, cv.Known)))
 }
 
 func (h *Web) commentFragment(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.id(w, r, "id")
-	if !ok {
-		return
+	if id, ok := h.id(w, r, "id"); ok {
+		h.commentItemFragment(w, r, http.StatusOK, id)
 	}
-	c, err := h.st.DB.CommentByID(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	html, err := h.commentHTML(r, c)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(html))
 }
 
 func (h *Web) editPost(w http.ResponseWriter, r *http.Request) {
@@ -360,24 +307,17 @@ func (h *Web) editPost(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := identity(r.Context())
 	content := r.PostForm.Get("content")
-	_, errs, err := h.st.Feed.UpdatePost(r.Context(), u, id, content)
+	_, err := h.st.Feed.UpdatePost(r.Context(), u, id, content)
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderPostPage(w, r, id, http.StatusOK, "edit", content, fields)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
-	if len(errs) > 0 {
-		if !invalid(w, r, errs) {
-			h.renderPostPage(w, r, id, http.StatusOK, "edit", content, errs)
-		}
-		return
-	}
-	if wantsJSON(r) {
-		html, err := h.cardHTML(r, id)
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"html": html})
+	if wantsFragment(r) {
+		h.postCardFragment(w, r, http.StatusOK, id)
 		return
 	}
 	h.flash(w, r, "success", "Your post is updated.")
@@ -394,10 +334,6 @@ func (h *Web) deletePost(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"deleted": true})
-		return
-	}
 	h.flash(w, r, "success", "The post is deleted.")
 	http.Redirect(w, r, "/home/", http.StatusSeeOther)
 }
@@ -408,25 +344,18 @@ func (h *Web) editComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := identity(r.Context())
-	c, errs, err := h.st.Feed.UpdateComment(r.Context(), u, id, r.PostForm.Get("content"))
+	c, err := h.st.Feed.UpdateComment(r.Context(), u, id, r.PostForm.Get("content"))
+	if fields, ok := invalidFields(r, err); ok {
+		h.flash(w, r, "error", fields.First())
+		http.Redirect(w, r, "/home/", http.StatusSeeOther)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
-	if len(errs) > 0 {
-		if !invalid(w, r, errs) {
-			h.flash(w, r, "error", errs["content"][0])
-			http.Redirect(w, r, "/home/", http.StatusSeeOther)
-		}
-		return
-	}
-	if wantsJSON(r) {
-		html, err := h.commentHTML(r, c)
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"html": html})
+	if wantsFragment(r) {
+		h.commentItemFragment(w, r, http.StatusOK, c.ID)
 		return
 	}
 	http.Redirect(w, r, "/home/post/"+strconv.FormatInt(c.PostID, 10)+"/#comment-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
@@ -441,10 +370,6 @@ func (h *Web) deleteComment(w http.ResponseWriter, r *http.Request) {
 	postID, err := h.st.Feed.DeleteComment(r.Context(), u, id)
 	if err != nil {
 		h.fail(w, r, err, "")
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"deleted": true})
 		return
 	}
 	h.flash(w, r, "success", "The comment is deleted.")

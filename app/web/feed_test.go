@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -96,46 +95,53 @@ func TestFeedWithoutJavaScript(t *testing.T) {
 	}
 }
 
-func TestFeedFormsAnswerJSONToScripts(t *testing.T) {
+// TestFeedScriptsUseFragmentsAndTheAPI follows what feed.js does: forms sent with
+// X-Fragment: 1 get the piece of page they changed, failures the API's error JSON,
+// and likes and deletions go through the documented API.
+func TestFeedScriptsUseFragmentsAndTheAPI(t *testing.T) {
 	t.Parallel()
 	app := apptest.StartRelaxed(t)
 	ada := app.User("ada", "student")
 	bob := app.User("bob", "student")
-	js := http.Header{"Accept": {"application/json"}}
+	frag := http.Header{"X-Fragment": {"1"}}
 
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	mw.WriteField("content", "from the script")
 	mw.Close()
-	r := ada.Do("POST", "/home/", &b, http.Header{"Accept": {"application/json"}, "Content-Type": {mw.FormDataContentType()}})
-	var created struct {
-		HTML string
-		ID   int64
-	}
-	json.Unmarshal([]byte(r.Body), &created)
-	if r.StatusCode != 201 || !strings.Contains(created.HTML, "from the script") || !strings.Contains(created.HTML, fmt.Sprintf(`id="post-%d"`, created.ID)) {
+	r := ada.Do("POST", "/home/", &b, http.Header{"X-Fragment": {"1"}, "Content-Type": {mw.FormDataContentType()}})
+	m := regexp.MustCompile(`id="post-(\d+)"`).FindStringSubmatch(r.Body)
+	if r.StatusCode != 201 || !strings.Contains(r.Body, "from the script") || m == nil || strings.Contains(r.Body, "<html") {
 		t.Fatalf("create: %d %s", r.StatusCode, r.Body)
 	}
+	id := m[1]
 	form := func(c *apptest.Client, path string, v url.Values) *apptest.Response {
-		h := js.Clone()
+		h := frag.Clone()
 		h.Set("Content-Type", "application/x-www-form-urlencoded")
 		return c.Do("POST", path, strings.NewReader(v.Encode()), h)
 	}
-	if r := form(bob, fmt.Sprintf("/home/post/%d/like/", created.ID), nil); r.StatusCode != 200 || !strings.Contains(r.Body, `"like_count":1`) {
-		t.Errorf("like: %d %s", r.StatusCode, r.Body)
+	if r := bob.JSON("POST", "/api/posts/"+id+"/like/", nil, ""); r.StatusCode != 200 || !strings.Contains(r.Body, `"like_count":1`) {
+		t.Errorf("like through the API with the session: %d %s", r.StatusCode, r.Body)
 	}
-	r = form(bob, fmt.Sprintf("/home/post/%d/comment/", created.ID), url.Values{"content": {"hi @ada"}})
-	if r.StatusCode != 201 || !strings.Contains(r.Body, `"comments_count":1`) || !strings.Contains(r.Body, "/home/profile/ada/") {
+	r = form(bob, "/home/post/"+id+"/comment/", url.Values{"content": {"hi @ada"}})
+	if r.StatusCode != 201 || !strings.Contains(r.Body, "/home/profile/ada/") || !strings.Contains(r.Body, `id="comment-`) {
 		t.Errorf("comment: %d %s", r.StatusCode, r.Body)
 	}
-	if r := form(bob, fmt.Sprintf("/home/post/%d/comment/", created.ID), url.Values{"content": {""}}); r.StatusCode != 400 || !strings.Contains(r.Body, `"errors"`) {
+	if r := form(bob, "/home/post/"+id+"/comment/", url.Values{"content": {""}}); r.StatusCode != 400 || !strings.Contains(r.Body, `"content":["This field may not be blank."]`) {
 		t.Errorf("blank comment: %d %s", r.StatusCode, r.Body)
 	}
-	if r := form(bob, fmt.Sprintf("/home/post/%d/delete/", created.ID), nil); r.StatusCode != 403 || !strings.Contains(r.Body, `"detail"`) {
+	if r := form(bob, "/home/post/"+id+"/edit/", url.Values{"content": {"mine now"}}); r.StatusCode != 403 || !strings.Contains(r.Body, `"detail"`) {
+		t.Errorf("foreign edit: %d %s", r.StatusCode, r.Body)
+	}
+	if r := bob.JSON("DELETE", "/api/posts/"+id+"/", nil, ""); r.StatusCode != 403 || !strings.Contains(r.Body, `"detail"`) {
 		t.Errorf("foreign delete: %d %s", r.StatusCode, r.Body)
 	}
-	if r := bob.Get(fmt.Sprintf("/home/post/%d/card/", created.ID)); r.StatusCode != 200 || !strings.Contains(r.Body, `aria-pressed="true"`) {
+	if r := bob.Get("/home/post/" + id + "/card/"); r.StatusCode != 200 || !strings.Contains(r.Body, `aria-pressed="true"`) {
 		t.Errorf("card fragment for bob should show his like: %d", r.StatusCode)
+	}
+	// A page no longer answers JSON of its own: Accept: application/json gets the page flow.
+	if r := bob.Do("POST", "/home/post/"+id+"/like/", nil, http.Header{"Accept": {"application/json"}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("like form with Accept JSON: %d %s", r.StatusCode, r.Body)
 	}
 }
 

@@ -27,6 +27,11 @@ var FragmentRoutes = []string{
 	"GET /home/{$}",                   // the next page of the feed
 	"GET /home/notifications/{$}",     // the next page of notifications
 	"GET /chat/conversation/{id}/{$}", // older messages of a conversation
+	// Forms whose answer, to a script, is the piece they created or changed.
+	"POST /home/{$}",                   // a new post: its card (201)
+	"POST /home/post/{id}/edit/{$}",    // an edited post: its card
+	"POST /home/post/{id}/comment/{$}", // a new comment (201)
+	"POST /home/comment/{id}/edit/{$}", // an edited comment
 	// Pieces that exist only as fragments (a live event names them; the script fetches).
 	"GET /home/post/{id}/card/{$}",         // one post card
 	"GET /home/comment/{id}/{$}",           // one comment

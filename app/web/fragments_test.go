@@ -35,7 +35,9 @@ func TestFragmentRoutesAnswerFragments(t *testing.T) {
 	ids := map[string]string{
 		"GET /home/post/{id}/card/{$}": post, "GET /home/comment/{id}/{$}": comment,
 		"GET /chat/conversation/{id}/{$}": conv, "GET /chat/conversation/{id}/item/{$}": conv,
-		"GET /chat/message/{id}/{$}": message,
+		"GET /chat/message/{id}/{$}":    message,
+		"POST /home/post/{id}/edit/{$}": post, "POST /home/post/{id}/comment/{$}": post,
+		"POST /home/comment/{id}/edit/{$}": comment,
 	}
 	for _, route := range web.FragmentRoutes {
 		method, pattern, _ := strings.Cut(route, " ")
@@ -48,8 +50,14 @@ func TestFragmentRoutesAnswerFragments(t *testing.T) {
 			}
 			path = strings.Replace(path, "{id}", id, 1)
 		}
-		r := ada.Do(method, path, nil, http.Header{"X-Fragment": {"1"}})
-		if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+		var r *apptest.Response
+		if method == "POST" {
+			r = ada.Do(method, path, strings.NewReader(url.Values{"content": {"Edited by a script"}}.Encode()),
+				http.Header{"X-Fragment": {"1"}, "Content-Type": {"application/x-www-form-urlencoded"}})
+		} else {
+			r = ada.Do(method, path, nil, http.Header{"X-Fragment": {"1"}})
+		}
+		if r.StatusCode/100 != 2 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 			t.Errorf("%s: %d %s", route, r.StatusCode, r.Header.Get("Content-Type"))
 			continue
 		}

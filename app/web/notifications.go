@@ -19,7 +19,7 @@ func (h *Web) notificationsPage(w http.ResponseWriter, r *http.Request) {
 		unread := true
 		q.Unread = &unread
 	}
-	list, err := h.st.DB.ListNotifications(r.Context(), q)
+	list, err := h.st.Notify.List(r.Context(), q)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -48,13 +48,8 @@ func (h *Web) markNotificationRead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := identity(r.Context())
-	n, err := h.st.Notify.MarkRead(r.Context(), u.ID, id)
-	if err != nil {
+	if _, err := h.st.Notify.MarkRead(r.Context(), u.ID, id); err != nil {
 		h.fail(w, r, err, "")
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"unread_count": n})
 		return
 	}
 	http.Redirect(w, r, "/home/notifications/", http.StatusSeeOther)
@@ -65,10 +60,6 @@ func (h *Web) markAllNotificationsRead(w http.ResponseWriter, r *http.Request) {
 	n, err := h.st.Notify.MarkAllRead(r.Context(), u.ID)
 	if err != nil {
 		h.serverError(w, r, err)
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"unread_count": 0})
 		return
 	}
 	if n > 0 {

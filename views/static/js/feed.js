@@ -1,8 +1,11 @@
 // E-Platform feed: enhances the feed, post and notifications pages, which all work
-// without it. Forms marked data-ajax="…" are sent with fetch/XHR and
-// "Accept: application/json" and the page is updated in place; HTML fragments
-// inserted come from our own endpoints (templ-escaped); everything built here from
-// JSON uses textContent. Live updates arrive through ep.live (live.js).
+// without it. Forms marked data-ajax="…" are sent in the background and the page is
+// updated in place, in one of the two ways the server offers scripts: the JSON API
+// (likes, deletions, marking read) or the form's own address with "X-Fragment: 1",
+// which answers with the changed piece of page (a card, a comment) rendered by templ,
+// so every user byte in it is escaped. Errors come back as the API's error JSON either
+// way. Everything built here from JSON uses textContent. Live updates arrive through
+// ep.live (live.js).
 (function () {
   "use strict";
   var doc = document;
@@ -51,37 +54,62 @@
   }
 
   // ---- requests ----------------------------------------------------------------------
-  // send posts a form as multipart with Accept: application/json. XHR rather than fetch
-  // only for upload progress. Resolves {status, data, retryAfter} (data null when the
-  // answer was not JSON, e.g. a redirect to the login page).
-  function send(form, onProgress) {
+  // apiCalls maps the forms whose action has a documented API equivalent to that call.
+  function closestID(form, attr) {
+    var host = form.closest("[" + attr + "]");
+    return host ? encodeURIComponent(host.getAttribute(attr)) : "";
+  }
+  var apiCalls = {
+    like: function (f) { return { method: "POST", url: "/api/posts/" + closestID(f, "data-post-id") + "/like/" }; },
+    "delete-post": function (f) { return { method: "DELETE", url: "/api/posts/" + closestID(f, "data-post-id") + "/" }; },
+    "delete-comment": function (f) { return { method: "DELETE", url: "/api/comments/" + closestID(f, "data-comment-id") + "/" }; },
+    read: function (f) { return { method: "POST", url: "/api/notifications/" + closestID(f, "data-notification-id") + "/mark_read/" }; },
+    "read-all": function () { return { method: "POST", url: "/api/notifications/mark_all_read/" }; }
+  };
+  // send sends a form: to its API equivalent when it has one, else to its own address
+  // as multipart with X-Fragment: 1. XHR rather than fetch only for upload progress.
+  // Resolves {status, data, html, retryAfter, url}: data is parsed JSON (an API answer
+  // or an error), html a fragment; both null when the server redirected instead (the
+  // session ended and it sent us to the login page).
+  function send(form, kind, onProgress) {
     return new Promise(function (resolve, reject) {
       var xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action);
-      xhr.setRequestHeader("Accept", "application/json");
+      var api = apiCalls[kind] && apiCalls[kind](form);
+      xhr.open(api ? api.method : "POST", api ? api.url : form.action);
+      if (api) xhr.setRequestHeader("Accept", "application/json");
+      else xhr.setRequestHeader("X-Fragment", "1");
       xhr.responseType = "text";
       if (onProgress && xhr.upload) {
         xhr.upload.onprogress = function (e) { if (e.lengthComputable) onProgress(e.loaded / e.total); };
       }
       xhr.onload = function () {
-        var data = null;
-        if (/json/.test(xhr.getResponseHeader("Content-Type") || "")) {
+        var type = xhr.getResponseHeader("Content-Type") || "", data = null, html = null;
+        if (/json/.test(type)) {
           try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+        } else if (/html/.test(type) && !xhr.responseURL.replace(/[?#].*$/, "").endsWith("/login/")) {
+          html = xhr.responseText;
         }
-        resolve({ status: xhr.status, data: data, retryAfter: xhr.getResponseHeader("Retry-After"), url: xhr.responseURL });
+        resolve({ status: xhr.status, data: data, html: html, retryAfter: xhr.getResponseHeader("Retry-After"), url: xhr.responseURL });
       };
       xhr.onerror = function () { reject(new Error("network")); };
-      xhr.send(new FormData(form));
+      if (api) xhr.send(); else xhr.send(new FormData(form));
     });
+  }
+  // fieldErrors returns the {"field": [messages]} of an API error answer, or null.
+  function fieldErrors(res) {
+    var d = res.data;
+    if (res.status !== 400 || !d || typeof d !== "object" || d.detail) return null;
+    return d;
   }
   function errorMessage(res) {
     var d = res.data || {};
-    if (d.errors && typeof d.errors === "object") {
+    var errs = fieldErrors(res);
+    if (errs) {
       var msgs = [];
-      Object.keys(d.errors).forEach(function (k) { (d.errors[k] || []).forEach(function (m) { msgs.push(m); }); });
+      Object.keys(errs).forEach(function (k) { [].concat(errs[k] || []).forEach(function (m) { msgs.push(String(m)); }); });
       if (msgs.length) return msgs.join(" ");
     }
-    var msg = d.message || d.detail;
+    var msg = d.detail;
     if (!msg) {
       msg = {
         400: "Please check what you entered.", 401: "Your session ended. Sign in again.",
@@ -108,7 +136,7 @@
     }
   }
   function markInvalid(form, res) {
-    var errs = (res.data && res.data.errors) || {};
+    var errs = fieldErrors(res) || {};
     Object.keys(errs).forEach(function (name) {
       var f = form.elements.namedItem(name);
       if (f && f.setAttribute) f.setAttribute("aria-invalid", "true");
@@ -152,7 +180,7 @@
 
   var handlers = {
     "create-post": function (form, res) {
-      var node = insertPost(res.data.html, true);
+      var node = insertPost(res.html, true);
       form.reset();
       var text = form.elements.namedItem("content");
       if (text) text.value = "";
@@ -170,14 +198,13 @@
     },
     comment: function (form, res) {
       var post = postOf(form);
-      appendComment(post, res.data.html);
-      setCounts(post, null, res.data.comments_count);
+      if (appendComment(post, res.html)) setCounts(post, null, commentCount(post) + 1);
       var ta = form.elements.namedItem("content");
       if (ta) { ta.value = ""; ta.removeAttribute("aria-invalid"); ta.focus(); }
     },
     "edit-post": function (form, res) {
       var post = postOf(form);
-      var fresh = parseHTML(res.data.html);
+      var fresh = parseHTML(res.html);
       var content = $("[data-post-content]", fresh);
       var old = $("[data-post-content]", post);
       if (content && old) {
@@ -198,7 +225,7 @@
     },
     "edit-comment": function (form, res) {
       var li = form.closest("[data-comment-id]");
-      var node = fragmentNode(res.data.html);
+      var node = fragmentNode(res.html);
       if (li && node) {
         li.replaceWith(node);
         decorate(node);
@@ -284,8 +311,8 @@
     var hasFile = progress && $all("input[type=file]", form).some(function (i) { return i.files && i.files.length; });
     setBusy(form, true);
     if (hasFile) { progress.value = 0; progress.hidden = false; }
-    send(form, hasFile ? function (f) { progress.value = Math.round(f * 100); } : null).then(function (res) {
-      if (res.status >= 200 && res.status < 300 && res.data) {
+    send(form, kind, hasFile ? function (f) { progress.value = Math.round(f * 100); } : null).then(function (res) {
+      if (res.status >= 200 && res.status < 300 && (res.data || res.html != null || res.status === 204)) {
         setBusy(form, false);
         handlers[kind](form, res);
         return;
