@@ -26,6 +26,7 @@ import (
 	"eplatform/app/config"
 	"eplatform/app/server"
 	"eplatform/app/state"
+	"eplatform/app/store"
 )
 
 // Root is the module root (where schema.sql lives).
@@ -323,17 +324,25 @@ func (c *Client) LogIn(username, password string) {
 	}
 }
 
-// User creates an account with a role directly through the account service and
-// returns a client signed in as it.
-func (a *App) User(username, role string) *Client {
+// Account creates an account with a role directly through the account service, for
+// tests that call the services themselves. The first name is the username capitalised.
+func (a *App) Account(username, role string) store.User {
 	a.T.Helper()
-	_, errs, err := a.State.Auth.CreateUserAdmin(context.Background(), auth.SignupInput{
+	u, errs, err := a.State.Auth.CreateUserAdmin(context.Background(), auth.SignupInput{
 		Username: username, Email: username + "@example.com", Password1: Password,
 		FirstName: strings.ToUpper(username[:1]) + username[1:], LastName: "Tester", UserType: role, Birthdate: "2005-03-04",
 	})
 	if err != nil || len(errs) > 0 {
 		a.T.Fatalf("create %s: %v %v", username, err, errs)
 	}
+	return u
+}
+
+// User creates an account with a role directly through the account service and
+// returns a client signed in as it.
+func (a *App) User(username, role string) *Client {
+	a.T.Helper()
+	a.Account(username, role)
 	c := a.Client()
 	c.LogIn(username, Password)
 	return c
