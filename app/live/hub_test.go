@@ -115,6 +115,44 @@ func (th *testHub) dial(t *testing.T, path string, user int64, header http.Heade
 	return c, resp, err
 }
 
+// connectCountingPings opens a socket as user that reports every ping it receives
+// from the server (and answers, as long as it is being read). The hub's pings are its
+// own clock: waiting for n of them waits n ping intervals, without a sleep that
+// guesses how long the server needs.
+func (th *testHub) connectCountingPings(t *testing.T, user int64) (*websocket.Conn, <-chan struct{}) {
+	t.Helper()
+	pings := make(chan struct{}, 100)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, th.url("/ws/"), &websocket.DialOptions{
+		HTTPHeader: http.Header{userHeader: {strconv.FormatInt(user, 10)}},
+		OnPingReceived: func(context.Context, []byte) bool {
+			select {
+			case pings <- struct{}{}:
+			default:
+			}
+			return true
+		},
+	})
+	if err != nil {
+		t.Fatalf("dial as user %d: %v", user, err)
+	}
+	t.Cleanup(func() { _ = c.CloseNow() })
+	return c, pings
+}
+
+// awaitPings waits for n pings on a channel from connectCountingPings.
+func awaitPings(t *testing.T, pings <-chan struct{}, n int) {
+	t.Helper()
+	for i := range n {
+		select {
+		case <-pings:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("received %d pings, want %d", i, n)
+		}
+	}
+}
+
 func (th *testHub) connect(t *testing.T, user int64) *websocket.Conn {
 	t.Helper()
 	c, _, err := th.dial(t, "/ws/", user, nil)
@@ -577,13 +615,15 @@ func TestDeadPeerClosed(t *testing.T) {
 	th := startHub(t, hubConfig{opts: live.Options{PingInterval: 100 * time.Millisecond}})
 	dead := th.connect(t, 1) // never reads, so never answers a ping
 	_ = dead
-	alive := th.connect(t, 2)
+	alive, pings := th.connectCountingPings(t, 2)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	_ = alive.CloseRead(ctx) // reads (and answers pings) in the background
 
 	eventually(t, "the dead peer to be closed", func() bool { return !th.Online(1) })
-	time.Sleep(300 * time.Millisecond) // several ping intervals
+	// A peer is closed when its pong has not come by the next ping, so a third ping
+	// means the first two were answered in time and accepted.
+	awaitPings(t, pings, 3)
 	if !th.Online(2) {
 		t.Fatal("a peer answering pings was closed")
 	}
@@ -593,10 +633,32 @@ func TestDeadPeerClosed(t *testing.T) {
 // to sockets.
 func TestServerTimeoutsDoNotCutSockets(t *testing.T) {
 	t.Parallel()
-	th := startHub(t, hubConfig{timeout: 200 * time.Millisecond})
-	c := th.connect(t, 1)
-	time.Sleep(600 * time.Millisecond)
-	pingPong(t, c)
+	const timeout = 200 * time.Millisecond
+	th := startHub(t, hubConfig{timeout: timeout, opts: live.Options{PingInterval: timeout / 2}})
+	c, pings := th.connectCountingPings(t, 1)
+	frames := make(chan frame, 1)
+	go func() {
+		defer close(frames)
+		for {
+			var f frame
+			if wsjson.Read(t.Context(), c, &f) != nil {
+				return
+			}
+			frames <- f
+		}
+	}()
+	// Seven pings take at least six intervals, three times the server's timeouts: each
+	// one was written past the write timeout and its pong read past the read timeout.
+	awaitPings(t, pings, 7)
+	send(t, c, frame{"type": "ping"})
+	select {
+	case f := <-frames:
+		if f["type"] != "pong" {
+			t.Fatalf("got %v, want a pong", f)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no pong: the socket was cut")
+	}
 }
 
 func TestDisconnectUser(t *testing.T) {
@@ -711,7 +773,9 @@ func TestTwoProcessesOverRedis(t *testing.T) {
 func TestUpgradeWaitsForRun(t *testing.T) {
 	t.Parallel()
 	h := live.NewHub(live.NewMemoryBroker(), live.Options{Log: quietLog()})
+	arrived := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived) // the only request of the test
 		r = r.WithContext(auth.WithIdentity(r.Context(), auth.Identity{User: store.User{ID: 1, IsActive: true}}))
 		h.ServeHTTP(w, r)
 	}))
@@ -724,7 +788,7 @@ func TestUpgradeWaitsForRun(t *testing.T) {
 		}
 		dialed <- c
 	}()
-	time.Sleep(50 * time.Millisecond)
+	<-arrived // the upgrade is being served before Run has started
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.Run(ctx) }()

@@ -1,12 +1,14 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,10 +20,11 @@ import (
 // normally and Run must return without error.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	app := apptest.Start(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln := &signalListener{Listener: inner, want: []byte("username=nobody&"), arrived: make(chan struct{}), closed: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan error, 1)
 	go func() { ran <- app.Server.Run(ctx, ln) }()
@@ -42,9 +45,9 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	if _, err := pw.Write([]byte("username=nobody&")); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // the request is now being served
-	cancel()                           // shutdown starts while the body is incomplete
-	time.Sleep(100 * time.Millisecond)
+	<-ln.arrived // the server has read the first half: the request is in flight
+	cancel()     // shutdown starts while the body is incomplete
+	<-ln.closed  // Shutdown closes the listener first
 	pw.Write([]byte("password=wrong-password"))
 	pw.Close()
 
@@ -69,6 +72,46 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	if _, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 		t.Fatal("server still accepts connections after shutdown")
 	}
+}
+
+// signalListener tells a test what the server has got to: arrived is closed once the
+// server has read want from a connection, closed once the listener is closed (the
+// first thing Shutdown does).
+type signalListener struct {
+	net.Listener
+	want      []byte
+	arrived   chan struct{}
+	closed    chan struct{}
+	arriveOne sync.Once
+	closeOne  sync.Once
+}
+
+func (l *signalListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &signalConn{Conn: c, l: l}, nil
+}
+
+func (l *signalListener) Close() error {
+	l.closeOne.Do(func() { close(l.closed) })
+	return l.Listener.Close()
+}
+
+type signalConn struct {
+	net.Conn
+	l    *signalListener
+	seen []byte
+}
+
+func (c *signalConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.seen = append(c.seen, p[:n]...)
+	if bytes.Contains(c.seen, c.l.want) {
+		c.l.arriveOne.Do(func() { close(c.l.arrived) })
+	}
+	return n, err
 }
 
 func mustParse(t *testing.T, s string) *url.URL {
