@@ -34,6 +34,10 @@ type Config struct {
 	Limits         string // overrides of rate limits: "post=10/1m,comment=30/1m"
 	Demo           bool   // seed demo content into an empty database on start
 
+	// SocketsPerUser caps one user's WebSockets (tabs) on one process; a new one beyond
+	// it closes their oldest.
+	SocketsPerUser int
+
 	SMTP SMTP
 
 	// Access codes gate signing up as instructor or admin. From the environment, or
@@ -82,6 +86,7 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	str(&c.LogFormat, "log-format", "EPLATFORM_LOG_FORMAT", "text", "log format: text or json")
 	str(&c.LogLevel, "log-level", "EPLATFORM_LOG_LEVEL", "info", "log level: debug, info, warn, error")
 	str(&c.Limits, "limits", "EPLATFORM_LIMITS", "", "rate limit overrides, e.g. post=10/1m,comment=30/1m")
+	num(&c.SocketsPerUser, "sockets-per-user", "EPLATFORM_SOCKETS_PER_USER", 20, "open WebSockets (tabs) per user; a new one beyond closes the oldest")
 	str(&c.SMTP.Host, "smtp-host", "EPLATFORM_SMTP_HOST", "", "SMTP server; empty keeps mail in the admin outbox")
 	num(&c.SMTP.Port, "smtp-port", "EPLATFORM_SMTP_PORT", 587, "SMTP port (STARTTLS)")
 	str(&c.SMTP.Username, "smtp-user", "EPLATFORM_SMTP_USER", "", "SMTP user name")
@@ -125,6 +130,9 @@ func (c *Config) Finish() error {
 	}
 	if _, err := ParseLimits(c.Limits); err != nil {
 		return err
+	}
+	if c.SocketsPerUser < 1 {
+		return fmt.Errorf("-sockets-per-user must be at least 1")
 	}
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
@@ -218,6 +226,7 @@ func (c *Config) Print(w io.Writer) {
 		{"redis", redis}, {"trusted-proxies", orNone(c.TrustedProxies)},
 		{"sync", c.Synchronous}, {"limits", orNone(c.Limits)}, {"smtp", smtp},
 		{"access codes", "(set; see $EPLATFORM_INSTRUCTOR_CODE/$EPLATFORM_ADMIN_CODE or " + filepath.Join(c.DataDir, "secrets.json") + ")"},
+		{"sockets", fmt.Sprintf("%d per user", c.SocketsPerUser)},
 	}
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %-16s %s\n", r[0], r[1])

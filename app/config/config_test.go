@@ -79,6 +79,7 @@ func TestInvalidValues(t *testing.T) {
 	for _, args := range [][]string{
 		{"-addr", "nonsense"}, {"-base-url", "ftp://x"}, {"-cache", "memcached://x"}, {"-cache-mb", "0"},
 		{"-sync", "OFF"}, {"-limits", "post=ten/1m"}, {"-limits", "post=10"}, {"-limits", "post=0/1m"},
+		{"-sockets-per-user", "0"},
 	} {
 		if _, err := load(t, map[string]string{"EPLATFORM_DATA": dir}, args...); err == nil {
 			t.Errorf("%v accepted", args)

@@ -34,10 +34,11 @@ type Client struct {
 	closeReason string
 	writerDone  chan struct{}
 
-	first bool // set by Hub.add before the client is shared
+	first bool   // set by Hub.add before the client is shared
+	seq   uint64 // set by Hub.add: higher is newer
 
 	// guarded by hub.mu
-	removed, last bool
+	removed, last, accepted bool
 }
 
 // UserID returns the id of the socket's user.

@@ -40,6 +40,18 @@
 // without bound. The server pings every [Options].PingInterval and closes a peer that
 // has not answered by the next ping, so dead connections do not pile up behind NATs.
 //
+// # Sockets per user
+//
+// One user may hold [Options].MaxSocketsPerUser sockets on a process (20 by default).
+// When a new socket is accepted beyond that, the user's oldest is closed with
+// [StatusTooManyTabs] (4008) "too many open tabs"; the page does not reconnect on that
+// code until the tab is looked at again, so two tabs never take turns closing each
+// other. The new socket is registered before the old one closes, so presence does not
+// flicker. Only sockets whose handshake succeeded count: a refused upgrade (a foreign
+// Origin) cannot close a tab. What a feature sends on connect goes to the new socket
+// alone ([Client.Send]); sending it to every tab of the user made a user's frames grow
+// with the square of their tabs.
+//
 // # Missed events come from the database
 //
 // Delivery is best effort: frames for a socket that is reconnecting, was dropped as too

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +19,10 @@ import (
 const (
 	DefaultPingInterval = 25 * time.Second
 	DefaultSendBuffer   = 64
+	// DefaultMaxSocketsPerUser is how many sockets (tabs) one user may hold on one
+	// process. Twenty tabs of the site is already a lot for a person; the cap is there
+	// so that a script or a runaway page cannot make one account hold thousands.
+	DefaultMaxSocketsPerUser = 20
 	// ReadLimit is the largest client frame accepted; a bigger one closes the socket
 	// with 1009 (message too big).
 	ReadLimit = 64 << 10
@@ -31,6 +36,12 @@ const (
 	// own context has ended.
 	disconnectTimeout = 10 * time.Second
 )
+
+// StatusTooManyTabs closes a user's oldest socket when a new one takes them over
+// [Options].MaxSocketsPerUser. It is in the range RFC 6455 leaves to applications,
+// so the page can tell it from 1008 (too slow, session ended) and stay closed
+// instead of reconnecting and closing another tab in turn.
+const StatusTooManyTabs websocket.StatusCode = 4008
 
 // controlDisconnect marks a broker message that closes sockets instead of carrying a
 // frame. Frames are JSON objects, so a leading NUL cannot be one.
@@ -53,6 +64,10 @@ type Options struct {
 	// SendBuffer is how many frames may wait for one socket; a socket whose buffer is
 	// full is closed with 1008 "too slow". Default DefaultSendBuffer.
 	SendBuffer int
+	// MaxSocketsPerUser caps a user's sockets on this process; when a new one is
+	// accepted beyond it, the user's oldest is closed with StatusTooManyTabs ("too many
+	// open tabs"). Default DefaultMaxSocketsPerUser.
+	MaxSocketsPerUser int
 }
 
 // Handler handles one client→server frame type. data is the whole frame, a JSON
@@ -73,6 +88,7 @@ type Hub struct {
 	origins      []string
 	pingInterval time.Duration
 	sendBuffer   int
+	maxPerUser   int
 
 	hooksMu      sync.RWMutex
 	handlers     map[string]Handler
@@ -87,6 +103,7 @@ type Hub struct {
 	closed  bool
 	clients map[int64]map[*Client]struct{}
 	sockets int
+	seq     uint64         // counts registrations, so that the oldest socket is known
 	conns   sync.WaitGroup // ServeHTTP calls that registered a client
 }
 
@@ -100,6 +117,7 @@ func NewHub(b Broker, o Options) *Hub {
 		origins:      slices.Clone(o.AllowedOrigins),
 		pingInterval: o.PingInterval,
 		sendBuffer:   o.SendBuffer,
+		maxPerUser:   o.MaxSocketsPerUser,
 		handlers:     map[string]Handler{},
 		ready:        make(chan struct{}),
 		done:         make(chan struct{}),
@@ -116,6 +134,9 @@ func NewHub(b Broker, o Options) *Hub {
 	}
 	if h.sendBuffer <= 0 {
 		h.sendBuffer = DefaultSendBuffer
+	}
+	if h.maxPerUser <= 0 {
+		h.maxPerUser = DefaultMaxSocketsPerUser
 	}
 	return h
 }
@@ -325,9 +346,35 @@ func (h *Hub) add(c *Client) bool {
 		h.clients[c.id.User.ID] = tabs
 	}
 	c.first = len(tabs) == 0
+	h.seq++
+	c.seq = h.seq
 	tabs[c] = struct{}{}
 	h.sockets++
 	return true
+}
+
+// admit counts c, whose handshake has succeeded, against its user's cap and closes
+// the user's oldest sockets beyond it. Only accepted sockets count, so a refused
+// upgrade (a foreign Origin) can never close a tab. The new socket is registered
+// before the old ones are closed, so the user never looks offline in between: their
+// OnDisconnect hooks see lastForUser false.
+func (h *Hub) admit(c *Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c.accepted = true
+	var open []*Client
+	for other := range h.clients[c.id.User.ID] {
+		if other.accepted && !isClosed(other.stop) {
+			open = append(open, other)
+		}
+	}
+	if len(open) <= h.maxPerUser {
+		return
+	}
+	slices.SortFunc(open, func(a, b *Client) int { return cmp.Compare(a.seq, b.seq) })
+	for _, old := range open[:len(open)-h.maxPerUser] {
+		old.kick(StatusTooManyTabs, "too many open tabs")
+	}
 }
 
 // remove unregisters c. Only the first call has an effect; it records whether c was

@@ -677,6 +677,61 @@ func TestDisconnectUser(t *testing.T) {
 	pingPong(t, b)
 }
 
+// Beyond the cap, a new socket closes the user's oldest with 4008 "too many open
+// tabs"; the user stays online throughout, other users are untouched, and an upgrade
+// that is refused (a foreign Origin) closes nothing.
+func TestSocketCapClosesTheOldest(t *testing.T) {
+	t.Parallel()
+	lasts := make(chan bool, 10)
+	th := startHub(t, hubConfig{opts: live.Options{MaxSocketsPerUser: 3}, setup: func(h *live.Hub) {
+		h.OnDisconnect(func(_ context.Context, c *live.Client, last bool) {
+			if c.UserID() == 1 {
+				lasts <- last
+			}
+		})
+	}})
+	other := th.connect(t, 2)
+	var tabs []*websocket.Conn
+	for range 3 {
+		c := th.connect(t, 1)
+		pingPong(t, c) // answered after the socket was counted against the cap
+		tabs = append(tabs, c)
+	}
+	if _, resp, err := th.dial(t, "/ws/", 1, http.Header{"Origin": {"https://evil.example"}}); err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("foreign origin: %v %v", resp, err)
+	}
+	pingPong(t, tabs[0]) // still open
+
+	for i := range 2 {
+		c := th.connect(t, 1)
+		pingPong(t, c)
+		tabs = append(tabs, c)
+		_, _, err := tabs[i].Read(t.Context())
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != live.StatusTooManyTabs || ce.Reason != "too many open tabs" {
+			t.Fatalf("oldest tab %d: %v, want close 4008 \"too many open tabs\"", i, err)
+		}
+		select {
+		case last := <-lasts:
+			if last {
+				t.Fatal("closing the oldest tab made it the user's last")
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("OnDisconnect did not run for the closed tab")
+		}
+		if !th.Online(1) {
+			t.Fatal("user offline with tabs open")
+		}
+	}
+	for _, c := range tabs[2:] {
+		pingPong(t, c)
+	}
+	pingPong(t, other)
+	if th.Sockets() != 4 {
+		t.Errorf("Sockets() = %d, want 3 of user 1 and 1 of user 2", th.Sockets())
+	}
+}
+
 func TestShutdownClosesSocketsAndRefusesNewOnes(t *testing.T) {
 	t.Parallel()
 	b := live.NewMemoryBroker()

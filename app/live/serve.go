@@ -95,6 +95,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(ReadLimit)
 	c.conn = conn
 	go c.writeLoop()
+	h.admit(c)
 
 	onConnect, onDisconnect := h.hooks()
 	for _, fn := range onConnect {

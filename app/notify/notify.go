@@ -113,20 +113,28 @@ func (s *Service) Deliver(ctx context.Context, ids []int64, recipients []int64) 
 	}
 }
 
-// PushUnread sends a user their current unread count.
+// PushUnread sends a user's current unread count to every tab of theirs.
 func (s *Service) PushUnread(ctx context.Context, userID int64) {
 	if s.Pub == nil {
 		return
 	}
+	if f, err := s.UnreadFrame(ctx, userID); err == nil {
+		s.send(ctx, userID, f)
+	}
+}
+
+// UnreadFrame is the unread_count frame of a user: unread notifications and, when
+// MessagesUnread is set, unread chat messages.
+func (s *Service) UnreadFrame(ctx context.Context, userID int64) (map[string]any, error) {
 	n, err := s.Unread(ctx, userID)
 	if err != nil {
-		return
+		return nil, err
 	}
 	messages := 0
 	if s.MessagesUnread != nil {
 		messages, _ = s.MessagesUnread(ctx, userID)
 	}
-	s.send(ctx, userID, map[string]any{"type": "unread_count", "count": n, "messages_unread": messages})
+	return map[string]any{"type": "unread_count", "count": n, "messages_unread": messages}, nil
 }
 
 func (s *Service) send(ctx context.Context, userID int64, v any) {

@@ -105,7 +105,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	}
 	site, _ := url.Parse(cfg.BaseURL) // validated by config.Finish
 	st.Broker = broker
-	st.Hub = live.NewHub(broker, live.Options{Log: o.Log, Now: o.Now, AllowedOrigins: []string{site.Host}})
+	st.Hub = live.NewHub(broker, live.Options{Log: o.Log, Now: o.Now, AllowedOrigins: []string{site.Host},
+		MaxSocketsPerUser: cfg.SocketsPerUser})
 	st.Presence = st.Hub
 	var shared *live.RedisPresence
 	if redisClient != nil {
@@ -155,7 +156,13 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 // registerLive connects the notification frames of the socket protocol: the unread
 // count on connect, mark_read and mark_all_read.
 func (s *State) registerLive() {
-	s.Hub.OnConnect(func(ctx context.Context, c *live.Client) { s.Notify.PushUnread(ctx, c.UserID()) })
+	// Only the new tab lacks the count: sending it to every tab of the user made a
+	// user's frames grow with the square of their tabs.
+	s.Hub.OnConnect(func(ctx context.Context, c *live.Client) {
+		if f, err := s.Notify.UnreadFrame(ctx, c.UserID()); err == nil {
+			_ = c.Send(f)
+		}
+	})
 	s.Hub.Handle("mark_read", func(ctx context.Context, c *live.Client, data json.RawMessage) error {
 		var f struct {
 			NotificationID int64 `json:"notification_id"`

@@ -58,11 +58,15 @@
       emit(msg.type, msg);
       emit("*", msg);
     };
-    sock.onclose = function () {
+    sock.onclose = function (e) {
       if (ws !== sock) return;
       ws = null;
       window.clearInterval(pingTimer);
       setState("closed");
+      // 4008: the user opened more tabs than the server keeps sockets for, and this was
+      // the oldest. Reconnecting now would close another tab in turn; it reconnects
+      // when it is looked at again (visibilitychange below).
+      if (e && e.code === 4008) return;
       schedule();
     };
     sock.onerror = function () { /* onclose follows and schedules the retry */ };
