@@ -176,16 +176,41 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("-metrics-addr: %w", err)
+		}
+	}
 	fmt.Fprintf(stdout, "E-Platform %s\n", version())
 	cfg.Print(stdout)
 	if cfg.GeneratedSecrets {
 		fmt.Fprintf(stdout, "\nFirst run: generated access codes (kept in %s/secrets.json):\n  instructor: %s\n  admin:      %s\n",
 			cfg.DataDir, cfg.InstructorCode, cfg.AdminCode)
 	}
+	if cfg.GeneratedMetricsToken && cfg.MetricsAddr == "" {
+		fmt.Fprintf(stdout, "\nGenerated a token for /metrics: \"metrics_token\" in %s/secrets.json. Prometheus sends it as a\nbearer token (see the README), or serve the metrics on a private address with -metrics-addr.\n",
+			cfg.DataDir)
+	}
 	fmt.Fprintf(stdout, "\nListening on http://%s — open %s/ in a browser. Ctrl-C stops.\n", ln.Addr(), cfg.BaseURL)
+	if metricsLn != nil {
+		fmt.Fprintf(stdout, "Metrics on http://%s/metrics (no token: keep this address private).\n", metricsLn.Addr())
+	}
 
 	go st.Janitor(ctx, 10*time.Minute)
+	metricsDone := make(chan struct{})
+	go func() {
+		defer close(metricsDone)
+		if metricsLn != nil {
+			if err := srv.RunMetrics(ctx, metricsLn); err != nil {
+				log.Error("metrics listener", "err", err)
+			}
+		}
+	}()
 	err = srv.Run(ctx, ln)
+	stop() // the metrics listener ends with the site, also when Run failed
+	<-metricsDone
 	log.Info("stopped")
 	return err
 }

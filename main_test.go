@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -153,6 +154,25 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 	}
 	if !strings.Contains(printed, "First run: generated access codes") {
 		t.Fatalf("first run did not print the generated access codes:\n%s", printed)
+	}
+	// The metrics are not public; the first run says where the token is, not the token.
+	var secrets struct {
+		MetricsToken string `json:"metrics_token"`
+	}
+	if b, err := os.ReadFile(filepath.Join(data, "secrets.json")); err != nil || json.Unmarshal(b, &secrets) != nil || secrets.MetricsToken == "" {
+		t.Fatalf("no metrics token in secrets.json: %v", err)
+	}
+	if !strings.Contains(printed, `"metrics_token" in `+data) || strings.Contains(printed, secrets.MetricsToken) {
+		t.Fatalf("first run did not say where the metrics token is, or printed it:\n%s", printed)
+	}
+	for token, want := range map[string]int{"": http.StatusUnauthorized, secrets.MetricsToken: http.StatusOK} {
+		req, _ := http.NewRequest("GET", base+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != want {
+			t.Fatalf("/metrics with token %q: %v %v, want %d", token, resp, err, want)
+		}
+		resp.Body.Close()
 	}
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ package config
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -37,6 +38,9 @@ type Config struct {
 	// SocketsPerUser caps one user's WebSockets (tabs) on one process; a new one beyond
 	// it closes their oldest.
 	SocketsPerUser int
+	// MetricsAddr, when set, is a separate listener that alone serves /metrics,
+	// without a token; otherwise /metrics on the site needs MetricsToken.
+	MetricsAddr string
 
 	SMTP SMTP
 
@@ -44,10 +48,16 @@ type Config struct {
 	// generated on first run and kept in DataDir/secrets.json.
 	InstructorCode string
 	AdminCode      string
+	// MetricsToken is the bearer token /metrics asks for: from the environment, or
+	// generated into secrets.json (also into one written before the token existed).
+	MetricsToken string
 
 	// GeneratedSecrets is true when this start created secrets.json, so the codes
 	// are printed once.
 	GeneratedSecrets bool
+	// GeneratedMetricsToken is true when this start added the metrics token to
+	// secrets.json, so where to find it is printed once.
+	GeneratedMetricsToken bool
 }
 
 // SMTP settings; Host "" means mail goes only to the outbox.
@@ -87,6 +97,7 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	str(&c.LogLevel, "log-level", "EPLATFORM_LOG_LEVEL", "info", "log level: debug, info, warn, error")
 	str(&c.Limits, "limits", "EPLATFORM_LIMITS", "", "rate limit overrides, e.g. post=10/1m,comment=30/1m")
 	num(&c.SocketsPerUser, "sockets-per-user", "EPLATFORM_SOCKETS_PER_USER", 20, "open WebSockets (tabs) per user; a new one beyond closes the oldest")
+	str(&c.MetricsAddr, "metrics-addr", "EPLATFORM_METRICS_ADDR", "", "separate listener for /metrics without a token, e.g. 127.0.0.1:9090; then the site does not serve /metrics")
 	str(&c.SMTP.Host, "smtp-host", "EPLATFORM_SMTP_HOST", "", "SMTP server; empty keeps mail in the admin outbox")
 	num(&c.SMTP.Port, "smtp-port", "EPLATFORM_SMTP_PORT", 587, "SMTP port (STARTTLS)")
 	str(&c.SMTP.Username, "smtp-user", "EPLATFORM_SMTP_USER", "", "SMTP user name")
@@ -95,6 +106,7 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	c.SMTP.Password = getenv("EPLATFORM_SMTP_PASSWORD")
 	c.InstructorCode = getenv("EPLATFORM_INSTRUCTOR_CODE")
 	c.AdminCode = getenv("EPLATFORM_ADMIN_CODE")
+	c.MetricsToken = getenv("EPLATFORM_METRICS_TOKEN")
 	demo := getenv("EPLATFORM_DEMO") == "1" || getenv("EPLATFORM_DEMO") == "true"
 	fs.BoolVar(&c.Demo, "demo", demo, "fill an empty database with demo content ($EPLATFORM_DEMO)")
 	return c
@@ -134,6 +146,11 @@ func (c *Config) Finish() error {
 	if c.SocketsPerUser < 1 {
 		return fmt.Errorf("-sockets-per-user must be at least 1")
 	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("-metrics-addr %q: %w", c.MetricsAddr, err)
+		}
+	}
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
@@ -153,26 +170,40 @@ func (c *Config) MediaDir() string { return filepath.Join(c.DataDir, "media") }
 type secrets struct {
 	InstructorCode string `json:"instructor_access_code"`
 	AdminCode      string `json:"admin_access_code"`
+	MetricsToken   string `json:"metrics_token,omitempty"`
 }
 
-// loadSecrets reads DataDir/secrets.json, creating it with fresh random codes on the
-// first run. Environment values win over the file.
+// loadSecrets reads DataDir/secrets.json, creating it with fresh random codes and a
+// metrics token on the first run. A file from before the metrics token existed gets
+// one added, its other keys kept as they are. Environment values win over the file.
 func (c *Config) loadSecrets() error {
 	path := filepath.Join(c.DataDir, "secrets.json")
 	var s secrets
 	b, err := os.ReadFile(path)
 	switch {
 	case err == nil:
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(b, &keys); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
 		if err := json.Unmarshal(b, &s); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+		if s.MetricsToken == "" && c.MetricsToken == "" {
+			s.MetricsToken = randomToken()
+			keys["metrics_token"], _ = json.Marshal(s.MetricsToken) // a string always encodes
+			if err := writeSecrets(path, keys); err != nil {
+				return err
+			}
+			c.GeneratedMetricsToken = true
+		}
 	case errors.Is(err, os.ErrNotExist):
-		s = secrets{InstructorCode: randomCode(), AdminCode: randomCode()}
-		b, _ := json.MarshalIndent(s, "", "  ")
-		if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+		s = secrets{InstructorCode: randomCode(), AdminCode: randomCode(), MetricsToken: randomToken()}
+		if err := writeSecrets(path, s); err != nil {
+			return err
 		}
 		c.GeneratedSecrets = c.InstructorCode == "" || c.AdminCode == ""
+		c.GeneratedMetricsToken = c.MetricsToken == ""
 	default:
 		return err
 	}
@@ -182,10 +213,51 @@ func (c *Config) loadSecrets() error {
 	if c.AdminCode == "" {
 		c.AdminCode = s.AdminCode
 	}
+	if c.MetricsToken == "" {
+		c.MetricsToken = s.MetricsToken
+	}
 	if c.InstructorCode == "" || c.AdminCode == "" {
 		return fmt.Errorf("%s lacks an access code; delete it to generate new ones", path)
 	}
 	return nil
+}
+
+// writeSecrets replaces the secrets file with v as indented JSON, readable by the
+// owner only. It writes a temporary file and renames it, so that a crash leaves the
+// old file or the new one, never half of one (which would lose the access codes).
+func writeSecrets(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".secrets-*.json") // mode 0600
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = f.Write(append(b, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// randomToken is a secret for machines: 256 random bits in hex.
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b)
 }
 
 // randomCode makes a code people can type: 12 characters without look-alikes.
@@ -226,11 +298,20 @@ func (c *Config) Print(w io.Writer) {
 		{"redis", redis}, {"trusted-proxies", orNone(c.TrustedProxies)},
 		{"sync", c.Synchronous}, {"limits", orNone(c.Limits)}, {"smtp", smtp},
 		{"access codes", "(set; see $EPLATFORM_INSTRUCTOR_CODE/$EPLATFORM_ADMIN_CODE or " + filepath.Join(c.DataDir, "secrets.json") + ")"},
+		{"metrics", c.MetricsWhere()},
 		{"sockets", fmt.Sprintf("%d per user", c.SocketsPerUser)},
 	}
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %-16s %s\n", r[0], r[1])
 	}
+}
+
+// MetricsWhere tells where /metrics is served and how to get in, without the token.
+func (c *Config) MetricsWhere() string {
+	if c.MetricsAddr != "" {
+		return "http://" + c.MetricsAddr + "/metrics (no token; the site itself does not serve it)"
+	}
+	return "/metrics on the site with Authorization: Bearer <metrics_token from " + filepath.Join(c.DataDir, "secrets.json") + " or $EPLATFORM_METRICS_TOKEN>"
 }
 
 func orNone(s string) string {

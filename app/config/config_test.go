@@ -74,12 +74,84 @@ func TestSecretsGeneratedOnceAndKeptPrivate(t *testing.T) {
 	}
 }
 
+func TestMetricsTokenGeneratedOnceAndKeptPrivate(t *testing.T) {
+	dir := t.TempDir()
+	first, err := load(t, map[string]string{"EPLATFORM_DATA": dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !first.GeneratedMetricsToken || len(first.MetricsToken) != 64 {
+		t.Fatalf("metrics token not generated: %q", first.MetricsToken)
+	}
+	second, _ := load(t, map[string]string{"EPLATFORM_DATA": dir})
+	if second.GeneratedMetricsToken || second.MetricsToken != first.MetricsToken {
+		t.Fatal("second start did not reuse the metrics token")
+	}
+	env, _ := load(t, map[string]string{"EPLATFORM_DATA": dir, "EPLATFORM_METRICS_TOKEN": "from-env"})
+	if env.MetricsToken != "from-env" {
+		t.Fatal("environment token did not win over the file")
+	}
+	var printed strings.Builder
+	first.Print(&printed)
+	if strings.Contains(printed.String(), first.MetricsToken) || !strings.Contains(printed.String(), "metrics_token") {
+		t.Fatalf("Print shows the metrics token or not where it is:\n%s", printed.String())
+	}
+}
+
+// A secrets.json written before the metrics token existed keeps its codes (and any
+// key this version does not know) and gains a token.
+func TestMetricsTokenAddedToAnOldSecretsFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "secrets.json")
+	old := `{"instructor_access_code": "OLD-INST", "admin_access_code": "OLD-ADMN", "future_key": {"x": 1}}`
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := load(t, map[string]string{"EPLATFORM_DATA": dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.GeneratedSecrets || !c.GeneratedMetricsToken || c.InstructorCode != "OLD-INST" || c.AdminCode != "OLD-ADMN" || len(c.MetricsToken) != 64 {
+		t.Fatalf("after the upgrade: %+v", c)
+	}
+	var onDisk map[string]any
+	b, _ := os.ReadFile(path)
+	if err := json.Unmarshal(b, &onDisk); err != nil {
+		t.Fatal(err)
+	}
+	if onDisk["metrics_token"] != c.MetricsToken || onDisk["admin_access_code"] != "OLD-ADMN" || onDisk["future_key"] == nil {
+		t.Fatalf("secrets.json after the upgrade: %s", b)
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets.json mode after the upgrade: %v %v", info.Mode(), err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("temporary files left beside secrets.json: %v", entries)
+	}
+	again, _ := load(t, map[string]string{"EPLATFORM_DATA": dir})
+	if again.GeneratedMetricsToken || again.MetricsToken != c.MetricsToken {
+		t.Fatal("the added token was not kept")
+	}
+
+	// With the token in the environment, an old file is left alone.
+	dir2 := t.TempDir()
+	path2 := filepath.Join(dir2, "secrets.json")
+	os.WriteFile(path2, []byte(old), 0o600)
+	if _, err := load(t, map[string]string{"EPLATFORM_DATA": dir2, "EPLATFORM_METRICS_TOKEN": "from-env"}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path2); string(b) != old {
+		t.Fatalf("secrets.json rewritten although the token came from the environment: %s", b)
+	}
+}
+
 func TestInvalidValues(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{
 		{"-addr", "nonsense"}, {"-base-url", "ftp://x"}, {"-cache", "memcached://x"}, {"-cache-mb", "0"},
 		{"-sync", "OFF"}, {"-limits", "post=ten/1m"}, {"-limits", "post=10"}, {"-limits", "post=0/1m"},
 		{"-sockets-per-user", "0"},
+		{"-metrics-addr", "9090"},
 	} {
 		if _, err := load(t, map[string]string{"EPLATFORM_DATA": dir}, args...); err == nil {
 			t.Errorf("%v accepted", args)

@@ -37,7 +37,7 @@ type Server struct {
 func New(st *state.State) (*Server, error) {
 	sessions := st.Auth.NewSessionStore(st.Config.SecureCookies())
 	m := metrics.New(st.DB, st.Cache, st.Limiter)
-	w, err := web.New(st, sessions, m)
+	w, err := web.New(st, sessions)
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +58,9 @@ func New(st *state.State) (*Server, error) {
 			func() float64 { return float64(st.Hub.Sockets()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "eplatform_ws_users", Help: "Users with an open WebSocket on this process."},
 			func() float64 { return float64(st.Hub.Users()) }))
+	if st.Config.MetricsAddr == "" { // else only the separate listener serves them
+		mux.Handle("GET /metrics", requireMetricsToken(st.Config.MetricsToken, m.Handler()))
+	}
 	mux.HandleFunc("GET /media/profile_pictures/{name}", s.servePicture)
 	mux.HandleFunc("GET /media/post/{id}/{name}", s.servePostMedia)
 
@@ -176,15 +179,19 @@ func (s *Server) servePostMedia(w http.ResponseWriter, r *http.Request) {
 // Run serves on addr until ctx is cancelled, then stops accepting connections and
 // waits up to 20 s for in-flight requests.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
+	return serve(ctx, ln, &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // large uploads on slow links
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	})
+}
+
+// serve runs srv on ln until ctx is cancelled, then shuts it down gracefully.
+func serve(ctx context.Context, ln net.Listener, srv *http.Server) error {
+	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -292,7 +292,7 @@ func TestMetrics(t *testing.T) {
 	for range 6 {
 		anon.PostForm("/login/", map[string][]string{"username": {"x"}, "password": {"y"}})
 	}
-	r := anon.Get("/metrics")
+	r := anon.Do("GET", "/metrics", nil, http.Header{"Authorization": {"Bearer " + app.Config.MetricsToken}})
 	if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
 		t.Fatalf("metrics: %d %q", r.StatusCode, r.Header.Get("Content-Type"))
 	}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"eplatform/app/auth"
-	"eplatform/app/metrics"
 	"eplatform/app/state"
 )
 
@@ -13,16 +12,15 @@ type Web struct {
 	st       *state.State
 	sessions *auth.SessionStore
 	assets   *Assets
-	metrics  *metrics.Metrics
 }
 
 // New builds the HTML handlers.
-func New(st *state.State, sessions *auth.SessionStore, m *metrics.Metrics) (*Web, error) {
+func New(st *state.State, sessions *auth.SessionStore) (*Web, error) {
 	assets, err := LoadAssets(st.Static)
 	if err != nil {
 		return nil, err
 	}
-	return &Web{st: st, sessions: sessions, assets: assets, metrics: m}, nil
+	return &Web{st: st, sessions: sessions, assets: assets}, nil
 }
 
 // Assets returns the static file server (also used to resolve asset URLs).
@@ -34,7 +32,6 @@ func (h *Web) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", h.assets)
 	mux.HandleFunc("GET /favicon.ico", h.favicon)
 	mux.HandleFunc("GET /healthz", h.healthz)
-	mux.Handle("GET /metrics", h.metrics.Handler())
 
 	mux.HandleFunc("GET /{$}", h.root)
 	mux.HandleFunc("GET /login/", h.loginForm)

@@ -33,7 +33,11 @@ func main() {
 	users := flag.Int("sockets", 500, "users, one socket each")
 	rate := flag.Int("rate", 200, "messages per second, in total")
 	dur := flag.Duration("duration", 15*time.Second, "how long to send")
+	metricsURL := flag.String("metrics", "", "where /metrics is served without a token, e.g. the server's -metrics-addr (default: -url)")
 	flag.Parse()
+	if *metricsURL == "" {
+		metricsURL = base
+	}
 	u, err := url.Parse(*base)
 	if err != nil || !(strings.HasPrefix(u.Hostname(), "127.") || u.Hostname() == "localhost" || u.Hostname() == "::1") {
 		log.Fatal("chatload only targets loopback addresses")
@@ -72,7 +76,7 @@ func main() {
 		convs[a], convs[b] = out.ID, out.ID
 	})
 
-	before := metrics(*base)
+	before := metrics(*metricsURL)
 	// 3. One socket per user; every chat_message from someone else is timed.
 	var mu sync.Mutex
 	var latencies []time.Duration
@@ -114,7 +118,7 @@ func main() {
 		}(ids[i])
 	})
 	time.Sleep(2 * time.Second) // let the connect-time frames settle
-	after := metrics(*base)
+	after := metrics(*metricsURL)
 	log.Printf("%d sockets open", *users)
 
 	// 4. Send at the fixed rate, round-robin over users, for the duration.
