@@ -19,6 +19,8 @@ go build -o "$work/eplatform" .
 export EPLATFORM_DATA="$work/data" EPLATFORM_ADDR=127.0.0.1:18181 EPLATFORM_LOG_LEVEL=error
 # Rate limits are part of what is measured elsewhere; here they would cap the load.
 export EPLATFORM_LIMITS="api=100000000/1m,login=100000000/1m"
+# wrk is one client address; the cap on its requests in progress would cap the load too.
+export EPLATFORM_CONNS_PER_CLIENT=0
 # 1000 posts like the original's measurement, with comments, likes and notifications.
 "$work/eplatform" seed -users 200 -posts 1000 -quiet >/dev/null
 "$work/eplatform" serve >/dev/null 2>"$work/server.log" &

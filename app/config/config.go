@@ -38,6 +38,13 @@ type Config struct {
 	// SocketsPerUser caps one user's WebSockets (tabs) on one process; a new one beyond
 	// it closes their oldest.
 	SocketsPerUser int
+	// ConnsPerClient caps the requests one client address may have in progress at
+	// once (0: no cap). Open WebSockets and idle keep-alive connections do not count.
+	ConnsPerClient int
+	// MinBodyRate is the slowest a request body may arrive, in KiB/s, once BodyGrace
+	// has passed (0: no minimum).
+	MinBodyRate int
+	BodyGrace   time.Duration
 	// MetricsAddr, when set, is a separate listener that alone serves /metrics,
 	// without a token; otherwise /metrics on the site needs MetricsToken.
 	MetricsAddr string
@@ -85,6 +92,12 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 		}
 		fs.IntVar(p, name, def, usage+" ($"+env+")")
 	}
+	dur := func(p *time.Duration, name, env string, def time.Duration, usage string) {
+		if v, err := time.ParseDuration(getenv(env)); err == nil {
+			def = v
+		}
+		fs.DurationVar(p, name, def, usage+" ($"+env+")")
+	}
 	str(&c.Addr, "addr", "EPLATFORM_ADDR", "127.0.0.1:8080", "listen address")
 	str(&c.DataDir, "data", "EPLATFORM_DATA", "./data", "data directory: database, media, secrets")
 	str(&c.BaseURL, "base-url", "EPLATFORM_BASE_URL", "", "public URL of the site, e.g. https://learn.example.org (default http://ADDR)")
@@ -97,6 +110,9 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	str(&c.LogLevel, "log-level", "EPLATFORM_LOG_LEVEL", "info", "log level: debug, info, warn, error")
 	str(&c.Limits, "limits", "EPLATFORM_LIMITS", "", "rate limit overrides, e.g. post=10/1m,comment=30/1m")
 	num(&c.SocketsPerUser, "sockets-per-user", "EPLATFORM_SOCKETS_PER_USER", 20, "open WebSockets (tabs) per user; a new one beyond closes the oldest")
+	num(&c.ConnsPerClient, "conns-per-client", "EPLATFORM_CONNS_PER_CLIENT", 256, "requests one client address may have in progress at once; 0 for no cap")
+	num(&c.MinBodyRate, "min-body-rate", "EPLATFORM_MIN_BODY_RATE", 4, "slowest request body accepted after the grace period, in KiB/s; 0 for no minimum")
+	dur(&c.BodyGrace, "body-grace", "EPLATFORM_BODY_GRACE", 10*time.Second, "time a request body may take before -min-body-rate applies")
 	str(&c.MetricsAddr, "metrics-addr", "EPLATFORM_METRICS_ADDR", "", "separate listener for /metrics without a token, e.g. 127.0.0.1:9090; then the site does not serve /metrics")
 	str(&c.SMTP.Host, "smtp-host", "EPLATFORM_SMTP_HOST", "", "SMTP server; empty keeps mail in the admin outbox")
 	num(&c.SMTP.Port, "smtp-port", "EPLATFORM_SMTP_PORT", 587, "SMTP port (STARTTLS)")
@@ -145,6 +161,9 @@ func (c *Config) Finish() error {
 	}
 	if c.SocketsPerUser < 1 {
 		return fmt.Errorf("-sockets-per-user must be at least 1")
+	}
+	if c.ConnsPerClient < 0 || c.MinBodyRate < 0 || c.BodyGrace < 0 {
+		return fmt.Errorf("-conns-per-client, -min-body-rate and -body-grace cannot be negative")
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
@@ -292,6 +311,14 @@ func (c *Config) Print(w io.Writer) {
 	if c.SMTP.Host != "" {
 		smtp = fmt.Sprintf("%s:%d user=%s password=%s from=%s", c.SMTP.Host, c.SMTP.Port, c.SMTP.Username, set(c.SMTP.Password), c.SMTP.From)
 	}
+	conns := "no cap on requests in progress per client address"
+	if c.ConnsPerClient > 0 {
+		conns = fmt.Sprintf("at most %d in progress per client address", c.ConnsPerClient)
+	}
+	rate := "no minimum"
+	if c.MinBodyRate > 0 {
+		rate = fmt.Sprintf("at least %d KiB/s after %s", c.MinBodyRate, c.BodyGrace)
+	}
 	rows := [][2]string{
 		{"addr", c.Addr}, {"base-url", c.BaseURL}, {"data", c.DataDir},
 		{"cache", redactURL(c.Cache) + fmt.Sprintf(" (%d MiB in process)", c.CacheMB)},
@@ -300,6 +327,7 @@ func (c *Config) Print(w io.Writer) {
 		{"access codes", "(set; see $EPLATFORM_INSTRUCTOR_CODE/$EPLATFORM_ADMIN_CODE or " + filepath.Join(c.DataDir, "secrets.json") + ")"},
 		{"metrics", c.MetricsWhere()},
 		{"sockets", fmt.Sprintf("%d per user", c.SocketsPerUser)},
+		{"client requests", conns}, {"body rate", rate},
 	}
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %-16s %s\n", r[0], r[1])

@@ -150,7 +150,7 @@ func TestInvalidValues(t *testing.T) {
 	for _, args := range [][]string{
 		{"-addr", "nonsense"}, {"-base-url", "ftp://x"}, {"-cache", "memcached://x"}, {"-cache-mb", "0"},
 		{"-sync", "OFF"}, {"-limits", "post=ten/1m"}, {"-limits", "post=10"}, {"-limits", "post=0/1m"},
-		{"-sockets-per-user", "0"},
+		{"-sockets-per-user", "0"}, {"-conns-per-client", "-1"}, {"-min-body-rate", "-4"}, {"-body-grace", "-1s"},
 		{"-metrics-addr", "9090"},
 	} {
 		if _, err := load(t, map[string]string{"EPLATFORM_DATA": dir}, args...); err == nil {

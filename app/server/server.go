@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -66,19 +67,38 @@ func New(st *state.State) (*Server, error) {
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		for _, p := range api.Prefixes {
-			if strings.HasPrefix(r.URL.Path, p) {
-				api.CrossOriginDenied(rw, r)
-				return
-			}
+		if isAPI(r) {
+			api.CrossOriginDenied(rw, r)
+			return
 		}
 		w.CrossOriginDenied(rw, r)
 	}))
+	busy := &clientCap{max: st.Config.ConnsPerClient, ip: st.ClientIP, inFlight: map[string]int{},
+		refuse: func(rw http.ResponseWriter, r *http.Request) {
+			d := limit.Decision{RetryAfter: time.Second}
+			limit.SetRetryAfter(rw, d)
+			if isAPI(r) {
+				writeDetail(rw, http.StatusTooManyRequests, "Too many requests in progress from your address. Try again in a second.")
+				return
+			}
+			w.Refuse429(rw, r, d)
+		}}
+	slow := bodyRate{rate: int64(st.Config.MinBodyRate) << 10, grace: st.Config.BodyGrace,
+		refuse: func(rw http.ResponseWriter, r *http.Request) {
+			msg := "The request body arrived too slowly and was cut off. Check your connection and try again."
+			if isAPI(r) {
+				writeDetail(rw, http.StatusRequestTimeout, msg)
+				return
+			}
+			http.Error(rw, msg, http.StatusRequestTimeout)
+		}}
 
 	s.handler = web.Chain(mux,
 		web.RequestIDs,
 		web.Observe(st.Log, m, w.PanicPage),
 		web.SecurityHeaders(st.Config.SecureCookies()),
+		busy.middleware,
+		slow.middleware,
 		web.Gzip,
 		csrf.Handler,
 		s.identify,
@@ -179,10 +199,16 @@ func (s *Server) servePostMedia(w http.ResponseWriter, r *http.Request) {
 // Run serves on addr until ctx is cancelled, then stops accepting connections and
 // waits up to 20 s for in-flight requests.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	// Bodies are bounded by their rate (-min-body-rate), which lets a large upload on a
+	// slow link finish; a fixed read timeout is the fallback when that is turned off.
+	var readTimeout time.Duration
+	if s.st.Config.MinBodyRate == 0 {
+		readTimeout = 5 * time.Minute
+	}
 	return serve(ctx, ln, &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // large uploads on slow links
+		ReadTimeout:       readTimeout,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -206,4 +232,10 @@ func serve(ctx context.Context, ln net.Listener, srv *http.Server) error {
 		err = e
 	}
 	return err
+}
+
+func writeDetail(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]string{"detail": msg})
 }
