@@ -106,7 +106,7 @@ type bodyRate struct {
 
 // errBodyTooSlow is what reading a cut body returns. It also matches context.Canceled:
 // to a handler a client too slow to be served is a client that went away, which every
-// handler already answers quietly, without logging an error (web.ClientGone); the
+// handler already answers quietly, without logging an error (httpx.ClientGone); the
 // middleware then answers 408 in its place.
 var errBodyTooSlow = bodyTooSlow{}
 

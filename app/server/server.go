@@ -4,7 +4,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 
 	"eplatform/app/api"
 	"eplatform/app/auth"
+	"eplatform/app/httpx"
 	"eplatform/app/limit"
 	"eplatform/app/live"
 	"eplatform/app/media"
@@ -78,7 +78,7 @@ func New(st *state.State) (*Server, error) {
 			d := limit.Decision{RetryAfter: time.Second}
 			limit.SetRetryAfter(rw, d)
 			if isAPI(r) {
-				writeDetail(rw, http.StatusTooManyRequests, "Too many requests in progress from your address. Try again in a second.")
+				httpx.Detail(rw, http.StatusTooManyRequests, "Too many requests in progress from your address. Try again in a second.")
 				return
 			}
 			w.Refuse429(rw, r, d)
@@ -87,7 +87,7 @@ func New(st *state.State) (*Server, error) {
 		refuse: func(rw http.ResponseWriter, r *http.Request) {
 			msg := "The request body arrived too slowly and was cut off. Check your connection and try again."
 			if isAPI(r) {
-				writeDetail(rw, http.StatusRequestTimeout, msg)
+				httpx.Detail(rw, http.StatusRequestTimeout, msg)
 				return
 			}
 			http.Error(rw, msg, http.StatusRequestTimeout)
@@ -232,10 +232,4 @@ func serve(ctx context.Context, ln net.Listener, srv *http.Server) error {
 		err = e
 	}
 	return err
-}
-
-func writeDetail(w http.ResponseWriter, code int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(map[string]string{"detail": msg})
 }
