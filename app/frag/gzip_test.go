@@ -1,0 +1,105 @@
+package frag
+
+import (
+	"bytes"
+	"compress/gzip"
+	"hash/crc32"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func gunzip(t testing.TB, b []byte) []byte {
+	t.Helper()
+	r, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("gzip header: %v", err)
+	}
+	r.Multistream(false)
+	out, err := io.ReadAll(r) // checks the CRC-32 and the length in the trailer
+	if err != nil {
+		t.Fatalf("gunzip: %v", err)
+	}
+	return out
+}
+
+func assemble(t testing.TB, pieces []*Piece) (identity, gz []byte) {
+	t.Helper()
+	var a, b bytes.Buffer
+	if err := WriteIdentity(&a, pieces); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteGzip(&b, pieces); err != nil {
+		t.Fatal(err)
+	}
+	if a.Len() != Len(pieces) || b.Len() != GzipLen(pieces) {
+		t.Fatalf("Len %d/%d, GzipLen %d/%d", Len(pieces), a.Len(), GzipLen(pieces), b.Len())
+	}
+	return a.Bytes(), b.Bytes()
+}
+
+func TestAssembledGzipIsTheSameBytes(t *testing.T) {
+	card := strings.Repeat(`<article class="post"><p>Hello &amp; welcome</p></article>`, 40)
+	pieces := []*Piece{
+		MakeFast([]byte("<!doctype html><html><head><title>Home</title></head><body>")),
+		Make([]byte(card)), Make([]byte("")), Make([]byte(card + "x")), Make([]byte("é€😀")),
+		MakeFast([]byte("</body></html>")),
+	}
+	id, gz := assemble(t, pieces)
+	if got := gunzip(t, gz); !bytes.Equal(got, id) {
+		t.Fatalf("gunzip gives %d bytes, identity is %d", len(got), len(id))
+	}
+	if len(gz) > len(id)/3 {
+		t.Errorf("repetitive HTML compressed to %d of %d bytes", len(gz), len(id))
+	}
+	// No pieces at all is still a valid, empty gzip body.
+	if _, gz := assemble(t, nil); len(gunzip(t, gz)) != 0 {
+		t.Fatal("empty page")
+	}
+}
+
+func TestCombineMatchesChecksumOfTheWhole(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200 {
+		a := make([]byte, r.IntN(3000))
+		b := make([]byte, r.IntN(3000))
+		for i := range a {
+			a[i] = byte(r.Uint32())
+		}
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		want := crc32.ChecksumIEEE(append(append([]byte{}, a...), b...))
+		if got := combine(crc32.ChecksumIEEE(a), crc32.ChecksumIEEE(b), x8nModP(uint64(len(b)))); got != want {
+			t.Fatalf("combine(|a|=%d, |b|=%d) = %08x, want %08x", len(a), len(b), got, want)
+		}
+	}
+}
+
+func FuzzAssemble(f *testing.F) {
+	f.Add([]byte("<p>a</p>"), []byte("<p>b</p>"), []byte(""))
+	f.Add(bytes.Repeat([]byte{0}, 70000), []byte{255}, []byte("tail"))
+	f.Fuzz(func(t *testing.T, a, b, c []byte) {
+		pieces := []*Piece{Make(a), MakeFast(b), Make(c), Make(a)}
+		id, gz := assemble(t, pieces)
+		if got := gunzip(t, gz); !bytes.Equal(got, id) {
+			t.Fatal("assembled gzip differs from the identity body")
+		}
+	})
+}
+
+func BenchmarkWriteGzip(b *testing.B) {
+	card := Make([]byte(strings.Repeat(`<article class="post"><p>Hello &amp; welcome to the feed</p></article>`, 80)))
+	pieces := []*Piece{MakeFast(make([]byte, 4000))}
+	for range 20 {
+		pieces = append(pieces, card)
+	}
+	b.SetBytes(int64(Len(pieces)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteGzip(io.Discard, pieces); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
