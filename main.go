@@ -3,7 +3,8 @@
 //
 //	eplatform [serve] [flags]       start the site (default)
 //	eplatform migrate               bring the database schema up to date
-//	eplatform backup FILE           write a consistent copy of the database
+//	eplatform backup FILE           write the site (database, media, secrets) to one archive
+//	eplatform restore FILE          install an archive into an empty data directory
 //	eplatform seed                  fill the database with demo content
 //	eplatform user create|promote|activate|deactivate …
 //	eplatform version
@@ -28,6 +29,7 @@ import (
 	"time"
 
 	"eplatform/app/auth"
+	"eplatform/app/backup"
 	"eplatform/app/config"
 	"eplatform/app/seed"
 	"eplatform/app/server"
@@ -49,7 +51,14 @@ const usage = `eplatform — a social learning platform in one binary
 Usage:
   eplatform [serve] [flags]     start the site (default command)
   eplatform migrate [flags]     create or upgrade the database, then exit
-  eplatform backup [flags] FILE write a consistent copy of the live database to FILE
+  eplatform backup [-data DIR] FILE
+                                write the site to one archive (.zip): a snapshot of the
+                                database taken while it serves, media, secrets.json and a
+                                manifest with checksums
+  eplatform restore [-data DIR] [-force] FILE
+                                check an archive and install it into an empty -data
+                                directory (-force replaces the site in a non-empty one;
+                                stop the server first)
   eplatform seed [-users N -posts N …] fill the database with deterministic demo content
   eplatform user create -username U -email E -password P [-role student|instructor|admin]
   eplatform user promote -username U -role instructor|admin|student
@@ -57,7 +66,8 @@ Usage:
   eplatform user activate -username U
   eplatform version
 
-Every command takes the serve flags (-data, …); run 'eplatform serve -h' to list them.
+Every command takes the serve flags (-data, …), before or after its arguments;
+run 'eplatform serve -h' to list them.
 `
 
 func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -71,7 +81,9 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	case "migrate":
 		return migrate(args, getenv, stdout, stderr)
 	case "backup":
-		return backup(args, getenv, stdout, stderr)
+		return backupCmd(args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(args, getenv, stdout, stderr)
 	case "seed":
 		return seedCmd(args, getenv, stdout, stderr)
 	case "user":
@@ -114,21 +126,62 @@ func version() string {
 	return rev + dirty
 }
 
-// parse registers the configuration flags (plus extra ones) and finishes the config.
-func parse(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (*config.Config, *flag.FlagSet, error) {
+// parse registers the configuration flags (plus extra ones), parses args and finishes
+// the config. It returns the arguments that are not flags.
+func parse(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (*config.Config, []string, error) {
+	cfg, rest, err := parseFlags(name, args, getenv, stderr, extra)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cfg.Finish(); err != nil {
+		return nil, nil, err
+	}
+	return cfg, rest, nil
+}
+
+// parseFlags is parse without Finish, for commands that must not create the data
+// directory or its secrets (restore needs it empty).
+func parseFlags(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (*config.Config, []string, error) {
 	fs := flag.NewFlagSet("eplatform "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := config.Flags(fs, getenv)
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
 		return nil, nil, err
 	}
-	if err := cfg.Finish(); err != nil {
-		return nil, nil, err
+	return cfg, rest, nil
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments
+// (`backup FILE -data DIR` as well as `backup -data DIR FILE`); the flag package alone
+// stops at the first argument that is not a flag. After "--" everything is an
+// argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			return rest, nil
+		}
+		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
+			return append(rest, left...), nil
+		}
+		rest, args = append(rest, left[0]), left[1:]
 	}
-	return cfg, fs, nil
+}
+
+// noArgs refuses arguments a command does not take, so a misplaced word is not ignored.
+func noArgs(cmd string, rest []string) error {
+	if len(rest) > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", cmd, rest[0])
+	}
+	return nil
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
@@ -142,12 +195,15 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 func openState(ctx context.Context, cfg *config.Config, log *slog.Logger) (*state.State, error) {
-	return state.Open(ctx, cfg, state.Options{Schema: schemaSQL, Static: staticFS(), Log: log})
+	return state.Open(ctx, cfg, state.Options{Schema: schemaSQL, Static: staticFS(), Log: log, Version: version()})
 }
 
 func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, _, err := parse("serve", args, getenv, stderr, nil)
+	cfg, rest, err := parse("serve", args, getenv, stderr, nil)
 	if err != nil {
+		return err
+	}
+	if err := noArgs("serve", rest); err != nil {
 		return err
 	}
 	log := newLogger(cfg, stderr)
@@ -208,16 +264,27 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 			}
 		}
 	}()
+	backups := make(chan struct{})
+	go func() {
+		defer close(backups)
+		st.Backups.Run(ctx)
+	}()
 	err = srv.Run(ctx, ln)
-	stop() // the metrics listener ends with the site, also when Run failed
+	// The metrics listener and a backup under way end with the site, also when Run
+	// failed on its own.
+	stop()
 	<-metricsDone
+	<-backups
 	log.Info("stopped")
 	return err
 }
 
 func migrate(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, _, err := parse("migrate", args, getenv, stderr, nil)
+	cfg, rest, err := parse("migrate", args, getenv, stderr, nil)
 	if err != nil {
+		return err
+	}
+	if err := noArgs("migrate", rest); err != nil {
 		return err
 	}
 	db, err := store.Open(context.Background(), store.Options{Path: cfg.DatabasePath(), Schema: schemaSQL, Synchronous: cfg.Synchronous})
@@ -233,29 +300,48 @@ func migrate(args []string, getenv func(string) string, stdout, stderr io.Writer
 	return nil
 }
 
-func backup(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, fs, err := parse("backup", args, getenv, stderr, nil)
+// backupCmd is `eplatform backup FILE`. It reads the data directory as it is, without
+// migrating the database, so a backup taken before an upgrade holds the old schema.
+func backupCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, rest, err := parseFlags("backup", args, getenv, stderr, nil)
 	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: eplatform backup [flags] FILE")
+	if len(rest) != 1 {
+		return errors.New("usage: eplatform backup [-data DIR] FILE")
 	}
-	out := fs.Arg(0)
-	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
-		return fmt.Errorf("no database at %s: %w", cfg.DatabasePath(), err)
-	}
-	db, err := store.Open(context.Background(), store.Options{Path: cfg.DatabasePath(), Schema: schemaSQL, Synchronous: cfg.Synchronous})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	start := time.Now()
-	if err := db.Backup(context.Background(), out); err != nil {
+	m, size, err := backup.WriteFile(ctx, rest[0], backup.Source{DataDir: cfg.DataDir, Version: version()})
+	if err != nil {
 		return err
 	}
-	info, _ := os.Stat(out)
-	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes) in %s\n", cfg.DatabasePath(), out, info.Size(), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "backed up %s to %s: %d files (%d bytes; archive %d bytes), schema version %d, %d users, %d posts, in %s\n",
+		cfg.DataDir, rest[0], len(m.Files), m.Size(), size, m.SchemaVersion, m.Tables["users"], m.Tables["posts"], time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// restoreCmd is `eplatform restore FILE`.
+func restoreCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var force bool
+	cfg, rest, err := parseFlags("restore", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&force, "force", false, "restore: replace the site in a data directory that is not empty")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return errors.New("usage: eplatform restore [-data DIR] [-force] FILE")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m, err := backup.Restore(ctx, rest[0], cfg.DataDir, backup.RestoreOptions{Force: force, LatestSchema: store.LatestVersion()})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "restored %s into %s: made %s by version %s, schema version %d, %d files (%d bytes) checked, database intact, %d users, %d posts\n",
+		rest[0], cfg.DataDir, m.Created.Format(time.RFC3339), m.AppVersion, m.SchemaVersion, len(m.Files), m.Size(), m.Tables["users"], m.Tables["posts"])
 	return nil
 }
 
@@ -265,7 +351,7 @@ func userCmd(args []string, getenv func(string) string, stdin io.Reader, stdout,
 	}
 	sub, args := args[0], args[1:]
 	var username, email, password, role, first, last, birthdate string
-	cfg, _, err := parse("user "+sub, args, getenv, stderr, func(fs *flag.FlagSet) {
+	cfg, rest, err := parse("user "+sub, args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&username, "username", "", "user name")
 		fs.StringVar(&email, "email", "", "email address (create)")
 		fs.StringVar(&password, "password", "", "password (create); '-' reads it from standard input")
@@ -275,6 +361,9 @@ func userCmd(args []string, getenv func(string) string, stdin io.Reader, stdout,
 		fs.StringVar(&birthdate, "birthdate", "", "YYYY-MM-DD (create; required for students)")
 	})
 	if err != nil {
+		return err
+	}
+	if err := noArgs("user "+sub, rest); err != nil {
 		return err
 	}
 	if username == "" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -82,20 +83,12 @@ func TestCLIMigrateBackupVersion(t *testing.T) {
 		t.Fatalf("migrate: %s", out)
 	}
 	c.must("user", "create", "-username", "keep", "-email", "keep@example.com", "-password", "Sup3r-Secret-Pw", "-role", "admin")
-	dst := filepath.Join(t.TempDir(), "copy.db")
-	if out := c.must("backup", dst); !strings.Contains(out, "backed up") {
+	dst := filepath.Join(t.TempDir(), "site.zip")
+	if out := c.must("backup", dst); !strings.Contains(out, "backed up") || !strings.Contains(out, "1 users") {
 		t.Fatalf("backup: %s", out)
 	}
 	if _, err := c.run("backup", dst); err == nil {
 		t.Fatal("backup overwrote an existing file")
-	}
-	copyDB, err := store.Open(context.Background(), store.Options{Path: dst, Schema: schemaSQL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer copyDB.Close()
-	if _, err := copyDB.UserByUsername(context.Background(), "keep"); err != nil {
-		t.Fatalf("backup lacks the user: %v", err)
 	}
 	if out := c.must("version"); !strings.HasPrefix(out, "eplatform ") {
 		t.Fatalf("version: %q", out)
@@ -105,6 +98,98 @@ func TestCLIMigrateBackupVersion(t *testing.T) {
 	}
 	if _, err := c.run("serve", "-sync", "SOMETIMES"); err == nil {
 		t.Fatal("bad -sync accepted")
+	}
+	// A stray word is an error, not ignored (`eplatform -data x backup f` used to serve).
+	for _, args := range [][]string{{"-data", c.data, "backup", "f.zip"}, {"migrate", "now"}, {"seed", "-quiet", "extra"}} {
+		if out, err := c.run(args...); err == nil || !strings.Contains(err.Error(), "unexpected argument") {
+			t.Errorf("%v: %v %s", args, err, out)
+		}
+	}
+}
+
+// TestCLIBackupRestore takes a site through `backup` and `restore` with flags before
+// and after the file, as the README shows them.
+func TestCLIBackupRestore(t *testing.T) {
+	c := cli{t, t.TempDir()}
+	c.must("user", "create", "-username", "keep", "-email", "keep@example.com", "-password", "Sup3r-Secret-Pw", "-role", "admin")
+	picture := filepath.Join(c.data, "media", "posts", "a.png")
+	if err := os.MkdirAll(filepath.Dir(picture), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(picture, []byte("\x89PNG picture bytes"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := cli{t, t.TempDir()} // its $EPLATFORM_DATA is not the site
+	archive := filepath.Join(t.TempDir(), "site.zip")
+	if out := elsewhere.must("backup", archive, "-data", c.data); !strings.Contains(out, "3 files") {
+		t.Fatalf("backup FILE -data DIR: %s", out)
+	}
+	second := filepath.Join(t.TempDir(), "again.zip")
+	elsewhere.must("backup", "-data", c.data, second)
+
+	target := filepath.Join(t.TempDir(), "restored")
+	out := elsewhere.must("restore", archive, "-data", target)
+	if !strings.Contains(out, "restored") || !strings.Contains(out, "1 users") {
+		t.Fatalf("restore: %s", out)
+	}
+	for _, name := range []string{"secrets.json", "media/posts/a.png"} {
+		a, _ := os.ReadFile(filepath.Join(c.data, name))
+		b, err := os.ReadFile(filepath.Join(target, name))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs after restore (%v)", name, err)
+		}
+	}
+	// The restored site runs: the user is there.
+	restored := cli{t, target}
+	restored.must("user", "promote", "-username", "keep", "-role", "instructor")
+
+	if _, err := elsewhere.run("restore", "-data", target, second); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("restore over a site without -force: %v", err)
+	}
+	if out, err := elsewhere.run("restore", "-data", target, second, "-force"); err != nil {
+		t.Fatalf("restore -force: %v %s", err, out)
+	}
+	// The archive's user is back as it was (admin), not as promoted after the restore.
+	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(target, "eplatform.db"), Schema: schemaSQL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.UserByUsername(context.Background(), "keep")
+	db.Close()
+	if err != nil || u.UserType != "admin" {
+		t.Fatalf("after restore -force keep is %+v (%v), want the archived admin", u, err)
+	}
+
+	// A damaged archive is refused with a clear message.
+	raw, _ := os.ReadFile(archive)
+	cut := filepath.Join(t.TempDir(), "cut.zip")
+	os.WriteFile(cut, raw[:len(raw)/2], 0o600)
+	if _, err := elsewhere.run("restore", cut, "-data", filepath.Join(t.TempDir(), "x")); err == nil || !strings.Contains(err.Error(), "not a valid backup archive") {
+		t.Fatalf("truncated archive: %v", err)
+	}
+	for _, args := range [][]string{{"backup"}, {"restore"}, {"backup", "a.zip", "b.zip"}} {
+		if _, err := elsewhere.run(args...); err == nil || !strings.Contains(err.Error(), "usage") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
+
+func TestParseInterspersed(t *testing.T) {
+	for _, tc := range []struct {
+		args       []string
+		data, rest string
+	}{
+		{[]string{"f.zip", "-data", "d"}, "d", "f.zip"},
+		{[]string{"-data", "d", "f.zip"}, "d", "f.zip"},
+		{[]string{"a", "-data=d", "b"}, "d", "a b"},
+		{[]string{"-data", "d", "--", "-data", "x"}, "d", "-data x"},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		data := fs.String("data", "", "")
+		rest, err := parseInterspersed(fs, tc.args)
+		if err != nil || *data != tc.data || strings.Join(rest, " ") != tc.rest {
+			t.Errorf("%v: data %q rest %q (%v), want %q %q", tc.args, *data, rest, err, tc.data, tc.rest)
+		}
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 func seedCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	o := seed.DefaultOptions()
 	var quiet, check bool
-	cfg, fs, err := parse("seed", args, getenv, stderr, func(fs *flag.FlagSet) {
+	cfg, rest, err := parse("seed", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.IntVar(&o.Users, "users", o.Users, "seed: number of users (one admin `admin`, about 5% instructors, the rest students)")
 		fs.IntVar(&o.Posts, "posts", o.Posts, "seed: number of posts, spread over the past 90 days")
 		fs.Float64Var(&o.CommentsPerPost, "comments-per-post", o.CommentsPerPost, "seed: mean number of comments per post")
@@ -33,8 +33,8 @@ func seedCmd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("seed: unexpected argument %q", fs.Arg(0))
+	if err := noArgs("seed", rest); err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

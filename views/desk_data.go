@@ -98,6 +98,20 @@ type AdminSystem struct {
 	LimitRejected           uint64
 	Users, Posts            int
 	OpenContacts            int
+	Backups                 AdminBackups
+}
+
+// AdminBackups is the scheduled backups' part of the system page.
+type AdminBackups struct {
+	Schedule string // "every 24h0m0s to /srv/backups, keeping 7"; "" when off
+	Next     string
+	Last     *AdminBackupRun
+	Failure  *AdminBackupRun // the last failure, shown while it is newer than Last
+}
+
+// AdminBackupRun is one scheduled backup.
+type AdminBackupRun struct {
+	When, File, Size, Took, Error string
 }
 
 // deskParagraphs splits a plain-text answer into paragraphs.

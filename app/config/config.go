@@ -48,6 +48,11 @@ type Config struct {
 	// MetricsAddr, when set, is a separate listener that alone serves /metrics,
 	// without a token; otherwise /metrics on the site needs MetricsToken.
 	MetricsAddr string
+	// Scheduled backups: an archive in BackupDir every BackupEvery (0: off), the
+	// newest BackupKeep kept.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
 
 	SMTP SMTP
 
@@ -65,6 +70,8 @@ type Config struct {
 	// GeneratedMetricsToken is true when this start added the metrics token to
 	// secrets.json, so where to find it is printed once.
 	GeneratedMetricsToken bool
+
+	envErr error // an environment value Finish reports
 }
 
 // SMTP settings; Host "" means mail goes only to the outbox.
@@ -123,6 +130,18 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	c.InstructorCode = getenv("EPLATFORM_INSTRUCTOR_CODE")
 	c.AdminCode = getenv("EPLATFORM_ADMIN_CODE")
 	c.MetricsToken = getenv("EPLATFORM_METRICS_TOKEN")
+	str(&c.BackupDir, "backup-dir", "EPLATFORM_BACKUP_DIR", "", "folder of scheduled backups (default DATA/backups; better on another disk)")
+	every := time.Duration(0)
+	if v := getenv("EPLATFORM_BACKUP_EVERY"); v != "" {
+		// Ignoring a typo such as "1d" would silently mean no backups at all.
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			c.envErr = fmt.Errorf("$EPLATFORM_BACKUP_EVERY %q is not a duration such as 24h", v)
+		}
+		every = d
+	}
+	fs.DurationVar(&c.BackupEvery, "backup-every", every, "make a backup archive this often, e.g. 24h; 0 is off ($EPLATFORM_BACKUP_EVERY)")
+	num(&c.BackupKeep, "backup-keep", "EPLATFORM_BACKUP_KEEP", 7, "scheduled backups to keep, newest first")
 	demo := getenv("EPLATFORM_DEMO") == "1" || getenv("EPLATFORM_DEMO") == "true"
 	fs.BoolVar(&c.Demo, "demo", demo, "fill an empty database with demo content ($EPLATFORM_DEMO)")
 	return c
@@ -131,6 +150,9 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 // Finish validates the parsed values, fills derived defaults and loads or generates
 // the secrets file.
 func (c *Config) Finish() error {
+	if c.envErr != nil {
+		return c.envErr
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("-addr %q: %w", c.Addr, err)
 	}
@@ -169,6 +191,17 @@ func (c *Config) Finish() error {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			return fmt.Errorf("-metrics-addr %q: %w", c.MetricsAddr, err)
 		}
+	}
+	// A minute is far below any sensible schedule; the floor catches "-backup-every 24s"
+	// meant as hours before it fills the disk.
+	if c.BackupEvery != 0 && c.BackupEvery < time.Minute {
+		return fmt.Errorf("-backup-every must be 0 (off) or at least 1m, not %s", c.BackupEvery)
+	}
+	if c.BackupKeep < 1 {
+		return fmt.Errorf("-backup-keep must be at least 1")
+	}
+	if c.BackupDir == "" {
+		c.BackupDir = filepath.Join(c.DataDir, "backups")
 	}
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
@@ -323,7 +356,7 @@ func (c *Config) Print(w io.Writer) {
 		{"addr", c.Addr}, {"base-url", c.BaseURL}, {"data", c.DataDir},
 		{"cache", redactURL(c.Cache) + fmt.Sprintf(" (%d MiB in process)", c.CacheMB)},
 		{"redis", redis}, {"trusted-proxies", orNone(c.TrustedProxies)},
-		{"sync", c.Synchronous}, {"limits", orNone(c.Limits)}, {"smtp", smtp},
+		{"sync", c.Synchronous}, {"limits", orNone(c.Limits)}, {"smtp", smtp}, {"backups", orNone(c.BackupSchedule())},
 		{"access codes", "(set; see $EPLATFORM_INSTRUCTOR_CODE/$EPLATFORM_ADMIN_CODE or " + filepath.Join(c.DataDir, "secrets.json") + ")"},
 		{"metrics", c.MetricsWhere()},
 		{"sockets", fmt.Sprintf("%d per user", c.SocketsPerUser)},
@@ -340,6 +373,14 @@ func (c *Config) MetricsWhere() string {
 		return "http://" + c.MetricsAddr + "/metrics (no token; the site itself does not serve it)"
 	}
 	return "/metrics on the site with Authorization: Bearer <metrics_token from " + filepath.Join(c.DataDir, "secrets.json") + " or $EPLATFORM_METRICS_TOKEN>"
+}
+
+// BackupSchedule describes the scheduled backups, or is "" when they are off.
+func (c *Config) BackupSchedule() string {
+	if c.BackupEvery <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("every %s to %s, keeping %d", c.BackupEvery, c.BackupDir, c.BackupKeep)
 }
 
 func orNone(s string) string {

@@ -152,6 +152,7 @@ func TestInvalidValues(t *testing.T) {
 		{"-sync", "OFF"}, {"-limits", "post=ten/1m"}, {"-limits", "post=10"}, {"-limits", "post=0/1m"},
 		{"-sockets-per-user", "0"}, {"-conns-per-client", "-1"}, {"-min-body-rate", "-4"}, {"-body-grace", "-1s"},
 		{"-metrics-addr", "9090"},
+		{"-backup-every", "24"}, {"-backup-every", "10s"}, {"-backup-keep", "0"},
 	} {
 		if _, err := load(t, map[string]string{"EPLATFORM_DATA": dir}, args...); err == nil {
 			t.Errorf("%v accepted", args)
@@ -178,5 +179,35 @@ func TestPrintRedactsRedisPassword(t *testing.T) {
 	c.Print(&b)
 	if strings.Contains(b.String(), "s3cret") {
 		t.Fatal("redis password printed")
+	}
+}
+
+func TestBackupSchedule(t *testing.T) {
+	dir := t.TempDir()
+	c, err := load(t, map[string]string{"EPLATFORM_DATA": dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BackupEvery != 0 || c.BackupSchedule() != "" || c.BackupKeep != 7 || c.BackupDir != filepath.Join(dir, "backups") {
+		t.Fatalf("defaults: every %v keep %d dir %s", c.BackupEvery, c.BackupKeep, c.BackupDir)
+	}
+	c, err = load(t, map[string]string{"EPLATFORM_DATA": dir, "EPLATFORM_BACKUP_EVERY": "24h", "EPLATFORM_BACKUP_KEEP": "3", "EPLATFORM_BACKUP_DIR": "/srv/b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BackupSchedule() != "every 24h0m0s to /srv/b, keeping 3" {
+		t.Fatalf("from the environment: %q", c.BackupSchedule())
+	}
+	c, err = load(t, map[string]string{"EPLATFORM_DATA": dir, "EPLATFORM_BACKUP_EVERY": "24h"}, "-backup-every", "6h", "-backup-keep", "2")
+	if err != nil || c.BackupEvery != 6*time.Hour || c.BackupKeep != 2 {
+		t.Fatalf("flags did not win: %v %v %d", err, c.BackupEvery, c.BackupKeep)
+	}
+	if _, err := load(t, map[string]string{"EPLATFORM_DATA": dir, "EPLATFORM_BACKUP_EVERY": "1d"}); err == nil || !strings.Contains(err.Error(), "EPLATFORM_BACKUP_EVERY") {
+		t.Fatalf("a bad $EPLATFORM_BACKUP_EVERY: %v", err)
+	}
+	var b strings.Builder
+	c.Print(&b)
+	if !strings.Contains(b.String(), "every 6h0m0s") {
+		t.Fatalf("Print lacks the schedule:\n%s", b.String())
 	}
 }

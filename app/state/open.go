@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"eplatform/app/auth"
+	"eplatform/app/backup"
 	"eplatform/app/cache"
 	"eplatform/app/config"
 	"eplatform/app/feed"
@@ -33,6 +34,8 @@ type Options struct {
 	Now func() time.Time
 	// PasswordParams are the argon2id costs (auth.DefaultParams when zero).
 	PasswordParams auth.Params
+	// Version is the app version recorded in backup manifests.
+	Version string
 }
 
 // Open builds the State from a finished configuration: the database (migrated), the
@@ -102,6 +105,10 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		Log: o.Log, Now: o.Now, Params: o.PasswordParams,
 		Rules:          auth.Rules{Login: limits.Login, Signup: limits.Signup, Reset: limits.Reset},
 		InstructorCode: cfg.InstructorCode, AdminCode: cfg.AdminCode, BaseURL: cfg.BaseURL,
+	}
+	st.Backups = &backup.Scheduler{
+		Source: backup.Source{DataDir: cfg.DataDir, Version: o.Version, Now: o.Now},
+		Dir:    cfg.BackupDir, Every: cfg.BackupEvery, Keep: cfg.BackupKeep, Log: o.Log,
 	}
 	site, _ := url.Parse(cfg.BaseURL) // validated by config.Finish
 	st.Broker = broker

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"eplatform/app/auth"
+	"eplatform/app/backup"
 	"eplatform/app/cache"
 	"eplatform/app/chat"
 	"eplatform/app/config"
@@ -58,6 +59,9 @@ type State struct {
 	Static fs.FS
 	// ClientIP tells the client's address, believing proxies only when trusted.
 	ClientIP limit.ClientIP
+	// Backups makes the scheduled backups (main runs it) and the admin download's
+	// archive, and remembers the last scheduled outcome.
+	Backups *backup.Scheduler
 }
 
 // Limits are the named rate limits of every write path. Defaults below; each can be

@@ -222,20 +222,9 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *Queries) error) (err error)
 // Backup writes a consistent copy of the live database to path with VACUUM INTO. It
 // is safe while the site serves: it reads one snapshot and does not block writers.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("store: backup: %s already exists", path)
-	}
 	// VACUUM INTO needs a connection that may write a new file; query_only forbids it,
-	// so a dedicated connection is used rather than the (busy) writer.
-	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		return fmt.Errorf("store: backup: %w", err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
-		return fmt.Errorf("store: backup to %s: %w", path, err)
-	}
-	return nil
+	// so VacuumInto opens a dedicated one rather than using the (busy) writer.
+	return VacuumInto(ctx, db.path, path)
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.

@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"eplatform/app/auth"
+	"eplatform/app/backup"
 	"eplatform/app/desk"
 	"eplatform/app/form"
 	"eplatform/app/store"
@@ -391,6 +393,8 @@ func (h *Web) SystemStats(r *http.Request) (views.AdminSystem, error) {
 	if h.st.Hub != nil {
 		s.Sockets = h.st.Hub.Sockets()
 	}
+	s.Backups = backupStatus(h.st.Backups.Status())
+	s.Backups.Schedule = h.st.Config.BackupSchedule()
 	if total := cs.Hits + cs.Misses; total > 0 {
 		s.CacheHitRate = fmt.Sprintf("%.1f%%", 100*float64(cs.Hits)/float64(total))
 	}
@@ -405,6 +409,27 @@ func (h *Web) SystemStats(r *http.Request) (views.AdminSystem, error) {
 	return s, err
 }
 
+func backupStatus(b backup.Status) views.AdminBackups {
+	var v views.AdminBackups
+	run := func(r *backup.Result) *views.AdminBackupRun {
+		out := &views.AdminBackupRun{When: stamp(r.Time), File: r.File, Size: humanBytes(r.Size), Error: r.Error}
+		if r.Took > 0 {
+			out.Took = r.Took.Round(time.Millisecond).String()
+		}
+		return out
+	}
+	if !b.Next.IsZero() {
+		v.Next = stamp(b.Next.UTC())
+	}
+	if b.LastSuccess != nil {
+		v.Last = run(b.LastSuccess)
+	}
+	if f := b.LastFailure; f != nil && (b.LastSuccess == nil || f.Time.After(b.LastSuccess.Time)) {
+		v.Failure = run(f)
+	}
+	return v
+}
+
 func (h *Web) adminSystem(w http.ResponseWriter, r *http.Request) {
 	s, err := h.SystemStats(r)
 	if err != nil {
@@ -414,39 +439,41 @@ func (h *Web) adminSystem(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.AdminSystemPage(h.page(w, r, "System · Admin", "admin"), s))
 }
 
-// adminBackup writes a consistent copy with VACUUM INTO to a temporary file, streams it
-// as a download and removes it.
+// adminBackup streams the same archive as `eplatform backup` (backup.Write): the
+// snapshot goes to a temporary file in the data directory, the media are read file by
+// file, so memory stays small however large the site is.
 func (h *Web) adminBackup(w http.ResponseWriter, r *http.Request) {
-	dir, err := os.MkdirTemp(h.st.Config.DataDir, "backup-")
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "eplatform.db")
-	if err := h.st.DB.Backup(r.Context(), path); err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	defer f.Close()
-	// The open file keeps its data; the name goes now (on systems that allow it) so
-	// nothing is left behind even if the download is abandoned.
-	_ = os.RemoveAll(dir)
-	info, err := f.Stat()
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	name := "eplatform-" + h.st.Now().UTC().Format("20060102-150405") + ".db"
-	w.Header().Set("Content-Type", "application/vnd.sqlite3")
+	name := backup.FileName(h.st.Now())
+	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Content-Length", strconv.FormatInt(info.Size(), 10))
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.Copy(w, f)
+	// A large site takes longer to send than the server's write timeout allows pages.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	cw := &countingWriter{w: w}
+	src := h.st.Backups.Source
+	if _, err := backup.Write(r.Context(), cw, src); err != nil {
+		if cw.n == 0 {
+			for _, k := range []string{"Content-Type", "Content-Disposition"} {
+				w.Header().Del(k)
+			}
+			h.serverError(w, r, err)
+			return
+		}
+		// Part of the archive is out: cutting the connection makes the browser report
+		// a failed download instead of saving a file that looks complete.
+		h.st.Log.ErrorContext(r.Context(), "backup download", "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// countingWriter tells whether anything was written yet.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

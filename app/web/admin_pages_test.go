@@ -4,12 +4,16 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"eplatform/app/apptest"
+	"eplatform/app/backup"
+	"eplatform/app/store"
 	"eplatform/app/web"
 )
 
@@ -185,12 +189,45 @@ func TestAdminModerationFAQInboxSystem(t *testing.T) {
 			t.Errorf("system page lacks %s", want)
 		}
 	}
+	if !strings.Contains(r.Body, `data-backup="schedule"`) || !strings.Contains(r.Body, "-backup-every") || strings.Contains(r.Body, `data-backup="failure"`) {
+		t.Error("system page does not say scheduled backups are off")
+	}
 	r = admin.PostForm("/admin/system/backup/", nil)
-	if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Body, "SQLite format 3\x00") ||
-		!strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
-		t.Errorf("backup: %d %q", r.StatusCode, r.Header.Get("Content-Disposition"))
+	if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Body, "PK\x03\x04") || r.Header.Get("Content-Type") != "application/zip" ||
+		!strings.Contains(r.Header.Get("Content-Disposition"), `attachment; filename="eplatform-20261125-120000.zip"`) {
+		t.Errorf("backup: %d %q %q", r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"))
 	}
 	if left, _ := filepath.Glob(filepath.Join(app.Config.DataDir, "backup-*")); len(left) > 0 {
 		t.Errorf("the backup's temporary file was left behind: %v", left)
+	}
+	// The download is the CLI's archive: restore accepts it, with the rows made above.
+	archive := filepath.Join(t.TempDir(), "download.zip")
+	if err := os.WriteFile(archive, []byte(r.Body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := backup.Restore(ctx, archive, filepath.Join(t.TempDir(), "restored"), backup.RestoreOptions{LatestSchema: store.LatestVersion()})
+	if err != nil {
+		t.Fatalf("the download does not restore: %v", err)
+	}
+	if m.Tables["users"] != 2 || m.Tables["contact_messages"] != 1 {
+		t.Errorf("the download's manifest counts %v", m.Tables)
+	}
+
+	// Scheduled backups: the last success and a later failure are on the page.
+	if _, err := app.State.Backups.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r = admin.Get("/admin/system/")
+	if !strings.Contains(r.Body, "eplatform-20261125-120000.zip") || strings.Contains(r.Body, `data-backup="failure"`) {
+		t.Error("system page lacks the last scheduled backup")
+	}
+	app.Clock.Advance(time.Hour)
+	app.State.Backups.Dir = filepath.Join(archive, "not-a-folder")
+	if _, err := app.State.Backups.RunOnce(ctx); err == nil {
+		t.Fatal("a backup into a file's subfolder succeeded")
+	}
+	r = admin.Get("/admin/system/")
+	if !strings.Contains(r.Body, `data-backup="failure"`) || !strings.Contains(r.Body, "2026-11-25 13:00 UTC") {
+		t.Error("system page lacks the failed scheduled backup")
 	}
 }
