@@ -213,7 +213,8 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 	data := t.TempDir()
 	var out syncBuffer
 	done := make(chan error, 1)
-	env := map[string]string{"EPLATFORM_DATA": data, "EPLATFORM_ADDR": "127.0.0.1:0", "EPLATFORM_SMTP_PASSWORD": "hunter2-smtp"}
+	env := map[string]string{"EPLATFORM_DATA": data, "EPLATFORM_ADDR": "127.0.0.1:0", "EPLATFORM_SMTP_PASSWORD": "hunter2-smtp",
+		"EPLATFORM_BACKUP_EVERY": "24h"}
 	go func() {
 		done <- run(nil, func(k string) string { return env[k] }, nil, &out, &out)
 	}()
@@ -258,6 +259,14 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 			t.Fatalf("/metrics with token %q: %v %v, want %d", token, resp, err, want)
 		}
 		resp.Body.Close()
+	}
+	// The schedule runs in serve: with no archive yet, the first is made at start.
+	var archives []string
+	for deadline := time.Now().Add(20 * time.Second); len(archives) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		archives, _ = filepath.Glob(filepath.Join(data, "backups", "eplatform-*.zip"))
+	}
+	if len(archives) != 1 || !strings.Contains(printed, "every 24h0m0s to "+filepath.Join(data, "backups")) {
+		t.Fatalf("scheduled backup at start: %v\n%s", archives, printed)
 	}
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -110,6 +110,10 @@ func (s Source) now() time.Time {
 // that leaves w without the zip's central directory, which every reader (and
 // Restore) refuses.
 func Write(ctx context.Context, w io.Writer, src Source) (*Manifest, error) {
+	db := filepath.Join(src.DataDir, DatabaseName)
+	if _, err := os.Stat(db); err != nil {
+		return nil, fmt.Errorf("backup: no site in %s: %w", src.DataDir, err)
+	}
 	// The snapshot needs room the size of the database; the data directory is where
 	// that is most likely available, and on the same disk as the database.
 	tmp, err := os.MkdirTemp(src.DataDir, "backup-")
@@ -118,7 +122,7 @@ func Write(ctx context.Context, w io.Writer, src Source) (*Manifest, error) {
 	}
 	defer os.RemoveAll(tmp)
 	snap := filepath.Join(tmp, DatabaseName)
-	if err := store.VacuumInto(ctx, filepath.Join(src.DataDir, DatabaseName), snap); err != nil {
+	if err := store.VacuumInto(ctx, db, snap); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	// A corrupt database found now, while the original may still be repaired, is

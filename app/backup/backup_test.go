@@ -134,6 +134,9 @@ func TestBackupAndRestoreGiveTheSameSite(t *testing.T) {
 	if _, _, err := backup.WriteFile(ctx, archive, source(app)); err == nil {
 		t.Fatal("an existing archive was overwritten")
 	}
+	if _, _, err := backup.WriteFile(ctx, archive+"2", backup.Source{DataDir: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "no site") {
+		t.Fatalf("a backup of an empty folder: %v", err)
+	}
 
 	// The manifest: versions, time, counts and every file with its checksum.
 	if m.Format != backup.Format || m.AppVersion != "test-1" || m.SchemaVersion != store.LatestVersion() || !m.Created.Equal(app.Clock.Now()) {
@@ -255,6 +258,13 @@ func TestRestoreIntoANonEmptyDirectory(t *testing.T) {
 	if _, _, err := backup.WriteFile(ctx, archive, source(app)); err != nil {
 		t.Fatal(err)
 	}
+	// A fresh volume's lost+found does not make a directory a site.
+	volume := t.TempDir()
+	os.Mkdir(filepath.Join(volume, "lost+found"), 0o700)
+	if _, err := backup.Restore(ctx, archive, volume, backup.RestoreOptions{}); err != nil {
+		t.Fatalf("restore onto a fresh volume: %v", err)
+	}
+
 	dir := oldSite(t)
 	before := listing(t, dir)
 	if _, err := backup.Restore(ctx, archive, dir, backup.RestoreOptions{}); !errors.Is(err, backup.ErrNotEmpty) || !strings.Contains(err.Error(), "-force") {

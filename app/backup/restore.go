@@ -86,8 +86,14 @@ func Restore(ctx context.Context, archive, dir string, o RestoreOptions) (*Manif
 		}
 	case err != nil:
 		return nil, fmt.Errorf("restore: %w", err)
-	case len(existing) > 0 && !o.Force:
-		return nil, fmt.Errorf("%w: %s holds %s; restore into an empty directory, or use -force to replace the site in it", ErrNotEmpty, dir, existing[0].Name())
+	case !o.Force:
+		for _, e := range existing {
+			// The root of a freshly made ext4 volume — a common data directory — holds
+			// lost+found; it is not a site.
+			if e.Name() != "lost+found" {
+				return nil, fmt.Errorf("%w: %s holds %s; restore into an empty directory, or use -force to replace the site in it", ErrNotEmpty, dir, e.Name())
+			}
+		}
 	}
 	stage, err := os.MkdirTemp(dir, ".restore-")
 	if err != nil {
