@@ -44,13 +44,13 @@ func site(t *testing.T) (*apptest.App, map[string][]byte) {
 	images := map[string][]byte{}
 	for i := range 3 {
 		data := pngOf(t, i)
-		p, errs, err := app.State.Feed.CreatePost(ctx, ann, fmt.Sprintf("post %d with a picture", i), &feed.Upload{Field: "image", Name: "p.png", Data: data})
-		if err != nil || len(errs) > 0 {
-			t.Fatal(err, errs)
+		p, err := app.State.Feed.CreatePost(ctx, ann, fmt.Sprintf("post %d with a picture", i), &feed.Upload{Field: "image", Name: "p.png", Data: data})
+		if err != nil {
+			t.Fatal(err)
 		}
 		images[p.Media.Path] = data
 	}
-	if _, _, err := app.State.Feed.CreatePost(ctx, ann, "words only, @ben", nil); err != nil {
+	if _, err := app.State.Feed.CreatePost(ctx, ann, "words only, @ben", nil); err != nil {
 		t.Fatal(err)
 	}
 	return app, images
