@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -285,14 +286,14 @@ func (s *Service) allow(ctx context.Context, rule limit.Rule, keys ...string) (*
 
 // UserByID returns a user through the cache.
 func (s *Service) UserByID(ctx context.Context, id int64) (store.User, error) {
-	return cache.GetOrLoad(ctx, s.Cache, limit.UserKey(id), 5*time.Minute, func(ctx context.Context) (store.User, error) {
+	return cache.GetOrLoad(ctx, s.Cache, userCacheKey(id), 5*time.Minute, func(ctx context.Context) (store.User, error) {
 		return s.DB.UserByID(ctx, id)
 	})
 }
 
 // ForgetUser drops a user from the cache after a change.
 func (s *Service) ForgetUser(ctx context.Context, id int64) {
-	_ = s.Cache.Delete(ctx, limit.UserKey(id))
+	_ = s.Cache.Delete(ctx, userCacheKey(id))
 }
 
 // EndAllSessions signs a user out everywhere: every browser session and every API
@@ -367,3 +368,6 @@ func hashToken(tok string) []byte {
 
 func sessionKey(hash []byte) string { return "sess:" + hex.EncodeToString(hash) }
 func tokenKey(hash []byte) string   { return "tok:" + hex.EncodeToString(hash) }
+
+// userCacheKey is where a user's row is cached.
+func userCacheKey(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
