@@ -7,6 +7,7 @@
 //	eplatform restore FILE          install an archive into an empty data directory
 //	eplatform seed                  fill the database with demo content
 //	eplatform user create|promote|activate|deactivate …
+//	eplatform healthcheck           probe a running server's /healthz (exit 0 or 1)
 //	eplatform version
 //
 // Run `eplatform help` or `eplatform serve -h` for the flags.
@@ -21,6 +22,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -64,6 +66,7 @@ Usage:
   eplatform user promote -username U -role instructor|admin|student
   eplatform user deactivate -username U    (ends their sessions and tokens)
   eplatform user activate -username U
+  eplatform healthcheck [-addr A] [-timeout D]  exit 0 when the server at A answers /healthz with 200
   eplatform version
 
 Every command takes the serve flags (-data, …), before or after its arguments;
@@ -88,6 +91,8 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		return seedCmd(args, getenv, stdout, stderr)
 	case "user":
 		return userCmd(args, getenv, stdin, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "eplatform", version())
 		return nil
@@ -277,6 +282,41 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	<-backups
 	log.Info("stopped")
 	return err
+}
+
+// healthcheck asks a running server for /healthz and fails unless it answers 200, so a
+// container's HEALTHCHECK can probe the binary itself (the image has no curl). It reads
+// -addr like serve does but not Finish, which would create the data directory.
+func healthcheck(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eplatform healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := config.Flags(fs, getenv)
+	timeout := fs.Duration("timeout", 5*time.Second, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: %w", cfg.Addr, err)
+	}
+	// A server listening on every interface is reached through loopback.
+	if ip := net.ParseIP(host); host == "" || ip.Equal(net.IPv4zero) {
+		host = "127.0.0.1"
+	} else if ip.Equal(net.IPv6unspecified) {
+		host = "::1"
+	}
+	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	resp, err := (&http.Client{Timeout: *timeout}).Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s %s", url, resp.Status, strings.TrimSpace(string(body)))
+	}
+	fmt.Fprintf(stdout, "%s: %s\n", url, strings.TrimSpace(string(body)))
+	return nil
 }
 
 func migrate(args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -234,6 +236,16 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 		t.Fatalf("healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	// The container's HEALTHCHECK runs the binary against itself: through the address
+	// from the environment as the image sets it (a wildcard), or from -addr.
+	port := base[strings.LastIndex(base, ":")+1:]
+	for _, args := range [][]string{{"healthcheck"}, {"healthcheck", "-addr", "127.0.0.1:" + port}, {"healthcheck", "-addr", ":" + port}} {
+		var hc bytes.Buffer
+		env := map[string]string{"EPLATFORM_ADDR": "0.0.0.0:" + port}
+		if err := run(args, func(k string) string { return env[k] }, nil, &hc, &hc); err != nil || !strings.Contains(hc.String(), `"status":"ok"`) {
+			t.Fatalf("%v: %v\n%s", args, err, hc.String())
+		}
+	}
 	printed := out.String()
 	if strings.Contains(printed, "hunter2-smtp") {
 		t.Fatal("the SMTP password was printed")
@@ -281,5 +293,29 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, "eplatform.db-wal")); !os.IsNotExist(err) {
 		t.Fatalf("WAL file left behind (database not closed cleanly): %v", err)
+	}
+	if out, err := (cli{t, data}).run("healthcheck", "-addr", "127.0.0.1:"+port, "-timeout", "2s"); err == nil {
+		t.Fatalf("healthcheck passed with the server stopped:\n%s", out)
+	}
+}
+
+// TestHealthcheckFailsOnUnhealthyAnswer: a server that answers /healthz with anything
+// but 200 (the real one says 503 when the database does not answer) is unhealthy.
+func TestHealthcheckFailsOnUnhealthyAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `{"status":"unavailable"}`)
+	}))
+	defer srv.Close()
+	out, err := (cli{t, t.TempDir()}).run("healthcheck", "-addr", strings.TrimPrefix(srv.URL, "http://"))
+	if err == nil || !strings.Contains(err.Error(), "503") {
+		t.Fatalf("healthcheck accepted a 503: %v\n%s", err, out)
+	}
+	if _, err := (cli{t, t.TempDir()}).run("healthcheck", "-addr", "no-port"); err == nil {
+		t.Fatal("healthcheck accepted an address without a port")
 	}
 }
