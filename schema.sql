@@ -122,6 +122,9 @@ CREATE TABLE posts (
     comments_count     INTEGER NOT NULL DEFAULT 0 CHECK (comments_count >= 0),
     created_at         INTEGER NOT NULL,
     updated_at         INTEGER NOT NULL CHECK (updated_at >= created_at),
+    -- Bumped by every change a post card shows (text, counts, comments): the cached
+    -- fragments of a card are keyed by it, so a change is never served stale.
+    version INTEGER NOT NULL DEFAULT 0,
     CHECK ((media_kind IS NULL AND media_path IS NULL AND media_name IS NULL
             AND media_size IS NULL AND media_content_type IS NULL)
         OR (media_kind IS NOT NULL AND media_path IS NOT NULL AND media_name IS NOT NULL

@@ -73,6 +73,10 @@ type Page struct {
 	Unread int
 	// UnreadMessages is the viewer's unread chat messages for the navigation badge.
 	UnreadMessages int
+	// Cached is set while rendering a fragment kept for every viewer of a variant: the
+	// few viewer-specific bits inside it (the viewer's avatar) become holes filled per
+	// response (app/frag).
+	Cached bool
 }
 
 // FormErrors maps a field name to its messages; the key "" holds form-wide messages.

@@ -67,6 +67,9 @@ type PostView struct {
 // FeedData is the home feed page.
 type FeedData struct {
 	Posts []PostView
+	// CardSlots, when set instead of Posts, renders that many slot holes where the
+	// cards go: the page is assembled from cached card fragments (app/frag).
+	CardSlots int
 	// NextURL is the no-JS "Load more" link (keyset cursor), "" on the last page.
 	NextURL string
 	// Composer limits, for the counter and client-side checks (the server re-checks).

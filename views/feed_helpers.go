@@ -262,3 +262,6 @@ func errID(id string, msgs []string) string {
 	}
 	return id
 }
+
+// AsPerson is asPerson for handlers that draw the viewer's avatar on its own.
+func (v *Viewer) AsPerson() Person { return v.asPerson() }

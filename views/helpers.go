@@ -1,7 +1,10 @@
 package views
 
 import (
+	"context"
+	"eplatform/app/frag"
 	"hash/fnv"
+	"io"
 	"net/url"
 	"strings"
 
@@ -199,4 +202,13 @@ func fieldAria(f Field) templ.Attributes {
 		a["aria-invalid"] = "true"
 	}
 	return a
+}
+
+// hole writes the marker of a hole (app/frag): the place of something filled in per
+// response in a fragment kept for many. Markers are made by frag, never from user text.
+func hole(h frag.Hole) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		_, err := io.WriteString(w, frag.Mark(h))
+		return err
+	})
 }

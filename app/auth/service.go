@@ -196,6 +196,7 @@ func (s *Service) createUser(ctx context.Context, in SignupInput) (store.User, f
 	if err != nil {
 		return store.User{}, nil, err
 	}
+	s.peopleChanged(ctx)
 	return user, nil, nil
 }
 
@@ -291,9 +292,24 @@ func (s *Service) UserByID(ctx context.Context, id int64) (store.User, error) {
 	})
 }
 
-// ForgetUser drops a user from the cache after a change.
+// PeopleNamespace is the cache namespace whose version moves whenever what is shown of
+// a person may change (name, picture, role, active) or someone joins (an @name in old
+// posts becomes a link). Cached views that show people put its version in their keys.
+const PeopleNamespace = "people"
+
+// ForgetUser drops a user from the cache after a change, and moves PeopleNamespace on.
+// A cache that fails here would keep serving the old user, so it is logged loudly.
 func (s *Service) ForgetUser(ctx context.Context, id int64) {
-	_ = s.Cache.Delete(ctx, userCacheKey(id))
+	if err := s.Cache.Delete(ctx, userCacheKey(id)); err != nil {
+		s.Log.ErrorContext(ctx, "forget user in the cache", "user", id, "err", err)
+	}
+	s.peopleChanged(ctx)
+}
+
+func (s *Service) peopleChanged(ctx context.Context) {
+	if err := s.Cache.Bump(ctx, PeopleNamespace); err != nil {
+		s.Log.ErrorContext(ctx, "bump the people version", "err", err)
+	}
 }
 
 // EndAllSessions signs a user out everywhere: every browser session and every API

@@ -56,10 +56,14 @@ func (s *Service) decorate(ctx context.Context, viewer store.User, posts []store
 	for i, p := range posts {
 		ids[i] = p.ID
 	}
-	liked, err := s.DB.LikedAmong(ctx, viewer.ID, ids)
-	if err != nil {
-		return nil, nil, err
+	liked := map[int64]bool{}
+	if viewer.ID != 0 { // Cards renders for every viewer: likes are a variant
+		var err error
+		if liked, err = s.DB.LikedAmong(ctx, viewer.ID, ids); err != nil {
+			return nil, nil, err
+		}
 	}
+	var err error
 	comments := map[int64][]store.Comment{}
 	if perPost > 0 {
 		if comments, err = s.DB.LatestComments(ctx, ids, perPost); err != nil {
@@ -219,4 +223,46 @@ func contents(comments []store.Comment) []string {
 		out[i] = c.Content
 	}
 	return out
+}
+
+// Heads returns which posts, in which versions, make the feed page after the cursor,
+// and the cursor of the next page: one indexed query, so a page whose cards are all
+// cached costs no more.
+func (s *Service) Heads(ctx context.Context, after store.Cursor, limit int) ([]store.PostHead, store.Cursor, error) {
+	heads, err := s.DB.FeedHeads(ctx, after, limit+1)
+	if err != nil {
+		return nil, store.Cursor{}, err
+	}
+	var next store.Cursor
+	if len(heads) > limit {
+		heads = heads[:limit]
+		last := heads[len(heads)-1]
+		next = store.Cursor{At: last.CreatedAt, ID: last.ID}
+	}
+	return heads, next, nil
+}
+
+// ViewerMarks tells which of the posts the viewer likes and which comments on them the
+// viewer wrote: the parts of a card that differ between viewers.
+func (s *Service) ViewerMarks(ctx context.Context, viewerID int64, ids []int64) (map[int64]bool, map[int64][]int64, error) {
+	return s.DB.ViewerMarks(ctx, viewerID, ids)
+}
+
+// Cards loads what the cards of posts ids show, for rendering them: each post with
+// its newest comments, and the users mentioned in any of them. Posts deleted meanwhile
+// are missing from the map.
+func (s *Service) Cards(ctx context.Context, ids []int64) (map[int64]Item, map[string]store.UserMini, error) {
+	posts, err := s.DB.PostsByIDs(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, known, err := s.decorate(ctx, store.User{}, posts, CommentsPerCard)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make(map[int64]Item, len(items))
+	for _, it := range items {
+		out[it.Post.ID] = it
+	}
+	return out, known, nil
 }

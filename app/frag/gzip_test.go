@@ -103,3 +103,37 @@ func BenchmarkWriteGzip(b *testing.B) {
 		}
 	}
 }
+
+func TestFragmentHoles(t *testing.T) {
+	raw := "<article><time>" + TimeMark(1700000000000) + "</time><p>body</p><time>" + TimeMark(42) + "</time></article>"
+	f := Cut([]byte(raw))
+	var r Response
+	r.AddPiece(MakeFast([]byte("<main>")))
+	r.Add(f, func(r *Response, h Hole) {
+		if h.Kind != HoleTime {
+			t.Fatalf("hole kind %q", h.Kind)
+		}
+		r.AddPiece(Stored([]byte("at " + h.Arg)))
+	})
+	id, gz := assemble(t, r.Pieces())
+	want := "<main><article><time>at 1700000000000</time><p>body</p><time>at 42</time></article>"
+	if string(id) != want || string(gunzip(t, gz)) != want {
+		t.Fatalf("assembled %q", id)
+	}
+	// A marker from another process (another nonce) is plain text, not a hole.
+	forged := "\x1e0000000000000000t1\x1f"
+	if f := Cut([]byte(forged)); len(f.parts) != 1 || f.parts[0].piece == nil {
+		t.Fatal("a forged marker was taken for a hole")
+	}
+}
+
+func TestStoredPieces(t *testing.T) {
+	var pieces []*Piece
+	for _, s := range []string{"", "a", "3 h ago", strings.Repeat("x", 300), strings.Repeat("y", 70000)} {
+		pieces = append(pieces, Stored([]byte(s)), Make([]byte("<b>"+s+"</b>")))
+	}
+	id, gz := assemble(t, pieces)
+	if got := gunzip(t, gz); !bytes.Equal(got, id) {
+		t.Fatal("stored pieces broke the stream")
+	}
+}

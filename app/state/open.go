@@ -17,6 +17,7 @@ import (
 	"eplatform/app/cache"
 	"eplatform/app/config"
 	"eplatform/app/feed"
+	"eplatform/app/frag"
 	"eplatform/app/limit"
 	"eplatform/app/live"
 	"eplatform/app/mail"
@@ -59,9 +60,18 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := cache.Open(cfg.Cache, int64(cfg.CacheMB)<<20)
+	// One memory budget (-cache-mb) for the in-process caches: half for data, half for
+	// rendered fragments (the data half is unused when the data cache is Redis).
+	budget := int64(cfg.CacheMB) << 20
+	c, err := cache.Open(cfg.Cache, budget/2)
 	if err != nil {
 		db.Close()
+		return nil, err
+	}
+	fragments, err := frag.NewStore(budget / 2)
+	if err != nil {
+		db.Close()
+		c.Close()
 		return nil, err
 	}
 	var limiter limit.Limiter
@@ -72,6 +82,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		if err != nil {
 			db.Close()
 			c.Close()
+			fragments.Close()
 			return nil, fmt.Errorf("-redis: %w", err)
 		}
 		client := redis.NewClient(opts)
@@ -81,6 +92,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		if err := client.Ping(pingCtx).Err(); err != nil {
 			db.Close()
 			c.Close()
+			fragments.Close()
 			client.Close()
 			return nil, fmt.Errorf("-redis %s: %w", cfg.Redis, err)
 		}
@@ -98,7 +110,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st := &State{
 		Config: cfg, DB: db, Cache: c, Limiter: limiter, Mail: mailer, Log: o.Log, Now: o.Now,
 		Limits: limits, Static: o.Static, ClientIP: limit.ClientIP{Trusted: trusted},
-		Media: media.Store{Root: cfg.MediaDir()},
+		Media: media.Store{Root: cfg.MediaDir()}, Fragments: fragments,
 	}
 	st.Auth = &auth.Service{
 		DB: db, Cache: c, Limiter: limiter, Mail: mailer, Media: st.Media,
@@ -204,6 +216,7 @@ func (s *State) Close() error {
 	s.stopHub()
 	<-s.hubDone
 	s.Mail.Wait()
+	s.Fragments.Close()
 	return errors.Join(s.Broker.Close(), s.Limiter.Close(), s.Cache.Close(), s.DB.Close())
 }
 

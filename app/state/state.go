@@ -16,6 +16,7 @@ import (
 	"eplatform/app/config"
 	"eplatform/app/desk"
 	"eplatform/app/feed"
+	"eplatform/app/frag"
 	"eplatform/app/learn"
 	"eplatform/app/limit"
 	"eplatform/app/live"
@@ -29,11 +30,14 @@ import (
 
 // State is the application's shared parts.
 type State struct {
-	Config  *config.Config
-	DB      *store.DB
-	Cache   cache.Cache
-	Limiter limit.Limiter
-	Mail    *mail.Mailer
+	Config *config.Config
+	DB     *store.DB
+	Cache  cache.Cache
+	// Fragments keeps rendered pieces of pages (post cards…) in this process, keyed by
+	// the versions they show.
+	Fragments *frag.Store
+	Limiter   limit.Limiter
+	Mail      *mail.Mailer
 	// Media is where uploaded files live (under the data directory).
 	Media  media.Store
 	Auth   *auth.Service

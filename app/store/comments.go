@@ -40,7 +40,7 @@ func (s *Queries) InsertComment(ctx context.Context, postID, userID int64, conte
 	if id, err = res.LastInsertId(); err != nil {
 		return 0, 0, err
 	}
-	err = s.queryRow(ctx, `UPDATE posts SET comments_count = comments_count + 1 WHERE id = ? RETURNING comments_count`, postID).Scan(&count)
+	err = s.queryRow(ctx, `UPDATE posts SET comments_count = comments_count + 1, version = version + 1 WHERE id = ? RETURNING comments_count`, postID).Scan(&count)
 	return id, count, scanOne(err)
 }
 
@@ -51,7 +51,12 @@ func (s *Queries) CommentByID(ctx context.Context, id int64) (Comment, error) {
 
 // UpdateCommentContent replaces a comment's text.
 func (s *Queries) UpdateCommentContent(ctx context.Context, id int64, content string, now time.Time) error {
-	return s.updateOne(ctx, `UPDATE comments SET content = ?, updated_at = max(?, created_at) WHERE id = ?`, content, millis(now), id)
+	if err := s.updateOne(ctx, `UPDATE comments SET content = ?, updated_at = max(?, created_at) WHERE id = ?`, content, millis(now), id); err != nil {
+		return err
+	}
+	// The post's card shows its newest comments.
+	_, err := s.exec(ctx, `UPDATE posts SET version = version + 1 WHERE id = (SELECT post_id FROM comments WHERE id = ?)`, id)
+	return wrapf(err, "store: bump post version")
 }
 
 // DeleteComment removes a comment and decrements its post's count; it returns the
@@ -61,7 +66,7 @@ func (s *Queries) DeleteComment(ctx context.Context, id, postID int64) (int, err
 		return 0, err
 	}
 	var count int
-	err := s.queryRow(ctx, `UPDATE posts SET comments_count = comments_count - 1 WHERE id = ? RETURNING comments_count`, postID).Scan(&count)
+	err := s.queryRow(ctx, `UPDATE posts SET comments_count = comments_count - 1, version = version + 1 WHERE id = ? RETURNING comments_count`, postID).Scan(&count)
 	return count, scanOne(err)
 }
 

@@ -43,6 +43,9 @@ type Post struct {
 	CommentsCount int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Version changes with everything the post's card shows: its text, its counts and
+	// its comments.
+	Version int64
 }
 
 // Cursor is a keyset position: rows strictly older than (At, ID) come next.
@@ -55,7 +58,7 @@ type Cursor struct {
 func (c Cursor) IsZero() bool { return c.ID == 0 }
 
 const postColumns = `p.id, p.content, p.media_kind, p.media_path, p.media_name, p.media_size, p.media_content_type,
-	p.likes_count, p.comments_count, p.created_at, p.updated_at, ` + userMiniColumns
+	p.likes_count, p.comments_count, p.created_at, p.updated_at, p.version, ` + userMiniColumns
 
 func scanPost(row interface{ Scan(...any) error }) (Post, error) {
 	var p Post
@@ -63,7 +66,7 @@ func scanPost(row interface{ Scan(...any) error }) (Post, error) {
 	var size sql.NullInt64
 	var created, updated int64
 	args := append([]any{&p.ID, &p.Content, &kind, &path, &name, &size, &ctype,
-		&p.LikesCount, &p.CommentsCount, &created, &updated}, p.Author.scanArgs()...)
+		&p.LikesCount, &p.CommentsCount, &created, &updated, &p.Version}, p.Author.scanArgs()...)
 	if err := row.Scan(args...); err != nil {
 		return Post{}, scanOne(err)
 	}
@@ -108,7 +111,7 @@ func (s *Queries) PostByID(ctx context.Context, id int64) (Post, error) {
 
 // UpdatePostContent replaces a post's text.
 func (s *Queries) UpdatePostContent(ctx context.Context, id int64, content string, now time.Time) error {
-	if err := s.updateOne(ctx, `UPDATE posts SET content = ?, updated_at = max(?, created_at) WHERE id = ?`, content, millis(now), id); err != nil {
+	if err := s.updateOne(ctx, `UPDATE posts SET content = ?, updated_at = max(?, created_at), version = version + 1 WHERE id = ?`, content, millis(now), id); err != nil {
 		return err
 	}
 	return s.addPostTerms(ctx, content)
@@ -303,7 +306,7 @@ func (s *Queries) ToggleLike(ctx context.Context, postID, userID int64, now time
 		}
 		delta = -1
 	}
-	err = s.queryRow(ctx, `UPDATE posts SET likes_count = likes_count + ? WHERE id = ? RETURNING likes_count`, delta, postID).Scan(&count)
+	err = s.queryRow(ctx, `UPDATE posts SET likes_count = likes_count + ?, version = version + 1 WHERE id = ? RETURNING likes_count`, delta, postID).Scan(&count)
 	if err != nil {
 		return false, 0, scanOne(err)
 	}
@@ -381,4 +384,88 @@ func (s *Queries) CountSearchUsers(ctx context.Context, ftsQuery string, exceptI
 	err := s.queryRow(ctx, `SELECT count(*) FROM users_fts WHERE users_fts MATCH ? AND rowid != ?
 		AND rowid NOT IN (SELECT id FROM users WHERE is_active = 0)`, ftsQuery, exceptID).Scan(&n)
 	return n, translate(err)
+}
+
+// PostHead is what deciding a feed page's cards needs: which posts, in which version,
+// by whom.
+type PostHead struct {
+	ID, Version, AuthorID int64
+	CreatedAt             time.Time
+}
+
+// FeedHeads returns the heads of the newest posts after the keyset cursor.
+func (s *Queries) FeedHeads(ctx context.Context, after Cursor, limit int) ([]PostHead, error) {
+	where, args := "", []any{}
+	if !after.IsZero() {
+		where = ` WHERE (created_at, id) < (?, ?)`
+		args = append(args, millis(after.At), after.ID)
+	}
+	rows, err := s.query(ctx, `SELECT id, version, user_id, created_at FROM posts`+where+
+		` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, wrapf(err, "store: feed heads")
+	}
+	defer rows.Close()
+	var out []PostHead
+	for rows.Next() {
+		var h PostHead
+		var created int64
+		if err := rows.Scan(&h.ID, &h.Version, &h.AuthorID, &created); err != nil {
+			return nil, wrapf(err, "store: feed heads")
+		}
+		h.CreatedAt = FromMillis(created)
+		out = append(out, h)
+	}
+	return out, wrapf(rows.Err(), "store: feed heads")
+}
+
+// ViewerMarks tells, for the posts ids, which the viewer likes and which of their
+// comments the viewer wrote: what makes a card differ from one viewer to another.
+func (s *Queries) ViewerMarks(ctx context.Context, viewerID int64, ids []int64) (liked map[int64]bool, comments map[int64][]int64, err error) {
+	liked, comments = map[int64]bool{}, map[int64][]int64{}
+	if len(ids) == 0 {
+		return liked, comments, nil
+	}
+	list := jsonIDs(ids)
+	rows, err := s.query(ctx, `SELECT post_id, 0 FROM post_likes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))
+		UNION ALL SELECT post_id, id FROM comments WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?)) ORDER BY 1, 2`,
+		viewerID, list, viewerID, list)
+	if err != nil {
+		return nil, nil, wrapf(err, "store: viewer marks")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var post, comment int64
+		if err := rows.Scan(&post, &comment); err != nil {
+			return nil, nil, wrapf(err, "store: viewer marks")
+		}
+		if comment == 0 {
+			liked[post] = true
+		} else {
+			comments[post] = append(comments[post], comment)
+		}
+	}
+	return liked, comments, wrapf(rows.Err(), "store: viewer marks")
+}
+
+// PostsByIDs returns the posts of ids that exist, with their authors, in no order.
+func (s *Queries) PostsByIDs(ctx context.Context, ids []int64) ([]Post, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.query(ctx, `SELECT `+postColumns+` FROM posts p JOIN users u ON u.id = p.user_id
+		WHERE p.id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
+	if err != nil {
+		return nil, wrapf(err, "store: posts by ids")
+	}
+	defer rows.Close()
+	var out []Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, wrapf(rows.Err(), "store: posts by ids")
 }

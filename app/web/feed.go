@@ -95,7 +95,7 @@ func cursorParam(c store.Cursor) string {
 }
 
 func (h *Web) home(w http.ResponseWriter, r *http.Request) {
-	h.renderFeed(w, r, http.StatusOK, "", nil)
+	h.cachedFeed(w, r)
 }
 
 func (h *Web) renderFeed(w http.ResponseWriter, r *http.Request, status int, draft string, errs form.Errors) {

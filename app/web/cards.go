@@ -1,0 +1,309 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"hash/fnv"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"eplatform/app/auth"
+	"eplatform/app/feed"
+	"eplatform/app/frag"
+	"eplatform/app/store"
+	"eplatform/views"
+)
+
+// Cached views of the feed. A feed page is assembled from pieces kept as bytes (and as
+// deflate streams, so a gzip answer is concatenated, not compressed):
+//
+//   - a shell per viewer — the layout, the navigation with their counters, the
+//     composer — with a slot where each card goes;
+//   - a card per post version and viewer variant: liked or not, what the viewer may do
+//     (author, admin, other) and which of its comments are theirs.
+//
+// A piece's key names every version it shows — the post's version (moved by any change
+// its card shows), the people version (names and pictures, auth.PeopleNamespace) — so
+// a kept piece is never stale, only unused, and each process may keep its own. Times
+// ("3 h ago") and the viewer's avatar are holes filled per response.
+
+// cardRole is what the viewer may do to a post: 'a' an admin, 'o' its author, 'x'
+// anyone else.
+func cardRole(viewer store.User, authorID int64) byte {
+	switch {
+	case auth.IsAdmin(viewer):
+		return 'a'
+	case viewer.ID == authorID:
+		return 'o'
+	}
+	return 'x'
+}
+
+// cardKey names a card fragment.
+func cardKey(h store.PostHead, people uint64, liked bool, role byte, own []int64) string {
+	b := make([]byte, 0, 64)
+	b = append(b, "card:"...)
+	b = strconv.AppendInt(b, h.ID, 10)
+	b = append(b, '.')
+	b = strconv.AppendInt(b, h.Version, 10)
+	b = append(b, '.')
+	b = strconv.AppendUint(b, people, 10)
+	b = append(b, '.', role)
+	if liked {
+		b = append(b, 'L')
+	}
+	for _, c := range own {
+		b = append(b, ',')
+		b = strconv.AppendInt(b, c, 10)
+	}
+	return string(b)
+}
+
+// feedCards returns the card fragments of heads as viewer sees them, rendering (in one
+// batch of queries) the ones no process-local fragment holds yet. A post deleted since
+// the heads were read is left out.
+func (h *Web) feedCards(ctx context.Context, viewer store.User, heads []store.PostHead, keys *[]string) ([]*frag.Fragment, error) {
+	ids := make([]int64, len(heads))
+	for i, hd := range heads {
+		ids[i] = hd.ID
+	}
+	liked, own, err := h.st.Feed.ViewerMarks(ctx, viewer.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	people, err := h.st.Cache.Version(ctx, auth.PeopleNamespace)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*frag.Fragment, len(heads))
+	cardKeys := make([]string, len(heads))
+	var missing []int64
+	for i, hd := range heads {
+		cardKeys[i] = cardKey(hd, people, liked[hd.ID], cardRole(viewer, hd.AuthorID), own[hd.ID])
+		if f, ok := h.st.Fragments.Peek(cardKeys[i]); ok {
+			out[i] = f
+		} else {
+			missing = append(missing, hd.ID)
+		}
+	}
+	if len(missing) > 0 {
+		items, known, err := h.st.Feed.Cards(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		p := views.Page{Viewer: viewerOf(viewer), Asset: h.assets.URL, Cached: true}
+		for i, hd := range heads {
+			if out[i] != nil {
+				continue
+			}
+			it, ok := items[hd.ID]
+			if !ok {
+				continue // deleted meanwhile
+			}
+			it.Liked = liked[hd.ID]
+			out[i], err = h.st.Fragments.Get(cardKeys[i], func() ([]byte, error) {
+				return renderBytes(ctx, views.PostCard(p, h.cachedPostView(it, viewer, known)))
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	kept := out[:0]
+	for i, f := range out {
+		if f != nil {
+			kept = append(kept, f)
+			*keys = append(*keys, cardKeys[i])
+		}
+	}
+	return kept, nil
+}
+
+// cachedPostView is postView for a fragment: times are holes.
+func (h *Web) cachedPostView(it feed.Item, viewer store.User, known map[string]store.UserMini) views.PostView {
+	v := h.postView(it, viewer, known)
+	v.CreatedAgo = frag.TimeMark(it.Post.CreatedAt.UnixMilli())
+	for i, c := range it.Comments {
+		v.Comments[i].CreatedAgo = frag.TimeMark(c.CreatedAt.UnixMilli())
+	}
+	return v
+}
+
+func renderBytes(ctx context.Context, c templ.Component) ([]byte, error) {
+	var b bytes.Buffer
+	err := c.Render(ctx, &b)
+	return b.Bytes(), err
+}
+
+// assembly is one response being put together from fragments.
+type assembly struct {
+	h      *Web
+	r      *http.Request
+	viewer store.User
+	now    time.Time
+	cards  []*frag.Fragment
+	avatar *frag.Piece
+	resp   frag.Response
+	etag   hashWriter
+}
+
+// fill fills the holes of the shell and the cards for this response.
+func (a *assembly) fill(r *frag.Response, hole frag.Hole) {
+	switch hole.Kind {
+	case frag.HoleSlot:
+		if i, err := strconv.Atoi(hole.Arg); err == nil && i < len(a.cards) {
+			r.Add(a.cards[i], a.fill)
+		}
+	case frag.HoleTime:
+		ms, _ := strconv.ParseInt(hole.Arg, 10, 64)
+		s := ago(time.UnixMilli(ms), a.now)
+		a.etag.add(s)
+		r.AddPiece(frag.Stored([]byte(s)))
+	case frag.HoleViewerAvatar:
+		if a.avatar == nil {
+			raw, err := renderBytes(a.r.Context(), views.PersonAvatar(viewerOf(a.viewer).AsPerson(), "sm"))
+			if err != nil {
+				raw = nil // an avatar is decoration; the page stands without it
+			}
+			a.avatar = frag.MakeFast(raw)
+		}
+		r.AddPiece(a.avatar)
+	}
+}
+
+// hashWriter hashes what makes a response what it is, for its ETag.
+type hashWriter struct{ parts []string }
+
+func (h *hashWriter) add(s string) { h.parts = append(h.parts, s) }
+
+func (h *hashWriter) etag() string {
+	f := fnv.New64a()
+	for _, p := range h.parts {
+		f.Write([]byte(p))
+		f.Write([]byte{0})
+	}
+	return `"` + strconv.FormatUint(f.Sum64(), 36) + `"`
+}
+
+// writeAssembled sends the pieces: gzip-assembled when the client takes gzip,
+// otherwise the bytes as they are; 304 when the client has this very page.
+func writeAssembled(w http.ResponseWriter, r *http.Request, status int, pieces []*frag.Piece, etag string) {
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	// A signed-in page is never stored, by the browser either: on a shared school
+	// computer, Back after signing out must not show the last person's feed (history
+	// navigation shows a stored page without asking). The ETag still lets a client that
+	// asks with If-None-Match (a script refreshing a list) get a 304.
+	hd.Set("Cache-Control", "no-store")
+	hd.Add("Vary", "Accept-Encoding")
+	hd.Set("ETag", etag)
+	if status == http.StatusOK && etagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	gz := acceptsGzip(r)
+	if gz {
+		hd.Set("Content-Encoding", "gzip")
+		hd.Set("Content-Length", strconv.Itoa(frag.GzipLen(pieces)))
+	} else {
+		hd.Set("Content-Length", strconv.Itoa(frag.Len(pieces)))
+	}
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if gz {
+		_ = frag.WriteGzip(w, pieces) // the status is sent; a failed write means the client left
+	} else {
+		_ = frag.WriteIdentity(w, pieces)
+	}
+}
+
+// etagMatch reports whether an If-None-Match header names etag (weak comparison).
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// shellKey names the shell of a page for a viewer: everything it shows of them.
+func shellKey(name string, p views.Page, people uint64, extra string) string {
+	v := p.Viewer
+	return "shell:" + name + ":" + strconv.FormatInt(v.ID, 10) + "." + strconv.FormatUint(people, 10) + "." +
+		strconv.Itoa(p.Unread) + "." + strconv.Itoa(p.UnreadMessages) + ":" + extra
+}
+
+// cachedFeed serves /home/ (and its fragment, X-Fragment: 1) from fragments.
+func (h *Web) cachedFeed(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u, _ := identity(ctx)
+	heads, next, err := h.st.Feed.Heads(ctx, parseCursor(r.URL.Query().Get("before")), FeedPageSize)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	a := &assembly{h: h, r: r, viewer: u, now: h.st.Now()}
+	var keys []string
+	if a.cards, err = h.feedCards(ctx, u, heads, &keys); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	d := views.FeedData{MaxContent: feed.MaxContent, CardSlots: len(a.cards)}
+	if !next.IsZero() {
+		d.NextURL = "/home/?before=" + cursorParam(next)
+	}
+	p := h.page(w, r, "Home", "home")
+	shell, err := h.shell(ctx, p, "feed", wantsFragment(r), d.NextURL, func(p views.Page) templ.Component {
+		if wantsFragment(r) {
+			return views.FeedFragment(p, d)
+		}
+		return views.FeedPage(p, d)
+	})
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	a.etag.parts = append(slices.Clip(keys), shell.key)
+	a.resp.Add(shell.frag, a.fill)
+	if wantsFragment(r) {
+		w.Header().Set("Vary", "X-Fragment")
+	}
+	writeAssembled(w, r, http.StatusOK, a.resp.Pieces(), a.etag.etag())
+}
+
+type shellFrag struct {
+	frag *frag.Fragment
+	key  string
+}
+
+// shell returns a page's shell for the viewer: kept when it shows nothing passing
+// (flash messages are shown once), rendered for this response otherwise.
+func (h *Web) shell(ctx context.Context, p views.Page, name string, fragment bool, extra string, page func(views.Page) templ.Component) (shellFrag, error) {
+	people, err := h.st.Cache.Version(ctx, auth.PeopleNamespace)
+	if err != nil {
+		return shellFrag{}, err
+	}
+	if fragment {
+		name += "/fragment"
+	}
+	key := shellKey(name, p, people, extra)
+	render := func() ([]byte, error) { return renderBytes(ctx, page(p)) }
+	if len(p.Flashes) > 0 {
+		raw, err := render()
+		return shellFrag{frag.Cut(raw), key + ":" + strconv.Itoa(len(raw))}, err
+	}
+	f, err := h.st.Fragments.Get(key, render)
+	return shellFrag{f, key}, err
+}
