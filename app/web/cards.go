@@ -265,7 +265,9 @@ func (h *Web) cachedFeed(w http.ResponseWriter, r *http.Request) {
 		d.NextURL = "/home/?before=" + cursorParam(next)
 	}
 	p := h.page(w, r, "Home", "home")
-	shell, err := h.shell(ctx, p, "feed", wantsFragment(r), d.NextURL, func(p views.Page) templ.Component {
+	// The shell shows how many cards there are (or that there are none) and the next page.
+	shape := strconv.Itoa(d.CardSlots) + "|" + d.NextURL
+	shell, err := h.shell(ctx, p, "feed", wantsFragment(r), shape, func(p views.Page) templ.Component {
 		if wantsFragment(r) {
 			return views.FeedFragment(p, d)
 		}
