@@ -266,3 +266,8 @@ func (s *Service) Cards(ctx context.Context, ids []int64) (map[int64]Item, map[s
 	}
 	return out, known, nil
 }
+
+// HeadsAt returns the heads of the API's page of newest posts at offset.
+func (s *Service) HeadsAt(ctx context.Context, offset, limit int) ([]store.PostHead, error) {
+	return s.DB.HeadsAt(ctx, offset, limit)
+}

@@ -118,3 +118,35 @@ func ServerError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err e
 func LogFailure(r *http.Request, log *slog.Logger, err error) {
 	log.ErrorContext(r.Context(), "handler failed", "id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 }
+
+// Accepts reports whether the request's Accept-Encoding takes enc with a weight above
+// zero.
+func Accepts(r *http.Request, enc string) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), enc) {
+			continue
+		}
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if w, err := strconv.ParseFloat(v, 64); err == nil && w == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// ETagMatch reports whether an If-None-Match header names etag (weak comparison).
+func ETagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}

@@ -400,8 +400,17 @@ func (s *Queries) FeedHeads(ctx context.Context, after Cursor, limit int) ([]Pos
 		where = ` WHERE (created_at, id) < (?, ?)`
 		args = append(args, millis(after.At), after.ID)
 	}
+	return s.heads(ctx, where, append(args, limit, 0)...)
+}
+
+// HeadsAt returns the heads of the newest posts from offset on (the API's pages).
+func (s *Queries) HeadsAt(ctx context.Context, offset, limit int) ([]PostHead, error) {
+	return s.heads(ctx, "", limit, offset)
+}
+
+func (s *Queries) heads(ctx context.Context, where string, args ...any) ([]PostHead, error) {
 	rows, err := s.query(ctx, `SELECT id, version, user_id, created_at FROM posts`+where+
-		` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, limit)...)
+		` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, wrapf(err, "store: feed heads")
 	}

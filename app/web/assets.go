@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"eplatform/app/httpx"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -129,13 +130,13 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("ETag", f.etag)
 	h.Add("Vary", "Accept-Encoding")
-	if etagMatch(r.Header.Get("If-None-Match"), f.etag) {
+	if httpx.ETagMatch(r.Header.Get("If-None-Match"), f.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	body := f.body
 	switch {
-	case f.br != nil && accepts(r, "br"):
+	case f.br != nil && httpx.Accepts(r, "br"):
 		h.Set("Content-Encoding", "br")
 		body = f.br
 	case f.gz != nil && acceptsGzip(r):

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -190,54 +189,6 @@ func (h *hashWriter) etag() string {
 	return `"` + strconv.FormatUint(f.Sum64(), 36) + `"`
 }
 
-// writeAssembled sends the pieces: gzip-assembled when the client takes gzip,
-// otherwise the bytes as they are; 304 when the client has this very page.
-func writeAssembled(w http.ResponseWriter, r *http.Request, status int, pieces []*frag.Piece, etag string) {
-	hd := w.Header()
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	// A signed-in page is never stored, by the browser either: on a shared school
-	// computer, Back after signing out must not show the last person's feed (history
-	// navigation shows a stored page without asking). The ETag still lets a client that
-	// asks with If-None-Match (a script refreshing a list) get a 304.
-	hd.Set("Cache-Control", "no-store")
-	hd.Add("Vary", "Accept-Encoding")
-	hd.Set("ETag", etag)
-	if status == http.StatusOK && etagMatch(r.Header.Get("If-None-Match"), etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	gz := acceptsGzip(r)
-	if gz {
-		hd.Set("Content-Encoding", "gzip")
-		hd.Set("Content-Length", strconv.Itoa(frag.GzipLen(pieces)))
-	} else {
-		hd.Set("Content-Length", strconv.Itoa(frag.Len(pieces)))
-	}
-	w.WriteHeader(status)
-	if r.Method == http.MethodHead {
-		return
-	}
-	if gz {
-		_ = frag.WriteGzip(w, pieces) // the status is sent; a failed write means the client left
-	} else {
-		_ = frag.WriteIdentity(w, pieces)
-	}
-}
-
-// etagMatch reports whether an If-None-Match header names etag (weak comparison).
-func etagMatch(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == etag {
-			return true
-		}
-	}
-	return false
-}
-
 // shellKey names the shell of a page for a viewer: everything it shows of them.
 func shellKey(name string, p views.Page, people uint64, extra string) string {
 	v := p.Viewer
@@ -282,7 +233,11 @@ func (h *Web) cachedFeed(w http.ResponseWriter, r *http.Request) {
 	if wantsFragment(r) {
 		w.Header().Set("Vary", "X-Fragment")
 	}
-	writeAssembled(w, r, http.StatusOK, a.resp.Pieces(), a.etag.etag())
+	// A signed-in page is never stored, by the browser either: on a shared school
+	// computer, Back after signing out must not show the last person's feed (history
+	// navigation shows a stored page without asking). The ETag still lets a client that
+	// asks with If-None-Match (a script refreshing a list) get a 304.
+	frag.Serve(w, r, http.StatusOK, "text/html; charset=utf-8", "no-store", a.resp.Pieces(), a.etag.etag())
 }
 
 type shellFrag struct {

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -149,26 +148,7 @@ func SecurityHeaders(hsts bool) Middleware {
 	}
 }
 
-func acceptsGzip(r *http.Request) bool { return accepts(r, "gzip") }
-
-// accepts reports whether the request's Accept-Encoding takes enc with a weight above
-// zero.
-func accepts(r *http.Request, enc string) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), enc) {
-			continue
-		}
-		q := strings.TrimSpace(params)
-		if v, ok := strings.CutPrefix(q, "q="); ok {
-			if w, err := strconv.ParseFloat(v, 64); err == nil && w == 0 {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
+func acceptsGzip(r *http.Request) bool { return httpx.Accepts(r, "gzip") }
 
 var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 

@@ -1,0 +1,40 @@
+package frag
+
+import (
+	"net/http"
+	"strconv"
+
+	"eplatform/app/httpx"
+)
+
+// Serve answers with pieces: gzip-assembled when the client takes gzip, the bytes as
+// they are otherwise, headers only for HEAD, and 304 when the client already has etag.
+// A Range header is ignored (the whole answer is sent, as RFC 9110 allows): a slice of
+// a page or a list is of no use to anyone.
+func Serve(w http.ResponseWriter, r *http.Request, status int, contentType, cacheControl string, pieces []*Piece, etag string) {
+	hd := w.Header()
+	hd.Set("Content-Type", contentType)
+	hd.Set("Cache-Control", cacheControl)
+	hd.Add("Vary", "Accept-Encoding")
+	hd.Set("ETag", etag)
+	if status == http.StatusOK && httpx.ETagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	gz := httpx.Accepts(r, "gzip")
+	if gz {
+		hd.Set("Content-Encoding", "gzip")
+		hd.Set("Content-Length", strconv.Itoa(GzipLen(pieces)))
+	} else {
+		hd.Set("Content-Length", strconv.Itoa(Len(pieces)))
+	}
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if gz {
+		_ = WriteGzip(w, pieces) // the status is sent; a failed write means the client left
+	} else {
+		_ = WriteIdentity(w, pieces)
+	}
+}
