@@ -305,7 +305,9 @@ func (s *Queries) MembersOf(ctx context.Context, convIDs []int64) (map[int64][]C
 
 // ListConversations returns a page of userID's conversations, most recent activity
 // first, each with the user's membership and the last message with its sender — one
-// query whatever the page size.
+// query whatever the page size. A 1:1 conversation is listed once it has a message
+// (listed), so opening one ("Message" on a profile) and writing nothing leaves no
+// empty line in either person's list; a group is listed from its creation.
 func (s *Queries) ListConversations(ctx context.Context, userID int64, limit, offset int) ([]ConversationItem, error) {
 	if limit <= 0 {
 		limit = 20
@@ -315,7 +317,7 @@ func (s *Queries) ListConversations(ctx context.Context, userID int64, limit, of
 		JOIN conversations c ON c.id = p.conversation_id
 		LEFT JOIN messages m ON m.id = c.last_message_id
 		LEFT JOIN users u ON u.id = m.sender_id
-		WHERE p.user_id = ? AND p.left_at IS NULL
+		WHERE p.user_id = ? AND p.left_at IS NULL AND `+listed+`
 		ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`, userID, limit, offset)
 	if err != nil {
 		return nil, wrapf(err, "store: list conversations")
@@ -350,10 +352,15 @@ func (s *Queries) ListConversations(ctx context.Context, userID int64, limit, of
 	return out, rows.Err()
 }
 
-// CountConversations counts userID's active conversations.
+// listed is the condition on conversations c for being in a member's list.
+const listed = `(c.kind = 'group' OR c.last_message_id IS NOT NULL)`
+
+// CountConversations counts the conversations ListConversations lists for userID.
 func (s *Queries) CountConversations(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM conversation_participants WHERE user_id = ? AND left_at IS NULL`, userID).Scan(&n)
+	err := s.queryRow(ctx, `SELECT count(*) FROM conversation_participants p
+		JOIN conversations c ON c.id = p.conversation_id
+		WHERE p.user_id = ? AND p.left_at IS NULL AND `+listed, userID).Scan(&n)
 	return n, translate(err)
 }
 

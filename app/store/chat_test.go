@@ -307,3 +307,35 @@ func TestConversationListIsTwoQueries(t *testing.T) {
 		t.Fatalf("unread of the newest line = %d", items[0].Me.Unread)
 	}
 }
+
+// TestEmptyDirectConversationsAreNotListed: a 1:1 conversation joins the list (and
+// its count) with its first message; a group from its creation.
+func TestEmptyDirectConversationsAreNotListed(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	me, other, third := mustCreateUser(t, db, "me"), mustCreateUser(t, db, "other"), mustCreateUser(t, db, "third")
+	d := makeConversation(t, db, "direct", me, other)
+	g := makeConversation(t, db, "group", me, third)
+	lines := func() []int64 {
+		items, err := db.ListConversations(ctx, me, 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.CountConversations(ctx, me)
+		if err != nil || n != len(items) {
+			t.Fatalf("count %d (%v) for %d lines", n, err, len(items))
+		}
+		var ids []int64
+		for _, it := range items {
+			ids = append(ids, it.ID)
+		}
+		return ids
+	}
+	if got := lines(); len(got) != 1 || got[0] != g {
+		t.Fatalf("before the first message: %v, want only the group %d", got, g)
+	}
+	send(t, db, d, other, "hi")
+	if got := lines(); len(got) != 2 || got[0] != d {
+		t.Fatalf("after the first message: %v, want %d first", got, d)
+	}
+}
