@@ -137,13 +137,9 @@ func (a *API) startConversation(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, errs)
 		return
 	}
-	res, verrs, err := a.st.Chat.StartDirect(r.Context(), viewer(r), userID, message)
+	res, err := a.st.Chat.StartDirect(r.Context(), viewer(r), userID, message)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(verrs) > 0 {
-		fieldErrors(w, verrs)
 		return
 	}
 	status := http.StatusOK
@@ -265,13 +261,9 @@ func (a *API) addMessage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	me := viewer(r)
-	m, errs, err := a.st.Chat.Send(r.Context(), me, id, content, up, "")
+	m, err := a.st.Chat.Send(r.Context(), me, id, content, up, "")
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusCreated, a.st.Chat.MessageOf(m, me.ID, 0))
@@ -301,13 +293,9 @@ func (a *API) createGroup(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, errs)
 		return
 	}
-	id, errs, err := a.st.Chat.CreateGroup(r.Context(), viewer(r), title, ids)
+	id, err := a.st.Chat.CreateGroup(r.Context(), viewer(r), title, ids)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	a.writeConversation(w, r, http.StatusCreated, id)
@@ -327,13 +315,8 @@ func (a *API) addMembers(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, errs)
 		return
 	}
-	errs, err := a.st.Chat.AddMembers(r.Context(), viewer(r), id, ids)
-	if err != nil {
+	if err := a.st.Chat.AddMembers(r.Context(), viewer(r), id, ids); err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	a.writeConversation(w, r, http.StatusOK, id)
@@ -417,13 +400,9 @@ func (a *API) editMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := viewer(r)
-	m, errs, err := a.st.Chat.Edit(r.Context(), me, id, content)
+	m, err := a.st.Chat.Edit(r.Context(), me, id, content)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.st.Chat.MessageOf(m, me.ID, 0))

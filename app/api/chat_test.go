@@ -300,3 +300,46 @@ func TestChatGroupsAPI(t *testing.T) {
 		t.Errorf("leave: %d", r.StatusCode)
 	}
 }
+
+// TestChatAPITextRules: text with control characters is a 400 naming the field, on
+// every chat endpoint that takes text, and nothing is written.
+func TestChatAPITextRules(t *testing.T) {
+	t.Parallel()
+	app := apptest.StartRelaxed(t)
+	app.User("ada", "student")
+	app.User("bob", "student")
+	c := app.Client()
+	ada, _ := app.Token("ada")
+	bobID := uid(t, app, "bob")
+	r := c.JSON("POST", "/api/chat/conversations/start/", map[string]any{"user_id": bobID, "message": "\x00hello"}, ada)
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, `{"message":["Remove the control character U+0000 from this text."]}`) {
+		t.Errorf("start with a NUL message: %d %s", r.StatusCode, r.Body)
+	}
+	var list struct{ Count int }
+	c.JSON("GET", "/api/chat/conversations/", nil, ada).JSON(t, &list)
+	if list.Count != 0 {
+		t.Errorf("a refused start is listed: %+v", list)
+	}
+	r = c.JSON("POST", "/api/chat/conversations/start/", map[string]any{"user_id": bobID, "message": "hello"}, ada)
+	var conv conversationOut
+	r.JSON(t, &conv)
+	m := chatSend(t, c, ada, conv.ID, "fine")
+	for _, rq := range []struct{ method, path, field string }{
+		{"POST", fmt.Sprintf("/api/chat/conversations/%d/add_message/", conv.ID), "content"},
+		{"PUT", fmt.Sprintf("/api/chat/messages/%d/edit/", m.ID), "content"},
+	} {
+		r := c.JSON(rq.method, rq.path, map[string]string{"content": "\x00" + "x"}, ada)
+		if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, `"`+rq.field+`":["Remove the control character U+0000`) {
+			t.Errorf("%s %s: %d %s", rq.method, rq.path, r.StatusCode, r.Body)
+		}
+	}
+	r = c.JSON("POST", "/api/chat/groups/", map[string]any{"title": "Maths\u0007", "user_ids": []int64{bobID}}, ada)
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, `"title":["Remove the control character U+0007`) {
+		t.Errorf("group title with BEL: %d %s", r.StatusCode, r.Body)
+	}
+	var page struct{ Count int }
+	c.JSON("GET", fmt.Sprintf("/api/chat/conversations/%d/messages/", conv.ID), nil, ada).JSON(t, &page)
+	if page.Count != 2 {
+		t.Errorf("%d messages, want the 2 valid ones", page.Count)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"eplatform/app/form"
 	"eplatform/app/limit"
@@ -93,23 +92,20 @@ func (s *Service) allow(ctx context.Context, rule limit.Rule, userID int64) erro
 	return nil
 }
 
-// CheckContent trims message text and checks its length; it returns the text or a
+// CheckContent applies the one rule for user text to a message (text.Field): trimmed,
+// no control characters, at most MaxContent characters. It returns the text or a
 // message to show. Empty text is allowed here (a file may carry the message).
-func CheckContent(s string) (string, string) {
-	s = strings.TrimSpace(s)
-	if !utf8.ValidString(s) {
-		return "", "The text is not valid UTF-8."
-	}
-	if n := utf8.RuneCountInString(s); n > MaxContent {
-		return "", fmt.Sprintf("Ensure this field has no more than %d characters (it has %d).", MaxContent, n)
-	}
-	return s, ""
-}
+func CheckContent(s string) (string, string) { return text.Field(s, false, MaxContent) }
 
-// CheckTitle validates a group title.
+// CheckTitle validates a group title: the rule for user text, then runs of white space
+// (line breaks and tabs included: a title is one line) become one space.
 func CheckTitle(s string) (string, string) {
+	s, msg := text.Clean(s)
+	if msg != "" {
+		return s, msg
+	}
 	s = strings.Join(strings.Fields(s), " ")
-	switch n := utf8.RuneCountInString(s); {
+	switch n := text.Len(s); {
 	case n == 0:
 		return "", "Give the group a name."
 	case n > MaxTitle:
@@ -228,8 +224,11 @@ func (s *Service) ExistingDirect(ctx context.Context, viewerID, otherID int64) (
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.DB.Membership(ctx, c.ID, viewerID); err != nil {
+	// A membership ended by other means (see StartDirect) counts as no conversation.
+	if _, err := s.DB.Membership(ctx, c.ID, viewerID); errors.Is(err, store.ErrNotFound) {
 		return 0, nil
+	} else if err != nil {
+		return 0, err
 	}
 	return c.ID, nil
 }
@@ -242,30 +241,34 @@ type StartResult struct {
 }
 
 // StartDirect opens the 1:1 conversation of the viewer with otherID, creating it the
-// first time, and sends first when it is not blank. Validation problems come back as
-// field errors (user_id, message).
-func (s *Service) StartDirect(ctx context.Context, viewer store.User, otherID int64, first string) (StartResult, form.Errors, error) {
-	errs := form.Errors{}
+// first time, and sends first when it is not blank. Invalid input is a problem naming
+// the field (user_id, message); starting one with yourself is refused as a whole.
+//
+// A conversation without messages is not listed (store.ListConversations), so the
+// other person hears of it only with its first message: "Message" on someone's
+// profile opens the conversation, and it appears in both lists once one of them
+// writes.
+func (s *Service) StartDirect(ctx context.Context, viewer store.User, otherID int64, first string) (StartResult, error) {
 	if otherID == viewer.ID {
-		errs.Add(form.NonField, "You cannot start a conversation with yourself.")
-		return StartResult{}, errs, nil
+		return StartResult{}, problem.Invalid("You cannot start a conversation with yourself.")
+	}
+	if otherID <= 0 {
+		return StartResult{}, errNoUser
 	}
 	other, err := s.DB.UserByID(ctx, otherID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !other.IsActive) || otherID <= 0 {
-		errs.Add("user_id", "User does not exist.")
-		return StartResult{}, errs, nil
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !other.IsActive) {
+		return StartResult{}, errNoUser
 	}
 	if err != nil {
-		return StartResult{}, nil, err
+		return StartResult{}, err
 	}
 	first, msg := CheckContent(first)
 	if msg != "" {
-		errs.Add("message", msg)
-		return StartResult{}, errs, nil
+		return StartResult{}, problem.Field("message", msg)
 	}
 	if first != "" {
 		if err := s.allow(ctx, s.Rule, viewer.ID); err != nil {
-			return StartResult{}, nil, err
+			return StartResult{}, err
 		}
 	}
 	var res StartResult
@@ -313,19 +316,23 @@ func (s *Service) StartDirect(ctx context.Context, viewer store.User, otherID in
 		return err
 	})
 	if err != nil {
-		return StartResult{}, nil, err
-	}
-	if res.Created {
-		s.send(ctx, []int64{otherID}, conversationUpdated(res.ConversationID))
+		return StartResult{}, err
 	}
 	if res.Message != nil {
-		s.published(ctx, *res.Message, members, "")
+		if res.Created {
+			s.send(ctx, []int64{otherID}, conversationUpdated(res.ConversationID))
+		}
+		*res.Message = s.published(ctx, *res.Message, members, "")
 	}
-	return res, nil, nil
+	return res, nil
 }
 
-// resolveMembers turns ids into active users other than the viewer, de-duplicated.
-func (s *Service) resolveMembers(ctx context.Context, viewerID int64, ids []int64) ([]int64, form.Errors, error) {
+// errNoUser refuses a conversation with someone who does not exist or was deactivated.
+var errNoUser = problem.Field("user_id", "User does not exist.")
+
+// resolveMembers turns ids into active users other than the viewer, de-duplicated;
+// unknown ids are a problem naming user_ids.
+func (s *Service) resolveMembers(ctx context.Context, viewerID int64, ids []int64) ([]int64, error) {
 	var want []int64
 	for _, id := range ids {
 		if id != viewerID && id > 0 && !slices.Contains(want, id) {
@@ -334,7 +341,7 @@ func (s *Service) resolveMembers(ctx context.Context, viewerID int64, ids []int6
 	}
 	users, err := s.DB.UsersByIDs(ctx, want)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	errs := form.Errors{}
 	for _, id := range want {
@@ -342,13 +349,21 @@ func (s *Service) resolveMembers(ctx context.Context, viewerID int64, ids []int6
 			errs.Add("user_ids", fmt.Sprintf("User %d does not exist.", id))
 		}
 	}
-	return want, errs, nil
+	if len(errs) > 0 {
+		return nil, problem.Fields(errs)
+	}
+	return want, nil
 }
 
 // UserIDsByName resolves usernames typed in a form (commas or spaces between them);
-// unknown names come back as a field error on field.
-func (s *Service) UserIDsByName(ctx context.Context, field, typed string) ([]int64, form.Errors, error) {
-	names := strings.FieldsFunc(typed, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' || r == ';' })
+// unknown names and text that breaks the rule for user text are a problem naming
+// field.
+func (s *Service) UserIDsByName(ctx context.Context, field, typed string) ([]int64, error) {
+	typed, msg := text.Clean(typed)
+	if msg != "" {
+		return nil, problem.Field(field, msg)
+	}
+	names := strings.FieldsFunc(typed, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == ';' })
 	var lower []string
 	for _, n := range names {
 		n = strings.ToLower(strings.TrimPrefix(n, "@"))
@@ -356,15 +371,14 @@ func (s *Service) UserIDsByName(ctx context.Context, field, typed string) ([]int
 			lower = append(lower, n)
 		}
 	}
-	errs := form.Errors{}
 	if len(lower) > MaxMembers {
-		errs.Add(field, fmt.Sprintf("A group has at most %d members.", MaxMembers))
-		return nil, errs, nil
+		return nil, problem.Field(field, fmt.Sprintf("A group has at most %d members.", MaxMembers))
 	}
 	users, err := s.DB.ActiveUsersByName(ctx, lower)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	errs := form.Errors{}
 	var ids []int64
 	for _, n := range lower {
 		u, ok := users[n]
@@ -374,31 +388,34 @@ func (s *Service) UserIDsByName(ctx context.Context, field, typed string) ([]int
 		}
 		ids = append(ids, u.ID)
 	}
-	return ids, errs, nil
+	if len(errs) > 0 {
+		return nil, problem.Fields(errs)
+	}
+	return ids, nil
 }
 
-// CreateGroup creates a group owned by the viewer with the given members.
-func (s *Service) CreateGroup(ctx context.Context, viewer store.User, title string, memberIDs []int64) (int64, form.Errors, error) {
+// CreateGroup creates a group owned by the viewer with the given members. Problems
+// with the title and with the members come back together, as fields title and
+// user_ids.
+func (s *Service) CreateGroup(ctx context.Context, viewer store.User, title string, memberIDs []int64) (int64, error) {
 	errs := form.Errors{}
 	title, msg := CheckTitle(title)
 	if msg != "" {
 		errs.Add("title", msg)
 	}
-	ids, merrs, err := s.resolveMembers(ctx, viewer.ID, memberIDs)
-	if err != nil {
-		return 0, nil, err
-	}
-	for k, v := range merrs {
-		errs[k] = append(errs[k], v...)
+	ids, err := s.resolveMembers(ctx, viewer.ID, memberIDs)
+	if !addFields(errs, err) {
+		return 0, err
 	}
 	switch {
-	case len(ids) == 0 && !errs.Has("user_ids"):
+	case errs.Has("user_ids"):
+	case len(ids) == 0:
 		errs.Add("user_ids", "Add at least one other member.")
 	case len(ids)+1 > MaxMembers:
 		errs.Add("user_ids", fmt.Sprintf("A group has at most %d members.", MaxMembers))
 	}
 	if len(errs) > 0 {
-		return 0, errs, nil
+		return 0, problem.Fields(errs)
 	}
 	var id int64
 	now := s.now()
@@ -419,17 +436,53 @@ func (s *Service) CreateGroup(ctx context.Context, viewer store.User, title stri
 		return nil
 	})
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	s.send(ctx, append(ids, viewer.ID), conversationUpdated(id))
-	return id, nil, nil
+	return id, nil
+}
+
+// CreateGroupNamed creates a group from the usernames typed in the group form
+// (members), reporting unknown names (as user_ids) with any problem of the title.
+func (s *Service) CreateGroupNamed(ctx context.Context, viewer store.User, title, members string) (int64, error) {
+	ids, err := s.UserIDsByName(ctx, "user_ids", members)
+	if err != nil {
+		errs := form.Errors{}
+		if !addFields(errs, err) {
+			return 0, err
+		}
+		if _, msg := CheckTitle(title); msg != "" {
+			errs.Add("title", msg)
+		}
+		return 0, problem.Fields(errs)
+	}
+	return s.CreateGroup(ctx, viewer, title, ids)
+}
+
+// addFields adds the field errors of an invalid-input problem to errs and reports
+// true; for nil it reports true too, for any other error false (the caller returns it).
+func addFields(errs form.Errors, err error) bool {
+	if err == nil {
+		return true
+	}
+	p, ok := problem.As(err)
+	if !ok || p.Kind != problem.KindInvalid {
+		return false
+	}
+	if len(p.Fields) == 0 {
+		errs.Add(form.NonField, p.Message)
+	}
+	for k, v := range p.Fields {
+		errs[k] = append(errs[k], v...)
+	}
+	return true
 }
 
 // RenameGroup changes a group's title; the owner only.
-func (s *Service) RenameGroup(ctx context.Context, viewer store.User, convID int64, title string) (form.Errors, error) {
+func (s *Service) RenameGroup(ctx context.Context, viewer store.User, convID int64, title string) error {
 	title, msg := CheckTitle(title)
 	if msg != "" {
-		return form.Errors{"title": {msg}}, nil
+		return problem.Field("title", msg)
 	}
 	var members []store.Membership
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -444,10 +497,10 @@ func (s *Service) RenameGroup(ctx context.Context, viewer store.User, convID int
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.send(ctx, memberIDs(members), conversationUpdated(convID))
-	return nil, nil
+	return nil
 }
 
 // ownerOf checks that userID owns a group: ErrNotFound for non-members, problem.ErrForbidden
@@ -468,25 +521,40 @@ func ownerOf(ctx context.Context, tx *store.Queries, convID, userID int64) error
 }
 
 // AddMembers adds users to a group; the owner only, up to MaxMembers in all.
-func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int64, userIDs []int64) (form.Errors, error) {
+func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int64, userIDs []int64) error {
 	if err := ownerOf(ctx, s.DB.Queries, convID, viewer.ID); err != nil {
-		return nil, err // before validating, so a stranger learns nothing
+		return err // before validating, so a stranger learns nothing
 	}
-	ids, errs, err := s.resolveMembers(ctx, viewer.ID, userIDs)
+	ids, err := s.resolveMembers(ctx, viewer.ID, userIDs)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if len(errs) > 0 {
-		return errs, nil
+	return s.addMembers(ctx, viewer, convID, ids)
+}
+
+// AddMembersNamed adds the people whose usernames were typed in the members form
+// (reported as user_ids); the owner only.
+func (s *Service) AddMembersNamed(ctx context.Context, viewer store.User, convID int64, typed string) error {
+	if err := ownerOf(ctx, s.DB.Queries, convID, viewer.ID); err != nil {
+		return err
 	}
+	ids, err := s.UserIDsByName(ctx, "user_ids", typed)
+	if err != nil {
+		return err
+	}
+	return s.addMembers(ctx, viewer, convID, slices.DeleteFunc(ids, func(id int64) bool { return id == viewer.ID }))
+}
+
+// errTooMany refuses a group of more than MaxMembers.
+var errTooMany = problem.Field("user_ids", fmt.Sprintf("A group has at most %d members.", MaxMembers))
+
+func (s *Service) addMembers(ctx context.Context, viewer store.User, convID int64, ids []int64) error {
 	if len(ids) == 0 {
-		return form.Errors{"user_ids": {"Choose at least one person to add."}}, nil
+		return problem.Field("user_ids", "Choose at least one person to add.")
 	}
 	var members []store.Membership
-	var tooMany bool
 	now := s.now()
-	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
-		tooMany = false
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		if err := ownerOf(ctx, tx, convID, viewer.ID); err != nil {
 			return err
 		}
@@ -505,8 +573,7 @@ func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int6
 			}
 		}
 		if n > MaxMembers {
-			tooMany = true
-			return nil
+			return errTooMany // nothing written: the transaction rolls back
 		}
 		for _, uid := range ids {
 			if _, err := tx.AddParticipant(ctx, convID, uid, "member", c.LastMessageID, now); err != nil {
@@ -517,13 +584,10 @@ func (s *Service) AddMembers(ctx context.Context, viewer store.User, convID int6
 		return err
 	})
 	if err != nil {
-		return nil, err
-	}
-	if tooMany {
-		return form.Errors{"user_ids": {fmt.Sprintf("A group has at most %d members.", MaxMembers)}}, nil
+		return err
 	}
 	s.send(ctx, memberIDs(members), conversationUpdated(convID))
-	return nil, nil
+	return nil
 }
 
 // RemoveMember takes a member out of a group; the owner only (to leave, use Leave).

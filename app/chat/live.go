@@ -146,8 +146,8 @@ func tempIDJSON(tempID string) json.RawMessage {
 	if json.Valid(raw) && len(raw) <= maxTempIDLen {
 		return raw
 	}
-	b, _ := json.Marshal(tempID)
-	if len(b) > maxTempIDLen {
+	b, err := json.Marshal(tempID) // a string always encodes; err is checked all the same
+	if err != nil || len(b) > maxTempIDLen {
 		return nil
 	}
 	return b
@@ -209,6 +209,8 @@ func (s *Service) pushUnread(ctx context.Context, userID int64) {
 	}
 	f, err := s.UnreadFrame(ctx, userID)
 	if err != nil {
+		// The badge catches up with the next frame or page; the action itself succeeded.
+		s.log().WarnContext(ctx, "chat: unread count", "user", userID, "err", err)
 		return
 	}
 	s.send(ctx, []int64{userID}, f)

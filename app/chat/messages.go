@@ -15,10 +15,10 @@ import (
 // sender's with tempID echoed), new_message_notification and a fresh unread_count to
 // the others. Members with an open socket have it delivered at once.
 //
-// Problems with the input come back as field errors (content, file_attachment); a
-// non-member gets ErrNotFound, an exhausted bucket a
-// RateLimited problem, a file over the limit a TooLarge one.
-func (s *Service) Send(ctx context.Context, viewer store.User, convID int64, content string, up *Upload, tempID string) (store.Message, form.Errors, error) {
+// Problems with the input are a problem naming the field (content, file_attachment;
+// a message with neither is refused as a whole); a non-member gets ErrNotFound, an
+// exhausted bucket a RateLimited problem, a file over the limit a TooLarge one.
+func (s *Service) Send(ctx context.Context, viewer store.User, convID int64, content string, up *Upload, tempID string) (store.Message, error) {
 	content, msg := CheckContent(content)
 	errs := form.Errors{}
 	if msg != "" {
@@ -28,34 +28,31 @@ func (s *Service) Send(ctx context.Context, viewer store.User, convID int64, con
 	if up != nil {
 		var err error
 		checked, err = CheckFile(up.Name, up.Data)
-		if ue, ok := media.IsUploadError(err); ok {
-			if ue.Kind == problem.KindTooLarge {
-				return store.Message{}, nil, ue
-			}
-			errs.Add("file_attachment", ue.Message)
+		if p, ok := problem.As(err); ok && p.Kind == problem.KindInvalid {
+			errs.Add("file_attachment", p.Message)
 		} else if err != nil {
-			return store.Message{}, nil, err
+			return store.Message{}, err // too large, or not the user's doing
 		}
 	}
 	if len(errs) == 0 && content == "" && up == nil {
 		errs.Add(form.NonField, "Message must have either content or a file attachment.")
 	}
 	if len(errs) > 0 {
-		return store.Message{}, errs, nil
+		return store.Message{}, problem.Fields(errs)
 	}
 	// Membership first, so a stranger neither learns anything from the limiter nor
 	// leaves a file behind.
 	if _, err := s.DB.Membership(ctx, convID, viewer.ID); err != nil {
-		return store.Message{}, nil, err
+		return store.Message{}, err
 	}
 	if err := s.allow(ctx, s.Rule, viewer.ID); err != nil {
-		return store.Message{}, nil, err
+		return store.Message{}, err
 	}
 	var file *store.ChatFile
 	if up != nil {
 		path, err := s.Media.Save("chat", checked.Ext, up.Data)
 		if err != nil {
-			return store.Message{}, nil, err
+			return store.Message{}, err
 		}
 		file = &store.ChatFile{Path: path, Name: media.CleanName(up.Name), Size: int64(len(up.Data)), Type: checked.Type, ContentType: checked.ContentType}
 	}
@@ -78,12 +75,20 @@ func (s *Service) Send(ctx context.Context, viewer store.User, convID int64, con
 	})
 	if err != nil {
 		if file != nil {
-			_ = s.Media.Remove(file.Path)
+			s.removeFile(ctx, file.Path)
 		}
-		return store.Message{}, nil, err
+		return store.Message{}, err
 	}
-	m = s.published(ctx, m, members, tempID)
-	return m, nil, nil
+	return s.published(ctx, m, members, tempID), nil
+}
+
+// removeFile deletes a stored attachment that no message refers to any more. A
+// failure leaves an orphan file behind, which costs disk but no one can reach it
+// (files are served by message), so it is logged rather than returned.
+func (s *Service) removeFile(ctx context.Context, path string) {
+	if err := s.Media.Remove(path); err != nil {
+		s.log().WarnContext(ctx, "chat: remove file", "path", path, "err", err)
+	}
 }
 
 // message loads a message the viewer may see: ErrNotFound unless they are a member of
@@ -100,28 +105,44 @@ func (s *Service) message(ctx context.Context, q *store.Queries, viewerID, messa
 	return m, me, nil
 }
 
-// Message returns one message for a member of its conversation (ErrNotFound for
-// anyone else) with the viewer's read watermark.
-func (s *Service) Message(ctx context.Context, viewerID, messageID int64) (store.Message, store.Membership, error) {
-	return s.message(ctx, s.DB.Queries, viewerID, messageID)
+// MessageView is one message as a member of its conversation sees it.
+type MessageView struct {
+	Message store.Message
+	Me      store.Membership // the viewer's membership: their read watermark
+	Group   bool             // in a group, where senders are named
 }
+
+// Message returns one message for a member of its conversation (ErrNotFound for
+// anyone else).
+func (s *Service) Message(ctx context.Context, viewerID, messageID int64) (MessageView, error) {
+	m, me, err := s.message(ctx, s.DB.Queries, viewerID, messageID)
+	if err != nil {
+		return MessageView{}, err
+	}
+	c, err := s.DB.ConversationByID(ctx, m.ConversationID)
+	if err != nil {
+		return MessageView{}, err
+	}
+	return MessageView{Message: m, Me: me, Group: c.Kind == "group"}, nil
+}
+
+// errEditDeleted refuses to edit a deleted message.
+var errEditDeleted = problem.Field("content", "A deleted message cannot be edited.")
 
 // Edit changes the text of the viewer's own message. Others' messages are ErrNotFound
 // to strangers and problem.ErrForbidden to members; a deleted message cannot be edited.
-func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, content string) (store.Message, form.Errors, error) {
+func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, content string) (store.Message, error) {
 	content, msg := CheckContent(content)
 	if msg == "" && content == "" {
 		msg = "This field may not be blank."
 	}
 	if msg != "" {
-		return store.Message{}, form.Errors{"content": {msg}}, nil
+		return store.Message{}, problem.Field("content", msg)
 	}
 	var m store.Message
 	var members []store.Membership
-	var deleted bool
 	now := s.now()
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
-		deleted = false
 		cur, _, err := s.message(ctx, tx, viewer.ID, messageID)
 		if err != nil {
 			return err
@@ -130,8 +151,7 @@ func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, 
 			return problem.ErrForbidden
 		}
 		if cur.IsDeleted {
-			deleted = true
-			return nil
+			return errEditDeleted
 		}
 		if err := tx.EditMessage(ctx, messageID, content, now); err != nil {
 			return err
@@ -143,13 +163,10 @@ func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, 
 		return err
 	})
 	if err != nil {
-		return store.Message{}, nil, err
-	}
-	if deleted {
-		return store.Message{}, form.Errors{"content": {"A deleted message cannot be edited."}}, nil
+		return store.Message{}, err
 	}
 	s.publishUpdate(ctx, m, members)
-	return m, nil, nil
+	return m, nil
 }
 
 // Delete blanks the viewer's own message: its text and its file, everywhere; the file
@@ -183,9 +200,7 @@ func (s *Service) Delete(ctx context.Context, viewer store.User, messageID int64
 		return store.Message{}, err
 	}
 	if path != "" {
-		if err := s.Media.Remove(path); err != nil {
-			s.log().WarnContext(ctx, "remove chat file", "path", path, "err", err)
-		}
+		s.removeFile(ctx, path)
 	}
 	s.publishUpdate(ctx, m, members)
 	for _, mb := range members {
@@ -257,7 +272,7 @@ func (s *Service) MarkRead(ctx context.Context, viewerID, convID int64) (int, er
 // FileOf returns a message's attachment for a member of its conversation, checking
 // that name is the stored file's; anything else is ErrNotFound.
 func (s *Service) FileOf(ctx context.Context, viewerID, messageID int64, name string) (*store.ChatFile, error) {
-	m, _, err := s.Message(ctx, viewerID, messageID)
+	m, _, err := s.message(ctx, s.DB.Queries, viewerID, messageID)
 	if err != nil {
 		return nil, err
 	}

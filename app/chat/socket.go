@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
+	"eplatform/app/form"
 	"eplatform/app/limit"
 	"eplatform/app/problem"
 	"eplatform/app/store"
@@ -47,7 +50,8 @@ func frameFields(data json.RawMessage, v any) error {
 }
 
 // mapErr turns the rules' refusals into error frames; anything else stays an error
-// the socket logs.
+// the socket logs. A problem with a field names it ("content: …"), as the API's
+// {"content": [...]} does.
 func mapErr(err error) error {
 	p, ok := problem.As(err)
 	switch {
@@ -57,6 +61,11 @@ func mapErr(err error) error {
 		return err
 	case p.Kind == problem.KindNotFound:
 		return frameErr(msgNotFound)
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.Fields)) {
+		if msgs := p.Fields[name]; len(msgs) > 0 && name != form.NonField {
+			return frameErr(name + ": " + msgs[0])
+		}
 	}
 	return frameErr(p.Message)
 }
@@ -75,27 +84,16 @@ func (s *Service) HandleChatMessage(ctx context.Context, sock Socket, data json.
 	if f.ConversationID <= 0 {
 		return frameErr(msgNoConversation)
 	}
-	content, msg := CheckContent(f.Content)
-	if msg != "" {
-		return frameErr(msg)
-	}
-	if content == "" {
+	// A socket sends text only (files go over HTTP), so blank text has its own message.
+	if content, msg := CheckContent(f.Content); msg == "" && content == "" {
 		return frameErr(msgEmpty)
 	}
 	temp := ""
 	if len(f.TempID) > 0 && string(f.TempID) != "null" {
 		temp = string(f.TempID)
 	}
-	_, errs, err := s.Send(ctx, sock.Identity().User, f.ConversationID, content, nil, temp)
-	if err != nil {
-		return mapErr(err)
-	}
-	for _, msgs := range errs {
-		if len(msgs) > 0 {
-			return frameErr(msgs[0])
-		}
-	}
-	return nil
+	_, err := s.Send(ctx, sock.Identity().User, f.ConversationID, f.Content, nil, temp)
+	return mapErr(err)
 }
 
 // HandleReadMessages is read_messages {conversation_id}: the user read the
@@ -146,8 +144,11 @@ func (s *Service) HandleTyping(ctx context.Context, sock Socket, data json.RawMe
 	}
 	typing := f.IsTyping == nil || *f.IsTyping
 	if typing {
-		if err := s.allow(ctx, typingRule, uid); err != nil {
+		// Over the throttle the frame is dropped without a word: typing is best effort.
+		if err := s.allow(ctx, typingRule, uid); problem.Is(err, problem.KindRateLimited) {
 			return nil
+		} else if err != nil {
+			return err
 		}
 	}
 	s.send(ctx, others, typingFrame{Type: "typing_indicator", ConversationID: f.ConversationID, UserID: uid, IsTyping: typing})

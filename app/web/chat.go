@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,8 +16,10 @@ import (
 	"eplatform/views"
 )
 
-// Chat pages. Forms answer JSON to chat.js (Accept: application/json) and redirect
-// otherwise, so everything works without JavaScript.
+// Chat pages. Every form works without JavaScript (a post, then a redirect). chat.js
+// sends the message form and the edit form as fragment requests (X-Fragment: 1,
+// answered with the message's HTML; see FragmentRoutes), and marks read and deletes
+// through the chat API (/api/chat/…).
 
 const (
 	chatListSize  = 50 // conversations in the sidebar per page
@@ -24,16 +27,6 @@ const (
 	// chatUploadLimit is the largest message form: the attachment plus room for text.
 	chatUploadLimit = chat.MaxFileBytes + 1<<20
 )
-
-// pathInt reads a numeric path value; anything else is a 404.
-func (h *Web) pathInt(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		h.fail(w, r, store.ErrNotFound, "")
-		return 0, false
-	}
-	return id, true
-}
 
 func conversationPath(id int64) string {
 	return "/chat/conversation/" + strconv.FormatInt(id, 10) + "/"
@@ -44,21 +37,30 @@ func (h *Web) chatHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) chatConversation(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok {
 		return
 	}
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before_id"), 10, 64)
-	if before <= 0 {
+	before := queryID(r, "before_id")
+	if before == 0 {
 		// Opening the conversation reads it (the original's page did the same).
 		u, _ := identity(r.Context())
 		if _, err := h.st.Chat.MarkRead(r.Context(), u.ID, id); err != nil {
 			h.fail(w, r, err, "")
 			return
 		}
-		before = 0
 	}
 	h.renderChat(w, r, http.StatusOK, id, before, "", nil)
+}
+
+// queryID reads an optional id from the query string: 0 when it is missing or not an
+// id, which every caller takes as "none" (the newest page, no conversation open).
+func queryID(r *http.Request, name string) int64 {
+	n, err := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
 }
 
 // renderChat renders the chat page with the list and, when openID is set, that
@@ -96,13 +98,10 @@ func (h *Web) renderChat(w http.ResponseWriter, r *http.Request, status int, ope
 			return
 		}
 	}
-	page := 1
-	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 && n < 100000 {
-		page = n
-	}
+	page := pageNumber(r)
 	sums, err := h.st.Chat.Conversations(ctx, u.ID, chatListSize+1, (page-1)*chatListSize)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	d := views.ChatPageData{Open: open, MaxContent: chat.MaxContent, MaxFile: chat.MaxFileBytes}
@@ -114,7 +113,7 @@ func (h *Web) renderChat(w http.ResponseWriter, r *http.Request, status int, ope
 		d.Items = append(d.Items, h.chatItem(s, u.ID, openID))
 	}
 	if d.UnreadTotal, err = h.st.Chat.Unread(ctx, u.ID); err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	title := "Chat"
@@ -127,7 +126,7 @@ func (h *Web) renderChat(w http.ResponseWriter, r *http.Request, status int, ope
 // chatListItem answers GET /chat/conversation/{id}/item/: one line of the list, for
 // chat.js to insert or refresh.
 func (h *Web) chatListItem(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok {
 		return
 	}
@@ -137,43 +136,33 @@ func (h *Web) chatListItem(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	active, _ := strconv.ParseInt(r.URL.Query().Get("active"), 10, 64)
-	h.render(w, r, http.StatusOK, views.ChatListItemView(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.chatItem(sum, u.ID, active)))
+	item := h.chatItem(sum, u.ID, queryID(r, "active"))
+	h.renderFragment(w, r, http.StatusOK, views.ChatListItemView(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, item))
 }
 
-// messageHTML renders one message for the viewer, without a day separator.
-func (h *Web) messageHTML(r *http.Request, m store.Message) (string, error) {
+// messageFragment answers with one message as the viewer sees it, without a day
+// separator (chat.js lays those out).
+func (h *Web) messageFragment(w http.ResponseWriter, r *http.Request, status int, id int64) {
 	u, _ := identity(r.Context())
-	c, err := h.st.DB.ConversationByID(r.Context(), m.ConversationID)
+	mv, err := h.st.Chat.Message(r.Context(), u.ID, id)
 	if err != nil {
-		return "", err
+		h.fail(w, r, err, "")
+		return
 	}
-	v := h.messageViews([]store.Message{m}, u.ID, c.Kind == "group", "-")[0]
-	return fragment(r, views.ChatMessage(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, v))
+	v := h.messageViews([]store.Message{mv.Message}, u.ID, mv.Group, "-")[0]
+	h.renderFragment(w, r, status, views.ChatMessage(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, v))
 }
 
 // chatMessageFragment answers GET /chat/message/{id}/ with the message's HTML, for
 // members only: chat.js shows live messages with it.
 func (h *Web) chatMessageFragment(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
-	if !ok {
-		return
+	if id, ok := h.id(w, r, "id"); ok {
+		h.messageFragment(w, r, http.StatusOK, id)
 	}
-	u, _ := identity(r.Context())
-	m, _, err := h.st.Chat.Message(r.Context(), u.ID, id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	html, err := h.messageHTML(r, m)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(html))
 }
+
+// errFileTooLarge refuses an attachment over the limit (the API says the same).
+var errFileTooLarge = problem.TooLarge("File exceeds maximum size of 5MB.")
 
 // readMessageForm reads the message form: content and an optional file_attachment.
 // It answers errors itself.
@@ -186,9 +175,9 @@ func (h *Web) readMessageForm(w http.ResponseWriter, r *http.Request) (string, *
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			h.fail(w, r, problem.TooLarge("File exceeds maximum size of 5MB."), "")
+			h.fail(w, r, errFileTooLarge, "")
 		} else {
-			h.errorPage(w, r, http.StatusBadRequest, "", "The form could not be read. Please try again.")
+			h.fail(w, r, problem.Invalid("The form could not be read. Please try again."), "")
 		}
 		return "", nil, false
 	}
@@ -199,18 +188,12 @@ func (h *Web) readMessageForm(w http.ResponseWriter, r *http.Request) (string, *
 				continue // an empty file input
 			}
 			if fh.Size > chat.MaxFileBytes {
-				h.fail(w, r, problem.TooLarge("File exceeds maximum size of 5MB."), "")
+				h.fail(w, r, errFileTooLarge, "")
 				return "", nil, false
 			}
-			f, err := fh.Open()
+			data, err := readUpload(fh)
 			if err != nil {
-				h.errorPage(w, r, http.StatusBadRequest, "", "The file could not be read.")
-				return "", nil, false
-			}
-			data, err := media.ReadLimited(f, chat.MaxFileBytes)
-			f.Close()
-			if err != nil {
-				h.fail(w, r, problem.TooLarge("File exceeds maximum size of 5MB."), "")
+				h.fail(w, r, err, "")
 				return "", nil, false
 			}
 			up = &chat.Upload{Name: fh.Filename, Data: data}
@@ -220,8 +203,25 @@ func (h *Web) readMessageForm(w http.ResponseWriter, r *http.Request) (string, *
 	return r.FormValue("content"), up, true
 }
 
+// readUpload reads an attachment of the message form.
+func readUpload(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, problem.Invalid("The file could not be read.")
+	}
+	defer f.Close() // read only: closing cannot lose anything
+	data, err := media.ReadLimited(f, chat.MaxFileBytes)
+	if errors.Is(err, media.ErrTooLarge) {
+		return nil, errFileTooLarge
+	}
+	if err != nil {
+		return nil, problem.Invalid("The file could not be read.")
+	}
+	return data, nil
+}
+
 func (h *Web) chatSend(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok {
 		return
 	}
@@ -230,78 +230,62 @@ func (h *Web) chatSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := identity(r.Context())
-	m, errs, err := h.st.Chat.Send(r.Context(), u, id, content, up, "")
+	m, err := h.st.Chat.Send(r.Context(), u, id, content, up, "")
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderChat(w, r, http.StatusOK, id, 0, content, fields)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
-	if len(errs) > 0 {
-		if errs.Has(form.NonField) {
-			errs[""] = errs[form.NonField]
-			delete(errs, form.NonField)
-		}
-		if !invalid(w, r, errs) {
-			h.renderChat(w, r, http.StatusOK, id, 0, content, errs)
-		}
-		return
-	}
-	if wantsJSON(r) {
-		html, err := h.messageHTML(r, m)
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, map[string]any{"id": m.ID, "html": html, "message": h.st.Chat.MessageOf(m, u.ID, 0)})
+	if wantsFragment(r) {
+		h.messageFragment(w, r, http.StatusCreated, m.ID)
 		return
 	}
 	http.Redirect(w, r, conversationPath(id)+"#message-"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
 }
 
 func (h *Web) chatRead(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok {
 		return
 	}
 	u, _ := identity(r.Context())
-	n, err := h.st.Chat.MarkRead(r.Context(), u.ID, id)
-	if err != nil {
+	if _, err := h.st.Chat.MarkRead(r.Context(), u.ID, id); err != nil {
 		h.fail(w, r, err, "")
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"success": true, "marked_read": n})
 		return
 	}
 	http.Redirect(w, r, conversationPath(id), http.StatusSeeOther)
 }
 
 func (h *Web) chatEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok || !h.parseForm(w, r, formLimit) {
 		return
 	}
 	u, _ := identity(r.Context())
-	m, errs, err := h.st.Chat.Edit(r.Context(), u, id, r.PostForm.Get("content"))
+	// The message first: strangers get a 404, and a refused edit goes back to its
+	// conversation with the reason.
+	cur, err := h.st.Chat.Message(r.Context(), u.ID, id)
 	if err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
-	if len(errs) > 0 {
-		if !invalid(w, r, errs) {
-			h.flash(w, r, "error", errs["content"][0])
-			if cur, _, err := h.st.Chat.Message(r.Context(), u.ID, id); err == nil {
-				http.Redirect(w, r, conversationPath(cur.ConversationID), http.StatusSeeOther)
-				return
-			}
-			http.Redirect(w, r, "/chat/", http.StatusSeeOther)
-		}
+	m, err := h.st.Chat.Edit(r.Context(), u, id, r.PostForm.Get("content"))
+	if err != nil {
+		h.fail(w, r, err, conversationPath(cur.Message.ConversationID))
 		return
 	}
-	h.afterMessageChange(w, r, m)
+	if wantsFragment(r) {
+		h.messageFragment(w, r, http.StatusOK, m.ID)
+		return
+	}
+	http.Redirect(w, r, conversationPath(m.ConversationID)+"#message-"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
 }
 
 func (h *Web) chatDelete(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok {
 		return
 	}
@@ -309,19 +293,6 @@ func (h *Web) chatDelete(w http.ResponseWriter, r *http.Request) {
 	m, err := h.st.Chat.Delete(r.Context(), u, id)
 	if err != nil {
 		h.fail(w, r, err, "")
-		return
-	}
-	h.afterMessageChange(w, r, m)
-}
-
-func (h *Web) afterMessageChange(w http.ResponseWriter, r *http.Request, m store.Message) {
-	if wantsJSON(r) {
-		html, err := h.messageHTML(r, m)
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": m.ID, "html": html})
 		return
 	}
 	http.Redirect(w, r, conversationPath(m.ConversationID)+"#message-"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
@@ -333,13 +304,10 @@ func (h *Web) chatUsers(w http.ResponseWriter, r *http.Request) {
 	if len(q) > 100 {
 		q = q[:100]
 	}
-	page := 1
-	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 && n < 100000 {
-		page = n
-	}
+	page := pageNumber(r)
 	users, total, err := h.st.Chat.Directory(r.Context(), u.ID, q, chatUsersPage, (page-1)*chatUsersPage)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	now := h.st.Now()
@@ -366,7 +334,7 @@ func (h *Web) chatUsers(w http.ResponseWriter, r *http.Request) {
 // chatStartForm: GET /chat/start/{user_id}/ goes to the existing conversation, or
 // shows a button that starts it (a GET must not create anything).
 func (h *Web) chatStartForm(w http.ResponseWriter, r *http.Request) {
-	uid, ok := h.pathInt(w, r, "user_id")
+	uid, ok := h.id(w, r, "user_id")
 	if !ok {
 		return
 	}
@@ -377,7 +345,7 @@ func (h *Web) chatStartForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if id, err := h.st.Chat.ExistingDirect(r.Context(), u.ID, uid); err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	} else if id != 0 {
 		http.Redirect(w, r, conversationPath(id), http.StatusSeeOther)
@@ -394,32 +362,18 @@ func (h *Web) chatStartForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) chatStart(w http.ResponseWriter, r *http.Request) {
-	uid, ok := h.pathInt(w, r, "user_id")
+	uid, ok := h.id(w, r, "user_id")
 	if !ok {
 		return
 	}
 	u, _ := identity(r.Context())
-	res, errs, err := h.st.Chat.StartDirect(r.Context(), u, uid, "")
+	res, err := h.st.Chat.StartDirect(r.Context(), u, uid, "")
+	if fields, ok := invalidFields(r, err); ok && fields.Has("user_id") {
+		h.fail(w, r, store.ErrNotFound, "") // the person in the address does not exist
+		return
+	}
 	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	if errs.Has("user_id") {
-		h.fail(w, r, store.ErrNotFound, "")
-		return
-	}
-	if len(errs) > 0 {
-		if !invalid(w, r, errs) {
-			for _, msgs := range errs {
-				h.flash(w, r, "error", msgs[0])
-				break
-			}
-			http.Redirect(w, r, "/chat/", http.StatusSeeOther)
-		}
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"conversation_id": res.ConversationID, "url": conversationPath(res.ConversationID)})
+		h.fail(w, r, err, "/chat/")
 		return
 	}
 	http.Redirect(w, r, conversationPath(res.ConversationID), http.StatusSeeOther)
@@ -435,32 +389,22 @@ func (h *Web) chatCreateGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := identity(r.Context())
 	f := views.ChatGroupForm{Title: r.PostForm.Get("title"), Members: r.PostForm.Get("members")}
-	ids, errs, err := h.st.Chat.UserIDsByName(r.Context(), "user_ids", f.Members)
-	if err != nil {
-		h.serverError(w, r, err)
+	id, err := h.st.Chat.CreateGroupNamed(r.Context(), u, f.Title, f.Members)
+	if fields, ok := invalidFields(r, err); ok {
+		f.Errors = formErrors(fields)
+		h.render(w, r, http.StatusOK, views.ChatGroupPage(h.page(w, r, "New group · Chat", "chat"), f))
 		return
 	}
-	if _, msg := chat.CheckTitle(f.Title); msg != "" && len(errs) > 0 {
-		errs.Add("title", msg) // both fields' problems at once
+	if err != nil {
+		h.fail(w, r, err, "")
+		return
 	}
-	if len(errs) == 0 {
-		var id int64
-		if id, errs, err = h.st.Chat.CreateGroup(r.Context(), u, f.Title, ids); err != nil {
-			h.fail(w, r, err, "")
-			return
-		}
-		if len(errs) == 0 {
-			h.flash(w, r, "success", "The group is ready.")
-			http.Redirect(w, r, conversationPath(id), http.StatusSeeOther)
-			return
-		}
-	}
-	f.Errors = formErrors(errs)
-	h.render(w, r, http.StatusOK, views.ChatGroupPage(h.page(w, r, "New group · Chat", "chat"), f))
+	h.flash(w, r, "success", "The group is ready.")
+	http.Redirect(w, r, conversationPath(id), http.StatusSeeOther)
 }
 
 func (h *Web) chatMembers(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok {
 		return
 	}
@@ -489,25 +433,19 @@ func (h *Web) renderMembers(w http.ResponseWriter, r *http.Request, id int64, ad
 }
 
 func (h *Web) chatAddMembers(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok || !h.parseForm(w, r, formLimit) {
 		return
 	}
 	u, _ := identity(r.Context())
 	typed := r.PostForm.Get("members")
-	ids, errs, err := h.st.Chat.UserIDsByName(r.Context(), "user_ids", typed)
-	if err != nil {
-		h.serverError(w, r, err)
+	err := h.st.Chat.AddMembersNamed(r.Context(), u, id, typed)
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderMembers(w, r, id, typed, fields)
 		return
 	}
-	if len(errs) == 0 {
-		if errs, err = h.st.Chat.AddMembers(r.Context(), u, id, ids); err != nil {
-			h.fail(w, r, err, "")
-			return
-		}
-	}
-	if len(errs) > 0 {
-		h.renderMembers(w, r, id, typed, errs)
+	if err != nil {
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Added.")
@@ -515,11 +453,11 @@ func (h *Web) chatAddMembers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) chatRemoveMember(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok {
 		return
 	}
-	uid, ok := h.pathInt(w, r, "user_id")
+	uid, ok := h.id(w, r, "user_id")
 	if !ok {
 		return
 	}
@@ -533,18 +471,18 @@ func (h *Web) chatRemoveMember(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) chatRename(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok || !h.parseForm(w, r, formLimit) {
 		return
 	}
 	u, _ := identity(r.Context())
-	errs, err := h.st.Chat.RenameGroup(r.Context(), u, id, r.PostForm.Get("title"))
-	if err != nil {
-		h.fail(w, r, err, "")
+	err := h.st.Chat.RenameGroup(r.Context(), u, id, r.PostForm.Get("title"))
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderMembers(w, r, id, "", fields)
 		return
 	}
-	if len(errs) > 0 {
-		h.renderMembers(w, r, id, "", errs)
+	if err != nil {
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Renamed.")
@@ -552,7 +490,7 @@ func (h *Web) chatRename(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) chatLeave(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathInt(w, r, "id")
+	id, ok := h.id(w, r, "id")
 	if !ok {
 		return
 	}
@@ -572,16 +510,12 @@ func (h *Web) chatFile(w http.ResponseWriter, r *http.Request) {
 	u, ok := identity(r.Context())
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if !ok || err != nil {
-		http.NotFound(w, r)
+		h.notFound(w, r)
 		return
 	}
 	f, err := h.st.Chat.FileOf(r.Context(), u.ID, id, r.PathValue("name"))
 	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			h.serverError(w, r, err)
-			return
-		}
-		http.NotFound(w, r)
+		h.fail(w, r, err, "")
 		return
 	}
 	hd := w.Header()
@@ -592,8 +526,11 @@ func (h *Web) chatFile(w http.ResponseWriter, r *http.Request) {
 		disposition = "inline"
 	}
 	media.SetDisposition(w, disposition, f.Name)
-	if h.st.Chat.Media.ServeFile(w, r, f.Path) != nil {
+	if err := h.st.Chat.Media.ServeFile(w, r, f.Path); err != nil {
+		// The row is there but the file is not (a restore without the media folder).
+		h.st.Log.WarnContext(r.Context(), "chat file missing", "message", id, "err", err)
 		hd.Del("Content-Disposition")
-		http.NotFound(w, r)
+		hd.Del("Cache-Control")
+		h.notFound(w, r)
 	}
 }

@@ -151,11 +151,145 @@ func TestChatWithoutJavaScript(t *testing.T) {
 	if p := ada.Get("/chat/conversation/" + conv + "/"); !strings.Contains(p.Body, "This message was deleted.") {
 		t.Errorf("deleted message not shown as deleted")
 	}
-	// JSON answers for chat.js.
+	// A page no longer answers JSON of its own: Accept: application/json gets the page flow.
 	r = ada.Do("POST", "/chat/conversation/"+conv+"/send/", strings.NewReader("content=hello+json"),
 		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Accept": {"application/json"}})
-	if r.StatusCode != http.StatusCreated || !strings.Contains(r.Body, `msg--mine`) || !strings.Contains(r.Body, `hello json`) {
-		t.Errorf("JSON send: %d %s", r.StatusCode, r.Body)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Errorf("send with Accept JSON: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// TestChatScriptsUseFragmentsAndTheAPI follows what chat.js does: the message and edit
+// forms sent with X-Fragment: 1 get the message's bubble, failures the API's error
+// JSON; marking read and deleting go through the chat API with the session cookie.
+func TestChatScriptsUseFragmentsAndTheAPI(t *testing.T) {
+	t.Parallel()
+	app := apptest.StartRelaxed(t)
+	ada, bob := app.User("ada", "student"), app.User("bob", "student")
+	conv := startChat(t, app, ada, "bob")
+	form := func(c *apptest.Client, path string, v url.Values) *apptest.Response {
+		return c.Do("POST", path, strings.NewReader(v.Encode()),
+			http.Header{"X-Fragment": {"1"}, "Content-Type": {"application/x-www-form-urlencoded"}})
+	}
+	// The composer: multipart, as the script sends FormData.
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("content", "from <b>the</b> script")
+	mw.Close()
+	r := ada.Do("POST", "/chat/conversation/"+conv+"/send/", &b, http.Header{"X-Fragment": {"1"}, "Content-Type": {mw.FormDataContentType()}})
+	m := regexp.MustCompile(`id="message-(\d+)"`).FindStringSubmatch(r.Body)
+	if r.StatusCode != http.StatusCreated || m == nil || !strings.Contains(r.Body, "msg--mine") || !strings.Contains(r.Body, "from &lt;b&gt;the&lt;/b&gt; script") ||
+		strings.Contains(r.Body, "<html") || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("send: %d %s", r.StatusCode, r.Body)
+	}
+	id := m[1]
+	for _, c := range []struct {
+		content, want string
+	}{
+		{"  ", `{"non_field_errors":["Message must have either content or a file attachment."]}`},
+		{"\x00hello", `{"content":["Remove the control character U+0000 from this text."]}`},
+	} {
+		if r := form(ada, "/chat/conversation/"+conv+"/send/", url.Values{"content": {c.content}}); r.StatusCode != http.StatusBadRequest || strings.TrimSpace(r.Body) != c.want {
+			t.Errorf("send %q: %d %s", c.content, r.StatusCode, r.Body)
+		}
+	}
+	if r := form(bob, "/chat/message/"+id+"/edit/", url.Values{"content": {"mine now"}}); r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, `"detail"`) {
+		t.Errorf("foreign edit: %d %s", r.StatusCode, r.Body)
+	}
+	if r := form(ada, "/chat/message/"+id+"/edit/", url.Values{"content": {"\x00"}}); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, `"content":["Remove the control character U+0000`) {
+		t.Errorf("NUL edit: %d %s", r.StatusCode, r.Body)
+	}
+	if r := form(ada, "/chat/message/"+id+"/edit/", url.Values{"content": {"fixed"}}); r.StatusCode != 200 || !strings.Contains(r.Body, "fixed") || !strings.Contains(r.Body, "edited") {
+		t.Errorf("edit: %d %s", r.StatusCode, r.Body)
+	}
+	// What live events make the script fetch: a message and a line of the list.
+	frag := http.Header{"X-Fragment": {"1"}}
+	if r := bob.Do("GET", "/chat/message/"+id+"/", nil, frag); r.StatusCode != 200 || !strings.Contains(r.Body, "fixed") || strings.Contains(r.Body, "msg--mine") {
+		t.Errorf("message for bob: %d %s", r.StatusCode, r.Body)
+	}
+	if r := bob.Do("GET", "/chat/conversation/"+conv+"/item/?active="+conv, nil, frag); r.StatusCode != 200 || !strings.Contains(r.Body, "Ada Tester") || r.Header.Get("Vary") != "X-Fragment" {
+		t.Errorf("list line for bob: %d %s", r.StatusCode, r.Body)
+	}
+	if r := bob.Do("GET", "/chat/conversation/"+conv+"/item/?active=x", nil, frag); r.StatusCode != 200 {
+		t.Errorf("list line with a bad active id: %d", r.StatusCode)
+	}
+	// Reading and deleting through the API.
+	if r := bob.JSON("POST", "/api/chat/conversations/"+conv+"/mark_read/", nil, ""); r.StatusCode != 200 || !strings.Contains(r.Body, `"marked_read":1`) {
+		t.Errorf("mark read with the session: %d %s", r.StatusCode, r.Body)
+	}
+	if r := bob.JSON("DELETE", "/api/chat/messages/"+id+"/delete/", nil, ""); r.StatusCode != http.StatusForbidden {
+		t.Errorf("foreign delete: %d %s", r.StatusCode, r.Body)
+	}
+	if r := ada.JSON("DELETE", "/api/chat/messages/"+id+"/delete/", nil, ""); r.StatusCode != 200 {
+		t.Errorf("delete with the session: %d %s", r.StatusCode, r.Body)
+	}
+	if r := ada.Do("GET", "/chat/message/"+id+"/", nil, frag); !strings.Contains(r.Body, "This message was deleted.") {
+		t.Errorf("deleted message: %d %s", r.StatusCode, r.Body)
+	}
+	// Failures of fragment-only pieces are the API's error JSON too.
+	if r := bob.Do("GET", "/chat/message/999999/", nil, frag); r.StatusCode != http.StatusNotFound || !strings.Contains(r.Body, `"detail"`) {
+		t.Errorf("missing message: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// TestChatTextRules: control characters are refused with the field named, on every
+// chat form, and nothing is written.
+func TestChatTextRules(t *testing.T) {
+	t.Parallel()
+	app := apptest.StartRelaxed(t)
+	ada := app.User("ada", "student")
+	app.User("bob", "student")
+	conv := startChat(t, app, ada, "bob")
+	if r := chatForm(t, ada, conv, "\x00hi"); r.StatusCode != 200 || !strings.Contains(r.Body, "Remove the control character U+0000") || !strings.Contains(r.Body, `id="chat-content-error"`) {
+		t.Errorf("message with NUL: %d", r.StatusCode)
+	}
+	if r := ada.PostForm("/chat/groups/new/", url.Values{"title": {"\x00Maths"}, "members": {"bob"}}); r.StatusCode != 200 || !strings.Contains(r.Body, "Remove the control character U+0000") {
+		t.Errorf("group title with NUL: %d", r.StatusCode)
+	}
+	if r := ada.PostForm("/chat/groups/new/", url.Values{"title": {"Maths"}, "members": {"bob\x1b"}}); r.StatusCode != 200 || !strings.Contains(r.Body, "Remove the control character U+001B") {
+		t.Errorf("members with ESC: %d", r.StatusCode)
+	}
+	r := ada.PostForm("/chat/groups/new/", url.Values{"title": {"Maths"}, "members": {"bob"}})
+	g := conversationRE.FindStringSubmatch(r.Header.Get("Location"))
+	if r.StatusCode != http.StatusSeeOther || g == nil {
+		t.Fatalf("group: %d", r.StatusCode)
+	}
+	if r := ada.PostForm("/chat/conversation/"+g[1]+"/rename/", url.Values{"title": {"Maths\x00"}}); r.StatusCode != 200 || !strings.Contains(r.Body, "Remove the control character U+0000") {
+		t.Errorf("rename with NUL: %d", r.StatusCode)
+	}
+	if r := ada.PostForm("/chat/conversation/"+g[1]+"/members/", url.Values{"members": {"\x00"}}); r.StatusCode != 200 || !strings.Contains(r.Body, "Remove the control character U+0000") {
+		t.Errorf("add members with NUL: %d", r.StatusCode)
+	}
+	page := ada.Get("/chat/conversation/" + conv + "/")
+	if strings.Contains(page.Body, `id="message-`) {
+		t.Error("a refused message was written")
+	}
+	if p := ada.Get("/chat/conversation/" + g[1] + "/members/"); !strings.Contains(p.Body, "<h1>Maths</h1>") {
+		t.Error("the group's name changed")
+	}
+}
+
+// TestChatListShowsConversationsWithMessages: "Message" opens a conversation, but it
+// joins the lists only once someone writes in it (issue 14).
+func TestChatListShowsConversationsWithMessages(t *testing.T) {
+	t.Parallel()
+	app := apptest.StartRelaxed(t)
+	ada, bob := app.User("ada", "student"), app.User("bob", "student")
+	conv := startChat(t, app, ada, "bob")
+	if p := ada.Get("/chat/conversation/" + conv + "/"); p.StatusCode != 200 || !strings.Contains(p.Body, "No messages yet") {
+		t.Fatalf("the empty conversation: %d", p.StatusCode)
+	}
+	item := `data-chat-item="` + conv + `"`
+	for _, c := range []*apptest.Client{ada, bob} {
+		if p := c.Get("/chat/"); strings.Contains(p.Body, item) {
+			t.Error("an empty conversation is in a list")
+		}
+	}
+	chatForm(t, bob, conv, "hi ada")
+	for _, c := range []*apptest.Client{ada, bob} {
+		if p := c.Get("/chat/"); !strings.Contains(p.Body, item) {
+			t.Error("the conversation is not listed after its first message")
+		}
 	}
 }
 

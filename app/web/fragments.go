@@ -32,6 +32,9 @@ var FragmentRoutes = []string{
 	"POST /home/post/{id}/edit/{$}",    // an edited post: its card
 	"POST /home/post/{id}/comment/{$}", // a new comment (201)
 	"POST /home/comment/{id}/edit/{$}", // an edited comment
+	// chat.js: a message sent or edited in place, answered with its bubble.
+	"POST /chat/conversation/{id}/send/{$}", // 201
+	"POST /chat/message/{id}/edit/{$}",
 	// Pieces that exist only as fragments (a live event names them; the script fetches).
 	"GET /home/post/{id}/card/{$}",         // one post card
 	"GET /home/comment/{id}/{$}",           // one comment

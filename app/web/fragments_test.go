@@ -39,6 +39,7 @@ func TestFragmentRoutesAnswerFragments(t *testing.T) {
 		"POST /home/post/{id}/edit/{$}": post, "POST /home/post/{id}/comment/{$}": post,
 		"POST /home/comment/{id}/edit/{$}": comment,
 	}
+	ids["POST /chat/conversation/{id}/send/{$}"], ids["POST /chat/message/{id}/edit/{$}"] = conv, message
 	for _, route := range web.FragmentRoutes {
 		method, pattern, _ := strings.Cut(route, " ")
 		path := strings.TrimSuffix(pattern, "{$}")

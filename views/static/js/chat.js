@@ -1,7 +1,11 @@
 // E-Platform chat: makes the chat pages live over the page's socket (ep.live, from
-// live.js). Every form also works without this script. Messages are rendered by the
-// server (GET /chat/message/{id}/) so that there is one template for a bubble; data
-// from frames only ever goes in with textContent.
+// live.js). Every form also works without this script. The script talks to the server
+// in the two ways it offers scripts: HTML fragments (a request with "X-Fragment: 1" to
+// a route of the fragment contract — a new or edited message, a message, a line of the
+// list, older messages — answered with the piece rendered by templ, so there is one
+// template for a bubble) and the chat API (/api/chat/…: marking read, deleting).
+// Failures of either come back as the API's error JSON. Data from frames and JSON only
+// ever goes in with textContent.
 (function () {
   "use strict";
   var doc = document;
@@ -24,23 +28,42 @@
     t.innerHTML = text; // rendered by templ on our server: every user byte is escaped
     return t.content;
   }
+  // request resolves {status, data, html}: data is parsed JSON (an API answer or an
+  // error), html a fragment. A fragment request that was redirected met the login
+  // page (the session ended): it resolves as a 401 with neither.
   function request(url, opts) {
-    opts = opts || {};
     opts.credentials = "same-origin";
-    opts.headers = opts.headers || {};
-    if (!opts.headers.Accept) opts.headers.Accept = "application/json";
     return fetch(url, opts).then(function (r) {
       var ct = r.headers.get("Content-Type") || "";
-      var body = ct.indexOf("application/json") >= 0 ? r.json() : r.text();
-      return body.then(function (data) { return { status: r.status, data: data, url: r.url }; });
+      if (r.redirected) return { status: 401, data: null, html: null };
+      if (ct.indexOf("application/json") >= 0) {
+        return r.json().then(function (d) { return { status: r.status, data: d, html: null }; },
+          function () { return { status: r.status, data: null, html: null }; });
+      }
+      return r.text().then(function (t) { return { status: r.status, data: null, html: /html/.test(ct) ? t : null }; });
     });
   }
+  // fragment asks a route of the fragment contract for its piece of page.
+  function fragment(url, opts) {
+    opts = opts || {};
+    opts.headers = { "X-Fragment": "1" };
+    return request(url, opts);
+  }
+  // api calls the chat API with the session cookie.
+  function api(method, path) {
+    return request("/api/chat/" + path, { method: method, headers: { Accept: "application/json" } });
+  }
+  // errorText is what to tell about a failed request: the API's detail, or the
+  // messages of its {"field": [...]} answer.
   function errorText(res) {
     var d = res.data;
     if (d && typeof d === "object") {
-      if (d.detail) return d.detail;
-      if (d.message) return d.message;
+      if (d.detail) return String(d.detail);
+      var msgs = [];
+      Object.keys(d).forEach(function (k) { [].concat(d[k] || []).forEach(function (m) { msgs.push(String(m)); }); });
+      if (msgs.length) return msgs.join(" ");
     }
+    if (res.status === 401) return "Your session ended. Sign in again.";
     if (res.status === 413) return "That file is too large: at most 5 MB.";
     if (res.status === 429) return "You're sending messages too quickly. Please wait a moment.";
     return "Something went wrong. Please try again.";
@@ -111,12 +134,12 @@
   function refreshItem(id, toTop) {
     var list = $("[data-chat-list]");
     if (!list) return;
-    request("/chat/conversation/" + id + "/item/?active=" + convoID, { headers: { Accept: "text/html" } }).then(function (res) {
-      if (res.status !== 200 || typeof res.data !== "string") {
+    fragment("/chat/conversation/" + id + "/item/?active=" + convoID).then(function (res) {
+      if (res.status !== 200 || res.html == null) {
         if (res.status === 404) { var gone = $('[data-chat-item="' + id + '"]'); if (gone) gone.remove(); }
         return;
       }
-      var li = html(res.data).firstElementChild;
+      var li = html(res.html).firstElementChild;
       if (!li) return;
       var old = $('[data-chat-item="' + id + '"]');
       if (old && !toTop) old.replaceWith(li);
@@ -181,8 +204,8 @@
     if (stick) toBottom();
   }
   function fetchMessage(id) {
-    return request("/chat/message/" + id + "/", { headers: { Accept: "text/html" } }).then(function (res) {
-      if (res.status === 200 && typeof res.data === "string") insertHTML(res.data);
+    return fragment("/chat/message/" + id + "/").then(function (res) {
+      if (res.status === 200 && res.html != null) insertHTML(res.html);
     });
   }
 
@@ -216,8 +239,7 @@
     if (!convoID) return;
     unseen = false;
     if (live && live.send({ type: "read_messages", conversation_id: convoID })) return;
-    request("/chat/conversation/" + convoID + "/read/", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })
-      .catch(function () { /* read on the next visit */ });
+    api("POST", "conversations/" + convoID + "/mark_read/").catch(function () { /* read on the next visit */ });
   }
   doc.addEventListener("visibilitychange", function () {
     if (doc.visibilityState === "visible" && unseen) markRead();
@@ -268,9 +290,9 @@
     if (!link || loadingOlder) return;
     loadingOlder = true;
     var before = scroller.scrollHeight - scroller.scrollTop;
-    request(link.href, { headers: { "X-Fragment": "1", Accept: "text/html" } }).then(function (res) {
-      if (res.status !== 200 || typeof res.data !== "string") throw new Error("HTTP " + res.status);
-      var page = html(res.data).firstElementChild;
+    fragment(link.href).then(function (res) {
+      if (res.status !== 200 || res.html == null) throw new Error("HTTP " + res.status);
+      var page = html(res.html).firstElementChild;
       var first = $(".msg", messages);
       $all(".msg", page).forEach(function (m) { if (!doc.getElementById(m.id)) messages.insertBefore(m, first); });
       localTimes(messages);
@@ -286,10 +308,10 @@
   // Catch up after the socket was away: the newest page again, merged.
   function catchUp() {
     if (!convoID || convo.hasAttribute("data-history")) return;
-    request("/chat/conversation/" + convoID + "/", { headers: { "X-Fragment": "1", Accept: "text/html" } }).then(function (res) {
-      if (res.status === 200 && typeof res.data === "string") {
+    fragment("/chat/conversation/" + convoID + "/").then(function (res) {
+      if (res.status === 200 && res.html != null) {
         var before = lastID();
-        insertHTML(res.data);
+        insertHTML(res.html);
         if (lastID() > before) { if (doc.visibilityState === "visible") markRead(); else unseen = true; }
       }
     }).catch(function () { /* next reconnect */ });
@@ -360,19 +382,14 @@
       form.setAttribute("aria-busy", "true");
       formError("");
       typing(false);
-      var body = new FormData(form);
-      request(form.action, { method: "POST", body: body }).then(function (res) {
-        if (res.status === 201 && res.data && res.data.html) {
+      fragment(form.action, { method: "POST", body: new FormData(form) }).then(function (res) {
+        if (res.status === 201 && res.html != null) {
           input.value = "";
           input.style.height = "";
           clearFile();
-          insertHTML(res.data.html);
+          insertHTML(res.html);
           toBottom();
           refreshItem(convoID, true);
-          return;
-        }
-        if (res.status === 400 && res.data && res.data.errors) {
-          formError(errorText(res));
           return;
         }
         formError(errorText(res));
@@ -382,16 +399,27 @@
     });
   }
 
-  // Edit and delete my messages in place.
+  // Edit my messages in place (the form, as a fragment request) and delete them (the
+  // API; then the bubble is fetched again, as it now reads).
   doc.addEventListener("submit", function (e) {
     var f = e.target;
     if (!f.matches || !(f.matches("[data-chat-edit]") || f.matches("[data-chat-delete]"))) return;
     if (e.defaultPrevented) return; // a declined data-confirm (app.js)
     e.preventDefault();
-    request(f.action, { method: "POST", body: new URLSearchParams(new FormData(f)) }).then(function (res) {
-      if (res.status === 200 && res.data && res.data.html) { insertHTML(res.data.html); return; }
-      toast(errorText(res));
-    }).catch(function () { toast("Could not save. Try again."); });
+    var done;
+    if (f.matches("[data-chat-edit]")) {
+      done = fragment(f.action, { method: "POST", body: new URLSearchParams(new FormData(f)) }).then(function (res) {
+        if (res.status === 200 && res.html != null) { insertHTML(res.html); return; }
+        toast(errorText(res));
+      });
+    } else {
+      var id = f.closest("[data-message-id]").getAttribute("data-message-id");
+      done = api("DELETE", "messages/" + encodeURIComponent(id) + "/delete/").then(function (res) {
+        if (res.status === 200) return fetchMessage(id);
+        toast(errorText(res));
+      });
+    }
+    done.catch(function () { toast("Could not save. Try again."); });
   });
 
   if (convo) {
