@@ -26,11 +26,12 @@ func TestChatLive(t *testing.T) {
 	ctx := context.Background()
 	alice, _ := app.State.DB.UserByUsername(ctx, "alice")
 	bob, _ := app.State.DB.UserByUsername(ctx, "bob")
-	res, _, err := app.State.Chat.StartDirect(ctx, alice, bob.ID, "")
+	res, err := app.State.Chat.StartDirect(ctx, alice, bob.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	convURL := app.URL + "/chat/conversation/" + strconv.FormatInt(res.ConversationID, 10) + "/"
+	convID := strconv.FormatInt(res.ConversationID, 10)
+	convURL := app.URL + "/chat/conversation/" + convID + "/"
 
 	a, b, c := New(t), New(t), New(t)
 	logIn(t, a, app, "alice")
@@ -41,6 +42,12 @@ func TestChatLive(t *testing.T) {
 	c.Navigate(app.URL + "/chat/")
 	for _, br := range []*Browser{a, b, c} {
 		br.WaitJS(`document.documentElement.dataset.live === "open"`)
+	}
+	// The conversation has no message yet: it is in nobody's list.
+	var items int
+	a.Eval(`document.querySelectorAll("[data-chat-item]").length`, &items)
+	if items != 0 {
+		t.Errorf("alice's list shows %d conversations before anyone wrote", items)
 	}
 	// Presence: bob sees alice online.
 	b.WaitJS(`document.querySelector("[data-convo-status]").textContent.trim() === "Online"`)
@@ -63,6 +70,8 @@ func TestChatLive(t *testing.T) {
 	}
 	a.WaitJS(lastTick + `.includes("ticks--read")`)
 	a.Screenshot("alice-read-ticks")
+	// Her first message put the conversation in her list (a fragment chat.js fetched).
+	a.WaitJS(`document.querySelector('[data-chat-list] [data-chat-item="` + convID + `"]') !== null`)
 
 	// Bob answers with an image; it shows inline for both.
 	b.UploadFile("#chat-file", testImage(t))
@@ -75,8 +84,31 @@ func TestChatLive(t *testing.T) {
 	a.Screenshot("alice-got-image")
 	b.WaitJS(lastTick + `.includes("ticks--read")`)
 
+	// A refused message: the reason (the API's error JSON) shows by the composer.
+	a.AllowConsoleErrors("400 (Bad Request) [" + app.URL + "/chat/conversation/" + convID + "/send/]") // the browser logs the 400
+	a.SetValue("#chat-input", "\x00oops")
+	a.Click("[data-chat-composer] button[type=submit]")
+	a.WaitJS(`document.querySelector("[data-chat-error]").textContent.includes("control character U+0000")`)
+	a.SetValue("#chat-input", "")
+
+	// Alice edits her first message in place (a fragment request) and bob sees the
+	// change live; then she deletes it (the chat API) and it reads as deleted for both.
+	var first string
+	a.Eval(`document.querySelector(".msg--mine").dataset.messageId`, &first)
+	msg := "#message-" + first
+	a.SetValue(msg+" form[data-chat-edit] textarea", "Hello Bob, the notes are ready")
+	scriptSubmit(a, msg+" form[data-chat-edit]")
+	for _, br := range []*Browser{a, b} {
+		br.WaitJS(`document.querySelector("` + msg + ` .msg__text").textContent.includes("the notes are ready")`)
+		br.WaitJS(`document.querySelector("` + msg + ` .msg__edited") !== null`)
+	}
+	scriptSubmit(a, msg+" form[data-chat-delete]")
+	for _, br := range []*Browser{a, b} {
+		br.WaitJS(`document.querySelector("` + msg + `").textContent.includes("This message was deleted.")`)
+	}
+	b.Screenshot("bob-sees-deleted")
+
 	// carol saw nothing: no conversation in her list, no message anywhere on her page.
-	var items int
 	c.Eval(`document.querySelectorAll("[data-chat-item]").length`, &items)
 	var body string
 	c.Eval(`document.body.textContent`, &body)
