@@ -3,7 +3,7 @@ package api
 // chatRoutes are the chat endpoints (also answered under /chat/api/, see ServeHTTP).
 func (a *API) chatRoutes() []route {
 	return []route{
-		{Method: "GET", Path: "/api/chat/conversations/", Tag: "chat", Summary: "Your conversations, most recent activity first, with the last message and your unread count", Auth: true, Response: "ConversationList", Status: 200, Handler: a.listConversations},
+		{Method: "GET", Path: "/api/chat/conversations/", Tag: "chat", Summary: "Your conversations, most recent activity first, with the last message and your unread count; a 1:1 conversation is listed once it has a message", Auth: true, Response: "ConversationList", Status: 200, Handler: a.listConversations},
 		{Method: "POST", Path: "/api/chat/conversations/start/", Tag: "chat", Summary: "Start or reopen the 1:1 conversation with a user, optionally with a first message (delivered live); 201 when created, 200 when it existed", Auth: true, Body: "ConversationStart", Response: "Conversation", Status: 201, Handler: a.startConversation},
 		{Method: "GET", Path: "/api/chat/conversations/{id}/", Tag: "chat", Summary: "One of your conversations (404 unless you are a member)", Auth: true, Response: "Conversation", Status: 200, Handler: a.getConversation},
 		{Method: "GET", Path: "/api/chat/conversations/{id}/messages/", Tag: "chat", Summary: "Messages, newest first (page, page_size default 50, before_id, after_id); marks the conversation read", Auth: true, Response: "MessageList", Status: 200, Handler: a.conversationMessages},
