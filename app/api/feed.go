@@ -212,6 +212,10 @@ func (a *API) listPosts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) writePosts(w http.ResponseWriter, r *http.Request, pg paging, pq store.PostQuery) {
+	if isNewestPage(pq) {
+		a.cachedPosts(w, r, pg)
+		return
+	}
 	items, known, count, err := a.st.Feed.Posts(r.Context(), viewer(r), pq)
 	if err != nil {
 		a.fail(w, r, err)
