@@ -81,7 +81,10 @@ type FeedData struct {
 
 // PostPageData is /home/post/{id}/.
 type PostPageData struct {
-	Post   PostView
+	Post PostView
+	// CardSlot renders a slot hole instead of the card: the page is assembled from the
+	// card's cached fragment (app/frag).
+	CardSlot bool
 	Errors FormErrors // of a failed comment or edit without JS
 	Draft  string
 	// Form names the form that failed without JS: "comment" (the default) or "edit"

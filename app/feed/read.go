@@ -267,6 +267,11 @@ func (s *Service) Cards(ctx context.Context, ids []int64) (map[int64]Item, map[s
 	return out, known, nil
 }
 
+// Head returns one post's head (ErrNotFound when it is gone).
+func (s *Service) Head(ctx context.Context, id int64) (store.PostHead, error) {
+	return s.DB.PostHeadByID(ctx, id)
+}
+
 // HeadsAt returns the heads of the API's page of newest posts at offset.
 func (s *Service) HeadsAt(ctx context.Context, offset, limit int) ([]store.PostHead, error) {
 	return s.DB.HeadsAt(ctx, offset, limit)

@@ -403,6 +403,15 @@ func (s *Queries) FeedHeads(ctx context.Context, after Cursor, limit int) ([]Pos
 	return s.heads(ctx, where, append(args, limit, 0)...)
 }
 
+// PostHeadByID returns one post's head.
+func (s *Queries) PostHeadByID(ctx context.Context, id int64) (PostHead, error) {
+	var h PostHead
+	var created int64
+	err := s.queryRow(ctx, `SELECT id, version, user_id, created_at FROM posts WHERE id = ?`, id).Scan(&h.ID, &h.Version, &h.AuthorID, &created)
+	h.CreatedAt = FromMillis(created)
+	return h, scanOne(err)
+}
+
 // HeadsAt returns the heads of the newest posts from offset on (the API's pages).
 func (s *Queries) HeadsAt(ctx context.Context, offset, limit int) ([]PostHead, error) {
 	return s.heads(ctx, "", limit, offset)

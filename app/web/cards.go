@@ -264,3 +264,55 @@ func (h *Web) shell(ctx context.Context, p views.Page, name string, fragment boo
 	f, err := h.st.Fragments.Get(key, render)
 	return shellFrag{f, key}, err
 }
+
+// cachedPostPage serves /home/post/{id}/ from fragments: the shell with a slot and the
+// full card (every comment) for the viewer's variant.
+func (h *Web) cachedPostPage(w http.ResponseWriter, r *http.Request, id int64) {
+	ctx := r.Context()
+	u, _ := identity(ctx)
+	hd, err := h.st.Feed.Head(ctx, id)
+	if err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
+	liked, own, err := h.st.Feed.ViewerMarks(ctx, u.ID, []int64{id})
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	people, err := h.st.Cache.Version(ctx, auth.PeopleNamespace)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	key := "full" + cardKey(hd, people, liked[id], cardRole(u, hd.AuthorID), own[id])
+	card, err := h.st.Fragments.Get(key, func() ([]byte, error) {
+		it, known, err := h.st.Feed.Post(ctx, u, id)
+		if err != nil {
+			return nil, err
+		}
+		p := views.Page{Viewer: viewerOf(u), Asset: h.assets.URL, Cached: true}
+		return renderBytes(ctx, views.FullPostCard(p, h.cachedPostView(it, u, known)))
+	})
+	if err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
+	by, err := h.st.Auth.UserByID(ctx, hd.AuthorID) // the title names the author (cached)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	author := viewerOf(by).DisplayName()
+	a := &assembly{h: h, r: r, viewer: u, now: h.st.Now(), cards: []*frag.Fragment{card}}
+	p := h.page(w, r, "Post by "+author, "home")
+	d := views.PostPageData{CardSlot: true, Post: views.PostView{Author: views.Person{Name: author}}}
+	shell, err := h.shell(ctx, p, "post", false, author, func(p views.Page) templ.Component { return views.PostPage(p, d) })
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	a.etag.parts = []string{key, shell.key}
+	a.resp.Add(shell.frag, a.fill)
+	frag.Serve(w, r, http.StatusOK, "text/html; charset=utf-8", "no-store", a.resp.Pieces(), a.etag.etag())
+}

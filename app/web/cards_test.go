@@ -208,3 +208,42 @@ func TestCachedFeedAnswersEveryWayOfAsking(t *testing.T) {
 		t.Error("a hole marker reached the page")
 	}
 }
+
+func TestCachedPostPage(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	ada := app.User("ada", "student")
+	bob := app.User("bob", "student")
+	r := ada.PostForm("/home/", url.Values{"content": {"a post with many comments"}})
+	id := regexp.MustCompile(`post-(\d+)`).FindStringSubmatch(r.Header.Get("Location"))[1]
+	page := func(c *apptest.Client) string {
+		t.Helper()
+		r := c.Do("GET", "/home/post/"+id+"/", nil, http.Header{"Accept-Encoding": {"gzip"}})
+		if r.StatusCode != 200 || r.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("post page: %d %q", r.StatusCode, r.Header.Get("Content-Encoding"))
+		}
+		zr, _ := gzip.NewReader(strings.NewReader(r.Body))
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for i := range 5 {
+		bob.PostForm("/home/post/"+id+"/comment/", url.Values{"content": {"comment number " + strconv.Itoa(i)}})
+		// Every comment is on the page (the feed's card shows only the newest), for both.
+		for _, c := range []*apptest.Client{ada, bob} {
+			p := page(c)
+			if !strings.Contains(p, "comment number 0") || !strings.Contains(p, "comment number "+strconv.Itoa(i)) ||
+				!strings.Contains(p, "<title>Post by Ada Tester") {
+				t.Fatalf("after comment %d the post page lacks comments or its title", i)
+			}
+		}
+	}
+	if p := page(bob); strings.Contains(p, "Edit post") || !strings.Contains(page(ada), "Edit post") {
+		t.Fatal("the post page's edit control is in the wrong hands")
+	}
+	ada.PostForm("/home/post/"+id+"/delete/", nil)
+	if r := bob.Get("/home/post/" + id + "/"); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("a deleted post's page: %d", r.StatusCode)
+	}
+}

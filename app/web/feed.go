@@ -223,7 +223,7 @@ func (h *Web) postPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.renderPostPage(w, r, id, http.StatusOK, "", "", nil)
+	h.cachedPostPage(w, r, id)
 }
 
 func (h *Web) renderPostPage(w http.ResponseWriter, r *http.Request, id int64, status int, form, draft string, errs form.Errors) {
