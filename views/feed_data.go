@@ -85,8 +85,8 @@ type PostPageData struct {
 	// CardSlot renders a slot hole instead of the card: the page is assembled from the
 	// card's cached fragment (app/frag).
 	CardSlot bool
-	Errors FormErrors // of a failed comment or edit without JS
-	Draft  string
+	Errors   FormErrors // of a failed comment or edit without JS
+	Draft    string
 	// Form names the form that failed without JS: "comment" (the default) or "edit"
 	// (the post's edit form, shown open with Draft and Errors["content"]).
 	Form string
