@@ -3,27 +3,27 @@ package frag
 import (
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/dgraph-io/ristretto/v2"
 	"golang.org/x/sync/singleflight"
 )
 
-// Store keeps fragments in this process, bounded by a byte budget, least frequently
-// used first out. Keys must name everything a fragment depends on — the versions of
-// the rows it shows and the viewer variant — so an entry is never stale, only unused:
-// that is also why a store per process is right even when several processes share a
-// database (each keeps what it rendered; a version read from the database decides).
-type Store struct {
-	items  *ristretto.Cache[string, *Fragment]
-	flight singleflight.Group
+// Kept is a bounded in-process store of values of one type, least frequently used out
+// first, with counters for metrics. Keys must name everything a value depends on (the
+// versions of what it shows), so an entry is never stale, only unused: that is also why
+// a store per process is right when several processes share a database — each keeps
+// what it made; a version read from the shared truth decides which one is current.
+type Kept[T any] struct {
+	items  *ristretto.Cache[string, T]
 	hits   atomic.Uint64
 	misses atomic.Uint64
 }
 
-// NewStore returns a store of about budget bytes.
-func NewStore(budget int64) (*Store, error) {
-	items, err := ristretto.NewCache(&ristretto.Config[string, *Fragment]{
-		NumCounters: max(10*budget/(4<<10), 1000), // ~4 KiB a fragment
+// NewKept returns a store of about budget bytes; typical is a value's usual size.
+func NewKept[T any](budget, typical int64) (*Kept[T], error) {
+	items, err := ristretto.NewCache(&ristretto.Config[string, T]{
+		NumCounters: max(10*budget/typical, 1000),
 		MaxCost:     budget,
 		BufferItems: 64,
 		Metrics:     true,
@@ -31,25 +31,71 @@ func NewStore(budget int64) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("frag: create store: %w", err)
 	}
-	return &Store{items: items}, nil
+	return &Kept[T]{items: items}, nil
+}
+
+// Get returns the value under key.
+func (k *Kept[T]) Get(key string) (T, bool) {
+	v, ok := k.items.Get(key)
+	if ok {
+		k.hits.Add(1)
+	} else {
+		k.misses.Add(1)
+	}
+	return v, ok
+}
+
+// Set keeps v under key at cost bytes, for ttl (0: until evicted), and waits until it
+// is applied so that the next Get finds it (sets are applied in the background).
+func (k *Kept[T]) Set(key string, v T, cost int64, ttl time.Duration) {
+	k.items.SetWithTTL(key, v, cost, ttl)
+	k.items.Wait()
+}
+
+// Stats are a store's counters, for metrics.
+type Stats struct {
+	Hits, Misses, Evictions uint64
+	Bytes                   int64
+}
+
+// Stats returns counters since the store was made.
+func (k *Kept[T]) Stats() Stats {
+	m := k.items.Metrics
+	return Stats{Hits: k.hits.Load(), Misses: k.misses.Load(), Evictions: m.KeysEvicted(),
+		Bytes: int64(m.CostAdded()) - int64(m.CostEvicted())}
+}
+
+// Close releases the store.
+func (k *Kept[T]) Close() { k.items.Close() }
+
+// Store keeps fragments, rendering each missing one once however many ask at once.
+type Store struct {
+	*Kept[*Fragment]
+	flight singleflight.Group
+}
+
+// NewStore returns a fragment store of about budget bytes.
+func NewStore(budget int64) (*Store, error) {
+	k, err := NewKept[*Fragment](budget, 4<<10)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{Kept: k}, nil
 }
 
 // Get returns the fragment under key, rendering it with render on a miss. Concurrent
 // misses of one key render once.
 func (s *Store) Get(key string, render func() ([]byte, error)) (*Fragment, error) {
-	if f, ok := s.items.Get(key); ok {
-		s.hits.Add(1)
+	if f, ok := s.Kept.Get(key); ok {
 		return f, nil
 	}
-	s.misses.Add(1)
 	v, err, _ := s.flight.Do(key, func() (any, error) {
 		raw, err := render()
 		if err != nil {
 			return nil, err
 		}
 		f := Cut(raw)
-		s.items.Set(key, f, int64(f.Size()+len(key)))
-		s.items.Wait() // so the next request finds it (sets are applied in the background)
+		s.Set(key, f, int64(f.Size()+len(key)), 0)
 		return f, nil
 	})
 	if err != nil {
@@ -58,30 +104,22 @@ func (s *Store) Get(key string, render func() ([]byte, error)) (*Fragment, error
 	return v.(*Fragment), nil
 }
 
-// Peek returns the fragment under key, if the store holds it.
-func (s *Store) Peek(key string) (*Fragment, bool) {
-	f, ok := s.items.Get(key)
-	if ok {
-		s.hits.Add(1)
+// Peek is Get without rendering: the fragment under key, if kept.
+func (s *Store) Peek(key string) (*Fragment, bool) { return s.Kept.Get(key) }
+
+// Page is a whole answer kept for anonymous visitors.
+type Page struct {
+	Status      int
+	ContentType string
+	Pieces      []*Piece
+	ETag        string
+}
+
+// Size is what the page costs to keep.
+func (p *Page) Size() int {
+	n := 64
+	for _, pc := range p.Pieces {
+		n += pc.Size()
 	}
-	return f, ok
+	return n
 }
-
-// Wait applies pending writes (tests).
-func (s *Store) Wait() { s.items.Wait() }
-
-// Stats are the store's counters, for metrics.
-type Stats struct {
-	Hits, Misses, Evictions uint64
-	Bytes                   int64
-}
-
-// Stats returns counters since the store was made.
-func (s *Store) Stats() Stats {
-	m := s.items.Metrics
-	return Stats{Hits: s.hits.Load(), Misses: s.misses.Load(), Evictions: m.KeysEvicted(),
-		Bytes: int64(m.CostAdded()) - int64(m.CostEvicted())}
-}
-
-// Close releases the store.
-func (s *Store) Close() { s.items.Close() }

@@ -102,6 +102,7 @@ func New(st *state.State) (*Server, error) {
 		web.Gzip,
 		csrf.Handler,
 		s.identify,
+		w.AnonymousPages,
 		web.Route,
 	)
 	return s, nil

@@ -60,18 +60,26 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	// One memory budget (-cache-mb) for the in-process caches: half for data, half for
-	// rendered fragments (the data half is unused when the data cache is Redis).
+	// One memory budget (-cache-mb) for the in-process caches: half for data (unused
+	// when the data cache is Redis), 3/8 for rendered fragments, 1/8 for whole
+	// anonymous pages.
 	budget := int64(cfg.CacheMB) << 20
 	c, err := cache.Open(cfg.Cache, budget/2)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	fragments, err := frag.NewStore(budget / 2)
+	fragments, err := frag.NewStore(budget * 3 / 8)
 	if err != nil {
 		db.Close()
 		c.Close()
+		return nil, err
+	}
+	pages, err := frag.NewKept[*frag.Page](budget/8, 32<<10)
+	if err != nil {
+		db.Close()
+		c.Close()
+		fragments.Close()
 		return nil, err
 	}
 	var limiter limit.Limiter
@@ -110,7 +118,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st := &State{
 		Config: cfg, DB: db, Cache: c, Limiter: limiter, Mail: mailer, Log: o.Log, Now: o.Now,
 		Limits: limits, Static: o.Static, ClientIP: limit.ClientIP{Trusted: trusted},
-		Media: media.Store{Root: cfg.MediaDir()}, Fragments: fragments,
+		Media: media.Store{Root: cfg.MediaDir()}, Fragments: fragments, Pages: pages,
 	}
 	st.Auth = &auth.Service{
 		DB: db, Cache: c, Limiter: limiter, Mail: mailer, Media: st.Media,
@@ -217,6 +225,7 @@ func (s *State) Close() error {
 	<-s.hubDone
 	s.Mail.Wait()
 	s.Fragments.Close()
+	s.Pages.Close()
 	return errors.Join(s.Broker.Close(), s.Limiter.Close(), s.Cache.Close(), s.DB.Close())
 }
 

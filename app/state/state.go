@@ -36,8 +36,10 @@ type State struct {
 	// Fragments keeps rendered pieces of pages (post cards…) in this process, keyed by
 	// the versions they show.
 	Fragments *frag.Store
-	Limiter   limit.Limiter
-	Mail      *mail.Mailer
+	// Pages keeps whole pages for anonymous visitors (app/web AnonymousPages).
+	Pages   *frag.Kept[*frag.Page]
+	Limiter limit.Limiter
+	Mail    *mail.Mailer
 	// Media is where uploaded files live (under the data directory).
 	Media  media.Store
 	Auth   *auth.Service
