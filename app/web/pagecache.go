@@ -57,7 +57,7 @@ func (h *Web) AnonymousPages(next http.Handler) http.Handler {
 		}
 		key := "page:" + strconv.FormatUint(version, 10) + ":" + r.URL.RequestURI()
 		if p, ok := h.st.Pages.Get(key); ok {
-			frag.Serve(w, r, p.Status, p.ContentType, "no-cache", p.Pieces, p.ETag)
+			frag.Serve(w, r, p.Status, p.ContentType, "no-store", p.Pieces, p.ETag)
 			return
 		}
 		rec := &pageRecorder{header: http.Header{}, status: http.StatusOK}
@@ -76,7 +76,7 @@ func (h *Web) AnonymousPages(next http.Handler) http.Handler {
 				w.Header().Set(k, v)
 			}
 		}
-		frag.Serve(w, r, p.Status, p.ContentType, "no-cache", p.Pieces, p.ETag)
+		frag.Serve(w, r, p.Status, p.ContentType, "no-store", p.Pieces, p.ETag)
 	})
 }
 
