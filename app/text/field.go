@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"eplatform/app/form"
 )
 
 // The one rule for text people type, applied to every text field of every form, API
@@ -59,6 +61,17 @@ func Field(s string, required bool, max int) (string, string) {
 		return s, "Ensure this field has no more than " + strconv.Itoa(max) + " characters (it has " + strconv.Itoa(n) + ")."
 	}
 	return s, ""
+}
+
+// Check is Field for one field of a form or body: its message, if any, goes into errs
+// under name, so a service can report every field at once. It returns the value to
+// store.
+func Check(errs form.Errors, name, s string, required bool, max int) string {
+	s, msg := Field(s, required, max)
+	if msg != "" {
+		errs.Add(name, msg)
+	}
+	return s
 }
 
 func codePoint(r rune) string {

@@ -3,6 +3,8 @@ package text
 import (
 	"strings"
 	"testing"
+
+	"eplatform/app/form"
 )
 
 func TestFieldRefusesControlCharacters(t *testing.T) {
@@ -64,4 +66,16 @@ func FuzzField(f *testing.F) {
 			t.Fatal("Len disagrees with the rune count")
 		}
 	})
+}
+
+func TestCheckCollectsMessagesByField(t *testing.T) {
+	errs := form.Errors{}
+	if got := Check(errs, "title", "  ok  ", true, 10); got != "ok" || len(errs) != 0 {
+		t.Fatalf("Check(ok) = %q, %v", got, errs)
+	}
+	Check(errs, "title", "\x00x", true, 10)
+	Check(errs, "description", strings.Repeat("é", 11), false, 10)
+	if !strings.Contains(errs.First(), "no more than 10") || !strings.Contains(errs["title"][0], "U+0000") {
+		t.Fatalf("errors: %v", errs)
+	}
 }
