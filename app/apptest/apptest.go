@@ -363,7 +363,8 @@ func (a *App) Token(username string) (access, refresh string) {
 // RelaxedLimits raises every rate limit far above what a test does, for tests about
 // something else; tests of the limits themselves use the defaults.
 var RelaxedLimits = []string{"-limits", "login=100000/1m,signup=100000/1m,reset=100000/1m,post=100000/1m," +
-	"comment=100000/1m,like=100000/1m,upload=100000/1m,api=1000000/1m,chat=100000/1m,search=100000/1m"}
+	"comment=100000/1m,like=100000/1m,upload=100000/1m,api=1000000/1m,chat=100000/1m,search=100000/1m," +
+	"quiz=100000/1m,answer=100000/1m,enroll=100000/1m"}
 
 // StartRelaxed starts an app with RelaxedLimits.
 func StartRelaxed(t testing.TB) *App {

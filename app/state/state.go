@@ -76,6 +76,11 @@ type Limits struct {
 	Login, Signup, Reset             limit.Rule
 	Post, Comment, Like, Upload      limit.Rule
 	Chat, Search, API, Contact, Book limit.Rule
+	// Quiz guards the writes of quiz builders and graders (quizzes, questions,
+	// grades), Answer the answers saved while taking a quiz (autosave runs on every
+	// change), Enroll enrolling and leaving: each its own bucket, so building a quiz
+	// does not spend likes.
+	Quiz, Answer, Enroll limit.Rule
 }
 
 // DefaultLimits returns the defaults with the overrides applied.
@@ -99,6 +104,9 @@ func DefaultLimits(overrides map[string]config.Limit) Limits {
 		API:     rule("api", 600, time.Minute),
 		Contact: rule("contact", 5, time.Hour),
 		Book:    rule("appointment", 10, time.Hour),
+		Quiz:    rule("quiz", 120, time.Minute),
+		Answer:  rule("answer", 300, time.Minute),
+		Enroll:  rule("enroll", 30, time.Minute),
 	}
 }
 
