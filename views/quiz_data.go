@@ -126,8 +126,9 @@ type TakeData struct {
 	Quiz       QuizSummary
 	AttemptID  int64
 	Number     int
-	SaveURL    string // the no-JS form (save or submit) and quiz.js's autosave (JSON)
-	SubmitURL  string
+	SaveURL    string // the no-JS form (save or submit)
+	AnswersAPI string // quiz.js's autosave: POST /api/attempts/{id}/answers/
+	SubmitAPI  string // and its submit: POST /api/attempts/{id}/submit/
 	ResultsURL string
 	Deadline   string // RFC 3339
 	DeadlineMS int64

@@ -228,13 +228,9 @@ func (a *API) createSubject(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s, errs, err := a.st.Learn.CreateSubject(r.Context(), v, in)
+	s, err := a.st.Learn.CreateSubject(r.Context(), v, in)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusCreated, a.subjectJSON(s, false, v))
@@ -272,21 +268,16 @@ func (a *API) updateSubject(w http.ResponseWriter, r *http.Request, required boo
 		return
 	}
 	v := viewer(r)
-	s, errs, err := a.st.Learn.UpdateSubject(r.Context(), v, id, in)
+	if _, err := a.st.Learn.UpdateSubject(r.Context(), v, id, in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p, err := a.st.Learn.SubjectByID(r.Context(), v, id, false)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
-		return
-	}
-	enrolled, err := a.st.DB.IsEnrolled(r.Context(), s.ID, v.ID)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a.subjectJSON(s, enrolled, v))
+	writeJSON(w, http.StatusOK, a.subjectJSON(p.Subject, p.Enrolled, v))
 }
 
 func (a *API) putSubject(w http.ResponseWriter, r *http.Request)   { a.updateSubject(w, r, true) }
@@ -315,7 +306,7 @@ type EnrollJSON struct {
 
 func (a *API) enrollSubject(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r)
-	if !ok || a.limited(w, r, a.st.Limits.Like) {
+	if !ok || a.limited(w, r, a.st.Limits.Enroll) {
 		return
 	}
 	res, err := a.st.Learn.Enroll(r.Context(), viewer(r), id)
@@ -335,7 +326,7 @@ func (a *API) enrollSubject(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) unenrollSubject(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r)
-	if !ok || a.limited(w, r, a.st.Limits.Like) {
+	if !ok || a.limited(w, r, a.st.Limits.Enroll) {
 		return
 	}
 	s, changed, err := a.st.Learn.Unenroll(r.Context(), viewer(r), id)
@@ -399,7 +390,7 @@ func (a *API) materialInput(w http.ResponseWriter, r *http.Request) (learn.Mater
 		in, pos, ok := materialFields(w, f)
 		if !ok {
 			if file != nil {
-				_ = a.st.Media.Remove(file.Path)
+				a.removeUpload(r, file.Path)
 			}
 			return in, nil, false
 		}
@@ -451,13 +442,9 @@ func (a *API) createMaterial(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, errs, err := a.st.Learn.AddMaterial(r.Context(), v, id, in)
+	m, err := a.st.Learn.AddMaterial(r.Context(), v, id, in)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusCreated, a.materialJSON(m))
@@ -496,10 +483,6 @@ func (a *API) orderMaterials(w http.ResponseWriter, r *http.Request) {
 		ids = append(ids, int64(n))
 	}
 	if err := a.st.Learn.ReorderMaterials(r.Context(), viewer(r), id, ids); err != nil {
-		if errors.Is(err, learn.ErrBadOrder) {
-			fieldErrors(w, form.Errors{"order": {err.Error()}})
-			return
-		}
 		a.fail(w, r, err)
 		return
 	}
@@ -537,13 +520,9 @@ func (a *API) patchMaterial(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, errs, err := a.st.Learn.UpdateMaterial(r.Context(), v, id, in)
+	m, err := a.st.Learn.UpdateMaterial(r.Context(), v, id, in)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	if pos != nil {
@@ -551,10 +530,12 @@ func (a *API) patchMaterial(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, err)
 			return
 		}
-		if m, err = a.st.DB.MaterialByID(r.Context(), id); err != nil {
+		moved, err := a.st.Learn.OpenMaterial(r.Context(), v, id, false) // its new position
+		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
+		m = moved.Material
 	}
 	writeJSON(w, http.StatusOK, a.materialJSON(m))
 }
@@ -569,6 +550,14 @@ func (a *API) deleteMaterial(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// removeUpload deletes a stored upload whose request was refused; a file that cannot
+// be removed only wastes space, so it is logged rather than answered.
+func (a *API) removeUpload(r *http.Request, path string) {
+	if err := a.st.Media.Remove(path); err != nil {
+		a.st.Log.WarnContext(r.Context(), "remove refused upload", "path", path, "err", err)
+	}
 }
 
 // learnIconNames are the subject icons, for the OpenAPI enum.

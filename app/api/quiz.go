@@ -158,20 +158,16 @@ func (a *API) listQuizzes(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) createQuiz(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r)
-	if !ok || a.limited(w, r, a.st.Limits.Like) {
+	if !ok || a.limited(w, r, a.st.Limits.Quiz) {
 		return
 	}
 	var body quizWrite
 	if !decode(w, r, &body) {
 		return
 	}
-	qz, errs, err := a.st.Quiz.CreateQuiz(r.Context(), viewer(r), id, body.input())
+	qz, err := a.st.Quiz.CreateQuiz(r.Context(), viewer(r), id, body.input())
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusCreated, quizJSON(quiz.Access{Quiz: qz, Manage: true}, a.st.Config.BaseURL))
@@ -217,20 +213,16 @@ func (a *API) getQuiz(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) patchQuiz(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r)
-	if !ok || a.limited(w, r, a.st.Limits.Like) {
+	if !ok || a.limited(w, r, a.st.Limits.Quiz) {
 		return
 	}
 	var body quizWrite
 	if !decode(w, r, &body) {
 		return
 	}
-	qz, errs, err := a.st.Quiz.UpdateQuiz(r.Context(), viewer(r), id, body.input())
+	qz, err := a.st.Quiz.UpdateQuiz(r.Context(), viewer(r), id, body.input())
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusOK, quizJSON(quiz.Access{Quiz: qz, Manage: true}, a.st.Config.BaseURL))
@@ -279,20 +271,16 @@ func (q questionWrite) input() quiz.QuestionInput {
 
 func (a *API) createQuestion(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r)
-	if !ok || a.limited(w, r, a.st.Limits.Like) {
+	if !ok || a.limited(w, r, a.st.Limits.Quiz) {
 		return
 	}
 	var body questionWrite
 	if !decode(w, r, &body) {
 		return
 	}
-	q, errs, err := a.st.Quiz.AddQuestion(r.Context(), viewer(r), id, body.input())
+	q, err := a.st.Quiz.AddQuestion(r.Context(), viewer(r), id, body.input())
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusCreated, questionJSON(q, true))
@@ -300,20 +288,16 @@ func (a *API) createQuestion(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) putQuestion(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r)
-	if !ok || a.limited(w, r, a.st.Limits.Like) {
+	if !ok || a.limited(w, r, a.st.Limits.Quiz) {
 		return
 	}
 	var body questionWrite
 	if !decode(w, r, &body) {
 		return
 	}
-	q, errs, err := a.st.Quiz.UpdateQuestion(r.Context(), viewer(r), id, body.input())
+	q, err := a.st.Quiz.UpdateQuestion(r.Context(), viewer(r), id, body.input())
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusOK, questionJSON(q, true))
@@ -425,7 +409,7 @@ func (a *API) getAttempt(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) saveAnswers(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r)
-	if !ok || a.limited(w, r, a.st.Limits.Like) {
+	if !ok || a.limited(w, r, a.st.Limits.Answer) {
 		return
 	}
 	var body struct {
@@ -447,12 +431,7 @@ func (a *API) saveAnswers(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	qz, err := a.st.DB.QuizByID(r.Context(), saved.Attempt.QuizID)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a.attemptJSON(saved.Attempt, qz.PassingPercent))
+	writeJSON(w, http.StatusOK, a.attemptJSON(saved.Attempt, saved.Quiz.PassingPercent))
 }
 
 func (a *API) submitAttempt(w http.ResponseWriter, r *http.Request) {
@@ -460,17 +439,18 @@ func (a *API) submitAttempt(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	att, already, err := a.st.Quiz.Submit(r.Context(), viewer(r), id)
+	v := viewer(r)
+	_, already, err := a.st.Quiz.Submit(r.Context(), v, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	qz, err := a.st.DB.QuizByID(r.Context(), att.QuizID)
+	att, acc, err := a.st.Quiz.Attempt(r.Context(), v, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"attempt": a.attemptJSON(att, qz.PassingPercent), "already_submitted": already})
+	writeJSON(w, http.StatusOK, map[string]any{"attempt": a.attemptJSON(att, acc.Quiz.PassingPercent), "already_submitted": already})
 }
 
 // ResultItemJSON is one question of an attempt's results.
@@ -538,7 +518,7 @@ func (a *API) gradingQueue(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) gradeAnswer(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(w, r)
-	if !ok || a.limited(w, r, a.st.Limits.Like) {
+	if !ok || a.limited(w, r, a.st.Limits.Quiz) {
 		return
 	}
 	var body struct {
@@ -553,17 +533,17 @@ func (a *API) gradeAnswer(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, form.Errors{"marks": {"This field is required."}})
 		return
 	}
-	att, err := a.st.Quiz.Grade(r.Context(), viewer(r), id, body.Question, *body.Marks, body.Feedback)
+	v := viewer(r)
+	if _, err := a.st.Quiz.Grade(r.Context(), v, id, body.Question, *body.Marks, body.Feedback); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	att, acc, err := a.st.Quiz.Attempt(r.Context(), v, id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	qz, err := a.st.DB.QuizByID(r.Context(), att.QuizID)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a.attemptJSON(att, qz.PassingPercent))
+	writeJSON(w, http.StatusOK, a.attemptJSON(att, acc.Quiz.PassingPercent))
 }
 
 func (a *API) quizAnalytics(w http.ResponseWriter, r *http.Request) {

@@ -40,12 +40,15 @@ func newQuizAPI(t *testing.T) *quizAPI {
 		u, _ := app.State.DB.UserByUsername(ctx, name)
 		return u
 	}
-	subj, _, err := app.State.Learn.CreateSubject(ctx, user("teach"), learn.SubjectInput{Name: learn.Str("Computing"), Code: learn.Str("CS1")})
+	subj, err := app.State.Learn.CreateSubject(ctx, user("teach"), learn.SubjectInput{Name: learn.Str("Computing"), Code: learn.Str("CS1")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.subjectID = subj.ID
-	other, _, _ := app.State.Learn.CreateSubject(ctx, user("teach2"), learn.SubjectInput{Name: learn.Str("Maths"), Code: learn.Str("MA1")})
+	other, err := app.State.Learn.CreateSubject(ctx, user("teach2"), learn.SubjectInput{Name: learn.Str("Maths"), Code: learn.Str("MA1")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.otherSubjID = other.ID
 	if _, err := app.State.Learn.Enroll(ctx, user("stud"), subj.ID); err != nil {
 		t.Fatal(err)

@@ -41,12 +41,24 @@ func TestLearnSubjectWithMaterials(t *testing.T) {
 	}
 	teacher.WaitJS(`document.documentElement.dataset.live === "open"`)
 
-	// A document, uploaded through the form (with the progress bar), then a link.
+	// A document, uploaded through the form (with the progress bar: a fragment
+	// request), then a link. Without a title the upload is refused and the form stays
+	// with the reason; with one the subject's page shows it, and the form's message.
+	teacher.AllowConsoleErrors("status of 400")
 	teacher.ClickAndWait(".materials-section__head a[href='/home/subjects/GO101/materials/new/']")
-	teacher.SetValue("#id_title", "Course syllabus")
 	teacher.UploadFile("#id_file", pdf)
 	teacher.Click("form[data-material-form] button[type=submit]")
+	teacher.WaitVisible(".toast--error")
+	if got := teacher.Text(".toast--error .toast__msg"); !strings.Contains(got, "may not be blank") || !strings.HasSuffix(teacher.Location(), "/materials/new/") {
+		t.Fatalf("upload without a title: %q at %s", got, teacher.Location())
+	}
+	teacher.SetValue("#id_title", "Course syllabus")
+	teacher.Click("form[data-material-form] button[type=submit]")
 	teacher.WaitVisible(".materials .material--document")
+	teacher.WaitVisible(".toast--success")
+	if got := teacher.Text(".toast--success .toast__msg"); !strings.Contains(got, "Course syllabus” is added") || !strings.Contains(teacher.Location(), "#material-") {
+		t.Fatalf("after the upload: %q at %s", got, teacher.Location())
+	}
 	teacher.ClickAndWait(".materials-section__head a[href='/home/subjects/GO101/materials/new/']")
 	teacher.SetValue("#id_type", "link")
 	teacher.WaitNotVisible("#id_file")

@@ -9,6 +9,7 @@ import (
 
 	"eplatform/app/apptest"
 	"eplatform/app/learn"
+	"eplatform/app/quiz"
 )
 
 // TestQuizBuildTakeGrade: an instructor builds a quiz of the three question types in
@@ -23,7 +24,7 @@ func TestQuizBuildTakeGrade(t *testing.T) {
 	ctx := context.Background()
 	tina, _ := app.State.DB.UserByUsername(ctx, "tina")
 	sam, _ := app.State.DB.UserByUsername(ctx, "sam")
-	subj, _, err := app.State.Learn.CreateSubject(ctx, tina, learn.SubjectInput{Name: learn.Str("Introduction to Go"), Code: learn.Str("GO101")})
+	subj, err := app.State.Learn.CreateSubject(ctx, tina, learn.SubjectInput{Name: learn.Str("Introduction to Go"), Code: learn.Str("GO101")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,4 +164,49 @@ func TestQuizBuildTakeGrade(t *testing.T) {
 		t.Fatalf("pass rate %q", got)
 	}
 	teacher.Screenshot("quiz-analytics")
+}
+
+// TestQuizTimeUpGoesToResults: when the server's deadline has passed, the next
+// autosave is refused by the API (409) and the page goes to the results, which keep
+// the answers saved in time.
+func TestQuizTimeUpGoesToResults(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	ctx := context.Background()
+	tina, sam := app.Account("tina", "instructor"), app.Account("sam", "student")
+	subj, err := app.State.Learn.CreateSubject(ctx, tina, learn.SubjectInput{Name: learn.Str("Introduction to Go"), Code: learn.Str("GO101")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.State.Learn.Enroll(ctx, sam, subj.ID); err != nil {
+		t.Fatal(err)
+	}
+	title, minutes := "Quick check", 5
+	qz, err := app.State.Quiz.CreateQuiz(ctx, tina, subj.ID, quiz.QuizInput{Title: &title, TimeLimitMinutes: &minutes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"Go has goroutines.", "Go has classes."} {
+		if _, err := app.State.Quiz.AddQuestion(ctx, tina, qz.ID, quiz.QuestionInput{Kind: quiz.TrueFalse, Text: text, Marks: 1, Correct: text == "Go has goroutines."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	student := New(t)
+	student.AllowConsoleErrors("status of 409")
+	logIn(t, student, app, "sam")
+	student.Navigate(fmt.Sprintf("%s/home/quizzes/%d/", app.URL, qz.ID))
+	student.ClickAndWait("[data-start-quiz]")
+	pick := func(question, answer int) {
+		t.Helper()
+		student.Eval(fmt.Sprintf(`document.querySelectorAll(".take-question")[%d].querySelectorAll("input[type=radio]")[%d].click()`, question, answer), nil)
+	}
+	pick(0, 0) // True: right
+	student.WaitJS(`document.querySelector("[data-save-status]").textContent.startsWith("Saved")`)
+	// The server's clock passes the deadline; the page's countdown has not run out.
+	app.Clock.Advance(5*time.Minute + time.Second)
+	pick(1, 0) // too late
+	student.WaitJS(`location.pathname.endsWith("/results/")`)
+	student.WaitVisible("[data-score-value]")
+	if got := student.Text("[data-score-value]"); got != "1 / 2" {
+		t.Fatalf("score %q", got)
+	}
 }

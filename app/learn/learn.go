@@ -33,7 +33,7 @@ var (
 	ErrNotEnrolled = problem.Forbidden("Enroll in this subject to see its materials.")
 	ErrClosed      = problem.Invalid("This subject is not open for enrollment.")
 	ErrOwnSubject  = problem.Invalid("You teach this subject, so you cannot enroll in it.")
-	ErrBadOrder    = problem.Invalid("The order must list every material of the subject exactly once.")
+	ErrBadOrder    = problem.Field("order", "The order must list every material of the subject exactly once.")
 )
 
 // Service implements subjects, materials and enrollment.

@@ -11,6 +11,7 @@ import (
 	"eplatform/app/media"
 	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // Material kinds.
@@ -68,10 +69,10 @@ func ParseDue(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// checkURL accepts an absolute http(s) URL with a host.
+// checkURL accepts an absolute http(s) URL with a host (s is already trimmed and
+// free of control characters).
 func checkURL(s string) (string, string) {
-	s = strings.TrimSpace(s)
-	if len(s) > MaxURL {
+	if text.Len(s) > MaxURL {
 		return "", "Ensure the address has no more than 2000 characters."
 	}
 	u, err := url.Parse(s)
@@ -82,29 +83,30 @@ func checkURL(s string) (string, string) {
 	return strings.ToLower(u.Scheme) + s[len(u.Scheme):], ""
 }
 
+// ValidKind reports whether kind is one of Kinds.
+func ValidKind(kind string) bool {
+	return slices.ContainsFunc(Kinds, func(k struct{ Name, Label string }) bool { return k.Name == kind })
+}
+
 // mergeMaterial applies in to cur and validates the result. It reports which stored
-// file the result no longer uses (to remove after the commit).
+// file the result no longer uses (to remove after the commit), and the fields' errors.
 func (s *Service) mergeMaterial(cur store.MaterialFields, in MaterialInput, creating bool) (store.MaterialFields, string, form.Errors) {
 	errs := form.Errors{}
 	out := cur
 	if in.Kind != nil {
 		out.Kind = strings.TrimSpace(*in.Kind)
 	}
-	valid := false
-	for _, k := range Kinds {
-		valid = valid || k.Name == out.Kind
-	}
-	if !valid {
+	if !ValidKind(out.Kind) {
 		errs.Add("type", "Choose document, video, link or assignment.")
 	}
 	if in.Title != nil {
 		out.Title = *in.Title
 	}
-	out.Title = checkText(errs, "title", out.Title, 1, MaxTitle)
+	out.Title = text.Check(errs, "title", out.Title, true, MaxTitle)
 	if in.Description != nil {
 		out.Description = *in.Description
 	}
-	out.Description = checkText(errs, "description", out.Description, 0, MaxDescription)
+	out.Description = text.Check(errs, "description", out.Description, false, MaxDescription)
 	if in.IsActive != nil {
 		out.IsActive = *in.IsActive
 	}
@@ -112,7 +114,7 @@ func (s *Service) mergeMaterial(cur store.MaterialFields, in MaterialInput, crea
 	urlGiven := false
 	if in.ExternalURL != nil {
 		out.ExternalURL = ""
-		if v := strings.TrimSpace(*in.ExternalURL); v != "" {
+		if v := text.Check(errs, "external_url", *in.ExternalURL, false, 0); v != "" && !errs.Has("external_url") {
 			u, msg := checkURL(v)
 			if msg != "" {
 				errs.Add("external_url", msg)
@@ -121,6 +123,7 @@ func (s *Service) mergeMaterial(cur store.MaterialFields, in MaterialInput, crea
 		}
 	}
 	if in.Due != nil {
+		// A date, not text: the parser refuses anything else, control characters too.
 		v := strings.TrimSpace(*in.Due)
 		if v == "" {
 			out.DueAt = time.Time{}
@@ -223,8 +226,8 @@ func managed(ctx context.Context, q *store.Queries, viewer store.User, subjectID
 }
 
 // AddMaterial adds a material at the end of a subject's list. An upload in in.File is
-// kept only if the material is stored.
-func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID int64, in MaterialInput) (store.Material, form.Errors, error) {
+// kept only if the material is stored. Invalid input is a problem.Fields.
+func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID int64, in MaterialInput) (store.Material, error) {
 	keep := false
 	defer func() {
 		if !keep && in.File != nil {
@@ -232,7 +235,7 @@ func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID 
 		}
 	}()
 	if _, err := managed(ctx, s.DB.Queries, viewer, subjectID); err != nil {
-		return store.Material{}, nil, err
+		return store.Material{}, err
 	}
 	if in.Kind == nil {
 		in.Kind = Str("")
@@ -242,7 +245,7 @@ func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID 
 	}
 	fields, _, errs := s.mergeMaterial(store.MaterialFields{IsActive: true}, in, true)
 	if len(errs) > 0 {
-		return store.Material{}, errs, nil
+		return store.Material{}, problem.Fields(errs)
 	}
 	var m store.Material
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -257,10 +260,10 @@ func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID 
 		return err
 	})
 	if err != nil {
-		return store.Material{}, nil, err
+		return store.Material{}, err
 	}
 	keep = true
-	return m, nil, nil
+	return m, nil
 }
 
 func fieldsOf(m store.Material) store.MaterialFields {
@@ -270,7 +273,8 @@ func fieldsOf(m store.Material) store.MaterialFields {
 
 // UpdateMaterial edits a material of a subject the viewer manages. A replaced or
 // dropped file is removed after the commit; a new upload is kept only on success.
-func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int64, in MaterialInput) (store.Material, form.Errors, error) {
+// Invalid input is a problem.Fields.
+func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int64, in MaterialInput) (store.Material, error) {
 	keep := false
 	defer func() {
 		if !keep && in.File != nil {
@@ -279,14 +283,14 @@ func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int6
 	}()
 	cur, err := s.DB.MaterialByID(ctx, id)
 	if err != nil {
-		return store.Material{}, nil, err
+		return store.Material{}, err
 	}
 	if _, err := managed(ctx, s.DB.Queries, viewer, cur.SubjectID); err != nil {
-		return store.Material{}, nil, err
+		return store.Material{}, err
 	}
 	fields, dropped, errs := s.mergeMaterial(fieldsOf(cur), in, false)
 	if len(errs) > 0 {
-		return store.Material{}, errs, nil
+		return store.Material{}, problem.Fields(errs)
 	}
 	var m store.Material
 	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -305,11 +309,11 @@ func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int6
 		return err
 	})
 	if err != nil {
-		return store.Material{}, nil, err
+		return store.Material{}, err
 	}
 	keep = true
 	s.removeFile(ctx, dropped)
-	return m, nil, nil
+	return m, nil
 }
 
 // ErrConflictingEdit is returned when a material's file changed during an edit (409).

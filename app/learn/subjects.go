@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"eplatform/app/auth"
 	"eplatform/app/form"
 	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // Field limits of a subject (the schema's CHECKs).
@@ -36,43 +35,26 @@ type SubjectInput struct {
 // Str is a helper for building inputs: a pointer to s.
 func Str(s string) *string { return &s }
 
-// checkText trims s and checks its length in characters.
-func checkText(errs form.Errors, field, s string, min, max int) string {
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	switch {
-	case !utf8.ValidString(s):
-		errs.Add(field, "The text is not valid UTF-8.")
-	case n < min:
-		errs.Add(field, "This field may not be blank.")
-	case n > max:
-		errs.Add(field, "Ensure this field has no more than "+strconv.Itoa(max)+" characters (it has "+strconv.Itoa(n)+").")
-	}
-	return s
-}
-
-// merge applies in to cur (the current subject, or the defaults) and validates the
-// result, returning the fields to store.
-func (s *Service) mergeSubject(ctx context.Context, viewer store.User, cur store.SubjectUpdate, in SubjectInput) (store.SubjectUpdate, form.Errors, error) {
+// mergeSubject applies in to cur (the current subject, or the defaults) and validates
+// the result, returning the fields to store or a problem.Fields naming each bad field.
+func (s *Service) mergeSubject(ctx context.Context, viewer store.User, cur store.SubjectUpdate, in SubjectInput) (store.SubjectUpdate, error) {
 	errs := form.Errors{}
 	out := cur
 	if in.Name != nil {
 		out.Name = *in.Name
 	}
-	out.Name = checkText(errs, "name", out.Name, 1, MaxSubjectName)
+	out.Name = text.Check(errs, "name", out.Name, true, MaxSubjectName)
 	if in.Code != nil {
-		out.Code = strings.TrimSpace(*in.Code)
+		out.Code = *in.Code
 	}
-	switch {
-	case out.Code == "":
-		errs.Add("code", "This field may not be blank.")
-	case len(out.Code) > MaxCode || !codeRE.MatchString(out.Code):
+	out.Code = text.Check(errs, "code", out.Code, true, 0)
+	if !errs.Has("code") && (text.Len(out.Code) > MaxCode || !codeRE.MatchString(out.Code)) {
 		errs.Add("code", "Use 1–20 letters, digits, hyphens or underscores: the code is part of the subject's address.")
 	}
 	if in.Description != nil {
 		out.Description = *in.Description
 	}
-	out.Description = checkText(errs, "description", out.Description, 0, MaxDescription)
+	out.Description = text.Check(errs, "description", out.Description, false, MaxDescription)
 	if in.Icon != nil {
 		out.Icon = strings.TrimSpace(*in.Icon)
 		if out.Icon == "" {
@@ -94,30 +76,35 @@ func (s *Service) mergeSubject(ctx context.Context, viewer store.User, cur store
 			if errors.Is(err, store.ErrNotFound) || (err == nil && !auth.IsInstructor(u)) {
 				errs.Add("instructor", "Choose an active instructor or admin.")
 			} else if err != nil {
-				return out, nil, err
+				return out, err
 			}
 			out.InstructorID = id
 		default:
 			out.InstructorID = 0
 		}
 	}
-	return out, errs, nil
+	if len(errs) > 0 {
+		return out, problem.Fields(errs)
+	}
+	return out, nil
 }
 
-// conflict turns a taken code into the code field's message.
-func codeConflict(err error) (form.Errors, bool) {
+// codeConflict turns a taken code into the code field's message.
+func codeConflict(err error) error {
 	var ce *store.ConflictError
 	if errors.As(err, &ce) && strings.Contains(ce.Constraint, "code") {
-		return form.Errors{"code": {"A subject with this code already exists (codes ignore letter case)."}}, true
+		return problem.Field("code", "A subject with this code already exists (codes ignore letter case).")
 	}
-	return nil, false
+	return err
 }
 
 // CreateSubject creates a subject taught by its author, unless an admin puts another
 // instructor in charge.
-func (s *Service) CreateSubject(ctx context.Context, viewer store.User, in SubjectInput) (store.Subject, form.Errors, error) {
+//
+// Invalid input is a problem.Fields naming each bad field (a taken code included).
+func (s *Service) CreateSubject(ctx context.Context, viewer store.User, in SubjectInput) (store.Subject, error) {
 	if !CanCreateSubject(viewer) {
-		return store.Subject{}, nil, problem.ErrForbidden
+		return store.Subject{}, problem.ErrForbidden
 	}
 	if in.Name == nil {
 		in.Name = Str("")
@@ -126,9 +113,9 @@ func (s *Service) CreateSubject(ctx context.Context, viewer store.User, in Subje
 		in.Code = Str("")
 	}
 	base := store.SubjectUpdate{Icon: DefaultIcon, IsActive: true, InstructorID: viewer.ID}
-	fields, errs, err := s.mergeSubject(ctx, viewer, base, in)
-	if err != nil || len(errs) > 0 {
-		return store.Subject{}, errs, err
+	fields, err := s.mergeSubject(ctx, viewer, base, in)
+	if err != nil {
+		return store.Subject{}, err
 	}
 	var subj store.Subject
 	now := s.Now()
@@ -141,32 +128,32 @@ func (s *Service) CreateSubject(ctx context.Context, viewer store.User, in Subje
 		subj, err = tx.SubjectByID(ctx, id)
 		return err
 	})
-	if errs, ok := codeConflict(err); ok {
-		return store.Subject{}, errs, nil
+	if err != nil {
+		return store.Subject{}, codeConflict(err)
 	}
-	return subj, nil, err
+	return subj, nil
 }
 
 // UpdateSubject edits a subject its viewer manages. Renaming the code moves the
 // enrollment notifications' links along.
-func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64, in SubjectInput) (store.Subject, form.Errors, error) {
+func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64, in SubjectInput) (store.Subject, error) {
 	cur, err := s.DB.SubjectByID(ctx, id)
 	if err != nil {
-		return store.Subject{}, nil, err
+		return store.Subject{}, err
 	}
 	if !CanSee(viewer, cur) {
-		return store.Subject{}, nil, ErrNotFound
+		return store.Subject{}, ErrNotFound
 	}
 	if !CanManage(viewer, cur) {
-		return store.Subject{}, nil, problem.ErrForbidden
+		return store.Subject{}, problem.ErrForbidden
 	}
 	base := store.SubjectUpdate{Name: cur.Name, Code: cur.Code, Description: cur.Description, Icon: cur.Icon, IsActive: cur.IsActive}
 	if cur.Instructor != nil {
 		base.InstructorID = cur.Instructor.ID
 	}
-	fields, errs, err := s.mergeSubject(ctx, viewer, base, in)
-	if err != nil || len(errs) > 0 {
-		return store.Subject{}, errs, err
+	fields, err := s.mergeSubject(ctx, viewer, base, in)
+	if err != nil {
+		return store.Subject{}, err
 	}
 	var subj store.Subject
 	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -181,10 +168,10 @@ func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64
 		subj, err = tx.SubjectByID(ctx, id)
 		return err
 	})
-	if errs, ok := codeConflict(err); ok {
-		return store.Subject{}, errs, nil
+	if err != nil {
+		return store.Subject{}, codeConflict(err)
 	}
-	return subj, nil, err
+	return subj, nil
 }
 
 // DeleteSubject removes a subject with its materials (and their files), enrollments

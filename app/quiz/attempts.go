@@ -8,7 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // ---- starting ----------------------------------------------------------------------
@@ -137,15 +139,17 @@ type AnswerIn struct {
 	Text       *string
 }
 
-// Saved is the outcome of a save: the attempt with its running score.
+// Saved is the outcome of a save: the attempt with its running score, and its quiz.
 type Saved struct {
 	Attempt store.Attempt
+	Quiz    store.Quiz
 	Count   int
 }
 
 // Save stores answers of the viewer's open attempt and rescores its choices. After
 // the deadline nothing is stored: the attempt is finished as timed_out and ErrTimeUp
-// returned; a finished attempt gives ErrFinished.
+// returned; a finished attempt gives ErrFinished. A short answer breaking the rule
+// for text is a problem.Field of "answers", and nothing of the save is stored.
 func (s *Service) Save(ctx context.Context, viewer store.User, id int64, answers []AnswerIn) (Saved, error) {
 	var out Saved
 	var notes []note
@@ -189,7 +193,7 @@ func (s *Service) Save(ctx context.Context, viewer store.User, id int64, answers
 		if err := tx.SetAttemptScore(ctx, id, score, 0); err != nil {
 			return err
 		}
-		out.Count = len(answers)
+		out.Count, out.Quiz = len(answers), a.Quiz
 		out.Attempt, err = tx.AttemptByID(ctx, id)
 		return err
 	})
@@ -208,12 +212,15 @@ func saveOne(ctx context.Context, tx *store.Queries, attemptID int64, q store.Qu
 		if in.AnswerID != 0 {
 			return ErrBadAnswer
 		}
-		if in.Text == nil || strings.TrimSpace(*in.Text) == "" {
-			return tx.DeleteAttemptAnswer(ctx, attemptID, q.ID)
+		t := ""
+		if in.Text != nil {
+			var msg string
+			if t, msg = text.Field(*in.Text, false, MaxText); msg != "" {
+				return problem.Field("answers", msg)
+			}
 		}
-		t := *in.Text
-		if utf8.RuneCountInString(t) > 5000 {
-			t = string([]rune(t)[:5000])
+		if t == "" {
+			return tx.DeleteAttemptAnswer(ctx, attemptID, q.ID)
 		}
 		return tx.SaveAnswer(ctx, attemptID, q.ID, 0, &t, nil, false, now)
 	}

@@ -20,7 +20,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"eplatform/app/auth"
 	"eplatform/app/form"
@@ -43,9 +42,9 @@ var (
 	ErrFinished       = problem.Conflict("This attempt has already been submitted.")
 	ErrTimeUp         = problem.Conflict("Time is up: the attempt was submitted with the answers saved before the deadline.")
 	ErrNotFinished    = problem.Invalid("This attempt is still in progress.")
-	ErrBadOrder       = problem.Invalid("The order must list every question of the quiz exactly once.")
-	ErrBadAnswer      = problem.Invalid("That answer does not belong to that question of this quiz.")
-	ErrBadMarks       = problem.Invalid("Marks must be between 0 and the question's marks.")
+	ErrBadOrder       = problem.Field("ids", "The order must list every question of the quiz exactly once.")
+	ErrBadAnswer      = problem.Field("answers", "That answer does not belong to that question of this quiz.")
+	ErrBadMarks       = problem.Field("marks", "Marks must be between 0 and the question's marks.")
 	ErrNotGradable    = problem.Invalid("Only short answers of a submitted attempt are graded.")
 	// An attempt's maximum is fixed when it starts: adding or removing a question, or
 	// changing its marks, while someone answers would let the score pass 100 % or put
@@ -157,6 +156,12 @@ func access(ctx context.Context, q *store.Queries, viewer store.User, quizID int
 	return a, nil
 }
 
+// Managed returns a quiz the viewer manages: ErrNotFound when they may not see it,
+// problem.ErrForbidden when they may see but not manage it.
+func (s *Service) Managed(ctx context.Context, viewer store.User, quizID int64) (Access, error) {
+	return managedQuiz(ctx, s.DB.Queries, viewer, quizID)
+}
+
 func managedQuiz(ctx context.Context, q *store.Queries, viewer store.User, quizID int64) (Access, error) {
 	a, err := access(ctx, q, viewer, quizID)
 	if err != nil {
@@ -202,20 +207,6 @@ type QuizInput struct {
 	IsRandomized, IsActive      *bool
 }
 
-func checkText(errs form.Errors, field, s string, min, max int) string {
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	switch {
-	case !utf8.ValidString(s):
-		errs.Add(field, "The text is not valid UTF-8.")
-	case n < min:
-		errs.Add(field, "This field may not be blank.")
-	case n > max:
-		errs.Add(field, "Ensure this field has no more than "+strconv.Itoa(max)+" characters (it has "+strconv.Itoa(n)+").")
-	}
-	return s
-}
-
 func checkRange(errs form.Errors, field string, v, min, max int) {
 	if v < min || v > max {
 		errs.Add(field, "Ensure this value is between "+strconv.Itoa(min)+" and "+strconv.Itoa(max)+".")
@@ -227,20 +218,31 @@ func defaults() store.QuizFields {
 	return store.QuizFields{TimeLimitMinutes: 30, PassingPercent: 60, IsActive: true}
 }
 
+// Field limits of quizzes and questions (the schema's CHECKs).
+const (
+	MaxTitle       = 200
+	MaxText        = 5000 // descriptions, question texts, explanations, short answers, feedback
+	MaxAnswer      = 1000 // an answer option
+	MaxAnswers     = 50
+	MaxTimeLimit   = 240
+	MaxAttemptsCap = 1000
+	MaxMarks       = 1000
+)
+
 func mergeQuiz(cur store.QuizFields, in QuizInput) (store.QuizFields, form.Errors) {
 	errs := form.Errors{}
 	if in.Title != nil {
 		cur.Title = *in.Title
 	}
-	cur.Title = checkText(errs, "title", cur.Title, 1, 200)
+	cur.Title = text.Check(errs, "title", cur.Title, true, MaxTitle)
 	if in.Description != nil {
 		cur.Description = *in.Description
 	}
-	cur.Description = checkText(errs, "description", cur.Description, 0, 5000)
+	cur.Description = text.Check(errs, "description", cur.Description, false, MaxText)
 	if in.TimeLimitMinutes != nil {
 		cur.TimeLimitMinutes = *in.TimeLimitMinutes
 	}
-	checkRange(errs, "time_limit_minutes", cur.TimeLimitMinutes, 1, 240)
+	checkRange(errs, "time_limit_minutes", cur.TimeLimitMinutes, 1, MaxTimeLimit)
 	if in.PassingPercent != nil {
 		cur.PassingPercent = *in.PassingPercent
 	}
@@ -248,7 +250,7 @@ func mergeQuiz(cur store.QuizFields, in QuizInput) (store.QuizFields, form.Error
 	if in.MaxAttempts != nil {
 		cur.MaxAttempts = *in.MaxAttempts
 	}
-	checkRange(errs, "max_attempts", cur.MaxAttempts, 0, 1000)
+	checkRange(errs, "max_attempts", cur.MaxAttempts, 0, MaxAttemptsCap)
 	if in.IsRandomized != nil {
 		cur.IsRandomized = *in.IsRandomized
 	}
@@ -263,15 +265,15 @@ func fieldsOf(q store.Quiz) store.QuizFields {
 		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, IsRandomized: q.IsRandomized, IsActive: q.IsActive}
 }
 
-// CreateQuiz adds a quiz to a subject the viewer manages.
-func (s *Service) CreateQuiz(ctx context.Context, viewer store.User, subjectID int64, in QuizInput) (store.Quiz, form.Errors, error) {
+// CreateQuiz adds a quiz to a subject the viewer manages. Invalid settings are a
+// problem.Fields — told only to the subject's managers (others get 404 or 403).
+func (s *Service) CreateQuiz(ctx context.Context, viewer store.User, subjectID int64, in QuizInput) (store.Quiz, error) {
 	f, errs := mergeQuiz(defaults(), in)
 	if len(errs) > 0 {
-		// Still tell a stranger 404/403 rather than field errors.
 		if _, manage, _, err := subjectFor(ctx, s.DB.Queries, viewer, subjectID); err != nil || !manage {
-			return store.Quiz{}, nil, orForbidden(err)
+			return store.Quiz{}, orForbidden(err)
 		}
-		return store.Quiz{}, errs, nil
+		return store.Quiz{}, problem.Fields(errs)
 	}
 	var qz store.Quiz
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -286,7 +288,7 @@ func (s *Service) CreateQuiz(ctx context.Context, viewer store.User, subjectID i
 		qz, err = tx.QuizByID(ctx, id)
 		return err
 	})
-	return qz, nil, err
+	return qz, err
 }
 
 func orForbidden(err error) error {
@@ -297,18 +299,17 @@ func orForbidden(err error) error {
 }
 
 // UpdateQuiz edits a quiz the viewer manages. A time-limit change does not move the
-// deadline of attempts already started.
-func (s *Service) UpdateQuiz(ctx context.Context, viewer store.User, id int64, in QuizInput) (store.Quiz, form.Errors, error) {
+// deadline of attempts already started. Invalid settings are a problem.Fields.
+func (s *Service) UpdateQuiz(ctx context.Context, viewer store.User, id int64, in QuizInput) (store.Quiz, error) {
 	var qz store.Quiz
-	var errs form.Errors
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		a, err := managedQuiz(ctx, tx, viewer, id)
 		if err != nil {
 			return err
 		}
-		var f store.QuizFields
-		if f, errs = mergeQuiz(fieldsOf(a.Quiz), in); len(errs) > 0 {
-			return nil
+		f, errs := mergeQuiz(fieldsOf(a.Quiz), in)
+		if len(errs) > 0 {
+			return problem.Fields(errs)
 		}
 		if err := tx.UpdateQuiz(ctx, id, f, s.Now()); err != nil {
 			return err
@@ -316,10 +317,7 @@ func (s *Service) UpdateQuiz(ctx context.Context, viewer store.User, id int64, i
 		qz, err = tx.QuizByID(ctx, id)
 		return err
 	})
-	if len(errs) > 0 {
-		return store.Quiz{}, errs, nil
-	}
-	return qz, nil, err
+	return qz, err
 }
 
 // DeleteQuiz removes a quiz with its questions and attempts; it returns its subject.
@@ -456,17 +454,19 @@ type QuestionInput struct {
 	Correct     bool // true/false: whether "True" is the right answer
 }
 
-func (s *Service) checkQuestion(in QuestionInput, cur []store.Answer) (store.QuestionFields, []store.AnswerFields, form.Errors) {
+// ValidKind reports whether kind is a question kind.
+func ValidKind(kind string) bool { return kind == MCQ || kind == TrueFalse || kind == ShortAnswer }
+
+// checkQuestion validates a question; a problem.Fields names every bad field.
+func checkQuestion(in QuestionInput, cur []store.Answer) (store.QuestionFields, []store.AnswerFields, error) {
 	errs := form.Errors{}
 	f := store.QuestionFields{Kind: in.Kind, Marks: in.Marks}
-	switch in.Kind {
-	case MCQ, TrueFalse, ShortAnswer:
-	default:
+	if !ValidKind(in.Kind) {
 		errs.Add("kind", "Choose mcq, true_false or short_answer.")
 	}
-	f.Text = checkText(errs, "text", in.Text, 1, 5000)
-	f.Explanation = checkText(errs, "explanation", in.Explanation, 0, 5000)
-	checkRange(errs, "marks", in.Marks, 1, 1000)
+	f.Text = text.Check(errs, "text", in.Text, true, MaxText)
+	f.Explanation = text.Check(errs, "explanation", in.Explanation, false, MaxText)
+	checkRange(errs, "marks", in.Marks, 1, MaxMarks)
 	var answers []store.AnswerFields
 	switch in.Kind {
 	case TrueFalse:
@@ -483,14 +483,14 @@ func (s *Service) checkQuestion(in QuestionInput, cur []store.Answer) (store.Que
 			known[a.ID] = true
 		}
 		correct := 0
-		for _, a := range in.Answers {
-			t := strings.TrimSpace(a.Text)
+		for i, a := range in.Answers {
+			t, msg := text.Field(a.Text, false, MaxAnswer)
+			if msg != "" {
+				errs.Add("answers", "Answer "+strconv.Itoa(i+1)+": "+msg)
+				continue
+			}
 			if t == "" {
 				continue // a blank row of the inline editor
-			}
-			if utf8.RuneCountInString(t) > 1000 {
-				errs.Add("answers", "Each answer has at most 1000 characters.")
-				continue
 			}
 			if a.ID != 0 && !known[a.ID] {
 				a.ID = 0
@@ -504,10 +504,10 @@ func (s *Service) checkQuestion(in QuestionInput, cur []store.Answer) (store.Que
 			}
 			answers = append(answers, a)
 		}
-		if len(answers) > 50 {
-			errs.Add("answers", "A question has at most 50 answers.")
+		if len(answers) > MaxAnswers {
+			errs.Add("answers", "A question has at most "+strconv.Itoa(MaxAnswers)+" answers.")
 		}
-		if in.Kind == MCQ {
+		if in.Kind == MCQ && !errs.Has("answers") {
 			if len(answers) < 2 {
 				errs.Add("answers", "A multiple-choice question needs at least two answers.")
 			} else if correct != 1 {
@@ -515,19 +515,23 @@ func (s *Service) checkQuestion(in QuestionInput, cur []store.Answer) (store.Que
 			}
 		}
 	}
-	return f, answers, errs
+	if len(errs) > 0 {
+		return f, nil, problem.Fields(errs)
+	}
+	return f, answers, nil
 }
 
-// AddQuestion adds a question at the end of a quiz the viewer manages.
-func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int64, in QuestionInput) (store.Question, form.Errors, error) {
-	f, answers, errs := s.checkQuestion(in, nil)
+// AddQuestion adds a question at the end of a quiz the viewer manages. An invalid
+// question is a problem.Fields (told only to the quiz's managers).
+func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int64, in QuestionInput) (store.Question, error) {
+	f, answers, invalid := checkQuestion(in, nil)
 	var q store.Question
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		if _, err := managedQuiz(ctx, tx, viewer, quizID); err != nil {
 			return err
 		}
-		if len(errs) > 0 {
-			return nil
+		if invalid != nil {
+			return invalid
 		}
 		if err := noOpenAttempts(ctx, tx, quizID); err != nil {
 			return err
@@ -543,12 +547,9 @@ func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int
 		return err
 	})
 	if err != nil {
-		return store.Question{}, nil, err
+		return store.Question{}, err
 	}
-	if len(errs) > 0 {
-		return store.Question{}, errs, nil
-	}
-	return q, nil, nil
+	return q, nil
 }
 
 // Question returns a question of a quiz the viewer manages.
@@ -561,10 +562,9 @@ func (s *Service) Question(ctx context.Context, viewer store.User, id int64) (st
 	return q, a, err
 }
 
-// UpdateQuestion edits a question and its answers.
-func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int64, in QuestionInput) (store.Question, form.Errors, error) {
+// UpdateQuestion edits a question and its answers; an invalid one is a problem.Fields.
+func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int64, in QuestionInput) (store.Question, error) {
 	var q store.Question
-	var errs form.Errors
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		cur, err := tx.QuestionByID(ctx, id)
 		if err != nil {
@@ -573,10 +573,9 @@ func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int6
 		if _, err := managedQuiz(ctx, tx, viewer, cur.QuizID); err != nil {
 			return err
 		}
-		var f store.QuestionFields
-		var answers []store.AnswerFields
-		if f, answers, errs = s.checkQuestion(in, cur.Answers); len(errs) > 0 {
-			return nil
+		f, answers, err := checkQuestion(in, cur.Answers)
+		if err != nil {
+			return err
 		}
 		if f.Marks != cur.Marks {
 			if err := noOpenAttempts(ctx, tx, cur.QuizID); err != nil {
@@ -593,12 +592,9 @@ func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int6
 		return err
 	})
 	if err != nil {
-		return store.Question{}, nil, err
+		return store.Question{}, err
 	}
-	if len(errs) > 0 {
-		return store.Question{}, errs, nil
-	}
-	return q, nil, nil
+	return q, nil
 }
 
 // DeleteQuestion removes a question; it returns the quiz with its new totals.

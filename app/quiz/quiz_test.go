@@ -30,31 +30,21 @@ type world struct {
 	mcqRight, mcqWrong, tfTrue, tfFalse int64
 }
 
-func user(t *testing.T, app *apptest.App, name, role string) store.User {
-	t.Helper()
-	app.User(name, role)
-	u, err := app.State.DB.UserByUsername(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	app := apptest.StartRelaxed(t)
 	w := &world{app: app, svc: app.State.Quiz}
-	w.stud = user(t, app, "stud", "student")
-	w.other = user(t, app, "other", "student")
-	w.teach = user(t, app, "teach", "instructor")
-	w.teach2 = user(t, app, "teach2", "instructor")
-	w.admin = user(t, app, "admin", "admin")
+	w.stud = app.Account("stud", "student")
+	w.other = app.Account("other", "student")
+	w.teach = app.Account("teach", "instructor")
+	w.teach2 = app.Account("teach2", "instructor")
+	w.admin = app.Account("admin", "admin")
 	var err error
-	w.subj, _, err = app.State.Learn.CreateSubject(ctx, w.teach, learn.SubjectInput{Name: learn.Str("Computing"), Code: learn.Str("CS1")})
+	w.subj, err = app.State.Learn.CreateSubject(ctx, w.teach, learn.SubjectInput{Name: learn.Str("Computing"), Code: learn.Str("CS1")})
 	if err != nil || w.subj.ID == 0 {
 		t.Fatalf("subject: %v", err)
 	}
-	if _, _, err := app.State.Learn.CreateSubject(ctx, w.teach2, learn.SubjectInput{Name: learn.Str("Maths"), Code: learn.Str("MA1")}); err != nil {
+	if _, err := app.State.Learn.CreateSubject(ctx, w.teach2, learn.SubjectInput{Name: learn.Str("Maths"), Code: learn.Str("MA1")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := app.State.Learn.Enroll(ctx, w.stud, w.subj.ID); err != nil {
@@ -62,9 +52,9 @@ func newWorld(t *testing.T) *world {
 	}
 	title := "Basics"
 	limit := 10
-	qz, errs, err := w.svc.CreateQuiz(ctx, w.teach, w.subj.ID, quiz.QuizInput{Title: &title, TimeLimitMinutes: &limit})
-	if err != nil || len(errs) > 0 {
-		t.Fatalf("quiz: %v %v", err, errs)
+	qz, err := w.svc.CreateQuiz(ctx, w.teach, w.subj.ID, quiz.QuizInput{Title: &title, TimeLimitMinutes: &limit})
+	if err != nil {
+		t.Fatalf("quiz: %v", err)
 	}
 	w.mcq = w.addQ(t, quiz.QuestionInput{Kind: quiz.MCQ, Text: "2+2?", Marks: 2, Explanation: "Arithmetic",
 		Answers: []store.AnswerFields{{Text: "3"}, {Text: "4", IsCorrect: true}, {Text: "5"}}})
@@ -93,9 +83,9 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) addQ(t *testing.T, in quiz.QuestionInput) store.Question {
 	t.Helper()
-	q, errs, err := w.svc.AddQuestion(ctx, w.teach, w.qzID(t), in)
-	if err != nil || len(errs) > 0 {
-		t.Fatalf("question: %v %v", err, errs)
+	q, err := w.svc.AddQuestion(ctx, w.teach, w.qzID(t), in)
+	if err != nil {
+		t.Fatalf("question: %v", err)
 	}
 	return q
 }
@@ -123,9 +113,9 @@ func TestTotalsAndValidation(t *testing.T) {
 		t.Fatalf("true/false answers: %+v", w.tf.Answers)
 	}
 	// Edit marks: totals follow; delete: they follow again.
-	if _, errs, err := w.svc.UpdateQuestion(ctx, w.teach, w.mcq.ID, quiz.QuestionInput{Kind: quiz.MCQ, Text: "2+2?", Marks: 4,
-		Answers: []store.AnswerFields{{ID: w.mcqWrong, Text: "3"}, {ID: w.mcqRight, Text: "4", IsCorrect: true}}}); err != nil || len(errs) > 0 {
-		t.Fatal(err, errs)
+	if _, err := w.svc.UpdateQuestion(ctx, w.teach, w.mcq.ID, quiz.QuestionInput{Kind: quiz.MCQ, Text: "2+2?", Marks: 4,
+		Answers: []store.AnswerFields{{ID: w.mcqWrong, Text: "3"}, {ID: w.mcqRight, Text: "4", IsCorrect: true}}}); err != nil {
+		t.Fatal(err)
 	}
 	q, _ := w.app.State.DB.QuizByID(ctx, w.qz.ID)
 	if q.TotalMarks != 8 {
@@ -143,13 +133,14 @@ func TestTotalsAndValidation(t *testing.T) {
 		{Kind: quiz.ShortAnswer, Text: " ", Marks: 1},
 	}
 	for i, in := range bad {
-		if _, errs, err := w.svc.AddQuestion(ctx, w.teach, w.qz.ID, in); err != nil || len(errs) == 0 {
-			t.Errorf("bad question %d accepted: %v %v", i, err, errs)
+		if _, err := w.svc.AddQuestion(ctx, w.teach, w.qz.ID, in); !problem.Is(err, problem.KindInvalid) {
+			t.Errorf("bad question %d: %v", i, err)
 		}
 	}
 	for _, n := range []int{0, 241} {
-		if _, errs, _ := w.svc.UpdateQuiz(ctx, w.teach, w.qz.ID, quiz.QuizInput{TimeLimitMinutes: &n}); len(errs) == 0 {
-			t.Errorf("time limit %d accepted", n)
+		_, err := w.svc.UpdateQuiz(ctx, w.teach, w.qz.ID, quiz.QuizInput{TimeLimitMinutes: &n})
+		if p, ok := problem.As(err); !ok || !p.Fields.Has("time_limit_minutes") {
+			t.Errorf("time limit %d: %v", n, err)
 		}
 	}
 	if _, err := w.svc.DeleteQuestion(ctx, w.teach, w.mcq.ID); err != nil {
@@ -177,7 +168,7 @@ func TestPermissions(t *testing.T) {
 		{w.admin, nil, nil, quiz.ErrOwnQuiz, nil, nil},
 	}
 	for _, c := range cases {
-		_, _, err := w.svc.CreateQuiz(ctx, c.who, w.subj.ID, quiz.QuizInput{Title: &title})
+		_, err := w.svc.CreateQuiz(ctx, c.who, w.subj.ID, quiz.QuizInput{Title: &title})
 		if !errors.Is(err, c.create) {
 			t.Errorf("%s create: %v", c.who.Username, err)
 		}
@@ -286,7 +277,7 @@ func TestScoringEveryKind(t *testing.T) {
 	// Scoring at submit follows the answers' current correctness; an empty short answer is 0, not pending.
 	att2, _, _ := w.svc.Start(ctx, w.stud, w.qz.ID)
 	w.svc.Save(ctx, w.stud, att2.ID, []quiz.AnswerIn{{QuestionID: w.tf.ID, AnswerID: w.tfFalse}})
-	if _, _, err := w.svc.UpdateQuestion(ctx, w.teach, w.tf.ID, quiz.QuestionInput{Kind: quiz.TrueFalse, Text: "Go is compiled", Marks: 1, Correct: false}); err != nil {
+	if _, err := w.svc.UpdateQuestion(ctx, w.teach, w.tf.ID, quiz.QuestionInput{Kind: quiz.TrueFalse, Text: "Go is compiled", Marks: 1, Correct: false}); err != nil {
 		t.Fatal(err)
 	}
 	done2, _, _ := w.svc.Submit(ctx, w.stud, att2.ID)
@@ -473,7 +464,7 @@ func TestSweeperGoroutine(t *testing.T) {
 func TestRandomizedAttemptStable(t *testing.T) {
 	w := newWorld(t)
 	yes := true
-	if _, _, err := w.svc.UpdateQuiz(ctx, w.teach, w.qz.ID, quiz.QuizInput{IsRandomized: &yes}); err != nil {
+	if _, err := w.svc.UpdateQuiz(ctx, w.teach, w.qz.ID, quiz.QuizInput{IsRandomized: &yes}); err != nil {
 		t.Fatal(err)
 	}
 	att, _, _ := w.svc.Start(ctx, w.stud, w.qz.ID)

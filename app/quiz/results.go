@@ -5,10 +5,11 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // ---- results -----------------------------------------------------------------------
@@ -37,19 +38,9 @@ type Result struct {
 // An attempt past its deadline is finished first; one still running gives
 // ErrNotFinished.
 func (s *Service) Results(ctx context.Context, viewer store.User, id int64) (Result, error) {
-	att, err := s.DB.AttemptByID(ctx, id)
+	att, a, err := s.Attempt(ctx, viewer, id)
 	if err != nil {
 		return Result{}, err
-	}
-	a, err := access(ctx, s.DB.Queries, viewer, att.QuizID)
-	if err != nil {
-		if errors.Is(err, ErrNotEnrolled) {
-			err = ErrNotFound
-		}
-		return Result{}, err
-	}
-	if !a.Manage && att.UserID != viewer.ID {
-		return Result{}, ErrNotFound
 	}
 	if att.Status == store.InProgress && !s.Now().Before(att.DeadlineAt) {
 		if err := s.expire(ctx, id); err != nil {
@@ -100,6 +91,26 @@ func (s *Service) Results(ctx context.Context, viewer store.User, id int64) (Res
 	return r, nil
 }
 
+// Attempt returns an attempt with its quiz, for its taker (while they may take the
+// quiz) and the quiz's managers; anyone else gets ErrNotFound.
+func (s *Service) Attempt(ctx context.Context, viewer store.User, id int64) (store.Attempt, Access, error) {
+	att, err := s.DB.AttemptByID(ctx, id)
+	if err != nil {
+		return store.Attempt{}, Access{}, err
+	}
+	a, err := access(ctx, s.DB.Queries, viewer, att.QuizID)
+	if errors.Is(err, ErrNotEnrolled) {
+		err = ErrNotFound // whose attempt it is stays unknown
+	}
+	if err != nil {
+		return store.Attempt{}, Access{}, err
+	}
+	if !a.Manage && att.UserID != viewer.ID {
+		return store.Attempt{}, Access{}, ErrNotFound
+	}
+	return att, a, nil
+}
+
 // ---- grading -----------------------------------------------------------------------
 
 // Queue is a quiz's grading queue.
@@ -122,8 +133,7 @@ func (s *Service) GradingQueue(ctx context.Context, viewer store.User, quizID in
 // finished attempt; the attempt's score and pending count follow in the same
 // transaction and the student is notified. A regrade replaces the marks.
 func (s *Service) Grade(ctx context.Context, viewer store.User, attemptID, questionID int64, marks int, feedback string) (store.Attempt, error) {
-	feedback = strings.TrimSpace(feedback)
-	feedback = truncate(feedback, 5000)
+	feedback, badFeedback := text.Field(feedback, false, MaxText)
 	var att store.Attempt
 	var n note
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -135,6 +145,9 @@ func (s *Service) Grade(ctx context.Context, viewer store.User, attemptID, quest
 		a, err := managedQuiz(ctx, tx, viewer, cur.QuizID)
 		if err != nil {
 			return err
+		}
+		if badFeedback != "" {
+			return problem.Field("feedback", badFeedback)
 		}
 		if cur.Status == store.InProgress {
 			return ErrNotGradable

@@ -148,12 +148,9 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 				if err != nil {
 					return err
 				}
-				m, errs, err := learnSvc.AddMaterial(ctx, teacher, subj.id, in)
+				m, err := learnSvc.AddMaterial(ctx, teacher, subj.id, in)
 				if err != nil {
-					return err
-				}
-				if len(errs) > 0 {
-					return fmt.Errorf("material %q of %s: %v", *in.Title, subj.name, errs)
+					return fmt.Errorf("material %q of %s: %w", *in.Title, subj.name, err)
 				}
 				mids[k] = m.ID
 				res.Materials++
@@ -211,24 +208,18 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 				return err
 			}
 			minutes, passing, attempts, active := c.minutes, 60, 3, true
-			qz, errs, err := quizSvc.CreateQuiz(ctx, teacher, subj.id, quiz.QuizInput{
+			qz, err := quizSvc.CreateQuiz(ctx, teacher, subj.id, quiz.QuizInput{
 				Title: learn.Str(c.quizTitle), Description: learn.Str(c.quizText), TimeLimitMinutes: &minutes,
 				PassingPercent: &passing, MaxAttempts: &attempts, IsActive: &active})
-			if err == nil && len(errs) > 0 {
-				err = fmt.Errorf("quiz of %s: %v", subj.name, errs)
-			}
 			if err != nil {
-				return err
+				return fmt.Errorf("quiz of %s: %w", subj.name, err)
 			}
 			res.Quizzes++
 			for i, q := range c.questions {
 				clock = quizAt.Add(time.Duration(i+1) * time.Minute)
-				added, errs, err := quizSvc.AddQuestion(ctx, teacher, qz.ID, q.input())
-				if err == nil && len(errs) > 0 {
-					err = fmt.Errorf("question %d of %s: %v", i+1, subj.name, errs)
-				}
+				added, err := quizSvc.AddQuestion(ctx, teacher, qz.ID, q.input())
 				if err != nil {
-					return err
+					return fmt.Errorf("question %d of %s: %w", i+1, subj.name, err)
 				}
 				res.Questions++
 				p.qids = append(p.qids, added.ID)

@@ -35,6 +35,10 @@ var FragmentRoutes = []string{
 	// chat.js: a message sent or edited in place, answered with its bubble.
 	"POST /chat/conversation/{id}/send/{$}", // 201
 	"POST /chat/message/{id}/edit/{$}",
+	// The material form, sent by learn.js to show upload progress: the material's row
+	// of its subject's page (the script then goes to that page).
+	"POST /home/subjects/{code}/materials/new/{$}", // a new material (201)
+	"POST /home/materials/{id}/edit/{$}",           // an edited material
 	// Pieces that exist only as fragments (a live event names them; the script fetches).
 	"GET /home/post/{id}/card/{$}",         // one post card
 	"GET /home/comment/{id}/{$}",           // one comment

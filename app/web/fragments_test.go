@@ -31,19 +31,35 @@ func TestFragmentRoutesAnswerFragments(t *testing.T) {
 	}
 	page := ada.Get("/chat/conversation/" + conv + "/")
 	message := regexp.MustCompile(`id="message-(\d+)"`).FindStringSubmatch(page.Body)[1]
+	// The material form is an instructor's.
+	tina := app.User("tina", "instructor")
+	r = tina.PostForm("/home/subjects/new/", url.Values{"name": {"Go"}, "code": {"GO1"}, "is_active": {"1"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("subject: %d", r.StatusCode)
+	}
+	link := url.Values{"type": {"link"}, "title": {"The Go Tour"}, "external_url": {"https://go.dev/tour/"}, "is_active": {"1"}}
+	r = tina.PostForm("/home/subjects/GO1/materials/new/", link)
+	material := regexp.MustCompile(`material-(\d+)`).FindStringSubmatch(r.Header.Get("Location"))[1]
 
 	ids := map[string]string{
 		"GET /home/post/{id}/card/{$}": post, "GET /home/comment/{id}/{$}": comment,
 		"GET /chat/conversation/{id}/{$}": conv, "GET /chat/conversation/{id}/item/{$}": conv,
 		"GET /chat/message/{id}/{$}":    message,
 		"POST /home/post/{id}/edit/{$}": post, "POST /home/post/{id}/comment/{$}": post,
-		"POST /home/comment/{id}/edit/{$}": comment,
+		"POST /home/comment/{id}/edit/{$}":   comment,
+		"POST /home/materials/{id}/edit/{$}": material,
 	}
 	ids["POST /chat/conversation/{id}/send/{$}"], ids["POST /chat/message/{id}/edit/{$}"] = conv, message
+	// Routes not addressed by {id}, sent by someone else, or with another form.
+	paths := map[string]string{"POST /home/subjects/{code}/materials/new/{$}": "/home/subjects/GO1/materials/new/"}
+	clients := map[string]*apptest.Client{"POST /home/subjects/{code}/materials/new/{$}": tina, "POST /home/materials/{id}/edit/{$}": tina}
+	bodies := map[string]url.Values{"POST /home/subjects/{code}/materials/new/{$}": link, "POST /home/materials/{id}/edit/{$}": link}
 	for _, route := range web.FragmentRoutes {
 		method, pattern, _ := strings.Cut(route, " ")
 		path := strings.TrimSuffix(pattern, "{$}")
-		if strings.Contains(path, "{id}") {
+		if p, ok := paths[route]; ok {
+			path = p
+		} else if strings.Contains(path, "{id}") {
 			id, ok := ids[route]
 			if !ok {
 				t.Errorf("%s: the test has no id for this route; add one", route)
@@ -51,12 +67,19 @@ func TestFragmentRoutesAnswerFragments(t *testing.T) {
 			}
 			path = strings.Replace(path, "{id}", id, 1)
 		}
+		c, body := ada, url.Values{"content": {"Edited by a script"}}
+		if clients[route] != nil {
+			c = clients[route]
+		}
+		if bodies[route] != nil {
+			body = bodies[route]
+		}
 		var r *apptest.Response
 		if method == "POST" {
-			r = ada.Do(method, path, strings.NewReader(url.Values{"content": {"Edited by a script"}}.Encode()),
+			r = c.Do(method, path, strings.NewReader(body.Encode()),
 				http.Header{"X-Fragment": {"1"}, "Content-Type": {"application/x-www-form-urlencoded"}})
 		} else {
-			r = ada.Do(method, path, nil, http.Header{"X-Fragment": {"1"}})
+			r = c.Do(method, path, nil, http.Header{"X-Fragment": {"1"}})
 		}
 		if r.StatusCode/100 != 2 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 			t.Errorf("%s: %d %s", route, r.StatusCode, r.Header.Get("Content-Type"))

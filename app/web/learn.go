@@ -37,7 +37,7 @@ func (h *Web) renderSubjects(w http.ResponseWriter, r *http.Request, tab string)
 	rows, total, err := h.st.Learn.List(r.Context(), u, learn.ListQuery{Mine: tab == "my",
 		Offset: (page - 1) * SubjectsPageSize, Limit: SubjectsPageSize})
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	if len(rows) == 0 && page > 1 {
@@ -87,23 +87,30 @@ func (h *Web) subjectPage(w http.ResponseWriter, r *http.Request) {
 		Subject: subjectCard(s, p.Enrolled, u), CanSeeMaterials: p.CanSeeMaterials,
 		Materials: materialItems(p, h.st.Now()),
 		EnrollURL: "/home/subjects/" + id + "/enroll/", UnenrollURL: "/home/subjects/" + id + "/unenroll/",
-		EditURL: base + "edit/", AddMaterialURL: base + "materials/new/", OrderURL: base + "materials/order/",
+		EditURL: base + "edit/", AddMaterialURL: base + "materials/new/", OrderURL: "/api/subjects/" + id + "/materials/order/",
 	}
 	h.render(w, r, http.StatusOK, views.SubjectPage(h.page(w, r, s.Name, "subjects"), d))
 }
 
 // subjectForm reads the subject form (urlencoded); the whole form is sent every time.
-func subjectForm(f url.Values, canChoose bool) (learn.SubjectInput, views.SubjectFormData) {
+// An instructor that is not a user id is the instructor field's error.
+func subjectForm(f url.Values, canChoose bool) (learn.SubjectInput, views.SubjectFormData, error) {
 	active := f.Get("is_active") != ""
 	in := learn.SubjectInput{Name: learn.Str(f.Get("name")), Code: learn.Str(f.Get("code")),
 		Description: learn.Str(f.Get("description")), Icon: learn.Str(f.Get("icon")), IsActive: &active}
 	d := views.SubjectFormData{Name: f.Get("name"), Code: f.Get("code"), Description: f.Get("description"),
 		Icon: f.Get("icon"), Active: active, Instructor: f.Get("instructor")}
 	if canChoose && f.Has("instructor") {
-		id, _ := strconv.ParseInt(f.Get("instructor"), 10, 64) // "0" or "": nobody
+		var id int64 // "" is nobody, like "0"
+		if v := f.Get("instructor"); v != "" {
+			var err error
+			if id, err = strconv.ParseInt(v, 10, 64); err != nil {
+				return in, d, problem.Field("instructor", "Choose an active instructor or admin.")
+			}
+		}
 		in.InstructorID = &id
 	}
-	return in, d
+	return in, d, nil
 }
 
 // showSubjectForm renders the form, with the pickers filled in.
@@ -116,7 +123,7 @@ func (h *Web) showSubjectForm(w http.ResponseWriter, r *http.Request, status int
 	if d.CanChooseInstructor = learn.CanChooseInstructor(u); d.CanChooseInstructor {
 		teachers, err := h.st.Learn.Teachers(r.Context())
 		if err != nil {
-			h.serverError(w, r, err)
+			h.fail(w, r, err, "")
 			return
 		}
 		d.Teachers = []views.Option{{Value: "0", Label: "Nobody yet"}}
@@ -150,22 +157,18 @@ func (h *Web) createSubject(w http.ResponseWriter, r *http.Request) {
 	if !h.allow(w, r, h.st.Limits.Post) || !h.parseForm(w, r, formLimit) {
 		return
 	}
-	in, d := subjectForm(r.PostForm, learn.CanChooseInstructor(u))
-	s, errs, err := h.st.Learn.CreateSubject(r.Context(), u, in)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
+	in, d, err := subjectForm(r.PostForm, learn.CanChooseInstructor(u))
+	var s store.Subject
+	if err == nil {
+		s, err = h.st.Learn.CreateSubject(r.Context(), u, in)
 	}
-	if len(errs) > 0 {
-		if invalid(w, r, errs) {
-			return
-		}
-		d.Action, d.CancelURL, d.Errors = "/home/subjects/new/", "/home/subjects/", formErrors(errs)
+	if fields, ok := invalidFields(r, err); ok {
+		d.Action, d.CancelURL, d.Errors = "/home/subjects/new/", "/home/subjects/", formErrors(fields)
 		h.showSubjectForm(w, r, http.StatusOK, d)
 		return
 	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusCreated, map[string]any{"id": s.ID, "url": learn.SubjectURL(s.Code)})
+	if err != nil {
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", s.Name+" is created. Add its first materials.")
@@ -212,24 +215,20 @@ func (h *Web) updateSubject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := identity(r.Context())
-	in, d := subjectForm(r.PostForm, learn.CanChooseInstructor(u))
-	s, errs, err := h.st.Learn.UpdateSubject(r.Context(), u, cur.ID, in)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
+	in, d, err := subjectForm(r.PostForm, learn.CanChooseInstructor(u))
+	var s store.Subject
+	if err == nil {
+		s, err = h.st.Learn.UpdateSubject(r.Context(), u, cur.ID, in)
 	}
-	if len(errs) > 0 {
-		if invalid(w, r, errs) {
-			return
-		}
+	if fields, ok := invalidFields(r, err); ok {
 		e := editFormOf(cur)
 		d.Editing, d.SubjectName, d.Action, d.CancelURL, d.DeleteURL = true, e.SubjectName, e.Action, e.CancelURL, e.DeleteURL
-		d.Errors = formErrors(errs)
+		d.Errors = formErrors(fields)
 		h.showSubjectForm(w, r, http.StatusOK, d)
 		return
 	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"id": s.ID, "url": learn.SubjectURL(s.Code)})
+	if err != nil {
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "The subject is saved.")
@@ -246,32 +245,33 @@ func (h *Web) deleteSubject(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"deleted": true})
-		return
-	}
 	h.flash(w, r, "success", s.Name+" is deleted.")
 	http.Redirect(w, r, "/home/subjects/", http.StatusSeeOther)
 }
 
-// subjectBack is where an enrollment form returns: the subject's page.
-func (h *Web) subjectBack(r *http.Request, id int64) string {
-	s, err := h.st.DB.SubjectByID(r.Context(), id)
-	if err != nil {
-		return "/home/subjects/"
+// failEnrollment answers a refused enrollment: back on the subject's page with the
+// reason, or on the list when the viewer may not see the subject.
+func (h *Web) failEnrollment(w http.ResponseWriter, r *http.Request, u store.User, id int64, err error) {
+	back := "/home/subjects/"
+	p, lookup := h.st.Learn.SubjectByID(r.Context(), u, id, false)
+	switch {
+	case lookup == nil:
+		back = learn.SubjectURL(p.Subject.Code)
+	case !problem.Is(lookup, problem.KindNotFound):
+		err = lookup // the database failed: that is the answer now
 	}
-	return learn.SubjectURL(s.Code)
+	h.fail(w, r, err, back)
 }
 
 func (h *Web) enroll(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.learnID(w, r)
-	if !ok || !h.allow(w, r, h.st.Limits.Like) {
+	if !ok || !h.allow(w, r, h.st.Limits.Enroll) {
 		return
 	}
 	u, _ := identity(r.Context())
 	res, err := h.st.Learn.Enroll(r.Context(), u, id)
 	if err != nil {
-		h.fail(w, r, err, h.subjectBack(r, id))
+		h.failEnrollment(w, r, u, id, err)
 		return
 	}
 	msg := "You are enrolled in " + res.Subject.Name + "."
@@ -280,10 +280,6 @@ func (h *Web) enroll(w http.ResponseWriter, r *http.Request) {
 		msg = "Welcome back: you are enrolled in " + res.Subject.Name + " again."
 	case store.AlreadyEnrolled:
 		msg = "You are already enrolled in " + res.Subject.Name + "."
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"status": res.Outcome, "is_enrolled": true, "students_count": res.StudentsCount, "message": msg})
-		return
 	}
 	kind := "success"
 	if res.Outcome == store.AlreadyEnrolled {
@@ -295,7 +291,7 @@ func (h *Web) enroll(w http.ResponseWriter, r *http.Request) {
 
 func (h *Web) unenroll(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.learnID(w, r)
-	if !ok || !h.allow(w, r, h.st.Limits.Like) {
+	if !ok || !h.allow(w, r, h.st.Limits.Enroll) {
 		return
 	}
 	u, _ := identity(r.Context())
@@ -307,11 +303,6 @@ func (h *Web) unenroll(w http.ResponseWriter, r *http.Request) {
 	msg, kind := "You left "+s.Name+". You can enroll again at any time.", "success"
 	if !changed {
 		msg, kind = "You are not enrolled in "+s.Name+".", "warning"
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"status": map[bool]string{true: "unenrolled", false: "not enrolled"}[changed],
-			"is_enrolled": false, "students_count": s.StudentsCount, "message": msg})
-		return
 	}
 	h.flash(w, r, kind, msg)
 	target := "/home/subjects/"

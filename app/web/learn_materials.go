@@ -1,17 +1,13 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
 
-	"eplatform/app/form"
 	"eplatform/app/learn"
 	"eplatform/app/limit"
 	"eplatform/app/media"
@@ -22,32 +18,27 @@ import (
 
 // readMaterialForm reads the material form — multipart with the file streamed to disk,
 // or urlencoded without one — into the rules' input (the whole form is sent every
-// time, so a missing field is an empty one). A refused upload becomes the file
-// field's error (with the status 413 when it was too large); ok is false when the
-// response was written.
-func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn.MaterialInput, d views.MaterialFormData, errs form.Errors, status int, ok bool) {
+// time, so a missing field is an empty one). A refused upload is returned as the file
+// field's problem (413 when it was too large), for the form to show; ok is false when
+// the response was written.
+func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn.MaterialInput, d views.MaterialFormData, refused error, ok bool) {
 	u, _ := identity(r.Context())
-	status = http.StatusOK
 	r.Body = http.MaxBytesReader(w, r.Body, media.MaxMaterialBody)
 	values, file, err := h.st.Media.ReadMaterialForm(r, "file", func() error {
 		return limit.Check(r.Context(), h.st.Limiter, h.st.Limits.Upload, limit.UserKey(u.ID))
 	})
-	ue, refused := media.IsUploadError(err)
+	ue, isUpload := media.IsUploadError(err)
 	switch {
 	case errors.Is(err, media.ErrNotMultipart):
 		if !h.parseForm(w, r, formLimit) {
-			return in, d, nil, 0, false
+			return in, d, nil, false
 		}
 		values = r.PostForm
-	case refused:
-		// Shown next to the field like any other form error; too large is a 413.
-		errs = form.Errors{"file": {ue.Message}}
-		if ue.Kind == problem.KindTooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
+	case isUpload:
+		refused = ue.WithField("file")
 	case err != nil:
 		h.fail(w, r, err, "")
-		return in, d, nil, 0, false
+		return in, d, nil, false
 	}
 	if values == nil {
 		values = url.Values{}
@@ -61,7 +52,7 @@ func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn
 	}
 	d = views.MaterialFormData{Kind: values.Get("type"), Title: values.Get("title"), Description: values.Get("description"),
 		ExternalURL: values.Get("external_url"), Due: values.Get("due_at"), Active: active}
-	return in, d, errs, status, true
+	return in, d, refused, true
 }
 
 // showMaterialForm renders the material form for subject s.
@@ -79,25 +70,29 @@ func (h *Web) showMaterialForm(w http.ResponseWriter, r *http.Request, status in
 	h.render(w, r, status, views.MaterialFormPage(h.page(w, r, title+" · "+s.Name, "subjects"), d))
 }
 
-// materialFormFailed answers a material form with errors: JSON for scripts, else the
-// form again with the messages.
-func (h *Web) materialFormFailed(w http.ResponseWriter, r *http.Request, status int, s store.Subject, d views.MaterialFormData, errs form.Errors) {
-	if wantsJSON(r) {
-		if status == http.StatusOK {
-			status = http.StatusBadRequest
-		}
-		msg := "Please correct the errors."
-		for _, field := range []string{"file", "type", "title", "external_url", "due_at", "description"} {
-			if len(errs[field]) > 0 {
-				msg = errs[field][0]
-				break
-			}
-		}
-		writeJSON(w, status, map[string]any{"errors": errs, "message": msg})
+// materialFormFailed answers a refused material form: the form again with the fields'
+// messages (with 413 when the file was too large), or, for a fragment request or any
+// other refusal, the one error writer.
+func (h *Web) materialFormFailed(w http.ResponseWriter, r *http.Request, err error, s store.Subject, d views.MaterialFormData) {
+	if fields, ok := invalidFields(r, err); ok {
+		d.Errors = formErrors(fields)
+		h.showMaterialForm(w, r, http.StatusOK, s, d)
 		return
 	}
-	d.Errors = formErrors(errs)
-	h.showMaterialForm(w, r, status, s, d)
+	if p, ok := problem.As(err); ok && p.Kind == problem.KindTooLarge && len(p.Fields) > 0 && !wantsFragment(r) {
+		d.Errors = formErrors(p.Fields)
+		h.showMaterialForm(w, r, http.StatusRequestEntityTooLarge, s, d)
+		return
+	}
+	h.fail(w, r, err, "")
+}
+
+// materialRowFragment answers a script's material form with the material as its
+// subject's page lists it; the script then goes to that page.
+func (h *Web) materialRowFragment(w http.ResponseWriter, r *http.Request, status int, s store.Subject, m store.Material) {
+	u, _ := identity(r.Context())
+	h.renderFragment(w, r, status, views.MaterialRow(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL},
+		subjectCard(s, false, u), materialItem(m, h.st.Now())))
 }
 
 func (h *Web) newMaterialForm(w http.ResponseWriter, r *http.Request) {
@@ -115,33 +110,27 @@ func (h *Web) createMaterial(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.allow(w, r, h.st.Limits.Post) {
 		return
 	}
-	in, d, errs, status, ok := h.readMaterialForm(w, r)
+	in, d, err, ok := h.readMaterialForm(w, r)
 	if !ok {
 		return
 	}
 	base := learn.SubjectURL(s.Code)
 	d.Action, d.CancelURL = base+"materials/new/", base
-	if len(errs) > 0 {
-		h.materialFormFailed(w, r, status, s, d, errs)
-		return
+	var m store.Material
+	if err == nil {
+		u, _ := identity(r.Context())
+		m, err = h.st.Learn.AddMaterial(r.Context(), u, s.ID, in)
 	}
-	u, _ := identity(r.Context())
-	m, errs, err := h.st.Learn.AddMaterial(r.Context(), u, s.ID, in)
 	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	if len(errs) > 0 {
-		h.materialFormFailed(w, r, http.StatusOK, s, d, errs)
-		return
-	}
-	target := base + "#material-" + strconv.FormatInt(m.ID, 10)
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusCreated, map[string]any{"id": m.ID, "url": target})
+		h.materialFormFailed(w, r, err, s, d)
 		return
 	}
 	h.flash(w, r, "success", "“"+m.Title+"” is added.")
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	if wantsFragment(r) {
+		h.materialRowFragment(w, r, http.StatusCreated, s, m)
+		return
+	}
+	http.Redirect(w, r, base+"#material-"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
 }
 
 // managedMaterial loads the {id} material and its subject for their managers.
@@ -189,33 +178,27 @@ func (h *Web) updateMaterial(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.allow(w, r, h.st.Limits.Post) {
 		return
 	}
-	in, d, errs, status, ok := h.readMaterialForm(w, r)
+	in, d, err, ok := h.readMaterialForm(w, r)
 	if !ok {
 		return
 	}
 	e := editMaterialOf(a)
 	d.Editing, d.Action, d.CancelURL, d.DeleteURL, d.CurrentFile = true, e.Action, e.CancelURL, e.DeleteURL, e.CurrentFile
-	if len(errs) > 0 {
-		h.materialFormFailed(w, r, status, a.Subject, d, errs)
-		return
+	var m store.Material
+	if err == nil {
+		u, _ := identity(r.Context())
+		m, err = h.st.Learn.UpdateMaterial(r.Context(), u, a.Material.ID, in)
 	}
-	u, _ := identity(r.Context())
-	m, errs, err := h.st.Learn.UpdateMaterial(r.Context(), u, a.Material.ID, in)
 	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	if len(errs) > 0 {
-		h.materialFormFailed(w, r, http.StatusOK, a.Subject, d, errs)
-		return
-	}
-	target := learn.SubjectURL(a.Subject.Code) + "#material-" + strconv.FormatInt(m.ID, 10)
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"id": m.ID, "url": target})
+		h.materialFormFailed(w, r, err, a.Subject, d)
 		return
 	}
 	h.flash(w, r, "success", "“"+m.Title+"” is saved.")
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	if wantsFragment(r) {
+		h.materialRowFragment(w, r, http.StatusOK, a.Subject, m)
+		return
+	}
+	http.Redirect(w, r, learn.SubjectURL(a.Subject.Code)+"#material-"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
 }
 
 func (h *Web) deleteMaterial(w http.ResponseWriter, r *http.Request) {
@@ -229,86 +212,39 @@ func (h *Web) deleteMaterial(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"deleted": true})
-		return
-	}
 	h.flash(w, r, "success", "The material is deleted.")
 	http.Redirect(w, r, learn.SubjectURL(s.Code)+"#materials-title", http.StatusSeeOther)
 }
 
-// moveMaterial is the no-JS reorder: direction=up or down.
+// moveDelta reads the direction field of a move form: up or down.
+func moveDelta(r *http.Request) (int, error) {
+	switch r.PostForm.Get("direction") {
+	case "up":
+		return -1, nil
+	case "down":
+		return 1, nil
+	}
+	return 0, problem.Field("direction", "Choose up or down.")
+}
+
+// moveMaterial is the reorder of the arrow buttons (learn.js moves in place and saves
+// the whole order through the API instead).
 func (h *Web) moveMaterial(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.learnID(w, r)
 	if !ok || !h.parseForm(w, r, formLimit) {
 		return
 	}
-	delta := 0
-	switch r.PostForm.Get("direction") {
-	case "up":
-		delta = -1
-	case "down":
-		delta = 1
-	default:
-		h.errorPage(w, r, http.StatusBadRequest, "", "Move a material up or down.")
-		return
+	delta, err := moveDelta(r)
+	var s store.Subject
+	if err == nil {
+		u, _ := identity(r.Context())
+		s, err = h.st.Learn.MoveMaterial(r.Context(), u, id, delta)
 	}
-	u, _ := identity(r.Context())
-	s, err := h.st.Learn.MoveMaterial(r.Context(), u, id, delta)
 	if err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"moved": true})
-		return
-	}
 	http.Redirect(w, r, learn.SubjectURL(s.Code)+"#material-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-}
-
-// orderMaterials is the drag and drop reorder: the subject's material ids in their new
-// order, as JSON {"order": [3, 1, 2]} or a form field order=3,1,2.
-func (h *Web) orderMaterials(w http.ResponseWriter, r *http.Request) {
-	s, ok := h.managedSubject(w, r)
-	if !ok {
-		return
-	}
-	var ids []int64
-	bad := false
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
-		var body struct {
-			Order []int64 `json:"order"`
-		}
-		dec := json.NewDecoder(io.LimitReader(r.Body, formLimit))
-		bad = dec.Decode(&body) != nil
-		ids = body.Order
-	} else {
-		if !h.parseForm(w, r, formLimit) {
-			return
-		}
-		for _, part := range strings.Split(r.PostForm.Get("order"), ",") {
-			n, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
-			if err != nil {
-				bad = true
-				break
-			}
-			ids = append(ids, n)
-		}
-	}
-	u, _ := identity(r.Context())
-	var err error = learn.ErrBadOrder
-	if !bad {
-		err = h.st.Learn.ReorderMaterials(r.Context(), u, s.ID, ids)
-	}
-	if err != nil {
-		h.fail(w, r, err, learn.SubjectURL(s.Code))
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"order": ids})
-		return
-	}
-	http.Redirect(w, r, learn.SubjectURL(s.Code)+"#materials-title", http.StatusSeeOther)
 }
 
 // openMaterial checks the viewer may see the {id} material, recording the view of a

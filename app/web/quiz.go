@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -43,8 +42,9 @@ func quizFormOf(q store.Quiz, action string) views.QuizForm {
 		MaxAttempts: strconv.Itoa(q.MaxAttempts), Randomized: q.IsRandomized, Active: q.IsActive}
 }
 
-// quizInput reads the settings form; a number that does not parse is a field error.
-func quizInput(r *http.Request) (quiz.QuizInput, form.Errors) {
+// quizInput reads the settings form; a number that does not parse is a field error
+// (a problem.Fields).
+func quizInput(r *http.Request) (quiz.QuizInput, error) {
 	errs := form.Errors{}
 	in := quiz.QuizInput{Title: ptr(r.PostFormValue("title")), Description: ptr(r.PostFormValue("description")),
 		IsRandomized: ptr(r.PostFormValue("is_randomized") != ""), IsActive: ptr(r.PostFormValue("is_active") != "")}
@@ -61,7 +61,18 @@ func quizInput(r *http.Request) (quiz.QuizInput, form.Errors) {
 		return &n
 	}
 	in.TimeLimitMinutes, in.PassingPercent, in.MaxAttempts = num("time_limit_minutes"), num("passing_percent"), num("max_attempts")
-	return in, errs
+	if len(errs) > 0 {
+		return in, problem.Fields(errs)
+	}
+	return in, nil
+}
+
+// quizFormAgain is the settings form as sent, to show again with its errors.
+func quizFormAgain(r *http.Request, action string, errs form.Errors) views.QuizForm {
+	return views.QuizForm{Action: action, Title: r.PostFormValue("title"),
+		Description: r.PostFormValue("description"), TimeLimit: r.PostFormValue("time_limit_minutes"),
+		PassingPercent: r.PostFormValue("passing_percent"), MaxAttempts: r.PostFormValue("max_attempts"),
+		Randomized: r.PostFormValue("is_randomized") != "", Active: r.PostFormValue("is_active") != "", Errors: formErrors(errs)}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -72,7 +83,7 @@ func (h *Web) quizzesPage(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	rows, err := h.st.Quiz.Mine(r.Context(), u)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	d := views.QuizListData{Heading: "Quizzes"}
@@ -124,26 +135,25 @@ func (h *Web) createQuiz(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := identity(r.Context())
-	in, errs := quizInput(r)
-	var qz store.Quiz
-	if len(errs) == 0 {
-		var err error
-		if qz, errs, err = h.st.Quiz.CreateQuiz(r.Context(), u, sq.Subject.ID, in); err != nil {
-			h.fail(w, r, err, "")
-			return
-		}
+	if !sq.Manage {
+		h.fail(w, r, problem.ErrForbidden, "")
+		return
 	}
-	if len(errs) > 0 {
-		form := views.QuizForm{Action: newQuizAction(sq.Subject), Title: r.PostFormValue("title"),
-			Description: r.PostFormValue("description"), TimeLimit: r.PostFormValue("time_limit_minutes"),
-			PassingPercent: r.PostFormValue("passing_percent"), MaxAttempts: r.PostFormValue("max_attempts"),
-			Randomized: r.PostFormValue("is_randomized") != "", Active: r.PostFormValue("is_active") != "", Errors: formErrors(errs)}
-		if !sq.Manage {
-			h.fail(w, r, problem.ErrForbidden, "")
-			return
-		}
-		h.renderSubjectQuizzes(w, r, http.StatusBadRequest, sq, form)
+	if !h.allow(w, r, h.st.Limits.Quiz) {
+		return
+	}
+	u, _ := identity(r.Context())
+	in, err := quizInput(r)
+	var qz store.Quiz
+	if err == nil {
+		qz, err = h.st.Quiz.CreateQuiz(r.Context(), u, sq.Subject.ID, in)
+	}
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderSubjectQuizzes(w, r, http.StatusBadRequest, sq, quizFormAgain(r, newQuizAction(sq.Subject), fields))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Quiz created: now add its questions.")
@@ -175,7 +185,7 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, bad *
 	base := quiz.QuizURL(id)
 	d := views.QuizPageData{Quiz: summaryOf(v.Access), Form: quizFormOf(v.Quiz, base+"edit/"),
 		NewQuestionURL: base + "questions/", DeleteURL: base + "delete/", GradingURL: quiz.GradingURL(id),
-		AnalyticsURL: base + "analytics/", ExportURL: base + "export.csv", OrderURL: base + "questions/order/",
+		AnalyticsURL: base + "analytics/", ExportURL: base + "export.csv", OrderURL: "/api/quizzes/" + text.Itoa(id) + "/questions/order/",
 		Pending: v.Pending, Locked: quiz.OpenAttemptsNotice(v.OpenAttempts, v.OpenUntil),
 		StartURL: base + "start/", AttemptsLeft: v.AttemptsLeft}
 	if v.Manage {
@@ -255,14 +265,17 @@ func questionView(q store.Question, n int) views.QuestionView {
 	return qv
 }
 
-// lockedAsFormError turns a refusal because attempts are running (quiz.ErrAttemptsOpen)
-// into a form-wide error with status 409, so the question form is shown again with the
-// reason and what was typed, rather than an error page.
-func lockedAsFormError(errs form.Errors, err error, status int) (form.Errors, error, int) {
-	if errors.Is(err, quiz.ErrAttemptsOpen) {
-		return form.Errors{form.NonField: {err.Error()}}, nil, http.StatusConflict
+// questionRefusal returns what a refused question form shows when sent again: the
+// fields' messages of an invalid question (400), or why running attempts lock the
+// change (quiz.ErrAttemptsOpen: 409) with what was typed, rather than an error page.
+func questionRefusal(r *http.Request, err error) (form.Errors, int, bool) {
+	if fields, ok := invalidFields(r, err); ok {
+		return fields, http.StatusBadRequest, true
 	}
-	return errs, err, status
+	if p, ok := problem.As(err); ok && errors.Is(err, quiz.ErrAttemptsOpen) {
+		return form.Errors{form.NonField: {p.Message}}, http.StatusConflict, true
+	}
+	return nil, 0, false
 }
 
 // badForm is a rejected form to show again with its errors.
@@ -285,51 +298,73 @@ func (b *badForm) apply(qv *views.QuestionView) {
 	qv.Errors = formErrors(b.errs)
 }
 
-// questionInput reads the question form: answer_id and answer_text rows in order,
-// correct naming the index of the correct row, tf_correct for true/false.
-func questionInput(r *http.Request) quiz.QuestionInput {
-	marks, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("marks")))
-	if err != nil {
-		marks = 0
+// questionInput reads the question form: answer_id and answer_text rows in order
+// (an empty id is a new answer), correct naming the index of the correct row,
+// tf_correct (true or false) for true/false. What does not parse is a field error.
+func questionInput(r *http.Request) (quiz.QuestionInput, error) {
+	errs := form.Errors{}
+	in := quiz.QuestionInput{Kind: r.PostFormValue("kind"), Text: r.PostFormValue("text"),
+		Explanation: r.PostFormValue("explanation"), Correct: true}
+	var err error
+	if in.Marks, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("marks"))); err != nil {
+		errs.Add("marks", "Enter a whole number.")
 	}
-	in := quiz.QuestionInput{Kind: r.PostFormValue("kind"), Text: r.PostFormValue("text"), Marks: marks,
-		Explanation: r.PostFormValue("explanation"), Correct: r.PostFormValue("tf_correct") != "false"}
+	switch r.PostFormValue("tf_correct") {
+	case "", "true":
+	case "false":
+		in.Correct = false
+	default:
+		errs.Add("tf_correct", "Choose true or false.")
+	}
 	ids, texts := r.PostForm["answer_id"], r.PostForm["answer_text"]
 	correct := r.PostFormValue("correct")
 	for i, t := range texts {
 		a := store.AnswerFields{Text: t, IsCorrect: correct == strconv.Itoa(i)}
-		if i < len(ids) {
-			a.ID, _ = strconv.ParseInt(ids[i], 10, 64)
+		if i < len(ids) && ids[i] != "" {
+			if a.ID, err = strconv.ParseInt(ids[i], 10, 64); err != nil {
+				errs.Add("answers", "Answer "+strconv.Itoa(i+1)+" is not one of this question's answers.")
+			}
 		}
 		in.Answers = append(in.Answers, a)
 	}
-	return in
+	if len(errs) > 0 {
+		return in, problem.Fields(errs)
+	}
+	return in, nil
 }
 
 func (h *Web) updateQuiz(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.quizID(w, r)
-	if !ok || !h.parseForm(w, r, 64<<10) {
+	if !ok || !h.parseForm(w, r, 64<<10) || !h.allow(w, r, h.st.Limits.Quiz) {
 		return
 	}
 	u, _ := identity(r.Context())
-	in, errs := quizInput(r)
-	if len(errs) == 0 {
-		var err error
-		if _, errs, err = h.st.Quiz.UpdateQuiz(r.Context(), u, id, in); err != nil {
-			h.fail(w, r, err, "")
-			return
-		}
+	in, err := quizInput(r)
+	if err == nil {
+		_, err = h.st.Quiz.UpdateQuiz(r.Context(), u, id, in)
+	} else {
+		err = h.managerOnly(r, u, id, err)
 	}
-	if len(errs) > 0 {
-		form := views.QuizForm{Action: quiz.QuizURL(id) + "edit/", Title: r.PostFormValue("title"),
-			Description: r.PostFormValue("description"), TimeLimit: r.PostFormValue("time_limit_minutes"),
-			PassingPercent: r.PostFormValue("passing_percent"), MaxAttempts: r.PostFormValue("max_attempts"),
-			Randomized: r.PostFormValue("is_randomized") != "", Active: r.PostFormValue("is_active") != "", Errors: formErrors(errs)}
-		h.showQuiz(w, r, http.StatusBadRequest, &badForm{question: -1, settings: form}, nil)
+	if fields, ok := invalidFields(r, err); ok {
+		h.showQuiz(w, r, http.StatusBadRequest, &badForm{question: -1, settings: quizFormAgain(r, quiz.QuizURL(id)+"edit/", fields)}, nil)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Settings saved.")
 	http.Redirect(w, r, quiz.QuizURL(id), http.StatusSeeOther)
+}
+
+// managerOnly returns the refusal of a viewer who does not manage the quiz (404 or
+// 403) instead of formErr, the errors of a form that did not parse, so that only the
+// quiz's managers learn anything from them.
+func (h *Web) managerOnly(r *http.Request, u store.User, quizID int64, formErr error) error {
+	if _, err := h.st.Quiz.Managed(r.Context(), u, quizID); err != nil {
+		return err
+	}
+	return formErr
 }
 
 func (h *Web) deleteQuiz(w http.ResponseWriter, r *http.Request) {
@@ -349,26 +384,27 @@ func (h *Web) deleteQuiz(w http.ResponseWriter, r *http.Request) {
 
 func (h *Web) addQuestion(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.quizID(w, r)
-	if !ok || !h.parseForm(w, r, 6<<20) {
+	if !ok || !h.parseForm(w, r, 6<<20) || !h.allow(w, r, h.st.Limits.Quiz) {
 		return
 	}
 	u, _ := identity(r.Context())
-	in := questionInput(r)
-	q, errs, err := h.st.Quiz.AddQuestion(r.Context(), u, id, in)
-	if err == nil && len(errs) == 0 {
-		if ierrs := h.questionImage(r, u, q.ID); ierrs != nil {
-			h.flash(w, r, "error", "Question added, but not its image: "+ierrs["image"][0])
-		}
+	in, err := questionInput(r)
+	var q store.Question
+	if err == nil {
+		q, err = h.st.Quiz.AddQuestion(r.Context(), u, id, in)
+	} else {
+		err = h.managerOnly(r, u, id, err)
 	}
-	status := http.StatusBadRequest
-	errs, err, status = lockedAsFormError(errs, err, status)
+	if fields, status, ok := questionRefusal(r, err); ok {
+		h.showQuiz(w, r, status, &badForm{question: 0, input: in, errs: fields}, nil)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
-	if len(errs) > 0 {
-		h.showQuiz(w, r, status, &badForm{question: 0, input: in, errs: errs}, nil)
-		return
+	if msg := h.questionImage(r, u, q.ID); msg != "" {
+		h.flash(w, r, "error", "Question added, but not its image: "+msg)
 	}
 	h.flash(w, r, "success", "Question added.")
 	http.Redirect(w, r, quiz.QuizURL(id)+"#question-"+text.Itoa(q.ID), http.StatusSeeOther)
@@ -376,37 +412,37 @@ func (h *Web) addQuestion(w http.ResponseWriter, r *http.Request) {
 
 func (h *Web) updateQuestion(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.quizID(w, r)
-	if !ok || !h.parseForm(w, r, 6<<20) {
+	if !ok || !h.parseForm(w, r, 6<<20) || !h.allow(w, r, h.st.Limits.Quiz) {
 		return
 	}
 	u, _ := identity(r.Context())
-	in := questionInput(r)
-	q, errs, err := h.st.Quiz.UpdateQuestion(r.Context(), u, id, in)
-	if err == nil && len(errs) == 0 {
-		if ierrs := h.questionImage(r, u, q.ID); ierrs != nil {
-			h.flash(w, r, "error", "Question saved, but not its image: "+ierrs["image"][0])
-		}
-	}
-	status := http.StatusBadRequest
-	errs, err, status = lockedAsFormError(errs, err, status)
+	// The question's quiz, for its managers only: the form goes back there.
+	cur, a, err := h.st.Quiz.Question(r.Context(), u, id)
 	if err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
-	if len(errs) > 0 {
-		cur, a, err := h.st.Quiz.Question(r.Context(), u, id)
-		if err != nil {
-			h.fail(w, r, err, "")
-			return
-		}
+	in, err := questionInput(r)
+	var q store.Question
+	if err == nil {
+		q, err = h.st.Quiz.UpdateQuestion(r.Context(), u, id, in)
+	}
+	if fields, status, ok := questionRefusal(r, err); ok {
 		v, err := h.st.Quiz.Quiz(r.Context(), u, a.Quiz.ID)
 		if err != nil {
 			h.fail(w, r, err, "")
 			return
 		}
 		r.SetPathValue("id", text.Itoa(cur.QuizID))
-		h.showQuiz(w, r, status, &badForm{question: id, input: in, errs: errs}, &v)
+		h.showQuiz(w, r, status, &badForm{question: id, input: in, errs: fields}, &v)
 		return
+	}
+	if err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
+	if msg := h.questionImage(r, u, q.ID); msg != "" {
+		h.flash(w, r, "error", "Question saved, but not its image: "+msg)
 	}
 	h.flash(w, r, "success", "Question saved.")
 	http.Redirect(w, r, quiz.QuizURL(q.QuizID)+"#question-"+text.Itoa(q.ID), http.StatusSeeOther)
@@ -418,62 +454,37 @@ func (h *Web) deleteQuestion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := identity(r.Context())
-	qz, err := h.st.Quiz.DeleteQuestion(r.Context(), u, id)
+	cur, _, err := h.st.Quiz.Question(r.Context(), u, id)
 	if err != nil {
-		back := ""
-		if problem.Is(err, problem.KindConflict) { // back to the quiz, where the reason is shown
-			if cur, _, qerr := h.st.Quiz.Question(r.Context(), u, id); qerr == nil {
-				back = quiz.QuizURL(cur.QuizID)
-			}
-		}
-		h.fail(w, r, err, back)
+		h.fail(w, r, err, "")
+		return
+	}
+	if _, err := h.st.Quiz.DeleteQuestion(r.Context(), u, id); err != nil {
+		h.fail(w, r, err, quiz.QuizURL(cur.QuizID)) // a refusal is shown on the quiz's page
 		return
 	}
 	h.flash(w, r, "success", "Question deleted.")
-	http.Redirect(w, r, quiz.QuizURL(qz.ID), http.StatusSeeOther)
+	http.Redirect(w, r, quiz.QuizURL(cur.QuizID), http.StatusSeeOther)
 }
 
+// moveQuestion is the reorder of the arrow buttons (quiz.js saves a dragged order
+// through the API).
 func (h *Web) moveQuestion(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.quizID(w, r)
 	if !ok || !h.parseForm(w, r, 4<<10) {
 		return
 	}
-	delta := 1
-	if r.PostFormValue("direction") == "up" {
-		delta = -1
+	delta, err := moveDelta(r)
+	var qz store.Quiz
+	if err == nil {
+		u, _ := identity(r.Context())
+		qz, err = h.st.Quiz.MoveQuestion(r.Context(), u, id, delta)
 	}
-	u, _ := identity(r.Context())
-	qz, err := h.st.Quiz.MoveQuestion(r.Context(), u, id, delta)
 	if err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
-		return
-	}
 	http.Redirect(w, r, quiz.QuizURL(qz.ID)+"#question-"+text.Itoa(id), http.StatusSeeOther)
-}
-
-// orderQuestions takes {"ids": [...]} from the drag and drop of quiz.js.
-func (h *Web) orderQuestions(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok {
-		return
-	}
-	var body struct {
-		IDs []int64 `json:"ids"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&body); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"detail": "Send {\"ids\": [...]}."})
-		return
-	}
-	u, _ := identity(r.Context())
-	if err := h.st.Quiz.OrderQuestions(r.Context(), u, id, body.IDs); err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ids": body.IDs})
 }
 
 // ---- taking --------------------------------------------------------------------------
@@ -484,13 +495,9 @@ func (h *Web) startQuiz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := identity(r.Context())
-	att, resumed, err := h.st.Quiz.Start(r.Context(), u, id)
+	att, _, err := h.st.Quiz.Start(r.Context(), u, id)
 	if err != nil {
 		h.fail(w, r, err, quiz.QuizURL(id))
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"attempt_id": att.ID, "resumed": resumed, "url": quiz.AttemptURL(att.ID)})
 		return
 	}
 	http.Redirect(w, r, quiz.AttemptURL(att.ID), http.StatusSeeOther)
@@ -517,7 +524,8 @@ func (h *Web) takePage(w http.ResponseWriter, r *http.Request) {
 	now := h.st.Now()
 	left := sh.Attempt.DeadlineAt.Sub(now).Round(time.Second)
 	d := views.TakeData{Quiz: summaryOf(sh.Access), AttemptID: id, Number: sh.Attempt.Number,
-		SaveURL: quiz.AttemptURL(id), SubmitURL: quiz.AttemptURL(id) + "submit/", ResultsURL: quiz.ResultsURL(id),
+		SaveURL: quiz.AttemptURL(id), ResultsURL: quiz.ResultsURL(id),
+		AnswersAPI: "/api/attempts/" + text.Itoa(id) + "/answers/", SubmitAPI: "/api/attempts/" + text.Itoa(id) + "/submit/",
 		Deadline: sh.Attempt.DeadlineAt.Format("15:04:05 UTC"), DeadlineMS: sh.Attempt.DeadlineAt.UnixMilli(),
 		NowMS: now.UnixMilli(), Remaining: fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)}
 	for i, q := range sh.Questions {
@@ -539,65 +547,40 @@ func (h *Web) takePage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.TakePage(h.page(w, r, sh.Quiz.Title, "quizzes"), d))
 }
 
-// answersJSON is what quiz.js posts: {"answers": [{"question_id", "answer_id", "text"}]}.
-type answersJSON struct {
-	Answers []struct {
-		QuestionID int64   `json:"question_id"`
-		AnswerID   int64   `json:"answer_id"`
-		Text       *string `json:"text"`
-	} `json:"answers"`
-	Submit bool `json:"submit"`
-}
-
-// saveAnswers is the autosave (JSON) and the no-JS form (action=save|submit) of an attempt.
+// saveAnswers is the no-JS form of an attempt (action=save or submit): the radio
+// group or text area of each question is named q{id}. quiz.js saves and submits
+// through the API instead.
 func (h *Web) saveAnswers(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.quizID(w, r)
-	if !ok {
+	if !ok || !h.parseForm(w, r, 1<<20) || !h.allow(w, r, h.st.Limits.Answer) {
 		return
 	}
 	u, _ := identity(r.Context())
-	var in []quiz.AnswerIn
-	submit := false
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		var body answersJSON
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"detail": "Send {\"answers\": [...]}."})
-			return
-		}
-		for _, a := range body.Answers {
-			in = append(in, quiz.AnswerIn{QuestionID: a.QuestionID, AnswerID: a.AnswerID, Text: a.Text})
-		}
-		submit = body.Submit
-	} else {
-		if !h.parseForm(w, r, 1<<20) {
-			return
-		}
-		sh, err := h.st.Quiz.Sheet(r.Context(), u, id)
-		if err != nil {
-			h.fail(w, r, err, "")
-			return
-		}
-		for _, q := range sh.Questions {
-			v, present := r.PostForm["q"+text.Itoa(q.ID)]
-			if !present {
-				continue
-			}
-			if q.Kind == quiz.ShortAnswer {
-				t := v[0]
-				in = append(in, quiz.AnswerIn{QuestionID: q.ID, Text: &t})
-			} else if aid, err := strconv.ParseInt(v[0], 10, 64); err == nil {
-				in = append(in, quiz.AnswerIn{QuestionID: q.ID, AnswerID: aid})
-			}
-		}
-		submit = r.PostFormValue("action") == "submit"
+	sh, err := h.st.Quiz.Sheet(r.Context(), u, id)
+	if err != nil {
+		h.fail(w, r, err, "")
+		return
 	}
-	saved, err := h.st.Quiz.Save(r.Context(), u, id, in)
-	if errors.Is(err, quiz.ErrTimeUp) || errors.Is(err, quiz.ErrFinished) {
-		if wantsJSON(r) {
-			writeJSON(w, http.StatusConflict, map[string]any{"detail": err.Error(), "results_url": quiz.ResultsURL(id)})
-			return
+	var in []quiz.AnswerIn
+	for _, q := range sh.Questions {
+		name := "q" + text.Itoa(q.ID)
+		v, present := r.PostForm[name]
+		switch {
+		case !present:
+		case q.Kind == quiz.ShortAnswer:
+			in = append(in, quiz.AnswerIn{QuestionID: q.ID, Text: &v[0]})
+		default:
+			aid, err := strconv.ParseInt(v[0], 10, 64)
+			if err != nil {
+				h.fail(w, r, problem.Field(name, "Choose one of the question's answers."), quiz.AttemptURL(id))
+				return
+			}
+			in = append(in, quiz.AnswerIn{QuestionID: q.ID, AnswerID: aid})
 		}
-		h.flash(w, r, "warning", err.Error())
+	}
+	_, err = h.st.Quiz.Save(r.Context(), u, id, in)
+	if p, ok := problem.As(err); ok && (errors.Is(err, quiz.ErrTimeUp) || errors.Is(err, quiz.ErrFinished)) {
+		h.flash(w, r, "warning", p.Message) // the results page says what was kept
 		http.Redirect(w, r, quiz.ResultsURL(id), http.StatusSeeOther)
 		return
 	}
@@ -605,13 +588,8 @@ func (h *Web) saveAnswers(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, quiz.AttemptURL(id))
 		return
 	}
-	if submit {
+	if r.PostFormValue("action") == "submit" {
 		h.finishAttempt(w, r, id)
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"saved": saved.Count, "deadline_at": saved.Attempt.DeadlineAt,
-			"server_time": h.st.Now().UTC()})
 		return
 	}
 	h.flash(w, r, "success", "Answers saved.")
@@ -628,14 +606,9 @@ func (h *Web) submitAttempt(w http.ResponseWriter, r *http.Request) {
 
 func (h *Web) finishAttempt(w http.ResponseWriter, r *http.Request, id int64) {
 	u, _ := identity(r.Context())
-	att, already, err := h.st.Quiz.Submit(r.Context(), u, id)
+	_, already, err := h.st.Quiz.Submit(r.Context(), u, id)
 	if err != nil {
 		h.fail(w, r, err, "")
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"status": att.Status, "score": att.Score, "max_score": att.MaxScore,
-			"already_submitted": already, "results_url": quiz.ResultsURL(id)})
 		return
 	}
 	if !already {
@@ -653,9 +626,14 @@ func (h *Web) resultsPage(w http.ResponseWriter, r *http.Request) {
 	res, err := h.st.Quiz.Results(r.Context(), u, id)
 	if errors.Is(err, quiz.ErrNotFinished) {
 		// The taker goes back to the attempt; a grader to the quiz, with a word.
+		att, _, err := h.st.Quiz.Attempt(r.Context(), u, id)
+		if err != nil {
+			h.fail(w, r, err, "")
+			return
+		}
 		target := quiz.AttemptURL(id)
-		if att, err := h.st.DB.AttemptByID(r.Context(), id); err == nil && att.UserID != u.ID {
-			h.flash(w, r, "info", quiz.ErrNotFinished.Error())
+		if att.UserID != u.ID {
+			h.flash(w, r, "info", quiz.ErrNotFinished.Message)
 			target = quiz.QuizURL(att.QuizID)
 		}
 		http.Redirect(w, r, target, http.StatusSeeOther)
@@ -709,28 +687,36 @@ func (h *Web) gradingPage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Web) gradeAnswer(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.quizID(w, r)
-	if !ok || !h.parseForm(w, r, 64<<10) {
+	if !ok || !h.parseForm(w, r, 64<<10) || !h.allow(w, r, h.st.Limits.Quiz) {
 		return
 	}
 	u, _ := identity(r.Context())
-	attemptID, _ := strconv.ParseInt(r.PostFormValue("attempt"), 10, 64)
-	questionID, _ := strconv.ParseInt(r.PostFormValue("question"), 10, 64)
-	marks, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("marks")))
+	// The hidden fields name an attempt of this quiz and its question; anything else
+	// names nothing there.
+	attemptID, err := strconv.ParseInt(r.PostFormValue("attempt"), 10, 64)
 	if err != nil {
-		marks = -1
-	}
-	// The attempt must belong to this quiz.
-	if att, err := h.st.DB.AttemptByID(r.Context(), attemptID); err != nil || att.QuizID != id {
 		h.fail(w, r, store.ErrNotFound, "")
 		return
+	}
+	questionID, err := strconv.ParseInt(r.PostFormValue("question"), 10, 64)
+	if err != nil {
+		h.fail(w, r, store.ErrNotFound, "")
+		return
+	}
+	if att, _, err := h.st.Quiz.Attempt(r.Context(), u, attemptID); err != nil || att.QuizID != id {
+		if err == nil {
+			err = store.ErrNotFound
+		}
+		h.fail(w, r, err, "")
+		return
+	}
+	marks, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("marks")))
+	if err != nil {
+		marks = -1 // not a number: refused by the rules like any mark out of range
 	}
 	att, err := h.st.Quiz.Grade(r.Context(), u, attemptID, questionID, marks, r.PostFormValue("feedback"))
 	if err != nil {
 		h.fail(w, r, err, quiz.GradingURL(id))
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]any{"score": att.Score, "pending_count": att.PendingCount})
 		return
 	}
 	h.flash(w, r, "success", fmt.Sprintf("Graded: the attempt now scores %d / %d.", att.Score, att.MaxScore))
@@ -829,16 +815,20 @@ func (h *Web) exportCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="quiz-%d-attempts.csv"`, id))
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"attempt_id", "username", "first_name", "last_name", "attempt_number", "status", "started_at",
-		"finished_at", "duration_seconds", "score", "max_score", "percent", "passed", "pending_count", "answered"})
+	rows := [][]string{{"attempt_id", "username", "first_name", "last_name", "attempt_number", "status", "started_at",
+		"finished_at", "duration_seconds", "score", "max_score", "percent", "passed", "pending_count", "answered"}}
 	for _, a := range st.Attempts {
-		_ = cw.Write([]string{text.Itoa(a.ID), csvSafe(a.User.Username), csvSafe(a.User.FirstName), csvSafe(a.User.LastName),
+		rows = append(rows, []string{text.Itoa(a.ID), csvSafe(a.User.Username), csvSafe(a.User.FirstName), csvSafe(a.User.LastName),
 			strconv.Itoa(a.Number), a.Status, a.StartedAt.Format(time.RFC3339), a.FinishedAt.Format(time.RFC3339),
 			strconv.Itoa(int(a.FinishedAt.Sub(a.StartedAt).Seconds())), strconv.Itoa(a.Score), strconv.Itoa(a.MaxScore),
 			strconv.Itoa(quiz.Percent(a)), strconv.FormatBool(quiz.Passed(a, st.Quiz.PassingPercent)),
 			strconv.Itoa(a.PendingCount), strconv.Itoa(a.AnsweredCount)})
 	}
-	cw.Flush()
+	// The status is sent: a write that fails now is a client gone mid-download, worth
+	// a line in the log only.
+	if err := cw.WriteAll(rows); err != nil {
+		h.st.Log.WarnContext(r.Context(), "quiz export cut off", "quiz", id, "err", err)
+	}
 }
 
 // csvSafe keeps a spreadsheet from running a cell as a formula.
@@ -869,35 +859,41 @@ func (h *Web) serveQuizImage(w http.ResponseWriter, r *http.Request) {
 }
 
 // questionImage applies the builder's image field (a new picture) or remove_image
-// checkbox after the question is saved; errs gets the image's problem.
-func (h *Web) questionImage(r *http.Request, u store.User, id int64) form.Errors {
+// checkbox after the question is saved; it returns what went wrong with the image, or
+// "".
+func (h *Web) questionImage(r *http.Request, u store.User, id int64) string {
 	if r.MultipartForm != nil {
 		if fhs := r.MultipartForm.File["image"]; len(fhs) > 0 && fhs[0].Size > 0 {
 			f, err := fhs[0].Open()
-			if err == nil {
-				defer f.Close()
-				data, err := media.ReadLimited(f, 5<<20)
-				if err == nil {
-					_, err = h.st.Quiz.SetQuestionImage(r.Context(), u, id, data)
-				}
-				if err != nil {
-					return form.Errors{"image": {imageProblem(err)}}
-				}
-				return nil
+			if err != nil {
+				return h.imageProblem(r, err)
 			}
+			defer f.Close()
+			data, err := media.ReadLimited(f, 5<<20)
+			if err == nil {
+				_, err = h.st.Quiz.SetQuestionImage(r.Context(), u, id, data)
+			}
+			if err != nil {
+				return h.imageProblem(r, err)
+			}
+			return ""
 		}
 	}
 	if r.PostFormValue("remove_image") != "" {
 		if _, err := h.st.Quiz.SetQuestionImage(r.Context(), u, id, nil); err != nil {
-			return form.Errors{"image": {imageProblem(err)}}
+			return h.imageProblem(r, err)
 		}
 	}
-	return nil
+	return ""
 }
 
-func imageProblem(err error) string {
+// imageProblem is what the builder says of a picture that was not stored: the rules'
+// reason, or a general one for any other failure, which is logged (the question itself
+// was saved, so the page does not fail).
+func (h *Web) imageProblem(r *http.Request, err error) string {
 	if ue, ok := media.IsUploadError(err); ok {
 		return ue.Message
 	}
+	h.st.Log.ErrorContext(r.Context(), "question image not stored", "id", RequestID(r.Context()), "err", err)
 	return "The image could not be stored: use a JPEG, PNG, GIF or WebP picture up to 5 MB."
 }

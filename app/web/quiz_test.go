@@ -51,10 +51,10 @@ func newQuizSite(t *testing.T) *quizSite {
 		return u
 	}
 	var err error
-	if s.subject, _, err = app.State.Learn.CreateSubject(ctx, user("teach"), learn.SubjectInput{Name: learn.Str("Computing"), Code: learn.Str("CS1")}); err != nil {
+	if s.subject, err = app.State.Learn.CreateSubject(ctx, user("teach"), learn.SubjectInput{Name: learn.Str("Computing"), Code: learn.Str("CS1")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := app.State.Learn.CreateSubject(ctx, user("teach2"), learn.SubjectInput{Name: learn.Str("Maths"), Code: learn.Str("MA1")}); err != nil {
+	if _, err := app.State.Learn.CreateSubject(ctx, user("teach2"), learn.SubjectInput{Name: learn.Str("Maths"), Code: learn.Str("MA1")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := app.State.Learn.Enroll(ctx, user("stud"), s.subject.ID); err != nil {
@@ -105,6 +105,7 @@ func answerID(q store.Question, text string) int64 {
 	return 0
 }
 
+// jsonPost calls the API with the session cookie, as quiz.js does.
 func jsonPost(c *apptest.Client, path string, v any) *apptest.Response {
 	b, _ := json.Marshal(v)
 	return c.Do("POST", path, strings.NewReader(string(b)), http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}})
@@ -183,11 +184,21 @@ func TestQuizEndToEnd(t *testing.T) {
 	if again := s.start(t, "stud"); again != aid {
 		t.Fatalf("resume gave %d, want %d", again, aid)
 	}
+	// quiz.js saves through the API with the session (the page names the calls).
+	answers := fmt.Sprintf("/api/attempts/%d/answers/", aid)
+	if !strings.Contains(r.Body, `data-answers-url="`+answers+`"`) || !strings.Contains(r.Body, fmt.Sprintf(`data-submit-url="/api/attempts/%d/submit/"`, aid)) {
+		t.Fatal("the take page does not name the API calls of quiz.js")
+	}
 	right := answerID(s.mcq, "4")
-	r = jsonPost(stud, page, map[string]any{"answers": []map[string]any{{"question_id": s.mcq.ID, "answer_id": right},
-		{"question_id": s.short.ID, "text": "Merge sort"}}})
+	r = jsonPost(stud, answers, map[string]any{"answers": []map[string]any{{"question": s.mcq.ID, "answer_id": right},
+		{"question": s.short.ID, "text": "Merge sort"}}})
 	if r.StatusCode != 200 {
 		t.Fatalf("autosave: %d %s", r.StatusCode, r.Body)
+	}
+	// The page itself never answers JSON: a script's JSON body is no form.
+	if r := jsonPost(stud, page, map[string]any{"answers": []map[string]any{}}); r.StatusCode != http.StatusSeeOther ||
+		strings.Contains(r.Header.Get("Content-Type"), "json") {
+		t.Fatalf("JSON to the page: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
 	}
 	r = stud.Get(page)
 	if !regexp.MustCompile(fmt.Sprintf(`value="%d" checked`, right)).MatchString(r.Body) || !strings.Contains(r.Body, "Merge sort") {
@@ -208,9 +219,13 @@ func TestQuizEndToEnd(t *testing.T) {
 		!strings.Contains(r.Body, "Quicksort") || !strings.Contains(r.Body, "Arithmetic") {
 		t.Fatalf("results: %d", r.StatusCode)
 	}
-	// Saving after the submit is refused.
-	if r := jsonPost(stud, page, map[string]any{"answers": []map[string]any{}}); r.StatusCode != http.StatusConflict {
+	// Saving after the submit is refused: by the API (409), and by the form (back to
+	// the results, which say what was kept).
+	if r := jsonPost(stud, answers, map[string]any{"answers": []map[string]any{}}); r.StatusCode != http.StatusConflict {
 		t.Fatalf("save after submit: %d", r.StatusCode)
+	}
+	if r := stud.PostForm(page, url.Values{"action": {"save"}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != page+"results/" {
+		t.Fatalf("form save after submit: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
 	teach := s.c["teach"]
 	g := teach.Get(fmt.Sprintf("/home/quizzes/%d/grading/", s.quizID))
@@ -260,10 +275,13 @@ func TestQuizDeadlineOverHTTP(t *testing.T) {
 	stud := s.c["stud"]
 	aid := s.start(t, "stud")
 	page := fmt.Sprintf("/home/attempts/%d/", aid)
-	jsonPost(stud, page, map[string]any{"answers": []map[string]any{{"question_id": s.mcq.ID, "answer_id": answerID(s.mcq, "4")}}})
+	answers := fmt.Sprintf("/api/attempts/%d/answers/", aid)
+	if r := jsonPost(stud, answers, map[string]any{"answers": []map[string]any{{"question": s.mcq.ID, "answer_id": answerID(s.mcq, "4")}}}); r.StatusCode != 200 {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
+	}
 	s.app.Clock.Advance(10*time.Minute + time.Second)
-	r := jsonPost(stud, page, map[string]any{"answers": []map[string]any{{"question_id": s.tf.ID, "answer_id": answerID(s.tf, "True")}}})
-	if r.StatusCode != http.StatusConflict {
+	r := jsonPost(stud, answers, map[string]any{"answers": []map[string]any{{"question": s.tf.ID, "answer_id": answerID(s.tf, "True")}}})
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.Body, "Time is up") {
 		t.Fatalf("late save: %d %s", r.StatusCode, r.Body)
 	}
 	att, _ := s.app.State.DB.AttemptByID(context.Background(), aid)
@@ -299,24 +317,55 @@ func TestQuizBuilderErrors(t *testing.T) {
 	if r.StatusCode != 400 || !strings.Contains(r.Body, "may not be blank") {
 		t.Fatalf("bad quiz: %d", r.StatusCode)
 	}
-	// Moving the last question up, then the order by drag and drop (JSON).
+	// Control characters and unknown kinds are refused with the field named, never a 500.
+	for _, tc := range []struct {
+		form url.Values
+		msg  string
+	}{
+		{url.Values{"kind": {"true_false"}, "text": {"\x00Go is compiled"}, "marks": {"1"}, "tf_correct": {"true"}}, "control character U+0000"},
+		{url.Values{"kind": {"true_false"}, "text": {"Go?"}, "marks": {"1"}, "explanation": {"\x7f"}}, "control character U+007F"},
+		{url.Values{"kind": {"essay"}, "text": {"Why?"}, "marks": {"1"}}, "Choose mcq, true_false or short_answer."},
+		{url.Values{"kind": {"true_false"}, "text": {"Go is compiled"}, "marks": {"1"}, "tf_correct": {"maybe"}}, "Choose true or false."},
+		{url.Values{"kind": {"true_false"}, "text": {"Go is compiled"}, "marks": {"one"}}, "Enter a whole number."},
+	} {
+		r := teach.PostForm(fmt.Sprintf("/home/quizzes/%d/questions/", s.quizID), tc.form)
+		if r.StatusCode != 400 || !strings.Contains(r.Body, tc.msg) {
+			t.Errorf("question %v: %d, %q missing", tc.form, r.StatusCode, tc.msg)
+		}
+	}
+	if r := teach.PostForm("/home/subjects/CS1/quizzes/", url.Values{"title": {"Quiz\x1b"}, "time_limit_minutes": {"30"}}); r.StatusCode != 400 || !strings.Contains(r.Body, "control character U+001B") {
+		t.Errorf("quiz title with ESC: %d", r.StatusCode)
+	}
+	// A student's question form gets the refusal, not the form's errors.
+	if r := s.c["stud"].PostForm(fmt.Sprintf("/home/quizzes/%d/questions/", s.quizID), url.Values{"kind": {"mcq"}, "marks": {"x"}}); r.StatusCode != 403 {
+		t.Errorf("student's bad question: %d", r.StatusCode)
+	}
+	// Moving the last question up (a direction that is neither up nor down is a 400),
+	// then the order by drag and drop (quiz.js, through the API).
+	if r := teach.PostForm(fmt.Sprintf("/home/questions/%d/move/", s.short.ID), url.Values{"direction": {"sideways"}}); r.StatusCode != 400 {
+		t.Fatalf("move sideways: %d", r.StatusCode)
+	}
 	if r := teach.PostForm(fmt.Sprintf("/home/questions/%d/move/", s.short.ID), url.Values{"direction": {"up"}}); r.StatusCode != 303 {
 		t.Fatalf("move: %d", r.StatusCode)
+	}
+	if page := teach.Get(fmt.Sprintf("/home/quizzes/%d/", s.quizID)); !strings.Contains(page.Body, fmt.Sprintf(`data-order-url="/api/quizzes/%d/questions/order/"`, s.quizID)) {
+		t.Fatal("the builder does not name the API call of its drag and drop")
 	}
 	qs, _ := s.app.State.DB.QuestionsOfQuiz(context.Background(), s.quizID)
 	if qs[1].ID != s.short.ID {
 		t.Fatalf("order after move: %d %d %d", qs[0].ID, qs[1].ID, qs[2].ID)
 	}
-	r = jsonPost(teach, fmt.Sprintf("/home/quizzes/%d/questions/order/", s.quizID), map[string]any{"ids": []int64{s.tf.ID, s.mcq.ID}})
-	if r.StatusCode != 400 {
-		t.Fatalf("partial order: %d", r.StatusCode)
+	order := fmt.Sprintf("/api/quizzes/%d/questions/order/", s.quizID)
+	r = jsonPost(teach, order, map[string]any{"ids": []int64{s.tf.ID, s.mcq.ID}})
+	if r.StatusCode != 400 || !strings.Contains(r.Body, `"ids"`) {
+		t.Fatalf("partial order: %d %s", r.StatusCode, r.Body)
 	}
-	r = jsonPost(teach, fmt.Sprintf("/home/quizzes/%d/questions/order/", s.quizID), map[string]any{"ids": []int64{s.tf.ID, s.short.ID, s.mcq.ID}})
+	r = jsonPost(teach, order, map[string]any{"ids": []int64{s.tf.ID, s.short.ID, s.mcq.ID}})
 	qs, _ = s.app.State.DB.QuestionsOfQuiz(context.Background(), s.quizID)
 	if r.StatusCode != 200 || qs[0].ID != s.tf.ID || qs[2].ID != s.mcq.ID {
 		t.Fatalf("order: %d", r.StatusCode)
 	}
-	if r := jsonPost(s.c["stud"], fmt.Sprintf("/home/quizzes/%d/questions/order/", s.quizID), map[string]any{"ids": []int64{s.tf.ID, s.short.ID, s.mcq.ID}}); r.StatusCode != 403 {
+	if r := jsonPost(s.c["stud"], order, map[string]any{"ids": []int64{s.tf.ID, s.short.ID, s.mcq.ID}}); r.StatusCode != 403 {
 		t.Fatalf("student orders: %d", r.StatusCode)
 	}
 }

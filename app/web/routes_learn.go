@@ -10,6 +10,8 @@ import "net/http"
 // is never part of a code), so it stays reachable. Enrollment keeps the original's
 // /home/subjects/{id}/enroll/ and /unenroll/; materials live under /home/materials/,
 // their files under /media/material/{id}/{name}, served only to who may see them.
+// Scripts save a dragged order through the API (/api/subjects/{id}/materials/order/)
+// and send the material form as a fragment request (FragmentRoutes).
 func (h *Web) registerLearn(mux *http.ServeMux) {
 	mux.HandleFunc("GET /home/subjects/{$}", h.requireLogin(h.subjectsPage))
 	mux.HandleFunc("GET /home/subjects/my/{$}", h.requireLogin(h.mySubjectsPage))
@@ -24,7 +26,6 @@ func (h *Web) registerLearn(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /home/subjects/{code}/materials/new/{$}", h.requireLogin(h.newMaterialForm))
 	mux.HandleFunc("POST /home/subjects/{code}/materials/new/{$}", h.requireLogin(h.createMaterial))
-	mux.HandleFunc("POST /home/subjects/{code}/materials/order/{$}", h.requireLogin(h.orderMaterials))
 	mux.HandleFunc("GET /home/materials/{id}/{$}", h.requireLogin(h.materialPage))
 	mux.HandleFunc("GET /home/materials/{id}/open/{$}", h.requireLogin(h.openMaterialLink))
 	mux.HandleFunc("GET /home/materials/{id}/edit/{$}", h.requireLogin(h.editMaterialForm))

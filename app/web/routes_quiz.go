@@ -14,7 +14,6 @@ func (h *Web) registerQuiz(mux *http.ServeMux) {
 	mux.HandleFunc("POST /home/quizzes/{id}/edit/{$}", h.requireLogin(h.updateQuiz))
 	mux.HandleFunc("POST /home/quizzes/{id}/delete/{$}", h.requireLogin(h.deleteQuiz))
 	mux.HandleFunc("POST /home/quizzes/{id}/questions/{$}", h.requireLogin(h.addQuestion))
-	mux.HandleFunc("POST /home/quizzes/{id}/questions/order/{$}", h.requireLogin(h.orderQuestions))
 	mux.HandleFunc("POST /home/questions/{id}/edit/{$}", h.requireLogin(h.updateQuestion))
 	mux.HandleFunc("POST /home/questions/{id}/delete/{$}", h.requireLogin(h.deleteQuestion))
 	mux.HandleFunc("POST /home/questions/{id}/move/{$}", h.requireLogin(h.moveQuestion))

@@ -1,7 +1,9 @@
 // E-Platform — subjects and materials. Every page works without it; this adds:
 // reordering materials by drag and drop (the arrow buttons stay the keyboard and
-// no-JS way, and move in place here), upload progress for material files, and live
-// student counts. Text from the server goes in with textContent only.
+// no-JS way, and move in place here; the order is saved through the JSON API), upload
+// progress for material files (the form is sent as a fragment request, X-Fragment: 1,
+// answered with the material's row), and live student counts. Errors come back as the
+// API's error JSON either way. Text from the server goes in with textContent only.
 (function () {
   "use strict";
   var doc = document;
@@ -10,17 +12,26 @@
   function $all(sel, scope) { return Array.prototype.slice.call((scope || doc).querySelectorAll(sel)); }
   function toast(msg, kind) { if (ep.toast) ep.toast(msg, kind || "error"); }
 
-  function postJSON(url, body, isForm) {
-    var opts = {
+  // errorMessage reads the API's error JSON: {"detail": …} or {"field": [messages]}.
+  function errorMessage(data, fallback) {
+    if (data && typeof data === "object") {
+      if (data.detail) return String(data.detail);
+      var msgs = [];
+      Object.keys(data).forEach(function (k) { [].concat(data[k] || []).forEach(function (m) { msgs.push(String(m)); }); });
+      if (msgs.length) return msgs.join(" ");
+    }
+    return fallback || "Something went wrong. Please try again.";
+  }
+
+  function postJSON(url, body) {
+    return fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Accept": "application/json" },
+      headers: { "Accept": "application/json", "Content-Type": "application/json" },
       body: body
-    };
-    if (!isForm) opts.headers["Content-Type"] = "application/json";
-    return fetch(url, opts).then(function (res) {
+    }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) {
-        if (!res.ok) throw new Error(data.detail || data.message || "Something went wrong. Please try again.");
+        if (!res.ok) throw new Error(errorMessage(data));
         return data;
       });
     });
@@ -147,8 +158,8 @@
       var bar = form.querySelector("[data-upload-progress]");
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.getAttribute("action"));
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.responseType = "json";
+      xhr.setRequestHeader("X-Fragment", "1");
+      xhr.responseType = "text";
       if (bar) {
         bar.hidden = false;
         bar.value = 0;
@@ -162,13 +173,25 @@
         if (bar) bar.hidden = true;
       }
       xhr.addEventListener("load", function () {
-        var data = xhr.response || {};
-        if (xhr.status >= 200 && xhr.status < 300 && data.url) {
-          window.location.assign(data.url);
+        var type = xhr.getResponseHeader("Content-Type") || "";
+        if (xhr.status >= 200 && xhr.status < 300 && /html/.test(type)) {
+          // The material's row: its page lists it there. Anything else (the login
+          // page, when the session ended) is followed as it is.
+          var row = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector("[data-material-id]");
+          var base = form.getAttribute("data-subject-url");
+          if (row && base) {
+            window.location.assign(base + "#material-" + encodeURIComponent(row.getAttribute("data-material-id")));
+          } else {
+            window.location.assign(xhr.responseURL || base || window.location.href);
+          }
           return;
         }
         done();
-        toast(data.message || data.detail || "The upload failed. Please try again.");
+        var data = null;
+        if (/json/.test(type)) {
+          try { data = JSON.parse(xhr.responseText); } catch (err) { data = null; }
+        }
+        toast(errorMessage(data, "The upload failed. Please try again."));
       });
       xhr.addEventListener("error", function () { done(); toast("The upload failed. Check your connection and try again."); });
       xhr.send(new FormData(form));

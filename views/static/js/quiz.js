@@ -3,9 +3,11 @@
 // deadline, and the offset of this clock is corrected with the server's time), a
 // warning at 2 minutes, autosave every 30 s and on every change (answers are then
 // re-selected by the server on reload), a confirm before submitting (data-confirm in
-// app.js) and submission when the time is up. In the builder, questions can be
-// reordered by drag and drop (the arrow buttons stay the keyboard and no-JS way). A
-// results page reloads itself when the attempt it shows is graded.
+// app.js) and submission when the time is up — saving and submitting through the JSON
+// API (/api/attempts/{id}/answers/ and /submit/). In the builder, questions can be
+// reordered by drag and drop (the arrow buttons stay the keyboard and no-JS way), the
+// order saved through the API too. A results page reloads itself when the attempt it
+// shows is graded.
 (function () {
   "use strict";
   var doc = document;
@@ -13,6 +15,18 @@
   function toast(msg, kind) { if (ep.toast) ep.toast(msg, kind || "error"); }
   function $all(sel, scope) { return Array.prototype.slice.call((scope || doc).querySelectorAll(sel)); }
 
+  // errorMessage reads the API's error JSON: {"detail": …} or {"field": [messages]}.
+  function errorMessage(data) {
+    if (data && typeof data === "object") {
+      if (data.detail) return String(data.detail);
+      var msgs = [];
+      Object.keys(data).forEach(function (k) { [].concat(data[k] || []).forEach(function (m) { msgs.push(String(m)); }); });
+      if (msgs.length) return msgs.join(" ");
+    }
+    return "Something went wrong. Please try again.";
+  }
+
+  // postJSON calls the API; a refusal rejects with an Error carrying the status.
   function postJSON(url, body) {
     return fetch(url, {
       method: "POST",
@@ -21,10 +35,9 @@
       body: JSON.stringify(body)
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) {
-        data._status = res.status;
         if (!res.ok) {
-          var err = new Error(data.detail || "Something went wrong. Please try again.");
-          err.data = data;
+          var err = new Error(errorMessage(data));
+          err.status = res.status;
           throw err;
         }
         return data;
@@ -52,18 +65,18 @@
         if (!all && !dirty[id]) return;
         if (li.getAttribute("data-kind") === "short_answer") {
           var ta = li.querySelector("textarea");
-          out.push({ question_id: id, text: ta ? ta.value : "" });
+          out.push({ question: id, text: ta ? ta.value : "" });
         } else {
           var checked = li.querySelector("input[type=radio]:checked");
-          out.push({ question_id: id, answer_id: checked ? parseInt(checked.value, 10) : 0 });
+          out.push({ question: id, answer_id: checked ? parseInt(checked.value, 10) : 0 });
         }
       });
       return out;
     }
 
-    function goResults(data) {
+    function goResults() {
       finished = true;
-      window.location.assign((data && data.results_url) || form.getAttribute("data-results-url"));
+      window.location.assign(form.getAttribute("data-results-url"));
     }
 
     function save(all) {
@@ -73,7 +86,7 @@
       saving = true;
       var sent = dirty;
       dirty = {};
-      return postJSON(form.getAttribute("action"), { answers: answers }).then(function (data) {
+      return postJSON(form.getAttribute("data-answers-url"), { answers: answers }).then(function (data) {
         saving = false;
         if (status) status.textContent = "Saved at " + new Date().toLocaleTimeString();
         if (data.server_time) offset = Date.parse(data.server_time) - Date.now();
@@ -81,18 +94,25 @@
         if (Object.keys(dirty).length) save(false);
       }, function (err) {
         saving = false;
-        if (err.data && err.data._status === 409) { goResults(err.data); return; }
+        // 409: the time is up or the attempt was submitted (another tab): the results
+        // say what was kept.
+        if (err.status === 409) { goResults(); return; }
         Object.keys(sent).forEach(function (k) { dirty[k] = true; });
         if (status) status.textContent = "Not saved: " + err.message;
         toast(err.message);
       });
     }
 
+    // submit saves every answer, then submits; a save refused because the time is up
+    // or the attempt is already submitted (409) goes to the results all the same.
     function submit() {
       if (finished) return;
       finished = true;
-      postJSON(form.getAttribute("action"), { answers: answersOf(true), submit: true }).then(goResults, function (err) {
-        if (err.data && err.data._status === 409) { goResults(err.data); return; }
+      postJSON(form.getAttribute("data-answers-url"), { answers: answersOf(true) }).catch(function (err) {
+        if (err.status !== 409) throw err;
+      }).then(function () {
+        return postJSON(form.getAttribute("data-submit-url"), {});
+      }).then(goResults, function (err) {
         finished = false;
         toast(err.message);
       });
@@ -107,7 +127,7 @@
       if (li) dirty[li.getAttribute("data-question")] = true;
     });
     // The Submit button: app.js has asked for confirmation already (data-confirm);
-    // send everything as JSON so a slow save cannot race it.
+    // everything is saved first, so a slow autosave cannot race it.
     // Registered on the document after app.js, so its confirm runs first.
     doc.addEventListener("submit", function (e) {
       if (e.target !== form || e.defaultPrevented) return;
