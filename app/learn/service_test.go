@@ -45,23 +45,6 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-// wantFields checks err is a 400 whose field errors name field with a message
-// containing msg.
-func wantFields(t *testing.T, what string, err error, field, msg string) {
-	t.Helper()
-	p, ok := problem.As(err)
-	if !ok || p.Kind != problem.KindInvalid || !strings.Contains(strings.Join(p.Fields[field], " "), msg) {
-		t.Errorf("%s: got %v, want a 400 on %s saying %q", what, err, field, msg)
-	}
-}
-
-func wantKind(t *testing.T, what string, err error, k problem.Kind) {
-	t.Helper()
-	if !problem.Is(err, k) {
-		t.Errorf("%s: got %v, want a %v problem", what, err, k)
-	}
-}
-
 // upload stores a file as the material form would.
 func (w *world) upload(t *testing.T, name, data string) *media.MaterialFile {
 	t.Helper()
@@ -111,7 +94,7 @@ func TestSubjectValidation(t *testing.T) {
 		{"instructor by an instructor", learn.SubjectInput{Name: learn.Str("Go"), Code: learn.Str("A1"), InstructorID: &w.teach2.ID}, "instructor", "Only an admin"},
 	} {
 		_, err := w.svc.CreateSubject(ctx, w.teach, tc.in)
-		wantFields(t, tc.name, err, tc.field, tc.message)
+		apptest.WantField(t, tc.name, err, tc.field, tc.message)
 	}
 	after, _, err := w.svc.List(ctx, w.adm, learn.ListQuery{Limit: 100})
 	if err != nil || len(after) != len(before) {
@@ -119,7 +102,7 @@ func TestSubjectValidation(t *testing.T) {
 	}
 	// Students do not create subjects, whatever they send.
 	_, err = w.svc.CreateSubject(ctx, w.stud, learn.SubjectInput{Name: learn.Str("\x00")})
-	wantKind(t, "student creates", err, problem.KindForbidden)
+	apptest.WantKind(t, "student creates", err, problem.KindForbidden)
 	// Exactly the limits, counted in characters; line endings normalised; an empty icon
 	// is the default one.
 	s, err := w.svc.CreateSubject(ctx, w.teach, learn.SubjectInput{Name: learn.Str(strings.Repeat("é", learn.MaxSubjectName)),
@@ -136,7 +119,7 @@ func TestSubjectValidation(t *testing.T) {
 		s, err := w.svc.CreateSubject(ctx, w.adm, learn.SubjectInput{Name: learn.Str("Chosen"), Code: learn.Str("CH" + strings.Repeat("X", int(id%7))), InstructorID: &id})
 		switch {
 		case tc.err:
-			wantFields(t, "instructor", err, "instructor", "active instructor")
+			apptest.WantField(t, "instructor", err, "instructor", "active instructor")
 		case err != nil:
 			t.Errorf("instructor %d: %v", id, err)
 		case id == 0 && s.Instructor != nil, id != 0 && (s.Instructor == nil || s.Instructor.ID != id):
@@ -153,9 +136,9 @@ func TestSubjectUpdateAndDelete(t *testing.T) {
 	// Who may edit: its instructor and admins; another instructor is refused, and a
 	// closed subject is hidden from those who may not manage it.
 	_, err := w.svc.UpdateSubject(ctx, w.teach2, w.subj.ID, learn.SubjectInput{Name: learn.Str("Mine now")})
-	wantKind(t, "another instructor edits", err, problem.KindForbidden)
+	apptest.WantKind(t, "another instructor edits", err, problem.KindForbidden)
 	_, err = w.svc.UpdateSubject(ctx, w.teach, w.subj.ID, learn.SubjectInput{Name: learn.Str("\x00")})
-	wantFields(t, "NUL name on edit", err, "name", "U+0000")
+	apptest.WantField(t, "NUL name on edit", err, "name", "U+0000")
 	// A PATCH keeps what it does not name; renaming the code moves the enrollment
 	// notification's link along.
 	no := false
@@ -168,26 +151,26 @@ func TestSubjectUpdateAndDelete(t *testing.T) {
 		t.Fatalf("enrollment notification after the rename: %+v %v", notes, err)
 	}
 	_, err = w.svc.UpdateSubject(ctx, w.other, w.subj.ID, learn.SubjectInput{Name: learn.Str("x")})
-	wantKind(t, "a student edits a closed subject", err, problem.KindNotFound)
+	apptest.WantKind(t, "a student edits a closed subject", err, problem.KindNotFound)
 	_, err = w.svc.UpdateSubject(ctx, w.teach, 99999, learn.SubjectInput{})
-	wantKind(t, "no such subject", err, problem.KindNotFound)
+	apptest.WantKind(t, "no such subject", err, problem.KindNotFound)
 	other, err := w.svc.CreateSubject(ctx, w.teach2, learn.SubjectInput{Name: learn.Str("Maths"), Code: learn.Str("MA1")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = w.svc.UpdateSubject(ctx, w.teach, other.ID, learn.SubjectInput{Code: learn.Str("CS2")})
-	wantKind(t, "edit of another's subject", err, problem.KindForbidden)
+	apptest.WantKind(t, "edit of another's subject", err, problem.KindForbidden)
 	_, err = w.svc.UpdateSubject(ctx, w.teach2, other.ID, learn.SubjectInput{Code: learn.Str("cs2")})
-	wantFields(t, "rename to a taken code", err, "code", "already exists")
+	apptest.WantField(t, "rename to a taken code", err, "code", "already exists")
 
 	// Deleting takes the materials' files and the unread notifications with it.
 	f := w.upload(t, "notes.pdf", pdf)
 	if _, err := w.svc.AddMaterial(ctx, w.teach, w.subj.ID, learn.MaterialInput{Kind: learn.Str(learn.Document), Title: learn.Str("Notes"), File: f}); err != nil {
 		t.Fatal(err)
 	}
-	wantKind(t, "student deletes", w.svc.DeleteSubject(ctx, w.stud, w.subj.ID), problem.KindNotFound)
-	wantKind(t, "another instructor deletes", w.svc.DeleteSubject(ctx, w.teach2, w.subj.ID), problem.KindNotFound)
-	wantKind(t, "another instructor deletes an open one", w.svc.DeleteSubject(ctx, w.teach, other.ID), problem.KindForbidden)
+	apptest.WantKind(t, "student deletes", w.svc.DeleteSubject(ctx, w.stud, w.subj.ID), problem.KindNotFound)
+	apptest.WantKind(t, "another instructor deletes", w.svc.DeleteSubject(ctx, w.teach2, w.subj.ID), problem.KindNotFound)
+	apptest.WantKind(t, "another instructor deletes an open one", w.svc.DeleteSubject(ctx, w.teach, other.ID), problem.KindForbidden)
 	if n := w.unread(t, w.teach); n != 1 {
 		t.Fatalf("unread before delete: %d", n)
 	}
@@ -276,7 +259,7 @@ func TestListAndPages(t *testing.T) {
 		}
 	}
 	_, err = w.svc.SubjectByCode(ctx, w.stud, "OLD1", false)
-	wantKind(t, "a closed subject for a student", err, problem.KindNotFound)
+	apptest.WantKind(t, "a closed subject for a student", err, problem.KindNotFound)
 	if p, err := w.svc.SubjectByID(ctx, w.teach, old.ID, true); err != nil || p.Materials == nil {
 		t.Errorf("an empty subject's materials are an empty list: %+v %v", p.Materials, err)
 	}
@@ -326,7 +309,7 @@ func TestMaterialValidation(t *testing.T) {
 			in.File = w.upload(t, tc.file[0], tc.file[1])
 		}
 		_, err := w.svc.AddMaterial(ctx, w.teach, w.subj.ID, in)
-		wantFields(t, tc.name, err, tc.field, tc.message)
+		apptest.WantField(t, tc.name, err, tc.field, tc.message)
 		if in.File != nil && w.exists(in.File.Path) {
 			t.Errorf("%s: the refused upload was kept", tc.name)
 		}
@@ -338,7 +321,7 @@ func TestMaterialValidation(t *testing.T) {
 	// Only the subject's managers add materials; a stranger's upload is not kept.
 	f := w.upload(t, "a.pdf", pdf)
 	_, err = w.svc.AddMaterial(ctx, w.teach2, w.subj.ID, learn.MaterialInput{Kind: learn.Str(learn.Document), Title: learn.Str("T"), File: f})
-	wantKind(t, "another instructor adds", err, problem.KindForbidden)
+	apptest.WantKind(t, "another instructor adds", err, problem.KindForbidden)
 	if w.exists(f.Path) {
 		t.Error("a refused stranger's upload was kept")
 	}
@@ -362,7 +345,7 @@ func TestMaterialEdits(t *testing.T) {
 	// A refused edit keeps everything and drops its own upload.
 	second := w.upload(t, "v2.pdf", pdf+"%v2")
 	_, err = w.svc.UpdateMaterial(ctx, w.teach, m.ID, learn.MaterialInput{Title: learn.Str("\x00"), File: second})
-	wantFields(t, "NUL title on edit", err, "title", "U+0000")
+	apptest.WantField(t, "NUL title on edit", err, "title", "U+0000")
 	if !w.exists(first.Path) || w.exists(second.Path) {
 		t.Fatalf("after a refused edit: first kept %v, second kept %v", w.exists(first.Path), w.exists(second.Path))
 	}
@@ -385,7 +368,7 @@ func TestMaterialEdits(t *testing.T) {
 	}
 	// Removing the file of a document is refused; of an assignment it is fine.
 	_, err = w.svc.UpdateMaterial(ctx, w.teach, m.ID, learn.MaterialInput{RemoveFile: true})
-	wantFields(t, "a document without its file", err, "file", "Upload the document")
+	apptest.WantField(t, "a document without its file", err, "file", "Upload the document")
 	got, err = w.svc.UpdateMaterial(ctx, w.teach, m.ID, learn.MaterialInput{Kind: learn.Str(learn.Assignment), RemoveFile: true})
 	if err != nil || got.File != nil || w.exists(third.Path) {
 		t.Fatalf("assignment without its file: %+v %v", got, err)
@@ -404,17 +387,17 @@ func TestMaterialEdits(t *testing.T) {
 		t.Errorf("a link keeps no due date: %+v %v", got, err)
 	}
 	_, err = w.svc.UpdateMaterial(ctx, w.stud, m.ID, learn.MaterialInput{})
-	wantKind(t, "a student edits", err, problem.KindForbidden)
+	apptest.WantKind(t, "a student edits", err, problem.KindForbidden)
 	_, err = w.svc.UpdateMaterial(ctx, w.teach, 99999, learn.MaterialInput{})
-	wantKind(t, "no such material", err, problem.KindNotFound)
+	apptest.WantKind(t, "no such material", err, problem.KindNotFound)
 	// Delete: the subject comes back; strangers are refused.
 	_, err = w.svc.DeleteMaterial(ctx, w.teach2, m.ID)
-	wantKind(t, "another instructor deletes", err, problem.KindForbidden)
+	apptest.WantKind(t, "another instructor deletes", err, problem.KindForbidden)
 	if s, err := w.svc.DeleteMaterial(ctx, w.adm, m.ID); err != nil || s.ID != w.subj.ID {
 		t.Fatalf("delete: %+v %v", s, err)
 	}
 	_, err = w.svc.DeleteMaterial(ctx, w.adm, m.ID)
-	wantKind(t, "delete twice", err, problem.KindNotFound)
+	apptest.WantKind(t, "delete twice", err, problem.KindNotFound)
 }
 
 func TestMaterialOrder(t *testing.T) {
@@ -454,11 +437,11 @@ func TestMaterialOrder(t *testing.T) {
 		}
 	}
 	for _, bad := range [][]int64{{ids[0], ids[1]}, {ids[0], ids[1], ids[1]}, {ids[0], ids[1], 99999}, nil} {
-		wantFields(t, "order", w.svc.ReorderMaterials(ctx, w.teach, w.subj.ID, bad), "order", "exactly once")
+		apptest.WantField(t, "order", w.svc.ReorderMaterials(ctx, w.teach, w.subj.ID, bad), "order", "exactly once")
 	}
-	wantKind(t, "a student reorders", w.svc.ReorderMaterials(ctx, w.stud, w.subj.ID, ids), problem.KindForbidden)
+	apptest.WantKind(t, "a student reorders", w.svc.ReorderMaterials(ctx, w.stud, w.subj.ID, ids), problem.KindForbidden)
 	_, err := w.svc.MoveMaterial(ctx, w.stud, ids[0], 1)
-	wantKind(t, "a student moves", err, problem.KindForbidden)
+	apptest.WantKind(t, "a student moves", err, problem.KindForbidden)
 	if order() != "BAC" {
 		t.Errorf("refused orders changed it: %s", order())
 	}
@@ -486,12 +469,12 @@ func TestOpenMaterial(t *testing.T) {
 		t.Fatalf("enrolled: %+v %v", a, err)
 	}
 	_, err = w.svc.OpenMaterial(ctx, w.stud, hidden.ID, true)
-	wantKind(t, "a hidden material", err, problem.KindNotFound)
+	apptest.WantKind(t, "a hidden material", err, problem.KindNotFound)
 	if a, err := w.svc.OpenMaterial(ctx, w.teach, hidden.ID, true); err != nil || !a.CanManage {
 		t.Errorf("its instructor opens the hidden one: %v", err)
 	}
 	_, err = w.svc.OpenMaterial(ctx, w.stud, 99999, true)
-	wantKind(t, "no such material", err, problem.KindNotFound)
+	apptest.WantKind(t, "no such material", err, problem.KindNotFound)
 	p, err := w.svc.SubjectByID(ctx, w.teach, w.subj.ID, true)
 	if err != nil || p.Viewers[m.ID] != 1 || p.Viewers[hidden.ID] != 0 {
 		t.Errorf("views recorded: %v %v (managers' opening is not a view)", p.Viewers, err)
@@ -534,7 +517,7 @@ func TestEnrollment(t *testing.T) {
 		t.Errorf("own subject: %v", err)
 	}
 	_, err = w.svc.Enroll(ctx, w.stud, 99999)
-	wantKind(t, "no such subject", err, problem.KindNotFound)
+	apptest.WantKind(t, "no such subject", err, problem.KindNotFound)
 	// Closed: hidden from students, refused to those who still see it; a student
 	// enrolled before may still leave.
 	no := false
@@ -542,7 +525,7 @@ func TestEnrollment(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = w.svc.Enroll(ctx, w.other, w.subj.ID)
-	wantKind(t, "a closed subject, for a student", err, problem.KindNotFound)
+	apptest.WantKind(t, "a closed subject, for a student", err, problem.KindNotFound)
 	if _, err = w.svc.Enroll(ctx, w.adm, w.subj.ID); !errors.Is(err, learn.ErrClosed) {
 		t.Errorf("a closed subject, for an admin: %v", err)
 	}
@@ -550,7 +533,7 @@ func TestEnrollment(t *testing.T) {
 		t.Errorf("leaving a closed subject: %v %v", changed, err)
 	}
 	_, _, err = w.svc.Unenroll(ctx, w.other, w.subj.ID)
-	wantKind(t, "leaving a closed subject one never joined", err, problem.KindNotFound)
+	apptest.WantKind(t, "leaving a closed subject one never joined", err, problem.KindNotFound)
 }
 
 func TestConcurrentEnrollment(t *testing.T) {

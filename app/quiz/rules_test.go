@@ -11,26 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"eplatform/app/apptest"
 	"eplatform/app/problem"
 	"eplatform/app/quiz"
 	"eplatform/app/store"
 )
-
-// wantFields checks err is a 400 naming field with a message containing msg.
-func wantFields(t *testing.T, what string, err error, field, msg string) {
-	t.Helper()
-	p, ok := problem.As(err)
-	if !ok || p.Kind != problem.KindInvalid || !strings.Contains(strings.Join(p.Fields[field], " "), msg) {
-		t.Errorf("%s: got %v, want a 400 on %s saying %q", what, err, field, msg)
-	}
-}
-
-func wantKind(t *testing.T, what string, err error, k problem.Kind) {
-	t.Helper()
-	if !problem.Is(err, k) {
-		t.Errorf("%s: got %v, want a %v problem", what, err, k)
-	}
-}
 
 func TestTextRules(t *testing.T) {
 	w := newWorld(t)
@@ -47,9 +32,9 @@ func TestTextRules(t *testing.T) {
 		{"long description", quiz.QuizInput{Title: str("Q"), Description: &long}, "description", "no more than 5000"},
 	} {
 		_, err := w.svc.CreateQuiz(ctx, w.teach, w.subj.ID, tc.in)
-		wantFields(t, "create: "+tc.name, err, tc.field, tc.message)
+		apptest.WantField(t, "create: "+tc.name, err, tc.field, tc.message)
 		_, err = w.svc.UpdateQuiz(ctx, w.teach, w.qz.ID, tc.in)
-		wantFields(t, "update: "+tc.name, err, tc.field, tc.message)
+		apptest.WantField(t, "update: "+tc.name, err, tc.field, tc.message)
 	}
 	answers := make([]store.AnswerFields, quiz.MaxAnswers+1)
 	for i := range answers {
@@ -71,15 +56,15 @@ func TestTextRules(t *testing.T) {
 		{"two correct", quiz.QuestionInput{Kind: quiz.MCQ, Text: "Go?", Marks: 1, Answers: []store.AnswerFields{{Text: "a", IsCorrect: true}, {Text: "b", IsCorrect: true}}}, "answers", "exactly one"},
 	} {
 		_, err := w.svc.AddQuestion(ctx, w.teach, w.qz.ID, tc.in)
-		wantFields(t, "add: "+tc.name, err, tc.field, tc.message)
+		apptest.WantField(t, "add: "+tc.name, err, tc.field, tc.message)
 		_, err = w.svc.UpdateQuestion(ctx, w.teach, w.mcq.ID, tc.in)
-		wantFields(t, "update: "+tc.name, err, tc.field, tc.message)
+		apptest.WantField(t, "update: "+tc.name, err, tc.field, tc.message)
 	}
 	// A stranger learns nothing from a bad form: 404 or 403 first.
 	_, err := w.svc.CreateQuiz(ctx, w.teach2, w.subj.ID, quiz.QuizInput{Title: str("\x00")})
-	wantKind(t, "stranger's bad quiz", err, problem.KindForbidden)
+	apptest.WantKind(t, "stranger's bad quiz", err, problem.KindForbidden)
 	_, err = w.svc.AddQuestion(ctx, w.stud, w.qz.ID, quiz.QuestionInput{Kind: "essay"})
-	wantKind(t, "student's bad question", err, problem.KindForbidden)
+	apptest.WantKind(t, "student's bad question", err, problem.KindForbidden)
 	// Nothing of the refused writes is stored.
 	v, err := w.svc.Quiz(ctx, w.teach, w.qz.ID)
 	if err != nil || len(v.Questions) != 3 || v.Quiz.Title != "Basics" || v.Questions[0].Text != "2+2?" {
@@ -101,20 +86,20 @@ func TestTextRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = w.svc.Save(ctx, w.stud, att.ID, []quiz.AnswerIn{{QuestionID: w.mcq.ID, AnswerID: w.mcqRight}, {QuestionID: w.short.ID, Text: str("\x00sort")}})
-	wantFields(t, "NUL short answer", err, "answers", "U+0000")
+	apptest.WantField(t, "NUL short answer", err, "answers", "U+0000")
 	_, err = w.svc.Save(ctx, w.stud, att.ID, []quiz.AnswerIn{{QuestionID: w.short.ID, Text: &long}})
-	wantFields(t, "long short answer", err, "answers", "no more than 5000")
+	apptest.WantField(t, "long short answer", err, "answers", "no more than 5000")
 	sh, err := w.svc.Sheet(ctx, w.stud, att.ID)
 	if err != nil || len(sh.Saved) != 0 {
 		t.Fatalf("refused saves stored %d answers (%v)", len(sh.Saved), err)
 	}
 	// A choice with text, or text for a choice, is not an answer of that question.
 	_, err = w.svc.Save(ctx, w.stud, att.ID, []quiz.AnswerIn{{QuestionID: w.mcq.ID, Text: str("4")}})
-	wantFields(t, "text for a choice", err, "answers", "does not belong")
+	apptest.WantField(t, "text for a choice", err, "answers", "does not belong")
 	_, err = w.svc.Save(ctx, w.stud, att.ID, []quiz.AnswerIn{{QuestionID: w.short.ID, AnswerID: w.mcqRight}})
-	wantFields(t, "a choice for a short answer", err, "answers", "does not belong")
+	apptest.WantField(t, "a choice for a short answer", err, "answers", "does not belong")
 	_, err = w.svc.Save(ctx, w.stud, att.ID, []quiz.AnswerIn{{QuestionID: 99999, AnswerID: 1}})
-	wantFields(t, "another quiz's question", err, "answers", "does not belong")
+	apptest.WantField(t, "another quiz's question", err, "answers", "does not belong")
 	// Saved, then cleared: a blank short answer and answer 0 remove them.
 	saved, err := w.svc.Save(ctx, w.stud, att.ID, []quiz.AnswerIn{{QuestionID: w.mcq.ID, AnswerID: w.mcqRight}, {QuestionID: w.short.ID, Text: str(" Heap sort ")}})
 	if err != nil || saved.Count != 2 || saved.Attempt.Score != 2 || saved.Quiz.ID != w.qz.ID {
@@ -133,9 +118,9 @@ func TestTextRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = w.svc.Grade(ctx, w.teach, att.ID, w.short.ID, 1, "Good\x00")
-	wantFields(t, "NUL feedback", err, "feedback", "U+0000")
+	apptest.WantField(t, "NUL feedback", err, "feedback", "U+0000")
 	_, err = w.svc.Grade(ctx, w.stud, att.ID, w.short.ID, 1, "\x00")
-	wantKind(t, "the student grades themself", err, problem.KindForbidden)
+	apptest.WantKind(t, "the student grades themself", err, problem.KindForbidden)
 	_, err = w.svc.Grade(ctx, w.teach, att.ID, w.mcq.ID, 1, "")
 	if !errors.Is(err, quiz.ErrNotGradable) {
 		t.Errorf("grading a choice: %v", err)
@@ -178,7 +163,7 @@ func TestListsAndViews(t *testing.T) {
 		t.Errorf("no such subject: %v", err)
 	}
 	_, err = w.svc.Quiz(ctx, w.stud, hidden.ID)
-	wantKind(t, "a hidden quiz for a student", err, problem.KindNotFound)
+	apptest.WantKind(t, "a hidden quiz for a student", err, problem.KindNotFound)
 	for who, want := range map[store.User]int{w.stud: 1, w.teach: 2, w.admin: 2, w.other: 0} {
 		if rows, err := w.svc.Mine(ctx, who); err != nil || len(rows) != want {
 			t.Errorf("%s's quizzes: %d %v, want %d", who.Username, len(rows), err, want)
@@ -224,9 +209,9 @@ func TestListsAndViews(t *testing.T) {
 	// quiz is not there for them: 404).
 	for _, who := range []store.User{w.stud, w.teach2, w.other} {
 		_, err := w.svc.Managed(ctx, who, w.qz.ID)
-		wantKind(t, who.Username+" manages", err, problem.KindForbidden)
+		apptest.WantKind(t, who.Username+" manages", err, problem.KindForbidden)
 		_, err = w.svc.Managed(ctx, who, hidden.ID)
-		wantKind(t, who.Username+" manages a hidden quiz", err, problem.KindNotFound)
+		apptest.WantKind(t, who.Username+" manages a hidden quiz", err, problem.KindNotFound)
 	}
 	if a, err := w.svc.Managed(ctx, w.admin, w.qz.ID); err != nil || !a.Manage {
 		t.Errorf("admin manages: %v", err)
@@ -257,11 +242,11 @@ func TestOrderAndDelete(t *testing.T) {
 		t.Fatalf("the first stays first: %v %v", order(), err)
 	}
 	_, err := w.svc.MoveQuestion(ctx, w.stud, w.mcq.ID, 1)
-	wantKind(t, "a student moves", err, problem.KindForbidden)
+	apptest.WantKind(t, "a student moves", err, problem.KindForbidden)
 	for _, bad := range [][]int64{{w.mcq.ID, w.tf.ID}, {w.mcq.ID, w.tf.ID, w.tf.ID}, {w.mcq.ID, w.tf.ID, 99999}} {
-		wantFields(t, "order", w.svc.OrderQuestions(ctx, w.teach, w.qz.ID, bad), "ids", "exactly once")
+		apptest.WantField(t, "order", w.svc.OrderQuestions(ctx, w.teach, w.qz.ID, bad), "ids", "exactly once")
 	}
-	wantKind(t, "a student orders", w.svc.OrderQuestions(ctx, w.stud, w.qz.ID, []int64{w.tf.ID, w.short.ID, w.mcq.ID}), problem.KindForbidden)
+	apptest.WantKind(t, "a student orders", w.svc.OrderQuestions(ctx, w.stud, w.qz.ID, []int64{w.tf.ID, w.short.ID, w.mcq.ID}), problem.KindForbidden)
 	if err := w.svc.OrderQuestions(ctx, w.admin, w.qz.ID, []int64{w.tf.ID, w.short.ID, w.mcq.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +258,7 @@ func TestOrderAndDelete(t *testing.T) {
 		t.Fatalf("question: %v", err)
 	}
 	_, _, err = w.svc.Question(ctx, w.stud, w.tf.ID)
-	wantKind(t, "a student reads a question with its answers", err, problem.KindForbidden)
+	apptest.WantKind(t, "a student reads a question with its answers", err, problem.KindForbidden)
 
 	// Deleting the quiz takes its questions, attempts and images; only its managers may.
 	if _, _, err := w.svc.Start(ctx, w.stud, w.qz.ID); err != nil {
@@ -284,7 +269,7 @@ func TestOrderAndDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = w.svc.DeleteQuiz(ctx, w.stud, w.qz.ID)
-	wantKind(t, "a student deletes", err, problem.KindForbidden)
+	apptest.WantKind(t, "a student deletes", err, problem.KindForbidden)
 	subj, err := w.svc.DeleteQuiz(ctx, w.teach, w.qz.ID)
 	if err != nil || subj.ID != w.subj.ID {
 		t.Fatalf("delete: %+v %v", subj, err)
@@ -293,7 +278,7 @@ func TestOrderAndDelete(t *testing.T) {
 		t.Errorf("the image outlived its quiz: %v", err)
 	}
 	_, err = w.svc.Quiz(ctx, w.teach, w.qz.ID)
-	wantKind(t, "a deleted quiz", err, problem.KindNotFound)
+	apptest.WantKind(t, "a deleted quiz", err, problem.KindNotFound)
 }
 
 func pngOf(t *testing.T, wd, ht int) []byte {
@@ -312,9 +297,9 @@ func TestQuestionImages(t *testing.T) {
 		t.Error("an image URL without an image")
 	}
 	_, err := w.svc.SetQuestionImage(ctx, w.teach, w.mcq.ID, []byte("GIF89a not really"))
-	wantKind(t, "not a picture", err, problem.KindInvalid)
+	apptest.WantKind(t, "not a picture", err, problem.KindInvalid)
 	_, err = w.svc.SetQuestionImage(ctx, w.stud, w.mcq.ID, pngOf(t, 10, 10))
-	wantKind(t, "a student sets an image", err, problem.KindForbidden)
+	apptest.WantKind(t, "a student sets an image", err, problem.KindForbidden)
 	first, err := w.svc.SetQuestionImage(ctx, w.teach, w.mcq.ID, pngOf(t, 40, 30))
 	if err != nil || first.ImagePath == "" || quiz.ImageURL(first) == "" {
 		t.Fatalf("set: %+v %v", first, err)
@@ -408,7 +393,7 @@ func TestSheetAndResultsAfterDeadline(t *testing.T) {
 		t.Fatalf("sheet: %+v %v", sh.Attempt, err)
 	}
 	_, err = w.svc.Sheet(ctx, w.other, att.ID)
-	wantKind(t, "another student's sheet", err, problem.KindNotFound)
+	apptest.WantKind(t, "another student's sheet", err, problem.KindNotFound)
 	w.app.Clock.Advance(10 * time.Minute)
 	// Opening the sheet after the deadline finishes the attempt; so do the results.
 	sh, err = w.svc.Sheet(ctx, w.stud, att.ID)
