@@ -3,9 +3,10 @@ package web
 import "net/http"
 
 // registerQuiz adds the quiz pages to mux (see server.go for the rest): the quizzes
-// of the viewer and of a subject, the builder, taking an attempt (autosave posts JSON
-// to the attempt's address; the same address takes the no-JS form), results, the
-// grading queue, analytics and the CSV export.
+// of the viewer and of a subject, the builder, taking an attempt (the attempt's
+// address takes the no-JS form; quiz.js autosaves, submits and reorders questions
+// through the JSON API instead), results, the grading queue, analytics and the CSV
+// export.
 func (h *Web) registerQuiz(mux *http.ServeMux) {
 	mux.HandleFunc("GET /home/quizzes/{$}", h.requireLogin(h.quizzesPage))
 	mux.HandleFunc("GET /home/subjects/{code}/quizzes/{$}", h.requireLogin(h.subjectQuizzesPage))
