@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"eplatform/app/cache"
+	"eplatform/app/frag"
 	"eplatform/app/limit"
 	"eplatform/app/store"
 )
@@ -27,8 +28,12 @@ type Metrics struct {
 	Gauges prometheus.Registerer
 }
 
-// New registers the collectors over db, c and l.
-func New(db *store.DB, c cache.Cache, l limit.Limiter) *Metrics {
+// KeptStats is what an in-process store of rendered pieces reports (app/frag).
+type KeptStats interface{ Stats() frag.Stats }
+
+// New registers the collectors over db, the data cache c, the fragment and page stores
+// and l.
+func New(db *store.DB, c cache.Cache, fragments, pages KeptStats, l limit.Limiter) *Metrics {
 	reg := prometheus.NewRegistry()
 	m := &Metrics{
 		reg: reg,
@@ -55,12 +60,38 @@ func New(db *store.DB, c cache.Cache, l limit.Limiter) *Metrics {
 		counter("eplatform_db_writer_wait_seconds_total", "Time spent waiting for the writer connection.", func() float64 {
 			return time.Duration(dbm.WriterWaitNs.Load()).Seconds()
 		}),
-		counter("eplatform_cache_hits_total", "Cache lookups that found the key.", func() float64 { return float64(c.Stats().Hits) }),
-		counter("eplatform_cache_misses_total", "Cache lookups that did not.", func() float64 { return float64(c.Stats().Misses) }),
 		counter("eplatform_cache_errors_total", "Cache backend failures (the request went to the database).", func() float64 { return float64(c.Stats().Errors) }),
 		counter("eplatform_ratelimit_allowed_total", "Requests a rate limit let through.", func() float64 { return float64(l.Stats().Allowed) }),
 		counter("eplatform_ratelimit_rejections_total", "Requests refused with 429.", func() float64 { return float64(l.Stats().Rejected) }),
 	)
+	// Hits and misses of every cache, labelled: data (the data cache, memory or Redis),
+	// fragments (rendered cards and shells) and pages (whole anonymous pages); bytes
+	// held and evictions of the in-process stores.
+	caches := map[string]func() frag.Stats{
+		"data": func() frag.Stats {
+			cs := c.Stats()
+			return frag.Stats{Hits: cs.Hits, Misses: cs.Misses}
+		},
+		"fragments": fragments.Stats,
+		"pages":     pages.Stats,
+	}
+	for name, stats := range caches {
+		labels := prometheus.Labels{"cache": name}
+		reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "eplatform_cache_hits_total", Help: "Cache lookups that found the key.", ConstLabels: labels},
+				func() float64 { return float64(stats().Hits) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "eplatform_cache_misses_total", Help: "Cache lookups that did not.", ConstLabels: labels},
+				func() float64 { return float64(stats().Misses) }),
+		)
+		if name != "data" {
+			reg.MustRegister(
+				prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "eplatform_cache_bytes", Help: "Bytes an in-process store holds.", ConstLabels: labels},
+					func() float64 { return float64(stats().Bytes) }),
+				prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "eplatform_cache_evictions_total", Help: "Entries an in-process store evicted for room.", ConstLabels: labels},
+					func() float64 { return float64(stats().Evictions) }),
+			)
+		}
+	}
 	return m
 }
 

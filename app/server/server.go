@@ -37,7 +37,7 @@ type Server struct {
 // New wires the routes and middleware.
 func New(st *state.State) (*Server, error) {
 	sessions := st.Auth.NewSessionStore(st.Config.SecureCookies())
-	m := metrics.New(st.DB, st.Cache, st.Limiter)
+	m := metrics.New(st.DB, st.Cache, st.Fragments, st.Pages, st.Limiter)
 	w, err := web.New(st, sessions)
 	if err != nil {
 		return nil, err

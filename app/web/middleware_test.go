@@ -303,7 +303,11 @@ func TestMetrics(t *testing.T) {
 		`eplatform_http_requests_total{code="200",method="GET",route="GET /api/auth/profile/{$}"}`,
 		`eplatform_http_requests_total{code="200",method="POST",route="POST /api/auth/login/{$}"}`,
 		"eplatform_db_queries_total ",
-		"eplatform_cache_hits_total ",
+		`eplatform_cache_hits_total{cache="data"} `,
+		`eplatform_cache_hits_total{cache="fragments"} `,
+		`eplatform_cache_misses_total{cache="pages"} `,
+		`eplatform_cache_bytes{cache="fragments"} `,
+		`eplatform_cache_evictions_total{cache="pages"} `,
 		"eplatform_ratelimit_rejections_total ",
 	} {
 		if !strings.Contains(r.Body, want) {
@@ -313,6 +317,9 @@ func TestMetrics(t *testing.T) {
 	for _, line := range strings.Split(r.Body, "\n") {
 		if strings.HasPrefix(line, "eplatform_ratelimit_rejections_total ") && strings.HasSuffix(line, " 0") {
 			t.Errorf("no rejection counted: %q", line)
+		}
+		if strings.HasPrefix(line, `eplatform_cache_bytes{cache="fragments"} `) && strings.HasSuffix(line, " 0") {
+			t.Errorf("the feed was shown but no fragment is held: %q", line)
 		}
 		if strings.HasPrefix(line, "eplatform_db_queries_total ") && strings.HasSuffix(line, " 0") {
 			t.Errorf("no query counted: %q", line)
