@@ -135,7 +135,7 @@ func (a *API) postFragments(ctx context.Context, heads []store.PostHead) ([]*fra
 			if out[i] != nil || !ok {
 				continue
 			}
-			if out[i], err = a.st.Fragments.Get(keys[i], func() ([]byte, error) { return a.postJSONPrefix(it.Post, known) }); err != nil {
+			if out[i], err = a.st.Fragments.Render(keys[i], func() ([]byte, error) { return a.postJSONPrefix(it.Post, known) }); err != nil {
 				return nil, nil, err
 			}
 		}

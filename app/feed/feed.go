@@ -34,6 +34,16 @@ type Service struct {
 	Media  media.Store
 	Log    *slog.Logger
 	Now    func() time.Time
+	// Changed, when set, is told after each committed change to what a post's card shows
+	// (the pages re-render the card in the background so the next reader finds it kept).
+	// It must not block.
+	Changed func(postID int64)
+}
+
+func (s *Service) changed(postID int64) {
+	if s.Changed != nil {
+		s.Changed(postID)
+	}
 }
 
 // Upload is a file sent with a post.
@@ -175,6 +185,7 @@ func (s *Service) CreatePost(ctx context.Context, author store.User, content str
 	}
 	s.deliver(ctx, p)
 	s.postsChanged(ctx)
+	s.changed(post.ID)
 	s.broadcast(ctx, map[string]any{"type": "new_post", "post_id": post.ID, "user_id": author.ID})
 	return post, nil
 }
@@ -230,6 +241,7 @@ func (s *Service) UpdatePost(ctx context.Context, viewer store.User, postID int6
 		return store.Post{}, err
 	}
 	s.deliver(ctx, p)
+	s.changed(postID)
 	return post, nil
 }
 
@@ -298,6 +310,7 @@ func (s *Service) ToggleLike(ctx context.Context, viewer store.User, postID int6
 		return false, 0, err
 	}
 	s.deliver(ctx, p)
+	s.changed(postID)
 	s.broadcast(ctx, map[string]any{"type": "post_stats", "post_id": postID, "likes_count": count, "comments_count": comments})
 	return liked, count, nil
 }
@@ -353,6 +366,7 @@ func (s *Service) AddComment(ctx context.Context, viewer store.User, postID int6
 		return store.Comment{}, 0, err
 	}
 	s.deliver(ctx, p)
+	s.changed(postID)
 	s.broadcast(ctx, map[string]any{"type": "post_stats", "post_id": postID, "likes_count": likes, "comments_count": count})
 	s.broadcast(ctx, map[string]any{"type": "comment_added", "post_id": postID, "comment_id": c.ID, "user_id": viewer.ID})
 	return c, count, nil
@@ -395,6 +409,7 @@ func (s *Service) UpdateComment(ctx context.Context, viewer store.User, commentI
 		return store.Comment{}, err
 	}
 	s.deliver(ctx, p)
+	s.changed(c.PostID)
 	return c, nil
 }
 
@@ -432,6 +447,7 @@ func (s *Service) DeleteComment(ctx context.Context, viewer store.User, commentI
 	if s.Notify != nil {
 		s.Notify.Recount(ctx, affected)
 	}
+	s.changed(postID)
 	s.broadcast(ctx, map[string]any{"type": "comment_deleted", "post_id": postID, "comment_id": commentID})
 	s.broadcast(ctx, map[string]any{"type": "post_stats", "post_id": postID, "likes_count": likes, "comments_count": count})
 	return postID, nil

@@ -83,13 +83,24 @@ func NewStore(budget int64) (*Store, error) {
 	return &Store{Kept: k}, nil
 }
 
-// Get returns the fragment under key, rendering it with render on a miss. Concurrent
-// misses of one key render once.
+// Get returns the fragment under key, rendering it with render on a miss.
 func (s *Store) Get(key string, render func() ([]byte, error)) (*Fragment, error) {
-	if f, ok := s.Kept.Get(key); ok {
+	if f, ok := s.Peek(key); ok {
 		return f, nil
 	}
+	return s.Render(key, render)
+}
+
+// Peek returns the fragment under key, if kept (counted as a hit or a miss).
+func (s *Store) Peek(key string) (*Fragment, bool) { return s.Kept.Get(key) }
+
+// Render renders the fragment under key and keeps it, after a Peek missed. Concurrent
+// renders of one key run once.
+func (s *Store) Render(key string, render func() ([]byte, error)) (*Fragment, error) {
 	v, err, _ := s.flight.Do(key, func() (any, error) {
+		if f, ok := s.items.Get(key); ok { // another request rendered it meanwhile
+			return f, nil
+		}
 		raw, err := render()
 		if err != nil {
 			return nil, err
@@ -103,9 +114,6 @@ func (s *Store) Get(key string, render func() ([]byte, error)) (*Fragment, error
 	}
 	return v.(*Fragment), nil
 }
-
-// Peek is Get without rendering: the fragment under key, if kept.
-func (s *Store) Peek(key string) (*Fragment, bool) { return s.Kept.Get(key) }
 
 // Page is a whole answer kept for anonymous visitors.
 type Page struct {

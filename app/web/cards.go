@@ -105,7 +105,7 @@ func (h *Web) feedCards(ctx context.Context, viewer store.User, heads []store.Po
 				continue // deleted meanwhile
 			}
 			it.Liked = liked[hd.ID]
-			out[i], err = h.st.Fragments.Get(cardKeys[i], func() ([]byte, error) {
+			out[i], err = h.st.Fragments.Render(cardKeys[i], func() ([]byte, error) {
 				return renderBytes(ctx, views.PostCard(p, h.cachedPostView(it, viewer, known)))
 			})
 			if err != nil {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"eplatform/app/apptest"
 )
@@ -245,5 +247,38 @@ func TestCachedPostPage(t *testing.T) {
 	ada.PostForm("/home/post/"+id+"/delete/", nil)
 	if r := bob.Get("/home/post/" + id + "/"); r.StatusCode != http.StatusNotFound {
 		t.Fatalf("a deleted post's page: %d", r.StatusCode)
+	}
+}
+
+// TestWarmingKeepsCardsReady: after start the newest cards are kept before anyone asks,
+// and a change to a post is rendered again in the background.
+func TestWarmingKeepsCardsReady(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	ada := app.User("ada", "student")
+	bob := app.User("bob", "student")
+	for i := range 3 {
+		ada.PostForm("/home/", url.Values{"content": {"warm " + strconv.Itoa(i)}})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	misses := app.State.Fragments.Stats().Misses
+	app.Server.Web.StartWarming(ctx)
+	waitFor(t, func() bool { return app.State.Fragments.Stats().Misses >= misses+3 }, "the start renders the newest cards")
+	home(t, bob)                                                      // bob is an everyday viewer: his cards were warmed
+	if got := app.State.Fragments.Stats().Misses; got != misses+3+1 { // + bob's shell
+		t.Errorf("bob's feed rendered %d pieces; the warmed cards should have been kept", got-misses-3)
+	}
+	// A like changes the post; the warmer renders it again for everyone else.
+	before := app.State.Fragments.Stats().Misses
+	ada.PostForm("/home/", url.Values{"content": {"after the start"}})
+	waitFor(t, func() bool { return app.State.Fragments.Stats().Misses > before }, "the changed card is rendered in the background")
+}
+
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out: %s", what)
+		}
 	}
 }
