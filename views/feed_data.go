@@ -107,8 +107,10 @@ type NotificationView struct {
 
 // NotificationsData is /home/notifications/.
 type NotificationsData struct {
-	Filter      string // all | unread
-	Items       []NotificationView
+	Filter string // all | unread
+	Items  []NotificationView
+	// ItemSlots, when set instead of Items, renders slot holes for kept rows (app/frag).
+	ItemSlots   int
 	NextURL     string
 	UnreadCount int
 }

@@ -282,3 +282,26 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		}
 	}
 }
+
+func TestCachedNotificationsFollowChanges(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	ada := app.User("ada", "student")
+	bob := app.User("bob", "student")
+	r := ada.PostForm("/home/", url.Values{"content": {"hello"}})
+	id := regexp.MustCompile(`post-(\d+)`).FindStringSubmatch(r.Header.Get("Location"))[1]
+	bob.PostForm("/home/post/"+id+"/comment/", url.Values{"content": {"first version of the comment"}})
+	page := func() string { return ada.Get("/home/notifications/").Body }
+	if p := page(); !strings.Contains(p, "first version of the comment") || !strings.Contains(p, "notif--unread") {
+		t.Fatal("the notification or its preview is missing")
+	}
+	page()
+	cid := regexp.MustCompile(`id="comment-(\d+)"`).FindStringSubmatch(ada.Get("/home/post/"+id+"/").Body)[1]
+	bob.PostForm("/home/comment/"+cid+"/edit/", url.Values{"content": {"second version of the comment"}})
+	if p := page(); !strings.Contains(p, "second version of the comment") {
+		t.Fatal("the kept notification row still quotes the old comment")
+	}
+	ada.PostForm("/home/notifications/read-all/", nil)
+	if p := page(); strings.Contains(p, "notif--unread") {
+		t.Fatal("the kept notification row still shows unread")
+	}
+}

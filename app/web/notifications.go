@@ -1,10 +1,16 @@
 package web
 
 import (
+	"hash/crc32"
 	"net/http"
+	"strconv"
 
+	"eplatform/app/auth"
+	"eplatform/app/frag"
 	"eplatform/app/store"
 	"eplatform/views"
+
+	"github.com/a-h/templ"
 )
 
 // NotificationsPageSize is how many notifications a page lists.
@@ -30,16 +36,51 @@ func (h *Web) notificationsPage(w http.ResponseWriter, r *http.Request) {
 		last := list[len(list)-1]
 		d.NextURL = "/home/notifications/?filter=" + filter + "&before=" + cursorParam(store.Cursor{At: last.CreatedAt, ID: last.ID})
 	}
-	for _, n := range list {
-		d.Items = append(d.Items, h.notificationView(n))
-	}
-	p := h.page(w, r, "Notifications", "notifications")
-	d.UnreadCount = p.Unread
-	if wantsFragment(r) {
-		h.renderFragment(w, r, http.StatusOK, views.NotificationsFragment(p, d))
+	// The rows come from fragments kept per notification, read state and people
+	// version (app/frag); the page around them is the viewer's shell.
+	ctx := r.Context()
+	people, err := h.st.Cache.Version(ctx, auth.PeopleNamespace)
+	if err != nil {
+		h.serverError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.NotificationsPage(p, d))
+	a := &assembly{h: h, r: r, viewer: u, now: h.st.Now()}
+	for _, n := range list {
+		// The preview quotes the post or comment as it is now: its checksum is in the key.
+		key := "notif:" + strconv.FormatInt(n.ID, 10) + "." + strconv.FormatBool(n.IsRead) + "." + strconv.FormatUint(people, 10) +
+			"." + strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(n.Preview))), 36)
+		f, err := h.st.Fragments.Get(key, func() ([]byte, error) {
+			v := h.notificationView(n)
+			v.CreatedAgo = frag.TimeMark(n.CreatedAt.UnixMilli())
+			return renderBytes(ctx, views.NotificationItem(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL, Cached: true}, v))
+		})
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		a.cards = append(a.cards, f)
+		a.etag.add(key)
+	}
+	d.ItemSlots = len(a.cards)
+	p := h.page(w, r, "Notifications", "notifications")
+	d.UnreadCount = p.Unread
+	shape := filter + "|" + strconv.Itoa(d.ItemSlots) + "|" + d.NextURL
+	shell, err := h.shell(ctx, p, "notifications", wantsFragment(r), shape, func(p views.Page) templ.Component {
+		if wantsFragment(r) {
+			return views.NotificationsFragment(p, d)
+		}
+		return views.NotificationsPage(p, d)
+	})
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	a.etag.add(shell.key)
+	a.resp.Add(shell.frag, a.fill)
+	if wantsFragment(r) {
+		w.Header().Set("Vary", "X-Fragment")
+	}
+	frag.Serve(w, r, http.StatusOK, "text/html; charset=utf-8", "no-store", a.resp.Pieces(), a.etag.etag())
 }
 
 func (h *Web) markNotificationRead(w http.ResponseWriter, r *http.Request) {
