@@ -295,7 +295,7 @@ func TestCachedNotificationsFollowChanges(t *testing.T) {
 		t.Fatal("the notification or its preview is missing")
 	}
 	page()
-	cid := regexp.MustCompile(`id="comment-(\d+)"`).FindStringSubmatch(ada.Get("/home/post/"+id+"/").Body)[1]
+	cid := regexp.MustCompile(`id="comment-(\d+)"`).FindStringSubmatch(ada.Get("/home/post/" + id + "/").Body)[1]
 	bob.PostForm("/home/comment/"+cid+"/edit/", url.Values{"content": {"second version of the comment"}})
 	if p := page(); !strings.Contains(p, "second version of the comment") {
 		t.Fatal("the kept notification row still quotes the old comment")
