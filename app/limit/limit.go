@@ -74,6 +74,11 @@ type Stats struct {
 // concurrent use; they must all pass the conformance suite in package limittest.
 type Limiter interface {
 	Allow(ctx context.Context, rule Rule, key string) (Decision, error)
+	// Refund gives back one token that Allow took, for a request that turned out not
+	// to count (a sign-in limit counts failures only, yet takes the token before the
+	// attempt so that concurrent attempts cannot all slip past an almost empty
+	// bucket). A bucket never holds more than Burst; refunding a full one does nothing.
+	Refund(ctx context.Context, rule Rule, key string) error
 	Stats() Stats
 	Close() error
 }

@@ -142,5 +142,6 @@ func (s *stubLimiter) Allow(context.Context, limit.Rule, string) (limit.Decision
 	s.calls++
 	return s.decision, s.err
 }
-func (s *stubLimiter) Stats() limit.Stats { return limit.Stats{} }
+func (s *stubLimiter) Refund(context.Context, limit.Rule, string) error { return s.err }
+func (s *stubLimiter) Stats() limit.Stats                               { return limit.Stats{} }
 func (s *stubLimiter) Close() error       { return nil }

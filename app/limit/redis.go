@@ -38,6 +38,25 @@ redis.call('SET', KEYS[1], newTat, 'PX', ahead)
 return {1, math.floor((horizon - ahead) / every), 0}
 `)
 
+// refundScript gives one token back: the TAT moves one interval earlier, and a bucket
+// that is full again is deleted (a missing key is a full bucket).
+//
+// KEYS[1] bucket key; ARGV: now (ms), every (ms).
+var refundScript = redis.NewScript(`
+local tat = tonumber(redis.call('GET', KEYS[1]))
+if not tat then
+  return 0
+end
+local now = tonumber(ARGV[1])
+tat = tat - tonumber(ARGV[2])
+if tat <= now then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+redis.call('SET', KEYS[1], tat, 'PX', tat - now)
+return 1
+`)
+
 // Redis is a Limiter shared by every process that uses the same Redis database, for
 // deployments that run more than one instance of the binary.
 type Redis struct {
@@ -90,6 +109,19 @@ func (r *Redis) Allow(ctx context.Context, rule Rule, key string) (Decision, err
 		r.rejected.Add(1)
 	}
 	return d, nil
+}
+
+// Refund implements Limiter.
+func (r *Redis) Refund(ctx context.Context, rule Rule, key string) error {
+	if err := rule.validate(); err != nil {
+		return err
+	}
+	everyMs := max(1, (rule.Every+time.Millisecond-1)/time.Millisecond)
+	if err := refundScript.Run(ctx, r.client, []string{r.prefix + rule.Name + ":" + key},
+		r.now().UnixMilli(), int64(everyMs)).Err(); err != nil {
+		return fmt.Errorf("limit: redis refund %s: %w", rule.Name, err)
+	}
+	return nil
 }
 
 // Stats implements Limiter; Buckets is always 0 because the buckets live in Redis.

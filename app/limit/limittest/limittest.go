@@ -193,6 +193,50 @@ func Run(t *testing.T, newLimiter func(t *testing.T, now func() time.Time) limit
 		}
 	})
 
+	t.Run("Refund", func(t *testing.T) {
+		clock, l := setup(t)
+		ctx := context.Background()
+		// Refunding a bucket nobody used, or a full one, adds nothing.
+		if err := l.Refund(ctx, login, "alice"); err != nil {
+			t.Fatalf("Refund: %v", err)
+		}
+		if n := countAllowed(t, l, login, "alice", 10); n != login.Burst {
+			t.Fatalf("after refunding a full bucket: %d allowed, want burst %d", n, login.Burst)
+		}
+		// An empty bucket given two tokens back admits exactly two.
+		for range 2 {
+			if err := l.Refund(ctx, login, "alice"); err != nil {
+				t.Fatalf("Refund: %v", err)
+			}
+		}
+		if n := countAllowed(t, l, login, "alice", 10); n != 2 {
+			t.Fatalf("after two refunds: %d allowed, want 2", n)
+		}
+		// Taking and giving back leaves the bucket as it was, whatever the refill did
+		// meanwhile: half an interval later, one refund and the refill's half token
+		// still make one whole token, not two.
+		clock.Advance(login.Every / 2)
+		if err := l.Refund(ctx, login, "alice"); err != nil {
+			t.Fatalf("Refund: %v", err)
+		}
+		if n := countAllowed(t, l, login, "alice", 10); n != 1 {
+			t.Fatalf("refund plus half a refill: %d allowed, want 1", n)
+		}
+		// A bucket refunded past full holds Burst, no more.
+		clock.Advance(100 * login.Every)
+		for range 3 {
+			if err := l.Refund(ctx, login, "alice"); err != nil {
+				t.Fatalf("Refund: %v", err)
+			}
+		}
+		if n := countAllowed(t, l, login, "alice", 10); n != login.Burst {
+			t.Fatalf("refunds on a full bucket: %d allowed, want burst %d", n, login.Burst)
+		}
+		if err := l.Refund(ctx, limit.Rule{Name: "a:b", Every: time.Second, Burst: 1}, "k"); !errors.Is(err, limit.ErrInvalidRule) {
+			t.Errorf("invalid rule: err = %v, want ErrInvalidRule", err)
+		}
+	})
+
 	t.Run("InvalidRule", func(t *testing.T) {
 		_, l := setup(t)
 		for _, rule := range []limit.Rule{
