@@ -144,4 +144,4 @@ func (s *stubLimiter) Allow(context.Context, limit.Rule, string) (limit.Decision
 }
 func (s *stubLimiter) Refund(context.Context, limit.Rule, string) error { return s.err }
 func (s *stubLimiter) Stats() limit.Stats                               { return limit.Stats{} }
-func (s *stubLimiter) Close() error       { return nil }
+func (s *stubLimiter) Close() error                                     { return nil }
