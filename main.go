@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -33,6 +34,7 @@ import (
 	"eplatform/app/auth"
 	"eplatform/app/backup"
 	"eplatform/app/config"
+	"eplatform/app/problem"
 	"eplatform/app/seed"
 	"eplatform/app/server"
 	"eplatform/app/state"
@@ -434,19 +436,20 @@ func userCmd(args []string, getenv func(string) string, stdin io.Reader, stdout,
 		if last == "" {
 			last = strings.ToUpper(role[:1]) + role[1:]
 		}
-		u, errs, err := st.Auth.CreateUserAdmin(ctx, auth.SignupInput{
+		u, err := st.Auth.CreateUserAdmin(ctx, auth.SignupInput{
 			Username: username, Email: email, Password1: password, FirstName: first, LastName: last,
 			UserType: role, Birthdate: birthdate,
 		})
-		if err != nil {
-			return err
-		}
-		if len(errs) > 0 {
+		if p, ok := problem.As(err); ok && len(p.Fields) > 0 {
 			var msgs []string
-			for field, m := range errs {
+			for field, m := range p.Fields {
 				msgs = append(msgs, "-"+strings.TrimSuffix(field, "1")+": "+strings.Join(m, " "))
 			}
+			slices.Sort(msgs)
 			return errors.New("cannot create user:\n  " + strings.Join(msgs, "\n  "))
+		}
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(stdout, "created %s user %q (id %d)\n", u.UserType, u.Username, u.ID)
 		return nil

@@ -2,12 +2,13 @@ package api
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"time"
 
 	"eplatform/app/auth"
 	"eplatform/app/form"
-	"eplatform/app/limit"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -67,11 +68,8 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if d, err := a.st.Auth.CheckSignup(r.Context(), a.clientKey(r)); err != nil {
+	if err := a.st.Auth.CheckSignup(r.Context(), a.clientKey(r)); err != nil {
 		a.fail(w, r, err)
-		return
-	} else if d != nil {
-		tooMany(w, *d)
 		return
 	}
 	in := auth.SignupInput{
@@ -84,18 +82,16 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, errs)
 		return
 	}
-	u, errs, err := a.st.Auth.Signup(r.Context(), in)
+	u, err := a.st.Auth.Signup(r.Context(), in)
+	if p, ok := problem.As(err); ok && p.Kind == problem.KindInvalid && p.Fields.Has("password1") {
+		// The API calls the first password field "password".
+		errs := maps.Clone(p.Fields)
+		errs["password"] = errs["password1"]
+		delete(errs, "password1")
+		err = problem.Fields(errs)
+	}
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		// The API calls the first password field "password".
-		if m, ok := errs["password1"]; ok {
-			errs["password"] = m
-			delete(errs, "password1")
-		}
-		fieldErrors(w, errs)
 		return
 	}
 	pair, err := a.st.Auth.IssueTokens(r.Context(), u.ID)
@@ -123,28 +119,23 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, errs)
 		return
 	}
-	if d, err := a.st.Auth.CheckLogin(r.Context(), a.clientKey(r), username); err != nil {
-		a.fail(w, r, err)
-		return
-	} else if d != nil {
-		tooMany(w, *d)
-		return
-	}
-	u, err := a.st.Auth.Authenticate(r.Context(), username, password)
+	// The same limits as the web form: a client that keeps cookies has a device
+	// cookie like a browser, one that does not is an unknown device every time.
+	in, err := a.st.Auth.SignIn(r.Context(), auth.Attempt{Username: username, Password: password,
+		Address: a.clientKey(r), Device: auth.DeviceToken(r)})
 	if errors.Is(err, auth.ErrInvalidCredentials) {
-		fieldErrors(w, form.Errors{form.NonField: {"Invalid credentials. Please try again."}})
-		return
+		err = problem.Fields(form.Errors{form.NonField: {"Invalid credentials. Please try again."}})
 	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	pair, err := a.st.Auth.IssueTokens(r.Context(), u.ID)
+	pair, err := a.st.Auth.IssueTokens(r.Context(), in.User.ID)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, authResult{User: a.user(u), Access: pair.Access, Refresh: pair.Refresh, Message: "Login successful"})
+	writeJSON(w, http.StatusOK, authResult{User: a.user(in.User), Access: pair.Access, Refresh: pair.Refresh, Message: "Login successful"})
 }
 
 func (a *API) refresh(w http.ResponseWriter, r *http.Request) {
@@ -251,13 +242,9 @@ func (a *API) updateProfile(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, errs)
 		return
 	}
-	updated, verrs, err := a.st.Auth.UpdateAccount(r.Context(), id.User.ID, u)
+	updated, err := a.st.Auth.UpdateAccount(r.Context(), id.User.ID, u)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(verrs) > 0 {
-		fieldErrors(w, verrs)
 		return
 	}
 	writeJSON(w, http.StatusOK, a.user(updated))
@@ -265,8 +252,7 @@ func (a *API) updateProfile(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) uploadPicture(w http.ResponseWriter, r *http.Request) {
 	id, _ := auth.FromContext(r.Context())
-	if d, err := a.st.Limiter.Allow(r.Context(), a.st.Limits.Upload, limit.UserKey(id.User.ID)); err == nil && !d.Allowed {
-		tooMany(w, d)
+	if a.limited(w, r, a.st.Limits.Upload) {
 		return
 	}
 	data, _, ok := readPicture(w, r, "profile_picture")
@@ -274,15 +260,6 @@ func (a *API) uploadPicture(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rel, err := a.st.Auth.SetProfilePicture(r.Context(), id.User.ID, data)
-	var pe *auth.PictureError
-	if errors.As(err, &pe) {
-		if pe.TooLarge {
-			detail(w, http.StatusRequestEntityTooLarge, pe.Msg)
-		} else {
-			fieldErrors(w, form.Errors{"profile_picture": {pe.Msg}})
-		}
-		return
-	}
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -14,6 +14,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,7 +26,7 @@ import (
 	"eplatform/app/apptest"
 )
 
-var relaxed = apptest.Options{Args: []string{"-limits", "login=1000/5m,signup=1000/1h"}}
+var relaxed = apptest.Options{Args: []string{"-limits", "login=1000/5m,login_user=1000/5m,login_account=1000/5m,signup=1000/1h"}}
 
 // errs decodes a validation error body.
 func errs(t *testing.T, r *apptest.Response) map[string][]string {
@@ -338,27 +339,83 @@ func TestLogin(t *testing.T) {
 	}
 }
 
-func TestLoginRateLimit(t *testing.T) {
+// apiLoginFrom logs in through the API as client c from address ip (the app trusts
+// X-Forwarded-For from 127.0.0.1 here).
+func apiLoginFrom(c *apptest.Client, ip, username, password string) *apptest.Response {
+	body := `{"username":` + strconv.Quote(username) + `,"password":` + strconv.Quote(password) + `}`
+	return c.Do("POST", "/api/auth/login/", strings.NewReader(body), http.Header{
+		"Content-Type": {"application/json"}, "X-Forwarded-For": {ip},
+	})
+}
+
+// TestLoginLimits: the API applies the web's sign-in limits to the same buckets.
+// Successful logins never count (a class of 40 behind one address all get in); 20
+// wrong passwords from 20 addresses stop the guesser with 429 while the owner's
+// browser, holding its device cookie from an earlier sign-in, still logs in — through
+// the API (a page's script) and the form; a client without cookies is an unknown
+// device.
+func TestLoginLimits(t *testing.T) {
 	t.Parallel()
-	app := apptest.Start(t)
-	app.User("ada", "student") // the web login counts against the same address
-	for i := 2; i <= 5; i++ {
-		if r, _ := login(t, app, map[string]string{"username": "ada", "password": "wrong-Password-1"}); r.StatusCode != http.StatusBadRequest {
-			t.Fatalf("attempt %d: %d", i, r.StatusCode)
+	app := apptest.Start(t, apptest.Options{Args: []string{"-trusted-proxies", "127.0.0.1"}})
+	for i := range 40 {
+		name := fmt.Sprintf("pupil%02d", i)
+		app.Account(name, "student")
+		if r := apiLoginFrom(app.Client(), "203.0.113.7", name, apptest.Password); r.StatusCode != http.StatusOK {
+			t.Fatalf("%s (the %dth of the class): %d %s", name, i+1, r.StatusCode, r.Body)
 		}
 	}
-	r, _ := login(t, app, map[string]string{"username": "ada", "password": apptest.Password})
-	if r.StatusCode != http.StatusTooManyRequests {
-		t.Fatalf("6th attempt: %d %s", r.StatusCode, r.Body)
+	app.Account("ada", "student")
+	owner := app.Client() // the owner's browser: it signed in on the form before
+	form := url.Values{"username": {"ada"}, "password": {apptest.Password}}
+	if r := owner.Do("POST", "/login/", strings.NewReader(form.Encode()), http.Header{
+		"Content-Type": {"application/x-www-form-urlencoded"}, "X-Forwarded-For": {"198.51.100.1"},
+	}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("owner: %d", r.StatusCode)
 	}
-	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 {
-		t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
+	refused := 0
+	for i := range 20 {
+		r := apiLoginFrom(app.Client(), fmt.Sprintf("192.0.2.%d", 10+i), "ada", fmt.Sprintf("guess-Number-%d", i))
+		switch r.StatusCode {
+		case http.StatusBadRequest:
+			if refused > 0 {
+				t.Fatalf("guess %d let through after a refusal", i+1)
+			}
+			if got := errs(t, r)["non_field_errors"]; len(got) == 0 {
+				t.Errorf("bad credentials: %s", r.Body)
+			}
+		case http.StatusTooManyRequests:
+			refused++
+			if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 {
+				t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
+			}
+			if d := detailOf(t, r); !strings.Contains(d, "Too many login attempts") {
+				t.Errorf("detail %q", d)
+			}
+		default:
+			t.Fatalf("guess %d: %d %s", i+1, r.StatusCode, r.Body)
+		}
 	}
-	if d := detailOf(t, r); !strings.Contains(d, "Too many") {
-		t.Errorf("detail %q", d)
+	if refused != 10 {
+		t.Errorf("%d of 20 guesses refused, want 10", refused)
 	}
-	app.Clock.Advance(5 * time.Minute)
-	if r, _ := login(t, app, map[string]string{"username": "ada", "password": apptest.Password}); r.StatusCode != http.StatusOK {
+	if r := apiLoginFrom(app.Client(), "192.0.2.99", "ada", apptest.Password); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("right password from a client without cookies during the lockout: %d", r.StatusCode)
+	}
+	if r := apiLoginFrom(owner, "203.0.113.7", "ada", apptest.Password); r.StatusCode != http.StatusOK {
+		t.Errorf("the owner's own client: %d %s", r.StatusCode, r.Body)
+	}
+	// The web form and the API share the buckets: the lock holds on the form too, and
+	// the owner's browser device works for both.
+	if r := app.Client().Do("POST", "/login/", strings.NewReader(form.Encode()), http.Header{
+		"Content-Type": {"application/x-www-form-urlencoded"}, "X-Forwarded-For": {"192.0.2.98"},
+	}); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("web form during the API lockout: %d", r.StatusCode)
+	}
+	if r := owner.PostForm("/login/", form); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("web form from the owner's client: %d", r.StatusCode)
+	}
+	app.Clock.Advance(15 * time.Minute)
+	if r := apiLoginFrom(app.Client(), "192.0.2.99", "ada", apptest.Password); r.StatusCode != http.StatusOK {
 		t.Errorf("after the window: %d", r.StatusCode)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"eplatform/app/desk"
 	"eplatform/app/form"
 	"eplatform/app/limit"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -74,12 +75,11 @@ func (a *API) deskAllow(w http.ResponseWriter, r *http.Request, rule limit.Rule)
 	if id, ok := auth.FromContext(r.Context()); ok {
 		key = limit.UserKey(id.User.ID)
 	}
-	d, err := a.st.Limiter.Allow(r.Context(), rule, key)
-	if err != nil || d.Allowed {
-		return true
+	if err := limit.Check(r.Context(), a.st.Limiter, rule, key); err != nil {
+		a.fail(w, r, err)
+		return false
 	}
-	tooMany(w, d)
-	return false
+	return true
 }
 
 func (a *API) createContact(w http.ResponseWriter, r *http.Request) {
@@ -92,20 +92,16 @@ func (a *API) createContact(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, errs)
 		return
 	}
-	c, errs, err := a.st.Desk.Contact(r.Context(), viewer(r), in)
+	c, err := a.st.Desk.Contact(r.Context(), viewer(r), in)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusCreated, contactJSON{ID: c.ID, Name: c.Name, Email: c.Email, Subject: c.Subject, Message: c.Message, CreatedAt: stamp(c.CreatedAt.UTC())})
 }
 
 func (a *API) listFAQ(w http.ResponseWriter, r *http.Request) {
-	list, err := a.st.DB.ListFAQs(r.Context(), true, r.URL.Query().Get("category"))
+	list, err := a.st.Desk.FAQs(r.Context(), r.URL.Query().Get("category"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -162,7 +158,7 @@ func (a *API) createAppointment(w http.ResponseWriter, r *http.Request) {
 	}
 	me := viewer(r)
 	in := desk.BookInput{InstructorID: f.int("instructor"), Name: f.str("name"), Email: f.str("email"), Phone: f.str("phone"),
-		Date: strings.TrimSpace(f.str("appointment_date")), Time: strings.TrimSpace(f.str("appointment_time")),
+		Date: f.str("appointment_date"), Time: f.str("appointment_time"),
 		Type: f.str("appointment_type"), Message: f.str("message")}
 	if errs := f.typeErrors(); errs != nil {
 		fieldErrors(w, errs)
@@ -177,13 +173,9 @@ func (a *API) createAppointment(w http.ResponseWriter, r *http.Request) {
 	if in.Email == "" {
 		in.Email = me.Email
 	}
-	ap, errs, err := a.st.Desk.Book(r.Context(), me, in)
+	ap, err := a.st.Desk.Book(r.Context(), me, in)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, http.StatusCreated, toAppointment(me, ap))
@@ -220,7 +212,7 @@ func (a *API) changeAppointment(w http.ResponseWriter, r *http.Request) {
 	if s := f.str("status"); action == "" && s != "" {
 		action = statusActions[s]
 		if action == "" {
-			fieldErrors(w, form.Errors{"status": {"Select a valid choice."}})
+			fieldErrors(w, form.Errors{"status": {"Select a valid choice: approved, rejected, completed or cancelled."}})
 			return
 		}
 	}
@@ -232,6 +224,7 @@ func (a *API) changeAppointment(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, form.Errors{"status": {"This field is required."}})
 		return
 	}
+	// An unknown action is the service's 400 naming action.
 	me := viewer(r)
 	ap, err := a.st.Desk.Change(r.Context(), me, id, action)
 	if err != nil {
@@ -251,9 +244,6 @@ type feedbackJSON struct {
 }
 
 func (a *API) feedback(w http.ResponseWriter, r *http.Request, kind, sub string) {
-	if !desk.ValidKind(kind) {
-		kind = "general"
-	}
 	fb, err := a.st.Desk.Feedback(r.Context(), viewer(r), kind, sub)
 	if err != nil {
 		a.fail(w, r, err)
@@ -325,7 +315,7 @@ func (a *API) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 }
 
 func (a *API) adminUsers(w http.ResponseWriter, r *http.Request) {
-	list, err := a.st.DB.SearchUsers(r.Context(), r.URL.Query().Get("q"), 100)
+	list, err := a.st.Auth.Users(r.Context(), viewer(r), r.URL.Query().Get("q"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -337,92 +327,66 @@ func (a *API) adminUsers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, listPage{Count: len(out), Results: out})
 }
 
-// adminTarget reads {id} as a user other than the caller.
-func (a *API) adminTarget(w http.ResponseWriter, r *http.Request) (store.User, bool) {
+// adminAction runs an account action on the user {id} and answers the user as it is
+// afterwards; a refusal (yourself, an unknown role, an inactive account) is the
+// service's problem.
+func (a *API) adminAction(w http.ResponseWriter, r *http.Request, act func(f *fields, id int64) (store.User, error)) {
 	id, ok := pathID(w, r)
 	if !ok {
-		return store.User{}, false
-	}
-	u, err := a.st.DB.UserByID(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return store.User{}, false
-	}
-	if u.ID == viewer(r).ID {
-		detail(w, http.StatusBadRequest, "You cannot change your own account here.")
-		return store.User{}, false
-	}
-	return u, true
-}
-
-func (a *API) adminSetRole(w http.ResponseWriter, r *http.Request) {
-	u, ok := a.adminTarget(w, r)
-	if !ok {
 		return
 	}
 	f, ok := readFields(w, r)
 	if !ok {
 		return
 	}
-	role := f.str("user_type")
-	if !auth.ValidRole(role) {
-		fieldErrors(w, f.merge(form.Errors{"user_type": {"Select a valid choice."}}))
+	u, err := act(f, id)
+	if errs := f.typeErrors(); errs != nil {
+		fieldErrors(w, errs)
 		return
 	}
-	if err := a.st.Auth.SetRole(r.Context(), u.ID, role); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.writeAdminUser(w, r, u.ID)
-}
-
-func (a *API) adminSetActive(w http.ResponseWriter, r *http.Request) {
-	u, ok := a.adminTarget(w, r)
-	if !ok {
-		return
-	}
-	f, ok := readFields(w, r)
-	if !ok {
-		return
-	}
-	var active bool
-	switch v := f.m["is_active"].(type) {
-	case bool:
-		active = v
-	case string:
-		active = v == "true" || v == "1"
-	default:
-		fieldErrors(w, form.Errors{"is_active": {"Must be a valid boolean."}})
-		return
-	}
-	if err := a.st.Auth.SetActive(r.Context(), u.ID, active); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.writeAdminUser(w, r, u.ID)
-}
-
-func (a *API) adminPasswordReset(w http.ResponseWriter, r *http.Request) {
-	u, ok := a.adminTarget(w, r)
-	if !ok {
-		return
-	}
-	if !u.IsActive {
-		detail(w, http.StatusBadRequest, "The account is inactive.")
-		return
-	}
-	if err := a.st.Auth.RequestPasswordReset(r.Context(), u.Email); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"detail": "A password reset link was sent."})
-}
-
-func (a *API) writeAdminUser(w http.ResponseWriter, r *http.Request, id int64) {
-	u, err := a.st.DB.UserByID(r.Context(), id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, toAdminUser(u))
+}
+
+func (a *API) adminSetRole(w http.ResponseWriter, r *http.Request) {
+	a.adminAction(w, r, func(f *fields, id int64) (store.User, error) {
+		role := f.str("user_type")
+		if f.typeErrors() != nil {
+			return store.User{}, nil
+		}
+		return a.st.Auth.ChangeRole(r.Context(), viewer(r), id, role)
+	})
+}
+
+func (a *API) adminSetActive(w http.ResponseWriter, r *http.Request) {
+	a.adminAction(w, r, func(f *fields, id int64) (store.User, error) {
+		var active bool
+		switch v := f.m["is_active"].(type) {
+		case bool:
+			active = v
+		case string:
+			if v != "true" && v != "false" && v != "1" && v != "0" {
+				return store.User{}, problem.Field("is_active", "Must be a valid boolean.")
+			}
+			active = v == "true" || v == "1"
+		default:
+			return store.User{}, problem.Field("is_active", "Must be a valid boolean.")
+		}
+		return a.st.Auth.ChangeActive(r.Context(), viewer(r), id, active)
+	})
+}
+
+func (a *API) adminPasswordReset(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	if _, err := a.st.Auth.MailReset(r.Context(), viewer(r), id); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"detail": "A password reset link was sent."})
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"eplatform/app/auth"
-	"eplatform/app/form"
 	"eplatform/app/people"
 	"eplatform/app/store"
 )
@@ -68,12 +67,15 @@ func (a *API) projectImageURL(username string, id int64) string {
 func (a *API) entryJSON(username string, e store.ProfileEntry) map[string]any {
 	out := map[string]any{"id": e.ID, "kind": e.Kind, "is_visible": e.IsVisible, "position": e.Position,
 		"created_at": iso(e.CreatedAt), "updated_at": iso(e.UpdatedAt)}
-	k, _ := people.KindOf(e.Kind)
+	k, _ := people.KindOf(e.Kind) // stored entries have a known kind
 	for _, f := range k.Fields {
 		v := e.F(f.Name)
 		switch {
 		case f.Type == "proficiency":
-			n, _ := strconv.Atoi(v)
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				n = people.DefaultProficiency // the rules store only 1–5; a corrupt row shows the default
+			}
 			out[f.Name] = n
 		case f.Type == "date" && v == "":
 			out[f.Name] = nil
@@ -174,8 +176,8 @@ func (a *API) writeOwnProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := a.profileJSON(p)
-	if u, err := a.st.DB.UserByID(r.Context(), me.ID); err == nil && u.Birthdate != "" {
-		b := u.Birthdate
+	if p.Birthdate != "" {
+		b := p.Birthdate
 		out.Birthdate = &b
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -233,13 +235,8 @@ func (a *API) patchProfile(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(w, errs)
 		return
 	}
-	errs, err := a.st.People.Update(r.Context(), viewer(r), in)
-	if err != nil {
+	if err := a.st.People.Update(r.Context(), viewer(r), in); err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	a.writeOwnProfile(w, r)
@@ -329,17 +326,13 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := viewer(r)
-	e, errs, err := a.st.People.AddEntry(r.Context(), me, k.Name, in)
-	a.entryResult(w, r, me, e, errs, err, http.StatusCreated)
+	e, err := a.st.People.AddEntry(r.Context(), me, k.Name, in)
+	a.entryResult(w, r, me, e, err, http.StatusCreated)
 }
 
-func (a *API) entryResult(w http.ResponseWriter, r *http.Request, me store.User, e store.ProfileEntry, errs form.Errors, err error, status int) {
+func (a *API) entryResult(w http.ResponseWriter, r *http.Request, me store.User, e store.ProfileEntry, err error, status int) {
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		fieldErrors(w, errs)
 		return
 	}
 	writeJSON(w, status, a.entryJSON(me.Username, e))
@@ -356,7 +349,7 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request) {
 	}
 	me := viewer(r)
 	e, err := a.st.People.Entry(r.Context(), me, k.Name, id)
-	a.entryResult(w, r, me, e, nil, err, http.StatusOK)
+	a.entryResult(w, r, me, e, err, http.StatusOK)
 }
 
 func (a *API) updateEntry(w http.ResponseWriter, r *http.Request) {
@@ -378,8 +371,8 @@ func (a *API) updateEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := viewer(r)
-	e, errs, err := a.st.People.UpdateEntry(r.Context(), me, k.Name, id, in)
-	a.entryResult(w, r, me, e, errs, err, http.StatusOK)
+	e, err := a.st.People.UpdateEntry(r.Context(), me, k.Name, id, in)
+	a.entryResult(w, r, me, e, err, http.StatusOK)
 }
 
 func (a *API) deleteEntry(w http.ResponseWriter, r *http.Request) {
@@ -441,7 +434,7 @@ func (a *API) projectImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := viewer(r)
-	e, errs, err := a.st.People.UpdateEntry(r.Context(), me, store.ProfileProjects, id,
+	e, err := a.st.People.UpdateEntry(r.Context(), me, store.ProfileProjects, id,
 		people.EntryInput{Partial: true, Image: &people.Upload{Name: name, Data: data}})
-	a.entryResult(w, r, me, e, errs, err, http.StatusOK)
+	a.entryResult(w, r, me, e, err, http.StatusOK)
 }

@@ -3,11 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"eplatform/app/form"
 	"eplatform/app/media"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -17,13 +17,15 @@ type AccountUpdate struct {
 	Email, FirstName, LastName, Birthdate *string
 }
 
-// UpdateAccount applies u to the user's account with the signup rules: a valid,
-// unused email, non-empty names and, for students, the 17–40 age rule.
-func (s *Service) UpdateAccount(ctx context.Context, userID int64, u AccountUpdate) (store.User, form.Errors, error) {
-	cur, err := s.DB.UserByID(ctx, userID)
-	if err != nil {
-		return store.User{}, nil, err
-	}
+// Empty reports whether the update changes nothing.
+func (u AccountUpdate) Empty() bool {
+	return u.Email == nil && u.FirstName == nil && u.LastName == nil && u.Birthdate == nil
+}
+
+// CheckAccountUpdate applies the signup rules that need no database to the fields u
+// sets: a valid email, non-empty names and a real birthdate (for a student, 17–40
+// years old). It returns the values to store and the messages by field.
+func (s *Service) CheckAccountUpdate(cur store.User, u AccountUpdate) (store.UserUpdate, form.Errors) {
 	next := store.UserUpdate{Email: cur.Email, FirstName: cur.FirstName, LastName: cur.LastName, Birthdate: cur.Birthdate}
 	errs := form.Errors{}
 	if u.Email != nil {
@@ -46,17 +48,24 @@ func (s *Service) UpdateAccount(ctx context.Context, userID int64, u AccountUpda
 	}
 	if u.Birthdate != nil {
 		next.Birthdate = strings.TrimSpace(*u.Birthdate)
-		birth, m := ParseBirthdate(next.Birthdate, s.Now())
-		if m != "" {
+		if m := checkBirthdate(next.Birthdate, cur.UserType, s.Now()); m != "" {
 			errs.Add("birthdate", m)
-		} else if cur.UserType == Student {
-			if age := Age(birth, s.Now()); age < MinStudentAge || age > MaxStudentAge {
-				errs.Add("birthdate", fmt.Sprintf("Students must be between %d and %d years old.", MinStudentAge, MaxStudentAge))
-			}
 		}
 	}
+	return next, errs
+}
+
+// UpdateAccount applies u to the user's account with the signup rules: a valid,
+// unused email, non-empty names and, for students, the 17–40 age rule. Invalid input
+// is a problem.Fields; nothing is written then.
+func (s *Service) UpdateAccount(ctx context.Context, userID int64, u AccountUpdate) (store.User, error) {
+	cur, err := s.DB.UserByID(ctx, userID)
+	if err != nil {
+		return store.User{}, err
+	}
+	next, errs := s.CheckAccountUpdate(cur, u)
 	if len(errs) > 0 {
-		return store.User{}, errs, nil
+		return store.User{}, problem.Fields(errs)
 	}
 	var updated store.User
 	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -69,22 +78,25 @@ func (s *Service) UpdateAccount(ctx context.Context, userID int64, u AccountUpda
 	s.ForgetUser(ctx, userID)
 	var conflict *store.ConflictError
 	if errors.As(err, &conflict) && conflict.Constraint == "users.email" {
-		errs.Add("email", "A user with that email already exists.")
-		return store.User{}, errs, nil
+		return store.User{}, problem.Field("email", "A user with that email already exists.")
 	}
-	return updated, nil, err
+	return updated, err
 }
 
+// PictureTooLarge is the refusal of a profile picture over 5 MB (the original API's
+// wording).
+var PictureTooLarge = problem.TooLarge("File too large. Maximum size is 5MB.")
+
 // SetProfilePicture validates and stores a new picture (≤ 5 MB, JPEG/PNG/GIF/WebP by
-// content, resized to fit 1000×1000) and removes the old file. The message of a
-// returned *PictureError is safe to show.
+// content, resized to fit 1000×1000) and removes the old file. A file over the limit
+// is PictureTooLarge; one that is not a picture a problem naming profile_picture.
 func (s *Service) SetProfilePicture(ctx context.Context, userID int64, data []byte) (string, error) {
 	if len(data) > media.MaxPictureBytes {
-		return "", &PictureError{"File too large. Maximum size is 5MB.", true}
+		return "", PictureTooLarge
 	}
 	processed, ext, err := media.ProcessPicture(data, media.MaxPictureSide)
 	if errors.Is(err, media.ErrNotImage) || errors.Is(err, media.ErrImageTooLarge) {
-		return "", &PictureError{err.Error(), false}
+		return "", problem.Field("profile_picture", err.Error())
 	}
 	if err != nil {
 		return "", err
@@ -98,21 +110,36 @@ func (s *Service) SetProfilePicture(ctx context.Context, userID int64, data []by
 		return "", err
 	}
 	if err := s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.SetProfilePicture(ctx, userID, rel) }); err != nil {
-		_ = s.Media.Remove(rel)
+		s.removeMedia(ctx, rel)
 		return "", err
 	}
 	s.ForgetUser(ctx, userID)
 	// The old file goes only after the row points at the new one.
-	if err := s.Media.Remove(cur.ProfilePicture); err != nil {
-		s.Log.Warn("remove old profile picture", "path", cur.ProfilePicture, "err", err)
-	}
+	s.removeMedia(ctx, cur.ProfilePicture)
 	return rel, nil
 }
 
-// PictureError is a rejected picture; TooLarge maps to 413.
-type PictureError struct {
-	Msg      string
-	TooLarge bool
+// RemoveProfilePicture removes the user's picture and its file.
+func (s *Service) RemoveProfilePicture(ctx context.Context, userID int64) error {
+	u, err := s.DB.UserByID(ctx, userID)
+	if err != nil || u.ProfilePicture == "" {
+		return err
+	}
+	if err := s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.SetProfilePicture(ctx, userID, "") }); err != nil {
+		return err
+	}
+	s.ForgetUser(ctx, userID)
+	s.removeMedia(ctx, u.ProfilePicture)
+	return nil
 }
 
-func (e *PictureError) Error() string { return e.Msg }
+// removeMedia deletes a file the database no longer points at. A file that cannot be
+// removed only wastes space, so it is logged, not returned.
+func (s *Service) removeMedia(ctx context.Context, rel string) {
+	if rel == "" {
+		return
+	}
+	if err := s.Media.Remove(rel); err != nil {
+		s.Log.WarnContext(ctx, "remove picture", "path", rel, "err", err)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"eplatform/app/text"
 )
 
 // Roles.
@@ -68,17 +70,17 @@ func CheckEmail(s string) string {
 	return ""
 }
 
-// CheckName returns a message for a required first or last name.
+// CheckName returns a message for a required first or last name: the one rule for
+// user text (text.Field), at most MaxName characters, on one line.
 func CheckName(s string) string {
-	switch {
-	case strings.TrimSpace(s) == "":
+	if strings.TrimSpace(s) == "" {
 		return "This field is required."
-	case utf8.RuneCountInString(s) > MaxName:
-		return "Ensure this field has no more than 150 characters."
-	case strings.ContainsFunc(s, unicode.IsControl):
-		return "Enter a name without control characters."
 	}
-	return ""
+	v, msg := text.Field(s, true, MaxName)
+	if msg == "" && strings.ContainsAny(v, "\t\n") {
+		msg = "Enter the name on one line."
+	}
+	return msg
 }
 
 // CheckPasswordStrength applies the password rules: 8–128 characters, not entirely

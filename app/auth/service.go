@@ -28,11 +28,15 @@ type Mailer interface {
 	Configured() bool
 }
 
-// Rules are the rate limits the account flows apply.
+// Rules are the rate limits the account flows apply (see login.go for the sign-in
+// limits).
 type Rules struct {
-	Login  limit.Rule // per client IP and, separately, per username
-	Signup limit.Rule // per client IP
-	Reset  limit.Rule // per client IP and, separately, per email address
+	Login        limit.Rule // failed sign-ins per client address
+	LoginUser    limit.Rule // failed sign-ins per account and client address
+	LoginAccount limit.Rule // failed sign-ins per account from devices it never signed in from
+	LoginDevice  limit.Rule // failed sign-ins per account from one of its devices
+	Signup       limit.Rule // per client address
+	Reset        limit.Rule // per client address and, separately, per email address
 }
 
 // Service implements the account flows.
@@ -57,6 +61,8 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummy     string
+
+	resets resetWorker
 }
 
 // Errors returned by the flows.
@@ -77,26 +83,25 @@ type SignupInput struct {
 	AccessCode                           string
 }
 
-// Signup validates in and creates the account. Validation failures come back as
-// Errors keyed by field (username, email, first_name, last_name, password1,
-// password2, birthdate, user_type, access_code); err is for unexpected failures only.
-func (s *Service) Signup(ctx context.Context, in SignupInput) (store.User, form.Errors, error) {
+// Signup validates in and creates the account. Invalid input is a problem.Fields
+// keyed by field (username, email, first_name, last_name, password1, password2,
+// birthdate, user_type, access_code).
+func (s *Service) Signup(ctx context.Context, in SignupInput) (store.User, error) {
 	in.Username = strings.TrimSpace(in.Username)
 	in.Email = NormalizeEmail(in.Email)
 	in.FirstName, in.LastName = strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
 	if in.UserType == "" {
 		in.UserType = Student
 	}
-	errs := s.validateSignup(in, true)
-	if len(errs) > 0 {
-		return store.User{}, errs, nil
+	if errs := s.validateSignup(in, true); len(errs) > 0 {
+		return store.User{}, problem.Fields(errs)
 	}
 	return s.createUser(ctx, in)
 }
 
 // CreateUserAdmin creates an account from the command line: the same field rules,
 // but no access code (whoever runs the binary owns the site).
-func (s *Service) CreateUserAdmin(ctx context.Context, in SignupInput) (store.User, form.Errors, error) {
+func (s *Service) CreateUserAdmin(ctx context.Context, in SignupInput) (store.User, error) {
 	in.Password2 = in.Password1
 	errs := s.validateSignup(in, false)
 	// The CLI may create staff of any age without a birthdate.
@@ -104,7 +109,7 @@ func (s *Service) CreateUserAdmin(ctx context.Context, in SignupInput) (store.Us
 		delete(errs, "birthdate")
 	}
 	if len(errs) > 0 {
-		return store.User{}, errs, nil
+		return store.User{}, problem.Fields(errs)
 	}
 	return s.createUser(ctx, in)
 }
@@ -125,7 +130,7 @@ func (s *Service) validateSignup(in SignupInput, needCode bool) form.Errors {
 		errs.Add("last_name", m)
 	}
 	if !ValidRole(in.UserType) {
-		errs.Add("user_type", "Select a valid choice: student, instructor or admin.")
+		errs.Add("user_type", roleChoice)
 	} else if needCode {
 		switch in.UserType {
 		case Instructor:
@@ -138,13 +143,8 @@ func (s *Service) validateSignup(in SignupInput, needCode bool) form.Errors {
 			}
 		}
 	}
-	birth, m := ParseBirthdate(in.Birthdate, now)
-	if m != "" {
+	if m := checkBirthdate(in.Birthdate, in.UserType, now); m != "" {
 		errs.Add("birthdate", m)
-	} else if in.UserType == Student {
-		if age := Age(birth, now); age < MinStudentAge || age > MaxStudentAge {
-			errs.Add("birthdate", fmt.Sprintf("Students must be between %d and %d years old.", MinStudentAge, MaxStudentAge))
-		}
 	}
 	if in.Password1 == "" {
 		errs.Add("password1", "This field is required.")
@@ -161,14 +161,29 @@ func (s *Service) validateSignup(in SignupInput, needCode bool) form.Errors {
 	return errs
 }
 
-func (s *Service) createUser(ctx context.Context, in SignupInput) (store.User, form.Errors, error) {
+// checkBirthdate applies the birthdate rules of a role: a real past date, and for
+// students an age of 17 to 40.
+func checkBirthdate(s, role string, now time.Time) string {
+	birth, m := ParseBirthdate(s, now)
+	if m != "" {
+		return m
+	}
+	if age := Age(birth, now); role == Student && (age < MinStudentAge || age > MaxStudentAge) {
+		return fmt.Sprintf("Students must be between %d and %d years old.", MinStudentAge, MaxStudentAge)
+	}
+	return ""
+}
+
+// roleChoice is the message for an unknown role.
+const roleChoice = "Select a valid choice: student, instructor or admin."
+
+func (s *Service) createUser(ctx context.Context, in SignupInput) (store.User, error) {
 	// Hash outside the transaction: it takes tens of milliseconds of CPU.
 	hash, err := HashPassword(in.Password1, s.Params)
 	if err != nil {
-		return store.User{}, nil, err
+		return store.User{}, err
 	}
 	var user store.User
-	errs := form.Errors{}
 	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		id, err := tx.CreateUser(ctx, store.NewUser{
 			Username: in.Username, Email: in.Email, PasswordHash: hash,
@@ -185,104 +200,138 @@ func (s *Service) createUser(ctx context.Context, in SignupInput) (store.User, f
 	if errors.As(err, &conflict) {
 		switch conflict.Constraint {
 		case "users.username":
-			errs.Add("username", "A user with that username already exists.")
+			return store.User{}, problem.Field("username", "A user with that username already exists.")
 		case "users.email":
-			errs.Add("email", "A user with that email already exists.")
-		default:
-			return store.User{}, nil, err
+			return store.User{}, problem.Field("email", "A user with that email already exists.")
 		}
-		return store.User{}, errs, nil
-	}
-	if err != nil {
-		return store.User{}, nil, err
-	}
-	s.peopleChanged(ctx)
-	return user, nil, nil
-}
-
-// Authenticate checks a username and password. Every failure is
-// ErrInvalidCredentials; the password is hashed even for unknown users so timing
-// does not tell which usernames exist.
-func (s *Service) Authenticate(ctx context.Context, username, password string) (store.User, error) {
-	username = strings.TrimSpace(username)
-	if username == "" || password == "" || len(password) > 4*MaxPassword {
-		return store.User{}, ErrInvalidCredentials
-	}
-	u, err := s.DB.UserByUsername(ctx, username)
-	if errors.Is(err, store.ErrNotFound) {
-		_, _, _ = CheckPassword(s.dummyHash(), password, s.Params)
-		return store.User{}, ErrInvalidCredentials
 	}
 	if err != nil {
 		return store.User{}, err
 	}
+	s.peopleChanged(ctx)
+	return user, nil
+}
+
+// Authenticate checks a username and password, without the sign-in limits (SignIn
+// applies them). Every failure is ErrInvalidCredentials; the password is hashed even
+// for unknown users so timing does not tell which usernames exist.
+func (s *Service) Authenticate(ctx context.Context, username, password string) (store.User, error) {
+	u, _, err := s.authenticate(ctx, username, password, nil)
+	return u, err
+}
+
+// deviceArg is the device of a sign-in: the token the client sent ("" for none),
+// whether it is trusted for the account signing in, and whether a client without a
+// known token is given a new one.
+type deviceArg struct {
+	sent           string
+	trusted, issue bool
+}
+
+// authenticate checks the credentials and records the sign-in. With a device (SignIn)
+// it also records the client's device as the user's and returns the token to keep.
+func (s *Service) authenticate(ctx context.Context, username, password string, dev *deviceArg) (store.User, string, error) {
+	username = strings.TrimSpace(username)
+	if username == "" || password == "" || len(password) > 4*MaxPassword {
+		return store.User{}, "", ErrInvalidCredentials
+	}
+	u, err := s.DB.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		// Same work as a wrong password; the outcome cannot differ.
+		if _, _, err := CheckPassword(s.dummyHash(), password, s.Params); err != nil {
+			s.Log.ErrorContext(ctx, "dummy password hash", "err", err)
+		}
+		return store.User{}, "", ErrInvalidCredentials
+	}
+	if err != nil {
+		return store.User{}, "", err
+	}
 	ok, rehash, err := CheckPassword(u.PasswordHash, password, s.Params)
 	if err != nil {
 		s.Log.Error("unreadable password hash", "user", u.ID, "err", err)
-		return store.User{}, ErrInvalidCredentials
+		return store.User{}, "", ErrInvalidCredentials
 	}
 	if !ok || !u.IsActive {
-		return store.User{}, ErrInvalidCredentials
+		return store.User{}, "", ErrInvalidCredentials
 	}
 	var newHash string
 	if rehash {
-		newHash, _ = HashPassword(password, s.Params)
+		if newHash, err = HashPassword(password, s.Params); err != nil {
+			// The old hash still works; upgrading it can wait for the next sign-in.
+			s.Log.WarnContext(ctx, "rehash password", "user", u.ID, "err", err)
+		}
 	}
+	device := ""
+	if dev != nil {
+		device = dev.sent
+		if !dev.trusted {
+			if device, err = s.deviceFor(ctx, dev.sent, dev.issue); err != nil {
+				return store.User{}, "", err
+			}
+		}
+	}
+	now := s.Now()
 	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		if newHash != "" {
 			if err := tx.SetPasswordHash(ctx, u.ID, newHash); err != nil {
 				return err
 			}
 		}
-		return tx.RecordLogin(ctx, u.ID, s.Now())
+		if device != "" {
+			if err := tx.TrustDevice(ctx, hashToken(device), u.ID, now, now.Add(DeviceLife)); err != nil {
+				return err
+			}
+		}
+		return tx.RecordLogin(ctx, u.ID, now)
 	})
 	if err != nil {
-		return store.User{}, err
+		return store.User{}, "", err
 	}
 	s.ForgetUser(ctx, u.ID)
-	return u, nil
+	return u, device, nil
 }
 
 // dummyHash is hashed against for unknown usernames, computed once with the
 // service's parameters.
 func (s *Service) dummyHash() string {
-	s.dummyOnce.Do(func() { s.dummy, _ = HashPassword("dummy password for timing", s.Params) })
+	s.dummyOnce.Do(func() {
+		var err error
+		if s.dummy, err = HashPassword("dummy password for timing", s.Params); err != nil {
+			s.Log.Error("dummy password hash", "err", err) // CheckPassword then fails fast: timing differs, nothing else
+		}
+	})
 	return s.dummy
 }
 
-// CheckLogin applies the login rate limits: per client IP and per username, so
-// neither one address guessing many accounts nor many addresses guessing one account
-// gets far. It returns a refused decision or nil.
-func (s *Service) CheckLogin(ctx context.Context, ipKey, username string) (*limit.Decision, error) {
-	return s.allow(ctx, s.Rules.Login, "ip:"+ipKey, "user:"+strings.ToLower(strings.TrimSpace(username)))
+// CheckSignup applies the signup rate limit per client address.
+func (s *Service) CheckSignup(ctx context.Context, ipKey string) error {
+	return s.check(ctx, s.Rules.Signup, "ip:"+ipKey)
 }
 
-// CheckSignup applies the signup rate limit per client IP.
-func (s *Service) CheckSignup(ctx context.Context, ipKey string) (*limit.Decision, error) {
-	return s.allow(ctx, s.Rules.Signup, "ip:"+ipKey)
-}
-
-// CheckReset applies the password-reset rate limits per client IP and per address.
-func (s *Service) CheckReset(ctx context.Context, ipKey, email string) (*limit.Decision, error) {
-	return s.allow(ctx, s.Rules.Reset, "ip:"+ipKey, "email:"+strings.ToLower(NormalizeEmail(email)))
-}
-
-func (s *Service) allow(ctx context.Context, rule limit.Rule, keys ...string) (*limit.Decision, error) {
-	for _, k := range keys {
-		if k == "user:" || k == "email:" {
-			continue
-		}
-		d, err := s.Limiter.Allow(ctx, rule, k)
-		if err != nil {
-			// Fail open: a broken limiter backend must not lock everyone out.
-			s.Log.Warn("rate limiter unavailable", "rule", rule.Name, "err", err)
-			continue
-		}
-		if !d.Allowed {
-			return &d, nil
-		}
+// CheckReset applies the password-reset rate limits per client address and per email
+// address.
+func (s *Service) CheckReset(ctx context.Context, ipKey, email string) error {
+	if err := s.check(ctx, s.Rules.Reset, "ip:"+ipKey); err != nil {
+		return err
 	}
-	return nil, nil
+	if email = strings.ToLower(NormalizeEmail(email)); email != "" {
+		return s.check(ctx, s.Rules.Reset, "email:"+email)
+	}
+	return nil
+}
+
+// check spends a token of one bucket; a refusal is a RateLimited problem. A limiter
+// that fails lets the request through (limit.Check), logged.
+func (s *Service) check(ctx context.Context, rule limit.Rule, key string) error {
+	d, err := s.Limiter.Allow(ctx, rule, key)
+	if err != nil {
+		s.Log.WarnContext(ctx, "rate limiter unavailable", "rule", rule.Name, "err", err)
+		return nil
+	}
+	if !d.Allowed {
+		return limit.Refusal(d)
+	}
+	return nil
 }
 
 // UserByID returns a user through the cache.
@@ -343,13 +392,22 @@ func (s *Service) forgetHashes(ctx context.Context, key func([]byte) string, has
 	for i, h := range hashes {
 		keys[i] = key(h)
 	}
-	_ = s.Cache.Delete(ctx, keys...)
+	s.forget(ctx, keys...)
 }
 
-// SetRole changes a user's role (admin action and `eplatform user promote`).
+// forget drops cache entries of ended sessions or tokens. A cache that cannot delete
+// keeps serving them for at most their cache life (a minute), so it is logged.
+func (s *Service) forget(ctx context.Context, keys ...string) {
+	if err := s.Cache.Delete(ctx, keys...); err != nil {
+		s.Log.WarnContext(ctx, "cache delete", "keys", len(keys), "err", err)
+	}
+}
+
+// SetRole changes a user's role (`eplatform user promote`; the admin area goes
+// through ChangeRole). An unknown role is a problem naming user_type.
 func (s *Service) SetRole(ctx context.Context, userID int64, role string) error {
 	if !ValidRole(role) {
-		return fmt.Errorf("unknown role %q", role)
+		return problem.Field("user_type", roleChoice)
 	}
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.SetUserType(ctx, userID, role) })
 	s.ForgetUser(ctx, userID)

@@ -106,8 +106,11 @@ func (st *SessionStore) New(r *http.Request, name string) (*sessions.Session, er
 		life := lifetime(row.Remember)
 		if err := st.svc.DB.WithTx(ctx, func(tx *store.Queries) error {
 			return tx.TouchSession(ctx, hash, now, now.Add(life))
-		}); err == nil {
-			_ = st.svc.Cache.Delete(ctx, sessionKey(hash))
+		}); err != nil {
+			// The session stays valid until its old expiry; the next visit tries again.
+			st.svc.Log.WarnContext(ctx, "touch session", "err", err)
+		} else {
+			st.svc.forget(ctx, sessionKey(hash))
 		}
 	}
 	return s, nil
@@ -137,7 +140,7 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 			if err := st.svc.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.DeleteSession(ctx, hash) }); err != nil {
 				return err
 			}
-			_ = st.svc.Cache.Delete(ctx, sessionKey(hash))
+			st.svc.forget(ctx, sessionKey(hash))
 		}
 		http.SetCookie(w, sessions.NewCookie(s.Name(), "", &sessions.Options{Path: "/", MaxAge: -1, HttpOnly: true, Secure: st.secure, SameSite: http.SameSiteLaxMode}))
 		return nil
@@ -174,7 +177,7 @@ func (st *SessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 	if err != nil {
 		return err
 	}
-	_ = st.svc.Cache.Delete(ctx, sessionKey(hash))
+	st.svc.forget(ctx, sessionKey(hash))
 	s.Options = st.options(remember)
 	http.SetCookie(w, sessions.NewCookie(s.Name(), s.ID, s.Options))
 	return nil
@@ -208,7 +211,7 @@ func (st *SessionStore) LogIn(w http.ResponseWriter, r *http.Request, userID int
 		if err := st.svc.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.DeleteSession(ctx, hash) }); err != nil {
 			return err
 		}
-		_ = st.svc.Cache.Delete(ctx, sessionKey(hash))
+		st.svc.forget(ctx, sessionKey(hash))
 	}
 	s.ID = ""
 	s.Values = map[any]any{keyUserID: userID, keyRemember: remember}

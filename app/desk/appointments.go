@@ -3,6 +3,8 @@ package desk
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"eplatform/app/auth"
@@ -74,19 +76,21 @@ func (s *Service) Instructors(ctx context.Context) ([]store.UserMini, error) {
 }
 
 // Book validates and stores a pending appointment and notifies the instructor.
-// requester is the zero User for an anonymous booking.
-func (s *Service) Book(ctx context.Context, requester store.User, in BookInput) (store.Appointment, form.Errors, error) {
+// requester is the zero User for an anonymous booking. Invalid input (a taken slot
+// included) is a problem.Fields.
+func (s *Service) Book(ctx context.Context, requester store.User, in BookInput) (store.Appointment, error) {
 	now := s.Now()
+	in.Date, in.Time = strings.TrimSpace(in.Date), strings.TrimSpace(in.Time)
 	errs := CheckSlot(in.Date, in.Time, now, s.loc())
 	a := store.Appointment{
 		UserID: requester.ID, InstructorID: in.InstructorID,
-		Name:      text(errs, "name", in.Name, true, 100),
+		Name:      oneLine(errs, "name", in.Name, true, 100),
 		Email:     auth.NormalizeEmail(in.Email),
-		Phone:     text(errs, "phone", in.Phone, false, 20),
+		Phone:     oneLine(errs, "phone", in.Phone, false, 20),
 		Date:      in.Date,
 		Time:      in.Time,
 		Type:      in.Type,
-		Message:   text(errs, "message", in.Message, false, 2000),
+		Message:   field(errs, "message", in.Message, false, 2000),
 		CreatedAt: now,
 	}
 	if a.Type == "" {
@@ -108,11 +112,11 @@ func (s *Service) Book(ctx context.Context, requester store.User, in BookInput) 
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (ins.UserType != "instructor" || !ins.IsActive)) {
 			errs.Add("instructor", "Choose one of the listed instructors.")
 		} else if err != nil {
-			return store.Appointment{}, nil, err
+			return store.Appointment{}, err
 		}
 	}
 	if len(errs) > 0 {
-		return store.Appointment{}, errs, nil
+		return store.Appointment{}, problem.Fields(errs)
 	}
 	var ids, rcpts []int64
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -139,14 +143,13 @@ func (s *Service) Book(ctx context.Context, requester store.User, in BookInput) 
 		return err
 	})
 	if err != nil {
-		return store.Appointment{}, nil, err
+		return store.Appointment{}, err
 	}
 	if len(errs) > 0 {
-		return store.Appointment{}, errs, nil
+		return store.Appointment{}, problem.Fields(errs)
 	}
 	s.deliver(ctx, ids, rcpts)
-	a, err = s.DB.AppointmentByID(ctx, a.ID)
-	return a, nil, err
+	return s.DB.AppointmentByID(ctx, a.ID)
 }
 
 func validType(t string) bool {
@@ -185,7 +188,7 @@ var transitions = map[string]map[string]struct {
 // Actions returns what viewer may do with a now.
 func Actions(viewer store.User, a store.Appointment) []string {
 	var out []string
-	for _, name := range []string{ActionApprove, ActionReject, ActionComplete, ActionCancel} {
+	for _, name := range actions {
 		if t, ok := transitions[a.Status][name]; ok && allowed(viewer, a, t.requester, t.instructor) {
 			out = append(out, name)
 		}
@@ -217,13 +220,35 @@ func (s *Service) Get(ctx context.Context, viewer store.User, id int64) (store.A
 	return a, nil
 }
 
-// Mine returns the appointments the viewer requested or is asked for.
+// Statuses of an appointment, in the order of its life.
+var Statuses = []string{"pending", "approved", "rejected", "completed", "cancelled"}
+
+// checkStatus refuses a status filter that is not one of Statuses ("" means all).
+func checkStatus(status string) error {
+	if status != "" && !slices.Contains(Statuses, status) {
+		return problem.Field("status", "Select a valid choice: "+strings.Join(Statuses, ", ")+".")
+	}
+	return nil
+}
+
+// Mine returns the appointments the viewer requested or is asked for, of one status
+// when status is not "" (an unknown status is a problem naming status).
 func (s *Service) Mine(ctx context.Context, viewer store.User, status string) ([]store.Appointment, error) {
+	if err := checkStatus(status); err != nil {
+		return nil, err
+	}
 	return s.DB.ListAppointments(ctx, store.AppointmentQuery{Party: viewer.ID, Status: status, Limit: 200})
 }
 
-// Change applies an action and notifies the other side.
+// actions lists every action, in the order the cards show them.
+var actions = []string{ActionApprove, ActionReject, ActionComplete, ActionCancel}
+
+// Change applies an action and notifies the other side. An unknown action is a
+// problem naming action; one the appointment's state does not allow ErrTransition.
 func (s *Service) Change(ctx context.Context, viewer store.User, id int64, action string) (store.Appointment, error) {
+	if !slices.Contains(actions, action) {
+		return store.Appointment{}, problem.Field("action", "Select a valid choice: "+strings.Join(actions, ", ")+".")
+	}
 	a, err := s.Get(ctx, viewer, id)
 	if err != nil {
 		return a, err

@@ -9,7 +9,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // Feedback kinds of the assistant (the original's ?type=).
@@ -181,10 +183,20 @@ func (r Report) Write(kind string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// Feedback computes, stores and returns feedback for the user.
+// Feedback computes, stores and returns feedback for the user. kind "" is general;
+// an unknown kind is a problem naming type. The submission id is the caller's label
+// (at most 50 characters, as the original's column; longer ones are cut), checked by
+// the one rule for user text.
 func (s *Service) Feedback(ctx context.Context, user store.User, kind, submissionID string) (store.AIFeedback, error) {
-	if !ValidKind(kind) {
+	if kind == "" {
 		kind = "general"
+	}
+	if !ValidKind(kind) {
+		return store.AIFeedback{}, problem.Field("type", "Select a valid choice: "+strings.Join(FeedbackKinds, ", ")+".")
+	}
+	submissionID, msg := text.Clean(strings.TrimSpace(submissionID))
+	if msg != "" {
+		return store.AIFeedback{}, problem.Field("submission_id", msg)
 	}
 	if utf8.RuneCountInString(submissionID) > 50 {
 		submissionID = string([]rune(submissionID)[:50])

@@ -6,10 +6,8 @@ package desk
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"eplatform/app/auth"
 	"eplatform/app/form"
@@ -17,6 +15,7 @@ import (
 	"eplatform/app/notify"
 	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // Service holds the desk's dependencies.
@@ -46,14 +45,25 @@ func (s *Service) deliver(ctx context.Context, ids, recipients []int64) {
 	}
 }
 
-// text checks a required (or optional) text field's length in characters.
-func text(errs form.Errors, field, v string, required bool, max int) string {
-	v = strings.TrimSpace(v)
-	switch {
-	case v == "" && required:
-		errs.Add(field, "This field is required.")
-	case utf8.RuneCountInString(v) > max:
-		errs.Add(field, "Ensure this field has no more than "+strconv.Itoa(max)+" characters.")
+// field checks a text field by the one rule for user text (text.Field), recording a
+// message under its name; it returns the value to store. A blank required field says
+// "required", as the desk's forms always have.
+func field(errs form.Errors, name, v string, required bool, max int) string {
+	v, msg := text.Field(v, required, max)
+	if msg != "" && required && strings.TrimSpace(v) == "" {
+		msg = "This field is required."
+	}
+	if msg != "" {
+		errs.Add(name, msg)
+	}
+	return v
+}
+
+// oneLine checks a field that must fit on one line (names, subjects, phone numbers).
+func oneLine(errs form.Errors, name, v string, required bool, max int) string {
+	v = field(errs, name, v, required, max)
+	if !errs.Has(name) && strings.ContainsAny(v, "\t\n") {
+		errs.Add(name, "Enter this on one line.")
 	}
 	return v
 }
@@ -64,22 +74,22 @@ type ContactInput struct {
 }
 
 // Contact stores a contact message and mails it to the admins (the outbox keeps it;
-// SMTP delivers it when configured).
-func (s *Service) Contact(ctx context.Context, viewer store.User, in ContactInput) (store.ContactMessage, form.Errors, error) {
+// SMTP delivers it when configured). Invalid input is a problem.Fields.
+func (s *Service) Contact(ctx context.Context, viewer store.User, in ContactInput) (store.ContactMessage, error) {
 	errs := form.Errors{}
 	c := store.ContactMessage{
 		UserID:    viewer.ID,
-		Name:      text(errs, "name", in.Name, true, 100),
+		Name:      oneLine(errs, "name", in.Name, true, 100),
 		Email:     auth.NormalizeEmail(in.Email),
-		Subject:   text(errs, "subject", in.Subject, true, 200),
-		Message:   text(errs, "message", in.Message, true, 5000),
+		Subject:   oneLine(errs, "subject", in.Subject, true, 200),
+		Message:   field(errs, "message", in.Message, true, 5000),
 		CreatedAt: s.Now(),
 	}
 	if m := auth.CheckEmail(c.Email); m != "" {
 		errs.Add("email", m)
 	}
 	if len(errs) > 0 {
-		return store.ContactMessage{}, errs, nil
+		return store.ContactMessage{}, problem.Fields(errs)
 	}
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		var err error
@@ -87,20 +97,33 @@ func (s *Service) Contact(ctx context.Context, viewer store.User, in ContactInpu
 		return err
 	})
 	if err != nil {
-		return store.ContactMessage{}, nil, err
+		return store.ContactMessage{}, err
 	}
 	admins, err := s.DB.ActiveAdminEmails(ctx)
 	if err != nil {
-		return c, nil, err
+		// The message is stored and in the admin inbox; only the mail copy is missing.
+		s.Log.ErrorContext(ctx, "contact mail: list admins", "err", err)
+		return c, nil
 	}
 	body := "A new contact message arrived on E-Platform.\n\nFrom: " + c.Name + " <" + c.Email + ">\nSubject: " +
 		c.Subject + "\n\n" + c.Message + "\n\nAnswer it from the admin inbox: /admin/contact/\n"
 	for _, to := range admins {
-		if err := s.Mail.Send(ctx, to, "[Contact] "+c.Subject, body); err != nil && s.Log != nil {
+		if err := s.Mail.Send(ctx, to, "[Contact] "+c.Subject, body); err != nil {
 			s.Log.WarnContext(ctx, "contact mail", "to", to, "err", err)
 		}
 	}
-	return c, nil, nil
+	return c, nil
+}
+
+// FAQs returns the FAQ entries the contact page and the API show: the active ones,
+// of one category when category is not "".
+func (s *Service) FAQs(ctx context.Context, category string) ([]store.FAQ, error) {
+	return s.DB.ListFAQs(ctx, true, category)
+}
+
+// FAQCategories returns the categories of the active FAQ entries.
+func (s *Service) FAQCategories(ctx context.Context) ([]string, error) {
+	return s.DB.FAQCategories(ctx)
 }
 
 // FAQInput is the admin's FAQ form.
@@ -113,9 +136,9 @@ type FAQInput struct {
 func checkFAQ(in FAQInput) (store.FAQ, form.Errors) {
 	errs := form.Errors{}
 	f := store.FAQ{
-		Question: text(errs, "question", in.Question, true, 255),
-		Answer:   text(errs, "answer", in.Answer, true, 5000),
-		Category: text(errs, "category", in.Category, false, 100),
+		Question: oneLine(errs, "question", in.Question, true, 255),
+		Answer:   field(errs, "answer", in.Answer, true, 5000),
+		Category: oneLine(errs, "category", in.Category, false, 100),
 		Position: in.Position,
 		IsActive: in.Active,
 	}
@@ -125,11 +148,15 @@ func checkFAQ(in FAQInput) (store.FAQ, form.Errors) {
 	return f, errs
 }
 
-// SaveFAQ creates (id 0) or updates a FAQ entry.
-func (s *Service) SaveFAQ(ctx context.Context, id int64, in FAQInput) (store.FAQ, form.Errors, error) {
+// SaveFAQ creates (id 0) or updates a FAQ entry; admins only. Invalid input is a
+// problem.Fields, an unknown id ErrNotFound.
+func (s *Service) SaveFAQ(ctx context.Context, by store.User, id int64, in FAQInput) (store.FAQ, error) {
+	if !auth.IsAdmin(by) {
+		return store.FAQ{}, problem.ErrForbidden
+	}
 	f, errs := checkFAQ(in)
 	if len(errs) > 0 {
-		return store.FAQ{}, errs, nil
+		return store.FAQ{}, problem.Fields(errs)
 	}
 	now := s.Now()
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -143,18 +170,23 @@ func (s *Service) SaveFAQ(ctx context.Context, id int64, in FAQInput) (store.FAQ
 		return tx.UpdateFAQ(ctx, f)
 	})
 	if err != nil {
-		return store.FAQ{}, nil, err
+		return store.FAQ{}, err
 	}
-	f, err = s.DB.FAQByID(ctx, id)
-	return f, nil, err
+	return s.DB.FAQByID(ctx, id)
 }
 
-// DeleteFAQ removes a FAQ entry.
-func (s *Service) DeleteFAQ(ctx context.Context, id int64) error {
+// DeleteFAQ removes a FAQ entry; admins only.
+func (s *Service) DeleteFAQ(ctx context.Context, by store.User, id int64) error {
+	if !auth.IsAdmin(by) {
+		return problem.ErrForbidden
+	}
 	return s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.DeleteFAQ(ctx, id) })
 }
 
-// MarkHandled marks a contact message handled.
-func (s *Service) MarkHandled(ctx context.Context, id int64) error {
+// MarkHandled marks a contact message handled; admins only.
+func (s *Service) MarkHandled(ctx context.Context, by store.User, id int64) error {
+	if !auth.IsAdmin(by) {
+		return problem.ErrForbidden
+	}
 	return s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.MarkContactHandled(ctx, id, s.Now()) })
 }

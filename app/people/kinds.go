@@ -9,6 +9,7 @@ import (
 
 	"eplatform/app/form"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // Field is one editable field of an entry kind: the web forms, the API and the
@@ -133,9 +134,9 @@ func (k Kind) Check(in map[string]string) (map[string]string, form.Errors) {
 }
 
 func checkField(f Field, raw string) (string, string) {
-	v := strings.TrimSpace(raw)
-	if !utf8.ValidString(v) {
-		return "", "The text is not valid UTF-8."
+	v, msg := text.Clean(strings.TrimSpace(raw))
+	if msg != "" {
+		return "", msg
 	}
 	if f.Type != "textarea" {
 		v = strings.Join(strings.Fields(v), " ") // one line, single spaces
@@ -158,7 +159,7 @@ func checkField(f Field, raw string) (string, string) {
 		}
 		return strconv.Itoa(n), ""
 	}
-	if n := utf8.RuneCountInString(v); f.Max > 0 && n > f.Max {
+	if n := text.Len(v); f.Max > 0 && n > f.Max {
 		return "", "Ensure this field has no more than " + strconv.Itoa(f.Max) + " characters (it has " + strconv.Itoa(n) + ")."
 	}
 	return v, ""

@@ -7,13 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"eplatform/app/auth"
 	"eplatform/app/form"
 	"eplatform/app/media"
 	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
 )
 
 // Errors.
@@ -90,6 +90,7 @@ type Profile struct {
 	// Privacy is the owner's settings; the zero value for other viewers.
 	Privacy    store.ProfilePrivacy
 	Completion Completion // owner only
+	Birthdate  string     // owner only ("" when not given)
 	// Presence, for signed-in viewers only.
 	ShowPresence bool
 	Online       bool
@@ -174,6 +175,7 @@ func (s *Service) view(ctx context.Context, viewer store.User, u store.User) (Pr
 	if a == Owner {
 		out.Privacy = p.Privacy
 		out.Completion = completion(p, u, out.Entries)
+		out.Birthdate = u.Birthdate
 	}
 	if ShowsPresence(a) {
 		out.ShowPresence = true
@@ -266,36 +268,52 @@ type ProfileInput struct {
 	Privacy                map[string]*string // section → public | registered | private
 }
 
-// Update applies in to the owner's profile. Nothing is written unless every field is
-// valid; errors are keyed by field (social networks by their key, privacy levels
-// under "privacy_settings").
-func (s *Service) Update(ctx context.Context, me store.User, in ProfileInput) (form.Errors, error) {
-	cur, err := s.DB.ProfileOf(ctx, me.ID)
+// Editable returns the owner's account and profile as stored, for the edit forms.
+func (s *Service) Editable(ctx context.Context, me store.User) (store.User, store.Profile, error) {
+	u, err := s.DB.UserByID(ctx, me.ID)
 	if err != nil {
-		return nil, err
+		return store.User{}, store.Profile{}, err
+	}
+	p, err := s.DB.ProfileOf(ctx, me.ID)
+	return u, p, err
+}
+
+// RecentPosts returns a person's newest posts (at most limit) for their profile; the
+// caller shows them only when the profile's ShowPosts says so.
+func (s *Service) RecentPosts(ctx context.Context, userID int64, limit int) ([]store.Post, error) {
+	return s.DB.ListPosts(ctx, store.PostQuery{AuthorID: userID, Limit: limit})
+}
+
+// Update applies in to the owner's profile. Nothing is written unless every field is
+// valid; invalid input is a problem.Fields keyed by field (social networks by their
+// key, privacy levels under "privacy_settings").
+func (s *Service) Update(ctx context.Context, me store.User, in ProfileInput) error {
+	u, cur, err := s.Editable(ctx, me)
+	if err != nil {
+		return err
 	}
 	next := cur
 	next.UserID = me.ID
-	errs := form.Errors{}
-	text := func(field string, v *string, max int, dst *string) {
+	_, errs := s.Auth.CheckAccountUpdate(u, in.Account)
+	textField := func(name string, v *string, max int, dst *string) {
 		if v == nil {
 			return
 		}
-		t := strings.TrimSpace(*v)
-		if field != "bio" {
-			t = strings.Join(strings.Fields(t), " ")
+		t, msg := text.Clean(*v)
+		if name != "bio" {
+			t = strings.Join(strings.Fields(t), " ") // one line, single spaces
 		}
-		switch n := utf8.RuneCountInString(t); {
-		case !utf8.ValidString(t):
-			errs.Add(field, "The text is not valid UTF-8.")
-		case n > max:
-			errs.Add(field, "Ensure this field has no more than "+strconv.Itoa(max)+" characters (it has "+strconv.Itoa(n)+").")
-		default:
-			*dst = t
+		if msg == "" {
+			t, msg = text.Field(t, false, max)
 		}
+		if msg != "" {
+			errs.Add(name, msg)
+			return
+		}
+		*dst = t
 	}
-	text("bio", in.Bio, MaxBio, &next.Bio)
-	text("location", in.Location, MaxLocation, &next.Location)
+	textField("bio", in.Bio, MaxBio, &next.Bio)
+	textField("location", in.Location, MaxLocation, &next.Location)
 	if in.Website != nil {
 		if v, msg := CheckURL(*in.Website, MaxURL); msg != "" {
 			errs.Add("website", msg)
@@ -328,63 +346,33 @@ func (s *Service) Update(ctx context.Context, me store.User, in ProfileInput) (f
 			errs.Add("privacy_settings", "Unknown section "+strconv.Quote(sec)+".")
 		}
 	}
-	acct := in.Account
-	hasAccount := acct.Email != nil || acct.FirstName != nil || acct.LastName != nil || acct.Birthdate != nil
 	if len(errs) > 0 {
-		// Report the account fields' simple rules too, without writing anything.
-		if acct.Email != nil {
-			if m := auth.CheckEmail(auth.NormalizeEmail(*acct.Email)); m != "" {
-				errs.Add("email", m)
-			}
-		}
-		for field, v := range map[string]*string{"first_name": acct.FirstName, "last_name": acct.LastName} {
-			if v != nil {
-				if m := auth.CheckName(strings.TrimSpace(*v)); m != "" {
-					errs.Add(field, m)
-				}
-			}
-		}
-		return errs, nil
+		return problem.Fields(errs)
 	}
-	if hasAccount {
-		// The account service checks and writes the account fields (uniqueness of the
-		// email, the students' age rule); it writes nothing when they are invalid, and
-		// the profile is written only after it succeeded.
-		_, aerrs, err := s.Auth.UpdateAccount(ctx, me.ID, acct)
-		if err != nil {
-			return nil, err
-		}
-		if len(aerrs) > 0 {
-			return aerrs, nil
+	if !in.Account.Empty() {
+		// The account service writes the account fields (and checks what needs the
+		// database: that the email is unused); the profile is written only after it
+		// succeeded.
+		if _, err := s.Auth.UpdateAccount(ctx, me.ID, in.Account); err != nil {
+			return err
 		}
 	}
 	if next == cur && cur.Exists {
-		return nil, nil
+		return nil
 	}
-	return nil, s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.SaveProfile(ctx, next, s.Now()) })
+	return s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.SaveProfile(ctx, next, s.Now()) })
 }
 
 // SetPicture stores a new profile picture (the account service checks, resizes and
-// replaces it, removing the old file). The message of an *auth.PictureError is safe to
-// show.
+// replaces it, removing the old file): auth.PictureTooLarge over 5 MB, a problem naming
+// profile_picture for a file that is not a picture.
 func (s *Service) SetPicture(ctx context.Context, me store.User, data []byte) (string, error) {
 	return s.Auth.SetProfilePicture(ctx, me.ID, data)
 }
 
 // RemovePicture removes the profile picture and its file.
 func (s *Service) RemovePicture(ctx context.Context, me store.User) error {
-	u, err := s.DB.UserByID(ctx, me.ID)
-	if err != nil || u.ProfilePicture == "" {
-		return err
-	}
-	if err := s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.SetProfilePicture(ctx, me.ID, "") }); err != nil {
-		return err
-	}
-	s.Auth.ForgetUser(ctx, me.ID)
-	if err := s.Media.Remove(u.ProfilePicture); err != nil && s.Log != nil {
-		s.Log.Warn("remove profile picture", "path", u.ProfilePicture, "err", err)
-	}
-	return nil
+	return s.Auth.RemoveProfilePicture(ctx, me.ID)
 }
 
 // ---- entries -------------------------------------------------------------------------
@@ -422,29 +410,32 @@ func (s *Service) Entry(ctx context.Context, me store.User, kind string, id int6
 	return s.DB.ProfileEntryByID(ctx, kind, me.ID, id)
 }
 
-// AddEntry validates and adds an entry at the end of the owner's list.
-func (s *Service) AddEntry(ctx context.Context, me store.User, kind string, in EntryInput) (store.ProfileEntry, form.Errors, error) {
+// AddEntry validates and adds an entry at the end of the owner's list. Invalid input
+// (an unknown field, more than MaxEntries, a second skill of one name included) is a
+// problem.Fields; a picture over 5 MB a TooLarge problem.
+func (s *Service) AddEntry(ctx context.Context, me store.User, kind string, in EntryInput) (store.ProfileEntry, error) {
 	k, ok := KindOf(kind)
 	if !ok {
-		return store.ProfileEntry{}, nil, ErrNotFound
+		return store.ProfileEntry{}, ErrNotFound
 	}
 	return s.saveEntry(ctx, me, k, store.ProfileEntry{Kind: kind, UserID: me.ID, IsVisible: true, Fields: k.Defaults()}, in, true)
 }
 
-// UpdateEntry validates and applies a change to one of the owner's entries.
-func (s *Service) UpdateEntry(ctx context.Context, me store.User, kind string, id int64, in EntryInput) (store.ProfileEntry, form.Errors, error) {
+// UpdateEntry validates and applies a change to one of the owner's entries (another
+// person's is ErrNotFound); errors as AddEntry's.
+func (s *Service) UpdateEntry(ctx context.Context, me store.User, kind string, id int64, in EntryInput) (store.ProfileEntry, error) {
 	k, ok := KindOf(kind)
 	if !ok {
-		return store.ProfileEntry{}, nil, ErrNotFound
+		return store.ProfileEntry{}, ErrNotFound
 	}
 	cur, err := s.DB.ProfileEntryByID(ctx, kind, me.ID, id)
 	if err != nil {
-		return store.ProfileEntry{}, nil, err
+		return store.ProfileEntry{}, err
 	}
 	return s.saveEntry(ctx, me, k, cur, in, false)
 }
 
-func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur store.ProfileEntry, in EntryInput, isNew bool) (store.ProfileEntry, form.Errors, error) {
+func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur store.ProfileEntry, in EntryInput, isNew bool) (store.ProfileEntry, error) {
 	values := map[string]string{}
 	for _, f := range k.Fields {
 		v, given := in.Values[f.Name]
@@ -467,18 +458,18 @@ func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur stor
 	var imgExt string
 	if in.Image != nil && k.HasImage {
 		if len(in.Image.Data) > media.MaxPictureBytes {
-			return store.ProfileEntry{}, nil, problem.TooLarge("The image is too large: at most 5 MB.")
+			return store.ProfileEntry{}, ErrImageTooLarge
 		}
 		var err error
 		img, imgExt, err = media.ProcessPicture(in.Image.Data, media.MaxPictureSide)
 		if errors.Is(err, media.ErrNotImage) || errors.Is(err, media.ErrImageTooLarge) {
 			errs.Add("image", err.Error())
 		} else if err != nil {
-			return store.ProfileEntry{}, nil, err
+			return store.ProfileEntry{}, err
 		}
 	}
 	if len(errs) > 0 {
-		return store.ProfileEntry{}, errs, nil
+		return store.ProfileEntry{}, problem.Fields(errs)
 	}
 	next := cur
 	next.Fields = clean
@@ -494,7 +485,7 @@ func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur stor
 		if img != nil {
 			rel, err := s.Media.Save("profile_projects", imgExt, img)
 			if err != nil {
-				return store.ProfileEntry{}, nil, err
+				return store.ProfileEntry{}, err
 			}
 			newImage = rel
 		}
@@ -524,22 +515,25 @@ func (s *Service) saveEntry(ctx context.Context, me store.User, k Kind, cur stor
 	})
 	if err != nil {
 		if newImage != oldImage {
-			_ = s.Media.Remove(newImage)
+			s.removeFile(newImage)
 		}
 		var conflict *store.ConflictError
 		switch {
 		case errors.Is(err, errTooMany):
-			return store.ProfileEntry{}, form.Errors{form.NonField: {"You can have at most " + strconv.Itoa(MaxEntries) + " " + strings.ToLower(k.Title) + " entries."}}, nil
+			return store.ProfileEntry{}, problem.Fields(form.Errors{form.NonField: {"You can have at most " + strconv.Itoa(MaxEntries) + " " + strings.ToLower(k.Title) + " entries."}})
 		case errors.As(err, &conflict) && k.Name == store.ProfileSkills:
-			return store.ProfileEntry{}, form.Errors{"name": {"You already have a skill with this name."}}, nil
+			return store.ProfileEntry{}, problem.Field("name", "You already have a skill with this name.")
 		}
-		return store.ProfileEntry{}, nil, err
+		return store.ProfileEntry{}, err
 	}
 	if newImage != oldImage {
 		s.removeFile(oldImage)
 	}
-	return saved, nil, nil
+	return saved, nil
 }
+
+// ErrImageTooLarge is the refusal of a project picture over 5 MB.
+var ErrImageTooLarge = problem.TooLarge("The image is too large: at most 5 MB.")
 
 var errTooMany = errors.New("people: too many entries")
 
@@ -576,7 +570,7 @@ func (s *Service) DeleteEntry(ctx context.Context, me store.User, kind string, i
 
 // SetEntryVisible shows or hides one of the owner's entries from everyone else.
 func (s *Service) SetEntryVisible(ctx context.Context, me store.User, kind string, id int64, visible bool) error {
-	_, _, err := s.UpdateEntry(ctx, me, kind, id, EntryInput{Partial: true, Visible: &visible})
+	_, err := s.UpdateEntry(ctx, me, kind, id, EntryInput{Partial: true, Visible: &visible})
 	return err
 }
 

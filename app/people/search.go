@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/app/text"
 )
@@ -114,11 +115,15 @@ const maxWords = 8
 // Search runs a search for viewer. Whatever the query holds (FTS5 operators, quotes,
 // column filters, control characters) it is only ever words to match: it never
 // causes an error. Posts are for signed-in viewers only; people show only what their
-// privacy settings let the viewer see.
+// privacy settings let the viewer see. Tab "" is people; an unknown tab is a problem
+// naming tab.
 func (s *Service) Search(ctx context.Context, viewer store.User, in SearchQuery) (SearchResult, error) {
 	q := parseQuery(in.Q)
-	if !ValidTab(in.Tab) {
+	if in.Tab == "" {
 		in.Tab = TabPeople
+	}
+	if !ValidTab(in.Tab) {
+		return SearchResult{}, problem.Field("tab", "Select a valid choice: "+strings.Join(Tabs, ", ")+".")
 	}
 	if in.Page < 1 {
 		in.Page = 1

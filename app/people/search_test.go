@@ -14,12 +14,12 @@ import (
 
 func mkUser(t testing.TB, app *apptest.App, username, first, last string) store.User {
 	t.Helper()
-	u, errs, err := app.State.Auth.CreateUserAdmin(context.Background(), auth.SignupInput{
+	u, err := app.State.Auth.CreateUserAdmin(context.Background(), auth.SignupInput{
 		Username: username, Email: username + "@example.com", Password1: apptest.Password,
 		FirstName: first, LastName: last, UserType: "student", Birthdate: "2005-03-04",
 	})
-	if err != nil || len(errs) > 0 {
-		t.Fatalf("create %s: %v %v", username, err, errs)
+	if err != nil {
+		t.Fatalf("create %s: %v", username, err)
 	}
 	return u
 }

@@ -123,7 +123,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.Auth = &auth.Service{
 		DB: db, Cache: c, Limiter: limiter, Mail: mailer, Media: st.Media,
 		Log: o.Log, Now: o.Now, Params: o.PasswordParams,
-		Rules:          auth.Rules{Login: limits.Login, Signup: limits.Signup, Reset: limits.Reset},
+		Rules: auth.Rules{Login: limits.Login, LoginUser: limits.LoginUser, LoginAccount: limits.LoginAccount,
+			LoginDevice: limits.LoginDevice, Signup: limits.Signup, Reset: limits.Reset},
 		InstructorCode: cfg.InstructorCode, AdminCode: cfg.AdminCode, BaseURL: cfg.BaseURL,
 	}
 	st.Backups = &backup.Scheduler{
@@ -223,13 +224,15 @@ func (c closing) Close() error { return errors.Join(c.Limiter.Close(), c.closeCl
 func (s *State) Close() error {
 	s.stopHub()
 	<-s.hubDone
+	s.Auth.Wait() // reset mails being prepared, before the mailer's deliveries
 	s.Mail.Wait()
 	s.Fragments.Close()
 	s.Pages.Close()
 	return errors.Join(s.Broker.Close(), s.Limiter.Close(), s.Cache.Close(), s.DB.Close())
 }
 
-// Janitor deletes expired sessions and API tokens every interval until ctx ends.
+// Janitor deletes expired sessions, login devices and API tokens every interval until
+// ctx ends.
 func (s *State) Janitor(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -242,6 +245,9 @@ func (s *State) Janitor(ctx context.Context, interval time.Duration) {
 		now := s.Now()
 		err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 			if _, err := tx.DeleteExpiredSessions(ctx, now); err != nil {
+				return err
+			}
+			if _, err := tx.DeleteExpiredDevices(ctx, now); err != nil {
 				return err
 			}
 			// Keep revoked refresh tokens a while past expiry for reuse detection.

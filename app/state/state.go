@@ -81,6 +81,9 @@ type Limits struct {
 	// change), Enroll enrolling and leaving: each its own bucket, so building a quiz
 	// does not spend likes.
 	Quiz, Answer, Enroll limit.Rule
+
+	// More sign-in limits (see Login below and auth/login.go).
+	LoginUser, LoginAccount, LoginDevice limit.Rule
 }
 
 // DefaultLimits returns the defaults with the overrides applied.
@@ -92,7 +95,7 @@ func DefaultLimits(overrides map[string]config.Limit) Limits {
 		return limit.PerPeriod(name, n, period)
 	}
 	return Limits{
-		Login:   rule("login", 5, 5*time.Minute),
+		Login:   rule("login", 100, 15*time.Minute),
 		Signup:  rule("signup", 10, time.Hour),
 		Reset:   rule("reset", 5, 5*time.Minute),
 		Post:    rule("post", 10, time.Minute),
@@ -107,6 +110,18 @@ func DefaultLimits(overrides map[string]config.Limit) Limits {
 		Quiz:    rule("quiz", 120, time.Minute),
 		Answer:  rule("answer", 300, time.Minute),
 		Enroll:  rule("enroll", 30, time.Minute),
+
+		// Sign-ins count failures only (successes are refunded). A school signs in from
+		// one address: Login allows 100 failures per address in 15 minutes (then one
+		// every 9 s), far more mistyping than a class produces, and still stops one
+		// address from spraying guesses over the accounts. One address spends at most
+		// half of an account's allowance (LoginUser), so a guesser there cannot lock the
+		// owner out even on a new computer; all unknown devices together get 10 per 15
+		// minutes (LoginAccount); the owner's own browser, holding its device cookie,
+		// gets its own 10 (LoginDevice), untouched by guessing elsewhere.
+		LoginUser:    rule("login_user", 5, 15*time.Minute),
+		LoginAccount: rule("login_account", 10, 15*time.Minute),
+		LoginDevice:  rule("login_device", 10, 15*time.Minute),
 	}
 }
 

@@ -21,9 +21,10 @@ func (h *Web) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 
 // adminHome shows the mail outbox (newest 50).
 func (h *Web) adminHome(w http.ResponseWriter, r *http.Request) {
-	mails, err := h.st.DB.RecentMail(r.Context(), 0, 50)
+	me, _ := identity(r.Context())
+	mails, err := h.st.Desk.Outbox(r.Context(), me, 50)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	rows := make([]views.OutboxMail, len(mails))

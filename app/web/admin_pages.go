@@ -6,13 +6,11 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"eplatform/app/auth"
 	"eplatform/app/backup"
 	"eplatform/app/desk"
 	"eplatform/app/form"
@@ -59,9 +57,9 @@ func (h *Web) back(w http.ResponseWriter, r *http.Request, to, kind, msg string)
 func (h *Web) adminUsers(w http.ResponseWriter, r *http.Request) {
 	me, _ := identity(r.Context())
 	q := r.URL.Query().Get("q")
-	users, err := h.st.DB.SearchUsers(r.Context(), q, 100)
+	users, err := h.st.Auth.Users(r.Context(), me, q)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	rows := make([]views.AdminUserRow, len(users))
@@ -72,77 +70,45 @@ func (h *Web) adminUsers(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.AdminUsers(h.page(w, r, "Users · Admin", "admin"), q, rows))
 }
 
-// adminTarget reads {id} as a user other than the admin.
-func (h *Web) adminTarget(w http.ResponseWriter, r *http.Request) (store.User, bool) {
-	id, ok := h.id(w, r, "id")
-	if !ok {
-		return store.User{}, false
+// adminUserAction runs an account action on the user {id} and returns to the users
+// page with the outcome; a refusal (yourself, an unknown role) is flashed there.
+func (h *Web) adminUserAction(act func(r *http.Request, me store.User, id int64) (store.User, error), done func(u store.User) string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := h.id(w, r, "id")
+		if !ok || !h.parseForm(w, r, 4<<10) {
+			return
+		}
+		me, _ := identity(r.Context())
+		u, err := act(r, me, id)
+		if err != nil {
+			h.fail(w, r, err, "/admin/users/")
+			return
+		}
+		h.back(w, r, "/admin/users/?q="+urlQueryEscape(u.Username), "success", done(u))
 	}
-	u, err := h.st.DB.UserByID(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return store.User{}, false
-	}
-	return u, true
 }
 
 func (h *Web) adminSetRole(w http.ResponseWriter, r *http.Request) {
-	u, ok := h.adminTarget(w, r)
-	if !ok || !h.parseForm(w, r, 4<<10) {
-		return
-	}
-	if me, _ := identity(r.Context()); me.ID == u.ID {
-		h.back(w, r, "/admin/users/", "error", "You cannot change your own role.")
-		return
-	}
-	role := r.PostFormValue("role")
-	if !auth.ValidRole(role) {
-		h.back(w, r, "/admin/users/", "error", "Unknown role.")
-		return
-	}
-	if err := h.st.Auth.SetRole(r.Context(), u.ID, role); err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	h.back(w, r, "/admin/users/?q="+urlQueryEscape(u.Username), "success", u.Username+" is now "+role+".")
+	h.adminUserAction(func(r *http.Request, me store.User, id int64) (store.User, error) {
+		return h.st.Auth.ChangeRole(r.Context(), me, id, r.PostFormValue("role"))
+	}, func(u store.User) string { return u.Username + " is now " + u.UserType + "." })(w, r)
 }
 
 func (h *Web) adminSetActive(active bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u, ok := h.adminTarget(w, r)
-		if !ok {
-			return
-		}
-		if me, _ := identity(r.Context()); me.ID == u.ID {
-			h.back(w, r, "/admin/users/", "error", "You cannot deactivate yourself.")
-			return
-		}
-		if err := h.st.Auth.SetActive(r.Context(), u.ID, active); err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		msg := u.Username + " is deactivated; their sessions and tokens have ended."
+	return h.adminUserAction(func(r *http.Request, me store.User, id int64) (store.User, error) {
+		return h.st.Auth.ChangeActive(r.Context(), me, id, active)
+	}, func(u store.User) string {
 		if active {
-			msg = u.Username + " is active again."
+			return u.Username + " is active again."
 		}
-		h.back(w, r, "/admin/users/?q="+urlQueryEscape(u.Username), "success", msg)
-	}
+		return u.Username + " is deactivated; their sessions and tokens have ended."
+	})
 }
 
 func (h *Web) adminSendReset(w http.ResponseWriter, r *http.Request) {
-	u, ok := h.adminTarget(w, r)
-	if !ok {
-		return
-	}
-	if !u.IsActive {
-		h.back(w, r, "/admin/users/", "error", "Activate the account first.")
-		return
-	}
-	if err := h.st.Auth.RequestPasswordReset(r.Context(), u.Email); err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	h.back(w, r, "/admin/users/?q="+urlQueryEscape(u.Username), "success", "A reset link was sent to "+u.Email+" (also in the outbox).")
+	h.adminUserAction(func(r *http.Request, me store.User, id int64) (store.User, error) {
+		return h.st.Auth.MailReset(r.Context(), me, id)
+	}, func(u store.User) string { return "A reset link was sent to " + u.Email + " (also in the outbox)." })(w, r)
 }
 
 func modRows(items []store.ModItem) []views.AdminModRow {
@@ -154,14 +120,10 @@ func modRows(items []store.ModItem) []views.AdminModRow {
 }
 
 func (h *Web) adminModeration(w http.ResponseWriter, r *http.Request) {
-	posts, err := h.st.DB.RecentPostsForModeration(r.Context(), 50)
+	me, _ := identity(r.Context())
+	posts, comments, err := h.st.Desk.ModerationQueue(r.Context(), me, 50)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	comments, err := h.st.DB.RecentCommentsForModeration(r.Context(), 50)
-	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.render(w, r, http.StatusOK, views.AdminModeration(h.page(w, r, "Moderation · Admin", "admin"), modRows(posts), modRows(comments)))
@@ -194,9 +156,10 @@ func (h *Web) adminDeleteComment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) adminSubjects(w http.ResponseWriter, r *http.Request) {
-	list, err := h.st.DB.AdminSubjects(r.Context(), 500)
+	me, _ := identity(r.Context())
+	list, err := h.st.Desk.Subjects(r.Context(), me)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	rows := make([]views.AdminSubjectRow, len(list))
@@ -218,9 +181,10 @@ func faqFields(f store.FAQ, errs form.Errors) []views.Field {
 }
 
 func (h *Web) renderAdminFAQ(w http.ResponseWriter, r *http.Request, status int, editing int64, f store.FAQ, errs form.Errors) {
-	list, err := h.st.DB.ListFAQs(r.Context(), false, "")
+	me, _ := identity(r.Context())
+	list, err := h.st.Desk.AllFAQs(r.Context(), me)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	items := make([]views.FAQView, len(list))
@@ -237,8 +201,13 @@ func (h *Web) adminFAQ(w http.ResponseWriter, r *http.Request) {
 	f := store.FAQ{IsActive: true}
 	var editing int64
 	if v := r.URL.Query().Get("edit"); v != "" {
-		id, _ := strconv.ParseInt(v, 10, 64)
-		got, err := h.st.DB.FAQByID(r.Context(), id)
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			h.notFound(w, r) // like an id nobody has
+			return
+		}
+		me, _ := identity(r.Context())
+		got, err := h.st.Desk.FAQ(r.Context(), me, id)
 		if err != nil {
 			h.fail(w, r, err, "")
 			return
@@ -270,17 +239,14 @@ func (h *Web) adminSaveFAQ(w http.ResponseWriter, r *http.Request) {
 		h.renderAdminFAQ(w, r, http.StatusBadRequest, id, draft, form.Errors{"position": {"A valid integer is required."}})
 		return
 	}
-	_, errs, err := h.st.Desk.SaveFAQ(r.Context(), id, in)
-	if errors.Is(err, store.ErrNotFound) {
-		h.fail(w, r, err, "")
+	me, _ := identity(r.Context())
+	_, err := h.st.Desk.SaveFAQ(r.Context(), me, id, in)
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderAdminFAQ(w, r, http.StatusBadRequest, id, draft, fields)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		h.renderAdminFAQ(w, r, http.StatusBadRequest, id, draft, errs)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.back(w, r, "/admin/faq/", "success", "The question was saved.")
@@ -291,7 +257,8 @@ func (h *Web) adminDeleteFAQ(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := h.st.Desk.DeleteFAQ(r.Context(), id); err != nil {
+	me, _ := identity(r.Context())
+	if err := h.st.Desk.DeleteFAQ(r.Context(), me, id); err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
@@ -299,10 +266,11 @@ func (h *Web) adminDeleteFAQ(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) adminContacts(w http.ResponseWriter, r *http.Request) {
+	me, _ := identity(r.Context())
 	all := r.URL.Query().Get("all") == "1"
-	list, err := h.st.DB.ListContacts(r.Context(), !all, 200)
+	list, err := h.st.Desk.Contacts(r.Context(), me, !all)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	rows := make([]views.AdminContactRow, len(list))
@@ -320,7 +288,8 @@ func (h *Web) adminContactHandled(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := h.st.Desk.MarkHandled(r.Context(), id); err != nil {
+	me, _ := identity(r.Context())
+	if err := h.st.Desk.MarkHandled(r.Context(), me, id); err != nil {
 		h.fail(w, r, err, "")
 		return
 	}
@@ -329,9 +298,9 @@ func (h *Web) adminContactHandled(w http.ResponseWriter, r *http.Request) {
 
 func (h *Web) adminAppointments(w http.ResponseWriter, r *http.Request) {
 	me, _ := identity(r.Context())
-	list, err := h.st.DB.ListAppointments(r.Context(), store.AppointmentQuery{Status: r.URL.Query().Get("status"), Limit: 200})
+	list, err := h.st.Desk.AllAppointments(r.Context(), me, r.URL.Query().Get("status"))
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	rows := make([]views.AppointmentView, len(list))
@@ -342,30 +311,30 @@ func (h *Web) adminAppointments(w http.ResponseWriter, r *http.Request) {
 }
 
 // dirSize sums the sizes of the regular files under dir (0 when it does not exist).
-func dirSize(dir string) int64 {
+// A file that vanishes while walking (a deleted upload) is left out; any other error
+// ends the walk and is returned with the sum so far.
+func dirSize(dir string) (int64, error) {
 	var n int64
-	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
+		if err != nil {
+			return err
+		}
 		if d.Type().IsRegular() {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
+			info, err := d.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
 			}
+			if err != nil {
+				return err
+			}
+			n += info.Size()
 		}
 		return nil
 	})
-	return n
-}
-
-func fileSize(path string) int64 {
-	var n int64
-	for _, p := range []string{path, path + "-wal"} {
-		if info, err := os.Stat(p); err == nil {
-			n += info.Size()
-		}
-	}
-	return n
+	return n, err
 }
 
 func humanBytes(n int64) string {
@@ -383,12 +352,23 @@ func humanBytes(n int64) string {
 
 // SystemStats gathers the system page's figures.
 func (h *Web) SystemStats(r *http.Request) (views.AdminSystem, error) {
+	me, _ := identity(r.Context())
+	counts, err := h.st.Desk.SiteCounts(r.Context(), me)
+	if err != nil {
+		return views.AdminSystem{}, err
+	}
+	media, err := dirSize(h.st.Config.MediaDir())
+	if err != nil {
+		// The page still shows what could be counted.
+		h.st.Log.WarnContext(r.Context(), "media size", "err", err)
+	}
 	cs := h.st.Cache.Stats()
 	ls := h.st.Limiter.Stats()
 	s := views.AdminSystem{
-		DatabaseSize: humanBytes(fileSize(h.st.DB.Path())), MediaSize: humanBytes(dirSize(h.st.Config.MediaDir())),
+		DatabaseSize: humanBytes(counts.DatabaseBytes), MediaSize: humanBytes(media),
 		CacheHits: cs.Hits, CacheMisses: cs.Misses, CacheHitRate: "—",
 		LimitAllowed: ls.Allowed, LimitRejected: ls.Rejected,
+		Users: counts.Users, OpenContacts: counts.OpenContacts,
 	}
 	if h.st.Hub != nil {
 		s.Sockets = h.st.Hub.Sockets()
@@ -398,14 +378,7 @@ func (h *Web) SystemStats(r *http.Request) (views.AdminSystem, error) {
 	if total := cs.Hits + cs.Misses; total > 0 {
 		s.CacheHitRate = fmt.Sprintf("%.1f%%", 100*float64(cs.Hits)/float64(total))
 	}
-	var err error
-	if s.Users, err = h.st.DB.CountUsers(r.Context()); err != nil {
-		return s, err
-	}
-	if s.Posts, err = h.st.Feed.PostCount(r.Context()); err != nil {
-		return s, err
-	}
-	s.OpenContacts, err = h.st.DB.CountOpenContacts(r.Context())
+	s.Posts, err = h.st.Feed.PostCount(r.Context())
 	return s, err
 }
 
@@ -433,7 +406,7 @@ func backupStatus(b backup.Status) views.AdminBackups {
 func (h *Web) adminSystem(w http.ResponseWriter, r *http.Request) {
 	s, err := h.SystemStats(r)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.render(w, r, http.StatusOK, views.AdminSystemPage(h.page(w, r, "System · Admin", "admin"), s))

@@ -12,6 +12,4 @@ func (h *Web) clientKey(r *http.Request) string {
 	return limit.IPKey(h.st.ClientIP.Addr(r))
 }
 
-func setRetryAfter(w http.ResponseWriter, d limit.Decision) { limit.SetRetryAfter(w, d) }
-func limitMessage(d limit.Decision) string                  { return limit.Message(d) }
-func urlQueryEscape(s string) string                        { return url.QueryEscape(s) }
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -16,23 +16,17 @@ import (
 // appointments list and the assistant need an account.
 
 // deskAllow applies a desk rate limit keyed by the user, or the client address for
-// anonymous visitors.
+// anonymous visitors, and answers 429 itself.
 func (h *Web) deskAllow(w http.ResponseWriter, r *http.Request, rule limit.Rule) bool {
 	key := h.clientKey(r)
 	if u, ok := identity(r.Context()); ok {
 		key = limit.UserKey(u.ID)
 	}
-	d, err := h.st.Limiter.Allow(r.Context(), rule, key)
-	if err != nil || d.Allowed {
-		return true
+	if err := limit.Check(r.Context(), h.st.Limiter, rule, key); err != nil {
+		h.fail(w, r, err, "")
+		return false
 	}
-	limit.SetRetryAfter(w, d)
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": limit.Message(d)})
-	} else {
-		h.tooManyRequests(w, r, d)
-	}
-	return false
+	return true
 }
 
 func deskName(u store.User) string {
@@ -86,19 +80,19 @@ func bookFields(v func(string) string, errs form.Errors, instructors []store.Use
 func (h *Web) renderContact(w http.ResponseWriter, r *http.Request, status int, contactErrs, bookErrs form.Errors, which string) {
 	u, signedIn := identity(r.Context())
 	category := r.URL.Query().Get("category")
-	faqs, err := h.st.DB.ListFAQs(r.Context(), true, category)
+	faqs, err := h.st.Desk.FAQs(r.Context(), category)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
-	cats, err := h.st.DB.FAQCategories(r.Context())
+	cats, err := h.st.Desk.FAQCategories(r.Context())
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	instructors, err := h.st.Desk.Instructors(r.Context())
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	prefill := func(name string) string {
@@ -151,23 +145,16 @@ func (h *Web) contactSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := identity(r.Context())
-	c, errs, err := h.st.Desk.Contact(r.Context(), u, desk.ContactInput{
+	_, err := h.st.Desk.Contact(r.Context(), u, desk.ContactInput{
 		Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
 		Subject: r.PostFormValue("subject"), Message: r.PostFormValue("message"),
 	})
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderContact(w, r, http.StatusBadRequest, fields, nil, "contact")
+		return
+	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		if invalid(w, r, errs) {
-			return
-		}
-		h.renderContact(w, r, http.StatusBadRequest, errs, nil, "contact")
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "message": "Thank you, your message has been sent."})
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Thank you, your message has been sent. We will get back to you soon.")
@@ -181,27 +168,27 @@ func (h *Web) bookSubmit(w http.ResponseWriter, r *http.Request) {
 	u, signedIn := identity(r.Context())
 	in := desk.BookInput{
 		Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone"),
-		Date: strings.TrimSpace(r.PostFormValue("appointment_date")), Time: strings.TrimSpace(r.PostFormValue("appointment_time")),
+		Date: r.PostFormValue("appointment_date"), Time: r.PostFormValue("appointment_time"),
 		Type: r.PostFormValue("appointment_type"), Message: r.PostFormValue("message"),
 	}
-	in.InstructorID, _ = strconv.ParseInt(r.PostFormValue("instructor"), 10, 64)
+	if v := r.PostFormValue("instructor"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			h.renderContact(w, r, http.StatusBadRequest, nil, form.Errors{"instructor": {"Choose one of the listed instructors."}}, "book")
+			return
+		}
+		in.InstructorID = id
+	}
 	if signedIn {
 		in.Name, in.Email = deskName(u), u.Email
 	}
-	a, errs, err := h.st.Desk.Book(r.Context(), u, in)
+	a, err := h.st.Desk.Book(r.Context(), u, in)
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderContact(w, r, http.StatusBadRequest, nil, fields, "book")
+		return
+	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		if invalid(w, r, errs) {
-			return
-		}
-		h.renderContact(w, r, http.StatusBadRequest, nil, errs, "book")
-		return
-	}
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "status": a.Status})
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Your appointment request was sent to "+a.InstructorName+".")
@@ -230,7 +217,7 @@ func (h *Web) appointmentsPage(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	list, err := h.st.Desk.Mine(r.Context(), u, "")
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	var d views.AppointmentsData
@@ -251,13 +238,8 @@ func (h *Web) appointmentAction(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	if wantsJSON(r) {
-		html, err := fragment(r, views.AppointmentCard(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, appointmentView(u, a)))
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": a.ID, "status": a.Status, "html": html})
+	if wantsFragment(r) {
+		h.renderFragment(w, r, http.StatusOK, views.AppointmentCard(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, appointmentView(u, a)))
 		return
 	}
 	h.flash(w, r, "success", "The appointment is now "+a.Status+".")

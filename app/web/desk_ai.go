@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"eplatform/app/desk"
+	"eplatform/app/httpx"
 	"eplatform/app/store"
 	"eplatform/views"
 )
@@ -41,7 +41,7 @@ func (h *Web) aiPage(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
 	hist, err := h.st.Desk.History(r.Context(), u.ID, 20)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	d := views.AIData{Kind: "general"}
@@ -51,21 +51,14 @@ func (h *Web) aiPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.AIPage(h.page(w, r, "Learning assistant", "ai"), d))
 }
 
-func feedbackKind(v string) string {
-	if desk.ValidKind(v) {
-		return v
-	}
-	return "general"
-}
-
 // aiRequest (POST /ai/) computes feedback from the form and shows the page again.
 func (h *Web) aiRequest(w http.ResponseWriter, r *http.Request) {
 	if !h.parseForm(w, r, 16<<10) {
 		return
 	}
 	u, _ := identity(r.Context())
-	if _, err := h.st.Desk.Feedback(r.Context(), u, feedbackKind(r.PostFormValue("type")), r.PostFormValue("submission_id")); err != nil {
-		h.serverError(w, r, err)
+	if _, err := h.st.Desk.Feedback(r.Context(), u, r.PostFormValue("type"), r.PostFormValue("submission_id")); err != nil {
+		h.fail(w, r, err, "/ai/")
 		return
 	}
 	http.Redirect(w, r, "/ai/", http.StatusSeeOther)
@@ -74,9 +67,10 @@ func (h *Web) aiRequest(w http.ResponseWriter, r *http.Request) {
 // aiFeedback answers GET /ai/api/feedback/[{submission_id}/]?type=…
 func (h *Web) aiFeedback(w http.ResponseWriter, r *http.Request) {
 	u, _ := identity(r.Context())
-	f, err := h.st.Desk.Feedback(r.Context(), u, feedbackKind(r.URL.Query().Get("type")), r.PathValue("submission_id"))
+	f, err := h.st.Desk.Feedback(r.Context(), u, r.URL.Query().Get("type"), r.PathValue("submission_id"))
 	if err != nil {
-		h.serverError(w, r, err)
+		// The original's JSON endpoint: its errors are the API's error JSON.
+		httpx.WriteError(w, r, h.st.Log, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, feedbackJSON(f))
@@ -104,9 +98,9 @@ func (h *Web) aiFeedbackRequest(w http.ResponseWriter, r *http.Request) {
 		kind, sub = r.PostFormValue("type"), r.PostFormValue("submission_id")
 	}
 	u, _ := identity(r.Context())
-	f, err := h.st.Desk.Feedback(r.Context(), u, feedbackKind(kind), sub)
+	f, err := h.st.Desk.Feedback(r.Context(), u, kind, sub)
 	if err != nil {
-		h.serverError(w, r, err)
+		httpx.WriteError(w, r, h.st.Log, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, feedbackJSON(f))

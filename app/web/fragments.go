@@ -39,6 +39,8 @@ var FragmentRoutes = []string{
 	// of its subject's page (the script then goes to that page).
 	"POST /home/subjects/{code}/materials/new/{$}", // a new material (201)
 	"POST /home/materials/{id}/edit/{$}",           // an edited material
+	// desk.js: an appointment after approve, reject, complete or cancel: its card.
+	"POST /home/appointments/{id}/{action}/{$}",
 	// Pieces that exist only as fragments (a live event names them; the script fetches).
 	"GET /home/post/{id}/card/{$}",         // one post card
 	"GET /home/comment/{id}/{$}",           // one comment

@@ -40,6 +40,12 @@ func TestFragmentRoutesAnswerFragments(t *testing.T) {
 	link := url.Values{"type": {"link"}, "title": {"The Go Tour"}, "external_url": {"https://go.dev/tour/"}, "is_active": {"1"}}
 	r = tina.PostForm("/home/subjects/GO1/materials/new/", link)
 	material := regexp.MustCompile(`material-(\d+)`).FindStringSubmatch(r.Header.Get("Location"))[1]
+	// An appointment ada booked, so she may cancel it.
+	app.User("prof", "instructor")
+	if r := ada.PostForm("/home/contact/appointment/", bookForm(userID(t, app, "prof"), "2026-11-26", "10:00")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("book: %d", r.StatusCode)
+	}
+	appointment := regexp.MustCompile(`id="appointment-(\d+)"`).FindStringSubmatch(ada.Get("/home/appointments/").Body)[1]
 
 	ids := map[string]string{
 		"GET /home/post/{id}/card/{$}": post, "GET /home/comment/{id}/{$}": comment,
@@ -51,7 +57,8 @@ func TestFragmentRoutesAnswerFragments(t *testing.T) {
 	}
 	ids["POST /chat/conversation/{id}/send/{$}"], ids["POST /chat/message/{id}/edit/{$}"] = conv, message
 	// Routes not addressed by {id}, sent by someone else, or with another form.
-	paths := map[string]string{"POST /home/subjects/{code}/materials/new/{$}": "/home/subjects/GO1/materials/new/"}
+	paths := map[string]string{"POST /home/subjects/{code}/materials/new/{$}": "/home/subjects/GO1/materials/new/",
+		"POST /home/appointments/{id}/{action}/{$}": "/home/appointments/" + appointment + "/cancel/"}
 	clients := map[string]*apptest.Client{"POST /home/subjects/{code}/materials/new/{$}": tina, "POST /home/materials/{id}/edit/{$}": tina}
 	bodies := map[string]url.Values{"POST /home/subjects/{code}/materials/new/{$}": link, "POST /home/materials/{id}/edit/{$}": link}
 	for _, route := range web.FragmentRoutes {

@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"eplatform/app/auth"
+	"eplatform/app/httpx"
+	"eplatform/app/problem"
 	"eplatform/views"
 )
 
@@ -35,31 +37,29 @@ func (h *Web) login(w http.ResponseWriter, r *http.Request) {
 		p.Next = next
 		h.render(w, r, status, views.LoginPage(p, form))
 	}
-
-	if d, err := h.st.Auth.CheckLogin(r.Context(), h.clientKey(r), username); err != nil {
-		h.serverError(w, r, err)
-		return
-	} else if d != nil {
-		form.Errors[""] = []string{"Too many login attempts. " + limitMessage(*d)}
-		setRetryAfter(w, *d)
-		show(http.StatusTooManyRequests)
-		return
-	}
-	u, err := h.st.Auth.Authenticate(r.Context(), username, password)
-	if errors.Is(err, auth.ErrInvalidCredentials) {
-		form.Errors[""] = []string{auth.ErrInvalidCredentials.Error()}
-		show(http.StatusOK)
+	in, err := h.st.Auth.SignIn(r.Context(), auth.Attempt{Username: username, Password: password,
+		Address: h.clientKey(r), Device: auth.DeviceToken(r), NewDevice: true})
+	if p, ok := problem.As(err); ok && (p.Kind == problem.KindRateLimited || errors.Is(err, auth.ErrInvalidCredentials)) {
+		// The form comes back with the message: a wrong password is no error page.
+		form.Errors[""] = []string{p.Message}
+		status := http.StatusOK
+		if p.Kind == problem.KindRateLimited {
+			httpx.SetRetryAfter(w, p.RetryAfter)
+			status = http.StatusTooManyRequests
+		}
+		show(status)
 		return
 	}
 	if err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
+	auth.SetDeviceCookie(w, in.Device, h.st.Config.SecureCookies())
+	if err := h.sessions.LogIn(w, r, in.User.ID, remember); err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	if err := h.sessions.LogIn(w, r, u.ID, remember); err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, landing(u.UserType, next), http.StatusSeeOther)
+	http.Redirect(w, r, landing(in.User.UserType, next), http.StatusSeeOther)
 }
 
 // landing is where a signed-in user goes: next when given, else the admin area for
@@ -94,7 +94,10 @@ func (h *Web) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// This session's row is gone; expire its cookie too.
-	_ = h.sessions.LogOut(w, r)
+	if err := h.sessions.LogOut(w, r); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	h.flash(w, r, "info", "You have been logged out on every device.")
 	http.Redirect(w, r, "/login/", http.StatusSeeOther)
 }

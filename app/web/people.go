@@ -52,7 +52,7 @@ func (h *Web) ownProfile(w http.ResponseWriter, r *http.Request) {
 	me, _ := identity(r.Context())
 	prof, err := h.st.People.Own(r.Context(), me)
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.renderProfile(w, r, prof)
@@ -77,7 +77,7 @@ func (h *Web) profileOrLegacy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.renderProfile(w, r, prof)
@@ -142,14 +142,14 @@ func (h *Web) renderProfile(w http.ResponseWriter, r *http.Request, prof people.
 		d.Sections = append(d.Sections, s)
 	}
 	if prof.ShowPosts {
-		posts, err := h.st.DB.ListPosts(r.Context(), store.PostQuery{AuthorID: prof.Person.ID, Limit: 5})
+		posts, err := h.st.People.RecentPosts(r.Context(), prof.Person.ID, 5)
 		if err != nil {
-			h.serverError(w, r, err)
+			h.fail(w, r, err, "")
 			return
 		}
 		items, known, err := h.st.Feed.Decorate(r.Context(), viewer, posts, feed.CommentsPerCard)
 		if err != nil {
-			h.serverError(w, r, err)
+			h.fail(w, r, err, "")
 			return
 		}
 		for _, it := range items {
@@ -270,7 +270,7 @@ func (h *Web) projectImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	// Privacy can change at any time: the browser may keep it, no shared cache may.

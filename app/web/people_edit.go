@@ -37,15 +37,9 @@ func (h *Web) profileEditForm(w http.ResponseWriter, r *http.Request) {
 // social, privacy, picture), its fields show what was sent and errs.
 func (h *Web) renderProfileEdit(w http.ResponseWriter, r *http.Request, status int, focus string, form url.Values, errs form.Errors) {
 	me, _ := identity(r.Context())
-	ctx := r.Context()
-	u, err := h.st.DB.UserByID(ctx, me.ID)
+	u, prof, err := h.st.People.Editable(r.Context(), me)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	prof, err := h.st.DB.ProfileOf(ctx, me.ID)
-	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	d := views.ProfileEditData{Focus: focus, Errors: formErrors(errs)}
@@ -116,13 +110,13 @@ func optional(r *http.Request, name string) *string {
 // saveProfile applies one of the edit page's forms.
 func (h *Web) saveProfile(w http.ResponseWriter, r *http.Request, focus string, in people.ProfileInput) {
 	me, _ := identity(r.Context())
-	errs, err := h.st.People.Update(r.Context(), me, in)
-	if err != nil {
-		h.serverError(w, r, err)
+	err := h.st.People.Update(r.Context(), me, in)
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderProfileEdit(w, r, http.StatusBadRequest, focus, r.PostForm, fields)
 		return
 	}
-	if len(errs) > 0 {
-		h.renderProfileEdit(w, r, http.StatusBadRequest, focus, r.PostForm, errs)
+	if err != nil {
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Your profile is updated.")
@@ -175,8 +169,8 @@ func (h *Web) savePrivacy(w http.ResponseWriter, r *http.Request) {
 	h.saveProfile(w, r, "privacy", in)
 }
 
-// readPicture reads one uploaded image field of at most 5 MB; too large is a
-// *media.UploadError with TooLarge. A missing or empty file returns nil data.
+// readPicture reads one uploaded image field of at most 5 MB; too large is a TooLarge
+// problem. A missing or empty file returns nil data.
 func readPicture(r *http.Request, field string) ([]byte, string, error) {
 	if r.MultipartForm == nil {
 		return nil, "", nil
@@ -216,47 +210,38 @@ func (h *Web) parseUpload(w http.ResponseWriter, r *http.Request, limit int64, o
 	if errors.As(err, &tooBig) {
 		onTooLarge()
 	} else {
-		h.errorPage(w, r, http.StatusBadRequest, "", "The form could not be read. Please try again.")
+		h.fail(w, r, errUnreadableForm, "")
 	}
 	return false
 }
+
+var errUnreadableForm = problem.Invalid("The form could not be read. Please try again.")
 
 func (h *Web) uploadPicture(w http.ResponseWriter, r *http.Request) {
 	if !h.allow(w, r, h.st.Limits.Upload) {
 		return
 	}
-	tooLarge := func(msg string) {
-		h.renderProfileEdit(w, r, http.StatusRequestEntityTooLarge, "picture", nil, form.Errors{"profile_picture": {msg}})
+	again := func(status int, msg string) {
+		h.renderProfileEdit(w, r, status, "picture", nil, form.Errors{"profile_picture": {msg}})
 	}
-	if !h.parseUpload(w, r, pictureFormLimit, func() { tooLarge("The picture is too large: at most 5 MB.") }) {
+	if !h.parseUpload(w, r, pictureFormLimit, func() { again(http.StatusRequestEntityTooLarge, auth.PictureTooLarge.Message) }) {
 		return
 	}
 	data, _, err := readPicture(r, "profile_picture")
-	ue, isUpload := media.IsUploadError(err)
-	switch {
-	case isUpload:
-		tooLarge(ue.Message)
-		return
-	case err != nil:
-		h.errorPage(w, r, http.StatusBadRequest, "", "The picture could not be read. Please try again.")
-		return
-	case data == nil:
-		h.renderProfileEdit(w, r, http.StatusBadRequest, "picture", nil, form.Errors{"profile_picture": {"Choose a picture to upload."}})
+	if err == nil && data == nil {
+		again(http.StatusBadRequest, "Choose a picture to upload.")
 		return
 	}
-	me, _ := identity(r.Context())
-	_, err = h.st.People.SetPicture(r.Context(), me, data)
-	var pe *auth.PictureError
-	if errors.As(err, &pe) {
-		status := http.StatusBadRequest
-		if pe.TooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
-		h.renderProfileEdit(w, r, status, "picture", nil, form.Errors{"profile_picture": {pe.Msg}})
+	if err == nil {
+		me, _ := identity(r.Context())
+		_, err = h.st.People.SetPicture(r.Context(), me, data)
+	}
+	if p, ok := problem.As(err); ok && (p.Kind == problem.KindTooLarge || p.Kind == problem.KindInvalid) {
+		again(p.Kind.Status(), p.Message)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Your picture is updated.")
@@ -266,7 +251,7 @@ func (h *Web) uploadPicture(w http.ResponseWriter, r *http.Request) {
 func (h *Web) removePicture(w http.ResponseWriter, r *http.Request) {
 	me, _ := identity(r.Context())
 	if err := h.st.People.RemovePicture(r.Context(), me); err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	h.flash(w, r, "success", "Your picture is removed.")
@@ -381,12 +366,11 @@ func (h *Web) entryInput(w http.ResponseWriter, r *http.Request, k people.Kind, 
 	if k.HasImage {
 		in.RemoveImage = r.PostForm.Get("remove_image") != ""
 		data, name, err := readPicture(r, "image")
-		ue, isUpload := media.IsUploadError(err)
-		if isUpload {
-			onTooLarge(ue.Message)
+		if p, ok := problem.As(err); ok && p.Kind == problem.KindTooLarge {
+			onTooLarge(p.Message)
 			return in, false
 		} else if err != nil {
-			h.errorPage(w, r, http.StatusBadRequest, "", "The picture could not be read. Please try again.")
+			h.fail(w, r, err, "")
 			return in, false
 		}
 		if data != nil {
@@ -412,8 +396,8 @@ func (h *Web) entryAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e, errs, err := h.st.People.AddEntry(r.Context(), me, k.Name, in)
-	h.entrySaved(w, r, k, blank, true, in, e, errs, err)
+	e, err := h.st.People.AddEntry(r.Context(), me, k.Name, in)
+	h.entrySaved(w, r, k, blank, true, in, e, err)
 }
 
 func (h *Web) entryEdit(w http.ResponseWriter, r *http.Request) {
@@ -433,25 +417,25 @@ func (h *Web) entryEdit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e, errs, err := h.st.People.UpdateEntry(r.Context(), me, k.Name, id, in)
-	h.entrySaved(w, r, k, cur, false, in, e, errs, err)
+	e, err := h.st.People.UpdateEntry(r.Context(), me, k.Name, id, in)
+	h.entrySaved(w, r, k, cur, false, in, e, err)
 }
 
 func (h *Web) entrySaved(w http.ResponseWriter, r *http.Request, k people.Kind, cur store.ProfileEntry, isNew bool,
-	in people.EntryInput, e store.ProfileEntry, errs form.Errors, err error) {
-	ue, isUpload := media.IsUploadError(err)
-	switch {
-	case isUpload:
-		h.renderEntryForm(w, r, http.StatusRequestEntityTooLarge, k, cur, isNew, in.Values, form.Errors{"image": {ue.Message}})
+	in people.EntryInput, e store.ProfileEntry, err error) {
+	if p, ok := problem.As(err); ok && p.Kind == problem.KindTooLarge {
+		h.renderEntryForm(w, r, http.StatusRequestEntityTooLarge, k, cur, isNew, in.Values, form.Errors{"image": {p.Message}})
 		return
-	case err != nil:
-		h.fail(w, r, err, "")
-		return
-	case len(errs) > 0:
+	}
+	if fields, ok := invalidFields(r, err); ok {
 		if in.Visible != nil {
 			cur.IsVisible = *in.Visible
 		}
-		h.renderEntryForm(w, r, http.StatusBadRequest, k, cur, isNew, in.Values, errs)
+		h.renderEntryForm(w, r, http.StatusBadRequest, k, cur, isNew, in.Values, fields)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err, "")
 		return
 	}
 	msg := "Saved."
@@ -470,10 +454,6 @@ func (h *Web) entryDelete(w http.ResponseWriter, r *http.Request) {
 	me, _ := identity(r.Context())
 	if err := h.st.People.DeleteEntry(r.Context(), me, k.Name, id); err != nil {
 		h.fail(w, r, err, "")
-		return
-	}
-	if wantsJSON(r) || r.Header.Get("X-Requested-With") == "XMLHttpRequest" {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
 		return
 	}
 	h.flash(w, r, "success", "Deleted.")
@@ -506,8 +486,13 @@ func (h *Web) entryMove(w http.ResponseWriter, r *http.Request) {
 	}
 	me, _ := identity(r.Context())
 	delta := 1
-	if r.PostForm.Get("direction") == "up" {
+	switch r.PostForm.Get("direction") {
+	case "up":
 		delta = -1
+	case "down":
+	default:
+		h.fail(w, r, problem.Field("direction", "Must be up or down."), "/home/profile/#"+k.Name)
+		return
 	}
 	if err := h.st.People.MoveEntry(r.Context(), me, k.Name, id, delta); err != nil {
 		h.fail(w, r, err, "")

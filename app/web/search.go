@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"eplatform/app/people"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/views"
 )
@@ -47,18 +48,29 @@ func (h *Web) search(w http.ResponseWriter, r *http.Request) {
 	qs := r.URL.Query()
 	q := strings.TrimSpace(qs.Get("q"))
 	tab := qs.Get("tab")
-	if !people.ValidTab(tab) {
+	if tab == "" {
 		tab = people.TabPeople
 	}
-	page, _ := strconv.Atoi(qs.Get("page"))
-	page = max(1, min(page, 1000))
+	if !people.ValidTab(tab) {
+		h.fail(w, r, problem.Field("tab", "Select a valid choice: people, posts or subjects."), "")
+		return
+	}
+	page := 1
+	if v := qs.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			h.fail(w, r, problem.Field("page", "A valid integer is required."), "")
+			return
+		}
+		page = max(1, min(n, 1000))
+	}
 	if q != "" && !h.allow(w, r, h.st.Limits.Search) {
 		return
 	}
 	viewer, _ := identity(r.Context())
 	res, err := h.st.People.Search(r.Context(), viewer, people.SearchQuery{Q: q, Tab: tab, Page: page, PageSize: SearchPageSize})
 	if err != nil {
-		h.serverError(w, r, err)
+		h.fail(w, r, err, "")
 		return
 	}
 	d := views.SearchData{Q: res.Q, Tab: res.Tab}

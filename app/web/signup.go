@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"eplatform/app/auth"
+	"eplatform/app/httpx"
+	"eplatform/app/problem"
 	"eplatform/views"
 )
 
@@ -39,21 +41,22 @@ func (h *Web) signup(w http.ResponseWriter, r *http.Request) {
 		p.Next = safeNext(f.Get("next"))
 		h.render(w, r, status, views.SignupPage(p, form))
 	}
-	if d, err := h.st.Auth.CheckSignup(r.Context(), h.clientKey(r)); err != nil {
-		h.serverError(w, r, err)
-		return
-	} else if d != nil {
-		setRetryAfter(w, *d)
-		show(http.StatusTooManyRequests, views.FormErrors{"": {"Too many sign-ups from your network. " + limitMessage(*d)}})
+	if err := h.st.Auth.CheckSignup(r.Context(), h.clientKey(r)); err != nil {
+		if p, ok := problem.As(err); ok && p.Kind == problem.KindRateLimited {
+			httpx.SetRetryAfter(w, p.RetryAfter)
+			show(http.StatusTooManyRequests, views.FormErrors{"": {"Too many sign-ups from your network. " + p.Message}})
+			return
+		}
+		h.fail(w, r, err, "")
 		return
 	}
-	u, errs, err := h.st.Auth.Signup(r.Context(), in)
+	u, err := h.st.Auth.Signup(r.Context(), in)
+	if fields, ok := invalidFields(r, err); ok {
+		show(http.StatusOK, formErrors(fields))
+		return
+	}
 	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		show(http.StatusOK, formErrors(errs))
+		h.fail(w, r, err, "")
 		return
 	}
 	h.st.Log.InfoContext(r.Context(), "user signed up", "user", u.Username, "role", u.UserType)

@@ -1,0 +1,75 @@
+package auth
+
+import (
+	"context"
+
+	"eplatform/app/problem"
+	"eplatform/app/store"
+)
+
+// The admin area's account actions. Each checks that by is an admin and acting on
+// someone else: an admin who demoted or deactivated themself could lock the site out
+// of its own administration.
+
+// Users finds users by username, name or email prefix (at most 100), for admins.
+func (s *Service) Users(ctx context.Context, by store.User, q string) ([]store.User, error) {
+	if !IsAdmin(by) {
+		return nil, problem.ErrForbidden
+	}
+	return s.DB.SearchUsers(ctx, q, 100)
+}
+
+// User returns any user, for admins.
+func (s *Service) User(ctx context.Context, by store.User, id int64) (store.User, error) {
+	if !IsAdmin(by) {
+		return store.User{}, problem.ErrForbidden
+	}
+	return s.DB.UserByID(ctx, id)
+}
+
+// target returns the user an admin acts on; acting on oneself is refused with what
+// (e.g. "change your own role").
+func (s *Service) target(ctx context.Context, by store.User, id int64, what string) (store.User, error) {
+	u, err := s.User(ctx, by, id)
+	if err != nil {
+		return u, err
+	}
+	if u.ID == by.ID {
+		return store.User{}, problem.Invalid("You cannot " + what + ".")
+	}
+	return u, nil
+}
+
+// ChangeRole gives another user a role; an unknown role is a problem naming user_type.
+func (s *Service) ChangeRole(ctx context.Context, by store.User, id int64, role string) (store.User, error) {
+	u, err := s.target(ctx, by, id, "change your own role")
+	if err != nil {
+		return u, err
+	}
+	if err := s.SetRole(ctx, u.ID, role); err != nil {
+		return store.User{}, err
+	}
+	return s.DB.UserByID(ctx, u.ID)
+}
+
+// ChangeActive activates or deactivates another user (deactivation ends their
+// sessions and tokens at once).
+func (s *Service) ChangeActive(ctx context.Context, by store.User, id int64, active bool) (store.User, error) {
+	u, err := s.target(ctx, by, id, "deactivate or activate yourself")
+	if err != nil {
+		return u, err
+	}
+	if err := s.SetActive(ctx, u.ID, active); err != nil {
+		return store.User{}, err
+	}
+	return s.DB.UserByID(ctx, u.ID)
+}
+
+// MailReset mails a user a password reset link now (SendPasswordReset).
+func (s *Service) MailReset(ctx context.Context, by store.User, id int64) (store.User, error) {
+	u, err := s.User(ctx, by, id)
+	if err != nil {
+		return u, err
+	}
+	return u, s.SendPasswordReset(ctx, u)
+}
