@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -119,5 +121,77 @@ func TestDeskAPI(t *testing.T) {
 	}
 	if r := c.JSON("GET", "/api/appointments/", nil, stud); r.StatusCode != 401 {
 		t.Errorf("token survives deactivation: %d", r.StatusCode)
+	}
+}
+
+// TestDeskAPIBadInput: unknown enum values and control characters are a 400 naming the
+// field, never a 409 or a 500, and nothing is written.
+func TestDeskAPIBadInput(t *testing.T) {
+	t.Parallel()
+	app := startDesk(t)
+	app.User("stud", "student")
+	app.User("prof", "instructor")
+	app.User("root", "admin")
+	stud, _ := app.Token("stud")
+	prof, _ := app.Token("prof")
+	root, _ := app.Token("root")
+	c := app.Client()
+	profUser, _ := app.State.DB.UserByUsername(context.Background(), "prof")
+	studUser, _ := app.State.DB.UserByUsername(context.Background(), "stud")
+	field := func(r *apptest.Response, name string) bool {
+		var out map[string][]string
+		return r.StatusCode == 400 && json.Unmarshal([]byte(r.Body), &out) == nil && len(out[name]) > 0
+	}
+	contact := map[string]string{"name": "Ann", "email": "ann@example.org", "subject": "Hi", "message": "Hello"}
+	for _, name := range []string{"name", "subject", "message"} {
+		body := maps.Clone(contact)
+		body[name] = "\x00" + body[name]
+		if r := c.JSON("POST", "/api/contact/", body, ""); !field(r, name) {
+			t.Errorf("contact %s with NUL: %d %s", name, r.StatusCode, r.Body)
+		}
+	}
+	book := map[string]any{"instructor": profUser.ID, "appointment_date": "2026-11-26", "appointment_time": "10:00"}
+	for name, v := range map[string]any{"message": "\x00Exam", "phone": "\x0012345", "appointment_type": "tea_party", "name": "\x00Ann"} {
+		body := maps.Clone(book)
+		body[name] = v
+		if r := c.JSON("POST", "/api/appointments/", body, stud); !field(r, name) {
+			t.Errorf("booking with %s %q: %d %s", name, v, r.StatusCode, r.Body)
+		}
+	}
+	r := c.JSON("POST", "/api/appointments/", book, stud)
+	var ap struct{ ID int64 }
+	r.JSON(t, &ap)
+	path := "/api/appointments/" + strconv.FormatInt(ap.ID, 10) + "/"
+	if r := c.JSON("POST", path+"status/", map[string]string{"action": "bogus"}, prof); !field(r, "action") {
+		t.Errorf("unknown action: %d %s, want 400 naming action", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("POST", path+"status/", map[string]string{"status": "bogus"}, prof); !field(r, "status") {
+		t.Errorf("unknown status: %d %s", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("GET", "/api/appointments/?status=bogus", nil, stud); !field(r, "status") {
+		t.Errorf("unknown status filter: %d %s", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("GET", "/api/ai/feedback/?type=horoscope", nil, stud); !field(r, "type") {
+		t.Errorf("unknown feedback type: %d %s", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("POST", "/api/ai/feedback-request/", map[string]any{"submission_id": "\x00"}, stud); !field(r, "submission_id") {
+		t.Errorf("feedback submission id with NUL: %d %s", r.StatusCode, r.Body)
+	}
+	sid := strconv.FormatInt(studUser.ID, 10)
+	if r := c.JSON("POST", "/api/admin/users/"+sid+"/role/", map[string]string{"user_type": "emperor"}, root); !field(r, "user_type") {
+		t.Errorf("unknown role: %d %s", r.StatusCode, r.Body)
+	}
+	if r := c.JSON("POST", "/api/admin/users/"+sid+"/active/", map[string]string{"is_active": "maybe"}, root); !field(r, "is_active") {
+		t.Errorf("unknown is_active: %d %s", r.StatusCode, r.Body)
+	}
+	me, _ := app.State.DB.UserByUsername(context.Background(), "root")
+	if r := c.JSON("POST", "/api/admin/users/"+strconv.FormatInt(me.ID, 10)+"/role/", map[string]string{"user_type": "student"}, root); r.StatusCode != 400 {
+		t.Errorf("an admin demoting themself: %d %s", r.StatusCode, r.Body)
+	}
+	if list, _ := app.State.DB.ListContacts(context.Background(), false, 10); len(list) != 0 {
+		t.Errorf("refused contacts were stored: %v", list)
+	}
+	if u, _ := app.State.DB.UserByUsername(context.Background(), "stud"); u.UserType != "student" || !u.IsActive {
+		t.Errorf("a refused admin action changed the user: %+v", u)
 	}
 }

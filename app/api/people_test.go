@@ -68,6 +68,13 @@ func TestProfileAPI(t *testing.T) {
 		{map[string]any{"bio": "new bio", "location": strings.Repeat("x", 101)}, `"location"`},
 		{map[string]any{"bio": 42}, `"bio"`},
 		{map[string]any{"bio": "new bio", "email": "bob@example.com"}, `"email"`}, // taken
+		// Control characters are refused, naming the field (a NUL counts as SQLite
+		// counts it only when refused: never a 500).
+		{map[string]any{"bio": "\x00new bio"}, `"bio"`},
+		{map[string]any{"bio": "new bio", "location": "\x00Paris"}, `"location"`},
+		{map[string]any{"bio": "new bio", "first_name": "\x00Ada"}, `"first_name"`},
+		{map[string]any{"bio": "new bio", "last_name": "Love\nlace"}, `"last_name"`},
+		{map[string]any{"bio": "new bio", "birthdate": "1980-01-01"}, `"birthdate"`}, // a student of 46
 	} {
 		r := c.JSON("PATCH", "/api/profile/", tc.body, tok)
 		pplWant(t, r, http.StatusBadRequest, tc.field)
@@ -93,6 +100,8 @@ func TestProfileAPI(t *testing.T) {
 		{"skills", map[string]any{"name": "Go", "proficiency": 6}, `"proficiency"`},
 		{"skills", map[string]any{"name": "Go", "proficiency": true}, `"proficiency"`},
 		{"skills", map[string]any{"proficiency": 3}, `"name"`},
+		{"skills", map[string]any{"name": "\x00Go", "proficiency": 3}, `"name"`},
+		{"projects", map[string]any{"title": "P", "description": "\x00D"}, `"description"`},
 		{"education", map[string]any{"institution": "MIT", "degree": "BSc", "start_date": "2020-01-01", "end_date": "2019-01-01"}, `"end_date"`},
 		{"education", map[string]any{"institution": "MIT", "degree": "BSc", "start_date": "2020-02-30"}, `"start_date"`},
 		{"education", map[string]any{}, `"institution"`},

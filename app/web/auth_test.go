@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -873,6 +874,49 @@ func TestPasswordReset(t *testing.T) {
 		if r := c.Get("/reset/" + tok + "/"); r.StatusCode != http.StatusOK && r.StatusCode != http.StatusNotFound {
 			t.Errorf("token %q: %d", tok, r.StatusCode)
 		}
+	}
+}
+
+// TestPasswordResetSameWork: asking for a reset link runs the same statements on the
+// request path whether an account uses the address, a deactivated one does, or none
+// does (the lookup and the mail come after the answer), so neither the answer nor its
+// timing tells which addresses have accounts.
+func TestPasswordResetSameWork(t *testing.T) {
+	t.Parallel()
+	app := startRelaxed(t)
+	app.Account("ada", "student")
+	gone := app.Account("gone", "student")
+	if err := app.State.Auth.SetActive(context.Background(), gone.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	measure := func(email string) (int, *httptest.ResponseRecorder) {
+		ctx, qc := store.WithQueryCounter(context.Background())
+		req := httptest.NewRequestWithContext(ctx, "POST", app.URL+"/password_reset/", strings.NewReader(url.Values{"email": {email}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", app.URL)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		rec := httptest.NewRecorder()
+		app.Server.ServeHTTP(rec, req)
+		return qc.Count(), rec
+	}
+	before := mailCount(t, app)
+	counts := map[string]int{}
+	for _, email := range []string{"ada@example.com", "gone@example.com", "nobody@example.com", "ADA@example.com"} {
+		n, rec := measure(email)
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/password_reset/done/" {
+			t.Fatalf("%s: %d → %q", email, rec.Code, rec.Header().Get("Location"))
+		}
+		counts[email] = n
+	}
+	want := counts["nobody@example.com"]
+	for email, n := range counts {
+		if n != want {
+			t.Errorf("the request for %s ran %d statements, for an unknown address %d: %v", email, n, want, counts)
+		}
+	}
+	// The work is done, after the answers: two links for ada, nothing else.
+	if n := mailCount(t, app); n != before+2 {
+		t.Errorf("%d reset mails, want 2 (for ada only)", n-before)
 	}
 }
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -416,5 +417,80 @@ func TestAnonymousBooking(t *testing.T) {
 	}
 	if r := admin.Get("/admin/appointments/"); !strings.Contains(r.Body, "visitor@example.org") || !strings.Contains(r.Body, "approved") {
 		t.Error("admin overview lacks the appointment")
+	}
+}
+
+// TestAppointmentActionFragment: a script sends an action with X-Fragment: 1 and gets
+// the appointment's card back; a refusal is the API's error JSON with the status of its
+// kind (409 for a change the state does not allow, 400 naming action for an unknown
+// one); unknown status filters and control characters are 400s naming the field.
+func TestAppointmentActionFragment(t *testing.T) {
+	t.Parallel()
+	app := startDesk(t)
+	student := app.User("stud", "student")
+	prof := app.User("prof", "instructor")
+	admin := app.User("root", "admin")
+	profID := userID(t, app, "prof")
+	if r := student.PostForm("/home/contact/appointment/", bookForm(profID, "2026-11-26", "10:00")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("book: %d", r.StatusCode)
+	}
+	list, err := app.State.DB.ListAppointments(context.Background(), store.AppointmentQuery{Party: profID})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("booked: %v %v", list, err)
+	}
+	id := strconv.FormatInt(list[0].ID, 10)
+	fragment := func(c *apptest.Client, action string) *apptest.Response {
+		return c.Do("POST", "/home/appointments/"+id+"/"+action+"/", nil, http.Header{"X-Fragment": {"1"}})
+	}
+	r := fragment(prof, "approve")
+	if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") ||
+		strings.Contains(r.Body, "<html") || !strings.Contains(r.Body, `id="appointment-`+id+`"`) ||
+		!strings.Contains(r.Body, ">approved<") || !strings.Contains(r.Body, `data-action="complete"`) {
+		t.Fatalf("approve as a fragment: %d %s\n%s", r.StatusCode, r.Header.Get("Content-Type"), r.Body)
+	}
+	var body map[string]any
+	r = fragment(prof, "reject")
+	if r.StatusCode != http.StatusConflict || json.Unmarshal([]byte(r.Body), &body) != nil || body["detail"] == nil {
+		t.Errorf("refused change as a fragment: %d %s", r.StatusCode, r.Body)
+	}
+	body = nil
+	r = fragment(prof, "bogus")
+	if r.StatusCode != http.StatusBadRequest || json.Unmarshal([]byte(r.Body), &body) != nil || body["action"] == nil {
+		t.Errorf("unknown action as a fragment: %d %s", r.StatusCode, r.Body)
+	}
+	// Without the header the page flow: a redirect, or the error page.
+	if r := prof.PostForm("/home/appointments/"+id+"/bogus/", nil); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "approve, reject, complete, cancel") {
+		t.Errorf("unknown action on the page: %d", r.StatusCode)
+	}
+	if r := admin.Get("/admin/appointments/?status=bogus"); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown status filter: %d", r.StatusCode)
+	}
+	if r := admin.Get("/admin/appointments/?status=approved"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "2026-11-26") {
+		t.Errorf("status filter: %d", r.StatusCode)
+	}
+	// Control characters in the forms: 400 with the field named, nothing stored.
+	r = student.PostForm("/home/contact/appointment/", func() url.Values {
+		f := bookForm(profID, "2026-11-27", "10:00")
+		f.Set("message", "\x00About the exam")
+		return f
+	}())
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "U+0000") {
+		t.Errorf("booking with NUL: %d", r.StatusCode)
+	}
+	for _, name := range []string{"name", "subject", "message"} {
+		f := url.Values{"name": {"Ann"}, "email": {"ann@example.org"}, "subject": {"S"}, "message": {"M"}}
+		f.Set(name, "\x00"+f.Get(name))
+		if r := app.Client().PostForm("/home/contact/", f); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "U+0000") {
+			t.Errorf("contact %s with NUL: %d", name, r.StatusCode)
+		}
+	}
+	if r := admin.PostForm("/admin/faq/", url.Values{"question": {"\x00Q?"}, "answer": {"A"}}); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "U+0000") {
+		t.Errorf("FAQ with NUL: %d", r.StatusCode)
+	}
+	if r := student.Get("/ai/api/feedback/?type=horoscope"); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, `"type"`) {
+		t.Errorf("unknown feedback type: %d %s", r.StatusCode, r.Body)
+	}
+	if n, _ := app.State.DB.CountOpenContacts(context.Background()); n != 0 {
+		t.Errorf("%d refused contact messages stored", n)
 	}
 }

@@ -117,6 +117,21 @@ func TestProfileEditingWithoutJavaScript(t *testing.T) {
 	}
 	r = add("skills", url.Values{"name": {"go"}, "proficiency": {"2"}})
 	pplStatus(t, r, http.StatusBadRequest, "duplicate skill")
+	// Control characters: 400 naming the field, on entries and on the profile.
+	r = add("skills", url.Values{"name": {"\x00Rust"}, "proficiency": {"2"}})
+	pplStatus(t, r, http.StatusBadRequest, "skill with NUL")
+	if !strings.Contains(r.Body, "U+0000") {
+		t.Errorf("skill with NUL: no message")
+	}
+	for name, v := range map[string]string{"bio": "\x00Analyst", "location": "\x00London", "first_name": "\x00Ada"} {
+		f := url.Values{"first_name": {"Ada"}, "last_name": {"Lovelace"}, "email": {"ada@example.com"}, "bio": {"Analyst"}}
+		f.Set(name, v)
+		r := ada.PostForm("/home/me/edit/", f)
+		pplStatus(t, r, http.StatusBadRequest, name+" with NUL")
+		if !strings.Contains(r.Body, "U+0000") {
+			t.Errorf("%s with NUL: no message", name)
+		}
+	}
 	r = add("education", url.Values{"institution": {"Cambridge"}, "degree": {"BA"}, "start_date": {"2020-09-01"}, "end_date": {"2019-06-30"}})
 	pplStatus(t, r, http.StatusBadRequest, "end before start")
 	if !strings.Contains(r.Body, "cannot be before the start date") || !strings.Contains(r.Body, `value="Cambridge"`) {
