@@ -65,11 +65,11 @@ func (s *Service) ChangeActive(ctx context.Context, by store.User, id int64, act
 	return s.DB.UserByID(ctx, u.ID)
 }
 
-// MailReset mails a user a password reset link now (SendPasswordReset).
+// MailReset mails a user a password reset link now; an inactive account is refused.
 func (s *Service) MailReset(ctx context.Context, by store.User, id int64) (store.User, error) {
 	u, err := s.User(ctx, by, id)
 	if err != nil {
 		return u, err
 	}
-	return u, s.SendPasswordReset(ctx, u)
+	return u, s.sendPasswordReset(ctx, u)
 }

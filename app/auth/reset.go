@@ -84,9 +84,9 @@ func (s *Service) mailResetTo(ctx context.Context, email string) error {
 	return s.mailReset(ctx, u)
 }
 
-// SendPasswordReset mails the user a reset link now: an admin's action, who is told
+// sendPasswordReset mails the user a reset link now: an admin's action, who is told
 // it was sent. An inactive account is refused.
-func (s *Service) SendPasswordReset(ctx context.Context, u store.User) error {
+func (s *Service) sendPasswordReset(ctx context.Context, u store.User) error {
 	if !u.IsActive {
 		return problem.Invalid("Activate the account first.")
 	}

@@ -37,8 +37,10 @@ func (s *Queries) TrustDevice(ctx context.Context, hash []byte, userID int64, no
 	if err != nil {
 		return wrapf(err, "store: trust device")
 	}
-	_, err = s.exec(ctx, `DELETE FROM login_devices WHERE user_id = ?1 AND token_hash NOT IN
-		(SELECT token_hash FROM login_devices WHERE user_id = ?1 ORDER BY expires_at DESC LIMIT ?2)`, userID, MaxDevices)
+	// The device just trusted stays, with the MaxDevices-1 most recently used others.
+	_, err = s.exec(ctx, `DELETE FROM login_devices WHERE user_id = ?1 AND token_hash <> ?2 AND token_hash NOT IN
+		(SELECT token_hash FROM login_devices WHERE user_id = ?1 AND token_hash <> ?2 ORDER BY expires_at DESC LIMIT ?3)`,
+		userID, hash, MaxDevices-1)
 	return wrapf(err, "store: prune devices")
 }
 
