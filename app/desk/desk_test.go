@@ -190,7 +190,11 @@ func TestBook(t *testing.T) {
 	if err != nil || len(ins) != 1 || ins[0].ID != prof.ID {
 		t.Fatalf("instructors: %v %v", ins, err)
 	}
-	with := func(f func(*desk.BookInput)) desk.BookInput { in := book(prof, "2026-11-26", "10:00"); f(&in); return in }
+	with := func(f func(*desk.BookInput)) desk.BookInput {
+		in := book(prof, "2026-11-26", "10:00")
+		f(&in)
+		return in
+	}
 	for _, tc := range []struct {
 		name       string
 		by         store.User
