@@ -50,8 +50,16 @@ func TestAppointmentBookApprove(t *testing.T) {
 	p.WaitVisible(".bell__button [data-unread-badge]")
 	p.Navigate(app.URL + "/home/appointments/")
 	p.WaitVisible("[data-appointment] button[data-action=approve]")
+	// A marker on the page shows the card changed in place (desk.js's fragment
+	// request), not by the form's fallback post reloading the page.
+	p.Eval(`window.stayedOnPage = true`, nil)
 	p.Click("[data-appointment] button[data-action=approve]")
 	p.WaitJS(`(document.querySelector("[data-appointment] [data-status]") || {}).textContent === "approved"`)
+	var stayed bool
+	p.Eval(`window.stayedOnPage === true && !!document.querySelector("[data-appointment] button[data-action=complete]")`, &stayed)
+	if !stayed {
+		t.Error("approving reloaded the page or left no complete button")
+	}
 	p.Screenshot("instructor-approved")
 
 	// The student is told live: the bell counts up and the list shows the new status
@@ -62,6 +70,33 @@ func TestAppointmentBookApprove(t *testing.T) {
 	// The student may still cancel an approved appointment.
 	if !s.Visible("[data-appointment] button[data-action=cancel]") {
 		t.Error("no cancel button for the requester")
+	}
+	// A refused action shows the server's message (the API's error JSON) and leaves
+	// the card: a stale "complete" form on the instructor's page, sent after the
+	// student cancelled.
+	s.Eval(`window.stayedOnPage = true`, nil)
+	s.Click("[data-appointment] button[data-action=cancel]")
+	s.WaitJS(`(document.querySelector("[data-appointment] [data-status]") || {}).textContent === "cancelled"`)
+	s.Eval(`window.stayedOnPage === true`, &stayed)
+	if !stayed {
+		t.Error("cancelling reloaded the page")
+	}
+	p.WaitJS(`(document.querySelector("[data-appointment] [data-status]") || {}).textContent === "cancelled"`)
+	p.AllowConsoleErrors("409 (Conflict)")
+	p.Eval(`window.alert = function (m) { window.lastAlert = m; }`, nil)
+	p.Eval(`(function () {
+		var card = document.querySelector("[data-appointment]"), f = document.createElement("form");
+		f.method = "post";
+		f.action = "/home/appointments/" + card.getAttribute("data-appointment") + "/complete/";
+		card.appendChild(f);
+		f.requestSubmit();
+		return true;
+	})()`, new(bool))
+	p.WaitJS(`typeof window.lastAlert === "string"`)
+	var msg string
+	p.Eval(`window.lastAlert`, &msg)
+	if !strings.Contains(msg, "not possible") {
+		t.Errorf("message for a refused change: %q", msg)
 	}
 }
 
