@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"eplatform/app/apptest"
+	"eplatform/app/store"
 )
 
 func startDesk(t *testing.T) *apptest.App {
@@ -17,19 +18,22 @@ func startDesk(t *testing.T) *apptest.App {
 		apptest.RelaxedLimits[1] + ",contact=100000/1m,appointment=100000/1m"}})
 }
 
+// deskParties starts a desk app with a student, an instructor and an admin, and
+// returns a client, their access tokens and the student and instructor.
+func deskParties(t *testing.T) (app *apptest.App, c *apptest.Client, stud, prof, root string, studUser, profUser store.User) {
+	t.Helper()
+	app = startDesk(t)
+	studUser, profUser = app.Account("stud", "student"), app.Account("prof", "instructor")
+	app.Account("root", "admin")
+	stud, _ = app.Token("stud")
+	prof, _ = app.Token("prof")
+	root, _ = app.Token("root")
+	return app, app.Client(), stud, prof, root, studUser, profUser
+}
+
 func TestDeskAPI(t *testing.T) {
 	t.Parallel()
-	app := startDesk(t)
-	app.User("stud", "student")
-	app.User("prof", "instructor")
-	app.User("root", "admin")
-	stud, _ := app.Token("stud")
-	prof, _ := app.Token("prof")
-	root, _ := app.Token("root")
-	c := app.Client()
-	ctx := context.Background()
-	profUser, _ := app.State.DB.UserByUsername(ctx, "prof")
-	studUser, _ := app.State.DB.UserByUsername(ctx, "stud")
+	_, c, stud, prof, root, studUser, profUser := deskParties(t)
 
 	// Contact: anonymous allowed, validation as field errors.
 	if r := c.JSON("POST", "/api/contact/", map[string]string{"name": "Ann"}, ""); r.StatusCode != 400 || !strings.Contains(r.Body, `"email"`) {
@@ -128,16 +132,7 @@ func TestDeskAPI(t *testing.T) {
 // field, never a 409 or a 500, and nothing is written.
 func TestDeskAPIBadInput(t *testing.T) {
 	t.Parallel()
-	app := startDesk(t)
-	app.User("stud", "student")
-	app.User("prof", "instructor")
-	app.User("root", "admin")
-	stud, _ := app.Token("stud")
-	prof, _ := app.Token("prof")
-	root, _ := app.Token("root")
-	c := app.Client()
-	profUser, _ := app.State.DB.UserByUsername(context.Background(), "prof")
-	studUser, _ := app.State.DB.UserByUsername(context.Background(), "stud")
+	app, c, stud, prof, root, studUser, profUser := deskParties(t)
 	field := func(r *apptest.Response, name string) bool {
 		var out map[string][]string
 		return r.StatusCode == 400 && json.Unmarshal([]byte(r.Body), &out) == nil && len(out[name]) > 0

@@ -28,24 +28,6 @@ import (
 
 var ctx = context.Background()
 
-func wantKind(t *testing.T, what string, err error, k problem.Kind) *problem.Error {
-	t.Helper()
-	p, ok := problem.As(err)
-	if !ok || p.Kind != k {
-		t.Fatalf("%s: got %v, want a %v problem", what, err, k)
-	}
-	return p
-}
-
-// wantField checks err is a 400 naming field, with a message containing msg.
-func wantField(t *testing.T, what string, err error, field, msg string) {
-	t.Helper()
-	p := wantKind(t, what, err, problem.KindInvalid)
-	if got := strings.Join(p.Fields[field], " "); !strings.Contains(got, msg) {
-		t.Errorf("%s: %s error %q, want %q (all: %v)", what, field, got, msg, p.Fields)
-	}
-}
-
 func signup(username string) auth.SignupInput {
 	return auth.SignupInput{Username: username, Email: username + "@example.com", FirstName: "Test", LastName: "User",
 		Password1: apptest.Password, Password2: apptest.Password, Birthdate: "2005-03-04"}
@@ -90,7 +72,7 @@ func TestSignupRules(t *testing.T) {
 		{"mismatch", with(func(in *auth.SignupInput) { in.Password2 += "x" }), "password2", "didn't match"},
 	} {
 		_, err := s.Signup(ctx, tc.in)
-		wantField(t, tc.name, err, tc.field, tc.msg)
+		apptest.WantField(t, tc.name, err, tc.field, tc.msg)
 	}
 	if n, _ := app.State.DB.CountUsers(ctx); n != 0 {
 		t.Fatalf("refused signups wrote %d users", n)
@@ -109,9 +91,9 @@ func TestSignupRules(t *testing.T) {
 	}
 	// Taken usernames (case-insensitively) and emails.
 	_, err = s.Signup(ctx, with(func(in *auth.SignupInput) { in.Username, in.Email = "NEWBIE", "other@example.com" }))
-	wantField(t, "taken username", err, "username", "already exists")
+	apptest.WantField(t, "taken username", err, "username", "already exists")
 	_, err = s.Signup(ctx, with(func(in *auth.SignupInput) { in.Username = "other" }))
-	wantField(t, "taken email", err, "email", "already exists")
+	apptest.WantField(t, "taken email", err, "email", "already exists")
 }
 
 func TestCreateUserAdmin(t *testing.T) {
@@ -125,7 +107,7 @@ func TestCreateUserAdmin(t *testing.T) {
 	}
 	_, err = s.CreateUserAdmin(ctx, auth.SignupInput{Username: "kid", Email: "kid@example.com", FirstName: "K", LastName: "Id",
 		Password1: apptest.Password, UserType: auth.Student})
-	wantField(t, "student without birthdate", err, "birthdate", "required")
+	apptest.WantField(t, "student without birthdate", err, "birthdate", "required")
 }
 
 func TestSignInCountsFailuresOnly(t *testing.T) {
@@ -317,7 +299,7 @@ func TestSignupAndResetLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wantKind(t, "3rd signup", s.CheckSignup(ctx, "192.0.2.1"), problem.KindRateLimited)
+	apptest.WantKind(t, "3rd signup", s.CheckSignup(ctx, "192.0.2.1"), problem.KindRateLimited)
 	if err := s.CheckSignup(ctx, "192.0.2.2"); err != nil {
 		t.Errorf("another address: %v", err)
 	}
@@ -328,11 +310,11 @@ func TestSignupAndResetLimits(t *testing.T) {
 	if err := s.CheckReset(ctx, "192.0.2.2", "ADA@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	wantKind(t, "3rd reset for one email", s.CheckReset(ctx, "192.0.2.3", " Ada@Example.com"), problem.KindRateLimited)
+	apptest.WantKind(t, "3rd reset for one email", s.CheckReset(ctx, "192.0.2.3", " Ada@Example.com"), problem.KindRateLimited)
 	if err := s.CheckReset(ctx, "192.0.2.1", "bob@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	wantKind(t, "3rd reset from one address", s.CheckReset(ctx, "192.0.2.1", ""), problem.KindRateLimited)
+	apptest.WantKind(t, "3rd reset from one address", s.CheckReset(ctx, "192.0.2.1", ""), problem.KindRateLimited)
 	if err := s.CheckReset(ctx, "192.0.2.4", ""); err != nil {
 		t.Errorf("an empty email counts per address only: %v", err)
 	}
@@ -369,7 +351,7 @@ func TestPasswordReset(t *testing.T) {
 	if err := s.SetActive(ctx, gone.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	wantField(t, "no address", s.RequestPasswordReset(ctx, "  "), "email", "required")
+	apptest.WantField(t, "no address", s.RequestPasswordReset(ctx, "  "), "email", "required")
 	for _, email := range []string{"not an address", "nobody@example.com", "gone@example.com"} {
 		if err := s.RequestPasswordReset(ctx, email); err != nil {
 			t.Fatalf("%s: %v", email, err)
@@ -394,11 +376,11 @@ func TestPasswordReset(t *testing.T) {
 		}
 	}
 	_, err := s.ResetPassword(ctx, token, "", "")
-	wantField(t, "no password", err, "new_password1", "required")
+	apptest.WantField(t, "no password", err, "new_password1", "required")
 	_, err = s.ResetPassword(ctx, token, "Ada-Tester-1", "Ada-Tester-1")
-	wantField(t, "like the name", err, "new_password1", "too similar")
+	apptest.WantField(t, "like the name", err, "new_password1", "too similar")
 	_, err = s.ResetPassword(ctx, token, "new-Pass-word-9", "new-Pass-word-8")
-	wantField(t, "mismatch", err, "new_password2", "didn't match")
+	apptest.WantField(t, "mismatch", err, "new_password2", "didn't match")
 
 	// Before the reset ada has a session, an API login and a trusted device.
 	pair, err := s.IssueTokens(ctx, ada.ID)
@@ -453,7 +435,7 @@ func TestPasswordReset(t *testing.T) {
 	}
 	root := app.Account("root", "admin")
 	_, err = s.MailReset(ctx, root, gone.ID)
-	wantKind(t, "reset to an inactive account", err, problem.KindInvalid)
+	apptest.WantKind(t, "reset to an inactive account", err, problem.KindInvalid)
 }
 
 func TestUpdateAccount(t *testing.T) {
@@ -474,7 +456,7 @@ func TestUpdateAccount(t *testing.T) {
 		{"taken email", auth.AccountUpdate{Email: str("BOB@example.com")}, "email", "already exists"},
 	} {
 		_, err := s.UpdateAccount(ctx, ada.ID, tc.u)
-		wantField(t, tc.name, err, tc.field, tc.msg)
+		apptest.WantField(t, tc.name, err, tc.field, tc.msg)
 	}
 	if (auth.AccountUpdate{}).Empty() != true || (auth.AccountUpdate{Email: str("")}).Empty() {
 		t.Error("Empty")
@@ -509,7 +491,7 @@ func TestProfilePicture(t *testing.T) {
 		t.Errorf("6 MB: %v", err)
 	}
 	_, err := s.SetProfilePicture(ctx, ada.ID, []byte("GIF89a not really"))
-	wantKind(t, "not a picture", err, problem.KindInvalid)
+	apptest.WantKind(t, "not a picture", err, problem.KindInvalid)
 	first, err := s.SetProfilePicture(ctx, ada.ID, pngBytes(t, 1200, 300))
 	if err != nil {
 		t.Fatal(err)
@@ -561,11 +543,11 @@ func TestAdminAccountActions(t *testing.T) {
 		t.Fatalf("search: %v %v", users, err)
 	}
 	_, err = s.ChangeRole(ctx, root, root.ID, auth.Student)
-	wantKind(t, "demote oneself", err, problem.KindInvalid)
+	apptest.WantKind(t, "demote oneself", err, problem.KindInvalid)
 	_, err = s.ChangeActive(ctx, root, root.ID, false)
-	wantKind(t, "deactivate oneself", err, problem.KindInvalid)
+	apptest.WantKind(t, "deactivate oneself", err, problem.KindInvalid)
 	_, err = s.ChangeRole(ctx, root, ada.ID, "emperor")
-	wantField(t, "unknown role", err, "user_type", "valid choice")
+	apptest.WantField(t, "unknown role", err, "user_type", "valid choice")
 	if _, err := s.ChangeRole(ctx, root, 999999, auth.Admin); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown user: %v", err)
 	}
@@ -585,7 +567,7 @@ func TestAdminAccountActions(t *testing.T) {
 		t.Errorf("a token survived deactivation: %v", err)
 	}
 	_, err = s.MailReset(ctx, root, ada.ID)
-	wantKind(t, "reset link to an inactive account", err, problem.KindInvalid)
+	apptest.WantKind(t, "reset link to an inactive account", err, problem.KindInvalid)
 	if u, err = s.ChangeActive(ctx, root, ada.ID, true); err != nil || !u.IsActive {
 		t.Fatalf("activate: %+v %v", u, err)
 	}

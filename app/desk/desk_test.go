@@ -27,23 +27,6 @@ func start(t *testing.T) (*apptest.App, *desk.Service) {
 	return app, app.State.Desk
 }
 
-func wantKind(t *testing.T, what string, err error, k problem.Kind) *problem.Error {
-	t.Helper()
-	p, ok := problem.As(err)
-	if !ok || p.Kind != k {
-		t.Fatalf("%s: got %v, want a %v problem", what, err, k)
-	}
-	return p
-}
-
-func wantField(t *testing.T, what string, err error, field, msg string) {
-	t.Helper()
-	p := wantKind(t, what, err, problem.KindInvalid)
-	if got := strings.Join(p.Fields[field], " "); !strings.Contains(got, msg) {
-		t.Errorf("%s: %s error %q, want %q (all: %v)", what, field, got, msg, p.Fields)
-	}
-}
-
 func unread(t *testing.T, app *apptest.App, u store.User) int {
 	t.Helper()
 	n, err := app.State.DB.CountUnread(ctx, u.ID)
@@ -76,7 +59,7 @@ func TestContact(t *testing.T) {
 		{"invalid UTF-8", with(func(in *desk.ContactInput) { in.Message = "a\xffb" }), "message", "UTF-8"},
 	} {
 		_, err := s.Contact(ctx, store.User{}, tc.in)
-		wantField(t, tc.name, err, tc.field, tc.msg)
+		apptest.WantField(t, tc.name, err, tc.field, tc.msg)
 	}
 	if n, _ := app.State.DB.CountOpenContacts(ctx); n != 0 {
 		t.Fatalf("refused messages stored: %d", n)
@@ -129,7 +112,7 @@ func TestFAQ(t *testing.T) {
 		{"negative position", desk.FAQInput{Question: "Q?", Answer: "A", Position: -1}, "position", "greater than or equal to 0"},
 	} {
 		_, err := s.SaveFAQ(ctx, root, 0, tc.in)
-		wantField(t, tc.name, err, tc.field, tc.msg)
+		apptest.WantField(t, tc.name, err, tc.field, tc.msg)
 	}
 	a, err := s.SaveFAQ(ctx, root, 0, desk.FAQInput{Question: " How do I enrol? ", Answer: "Press Enrol.", Category: "Subjects", Position: 2, Active: true})
 	if err != nil || a.Question != "How do I enrol?" || !a.IsActive {
@@ -217,7 +200,7 @@ func TestBook(t *testing.T) {
 		{"email", stud, with(func(in *desk.BookInput) { in.Email = "x" }), "email", "valid email"},
 	} {
 		_, err := s.Book(ctx, tc.by, tc.in)
-		wantField(t, tc.name, err, tc.field, tc.msg)
+		apptest.WantField(t, tc.name, err, tc.field, tc.msg)
 	}
 	a, err := s.Book(ctx, stud, with(func(in *desk.BookInput) { in.Date, in.Time = " 2026-11-26 ", "10:00 " }))
 	if err != nil || a.Status != "pending" || a.Type != "office_hours" || a.UserID != stud.ID || a.InstructorName == "" {
@@ -228,7 +211,7 @@ func TestBook(t *testing.T) {
 	}
 	// The slot is taken now, for anyone; anonymous bookings are fine elsewhere.
 	_, err = s.Book(ctx, other, book(prof, "2026-11-26", "10:00"))
-	wantField(t, "taken slot", err, "appointment_time", "already has an appointment")
+	apptest.WantField(t, "taken slot", err, "appointment_time", "already has an appointment")
 	anon, err := s.Book(ctx, store.User{}, book(prof, "2026-11-26", "11:00"))
 	if err != nil || anon.UserID != 0 {
 		t.Fatalf("anonymous: %+v %v", anon, err)
@@ -271,7 +254,7 @@ func TestAppointmentChanges(t *testing.T) {
 	if _, err := s.Change(ctx, prof, a.ID, "bogus"); err == nil {
 		t.Fatal("an unknown action passed")
 	} else {
-		wantField(t, "unknown action", err, "action", "approve, reject, complete, cancel")
+		apptest.WantField(t, "unknown action", err, "action", "approve, reject, complete, cancel")
 	}
 	if _, err := s.Change(ctx, intruder, a.ID, desk.ActionApprove); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a stranger: %v", err)
@@ -311,9 +294,9 @@ func TestAppointmentChanges(t *testing.T) {
 	}
 	// Filters of the lists: unknown statuses are refused.
 	_, err = s.Mine(ctx, stud, "bogus")
-	wantField(t, "unknown status", err, "status", "valid choice")
+	apptest.WantField(t, "unknown status", err, "status", "valid choice")
 	_, err = s.AllAppointments(ctx, root, "bogus")
-	wantField(t, "unknown status (admin)", err, "status", "valid choice")
+	apptest.WantField(t, "unknown status (admin)", err, "status", "valid choice")
 	if _, err := s.AllAppointments(ctx, stud, ""); !errors.Is(err, problem.ErrForbidden) {
 		t.Errorf("a student lists every appointment: %v", err)
 	}
@@ -356,7 +339,7 @@ func TestAssistantFeedback(t *testing.T) {
 		{"quiz", "\x00", "submission_id"},
 	} {
 		_, err := s.Feedback(ctx, stud, tc.kind, tc.sub)
-		wantField(t, tc.kind, err, tc.field, "")
+		apptest.WantField(t, tc.kind, err, tc.field, "")
 	}
 	f, err := s.Feedback(ctx, stud, "", strings.Repeat("é", 60))
 	if err != nil || f.Kind != "general" || len([]rune(f.SubmissionID)) != 50 || !strings.Contains(f.Feedback, "not finished a quiz") {

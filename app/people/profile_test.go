@@ -24,17 +24,6 @@ import (
 
 var bg = context.Background()
 
-func wantField(t *testing.T, what string, err error, field, msg string) {
-	t.Helper()
-	p, ok := problem.As(err)
-	if !ok || p.Kind != problem.KindInvalid {
-		t.Fatalf("%s: got %v, want a 400 problem", what, err)
-	}
-	if got := strings.Join(p.Fields[field], " "); !strings.Contains(got, msg) {
-		t.Errorf("%s: %s error %q, want %q (all: %v)", what, field, got, msg, p.Fields)
-	}
-}
-
 func str(v string) *string { return &v }
 
 func pic(t *testing.T) []byte {
@@ -69,7 +58,7 @@ func TestProfileUpdate(t *testing.T) {
 		{"NUL name", people.ProfileInput{Account: auth.AccountUpdate{FirstName: str("\x00Ada")}}, "first_name", "U+0000"},
 		{"taken email", people.ProfileInput{Bio: str("fine"), Account: auth.AccountUpdate{Email: str("bob@example.com")}}, "email", "already exists"},
 	} {
-		wantField(t, tc.name, s.Update(bg, ada, tc.in), tc.field, tc.msg)
+		apptest.WantField(t, tc.name, s.Update(bg, ada, tc.in), tc.field, tc.msg)
 	}
 	if p, _ := app.State.DB.ProfileOf(bg, ada.ID); p.Exists {
 		t.Fatalf("a refused update wrote the profile: %+v", p)
@@ -215,7 +204,7 @@ func TestEntries(t *testing.T) {
 		{"NUL description", "projects", vals("title", "P", "description", "\x00D"), "description", "U+0000"},
 	} {
 		_, err := s.AddEntry(bg, ada, tc.kind, people.EntryInput{Values: tc.values})
-		wantField(t, tc.name, err, tc.field, tc.msg)
+		apptest.WantField(t, tc.name, err, tc.field, tc.msg)
 	}
 	// Valid entries; one line with single spaces, descriptions keep their lines.
 	edu, err := s.AddEntry(bg, ada, "education", people.EntryInput{Values: vals("institution", "  Cambridge \n University ", "degree", "BA",
@@ -229,7 +218,7 @@ func TestEntries(t *testing.T) {
 		t.Fatalf("patch: %+v %v", edu2, err)
 	}
 	_, err = s.UpdateEntry(bg, ada, "education", edu.ID, people.EntryInput{Values: vals("degree", "MA")})
-	wantField(t, "put without the institution", err, "institution", "required")
+	apptest.WantField(t, "put without the institution", err, "institution", "required")
 	if _, err := s.UpdateEntry(bg, bob, "education", edu.ID, people.EntryInput{Partial: true}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("bob edits ada's entry: %v", err)
 	}
@@ -247,7 +236,7 @@ func TestEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.AddEntry(bg, ada, "skills", people.EntryInput{Values: vals("name", "GO", "proficiency", "1")})
-	wantField(t, "duplicate skill", err, "name", "already have a skill")
+	apptest.WantField(t, "duplicate skill", err, "name", "already have a skill")
 	// Order: move the second certification up.
 	c1, _ := s.AddEntry(bg, ada, "certifications", people.EntryInput{Values: vals("name", "One")})
 	c2, _ := s.AddEntry(bg, ada, "certifications", people.EntryInput{Values: vals("name", "Two")})
@@ -309,7 +298,7 @@ func TestProjectImages(t *testing.T) {
 		t.Errorf("6 MB: %v", err)
 	}
 	_, err := s.AddEntry(bg, ada, "projects", in([]byte("not a picture")))
-	wantField(t, "not a picture", err, "image", "")
+	apptest.WantField(t, "not a picture", err, "image", "")
 	p, err := s.AddEntry(bg, ada, "projects", in(pic(t)))
 	if err != nil || p.F("image_path") == "" {
 		t.Fatalf("project: %+v %v", p, err)

@@ -217,9 +217,9 @@ func entryView(username string, e store.ProfileEntry) views.EntryView {
 		v.Description = f("description")
 	case store.ProfileSkills:
 		v.Title = f("name")
-		v.Proficiency, _ = strconv.Atoi(f("proficiency"))
-		if v.Proficiency >= 1 && v.Proficiency <= 5 {
-			v.Level = people.Proficiency[v.Proficiency]
+		// The rules store 1–5; anything else (a corrupt row) shows no level.
+		if n, err := strconv.Atoi(f("proficiency")); err == nil && n >= 1 && n <= 5 {
+			v.Proficiency, v.Level = n, people.Proficiency[n]
 		}
 	case store.ProfileProjects:
 		v.Title = f("title")
