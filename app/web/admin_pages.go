@@ -175,7 +175,7 @@ func faqFields(f store.FAQ, errs form.Errors) []views.Field {
 		{Name: "answer", Label: "Answer", Type: "textarea", Rows: 5, Value: f.Answer, MaxLength: 5000, Required: true, Errors: errs["answer"]},
 		{Name: "category", Label: "Category", Value: f.Category, MaxLength: 100, Optional: true, Errors: errs["category"]},
 		{Name: "position", Label: "Position", Type: "number", Value: strconv.Itoa(f.Position), Errors: errs["position"], Attrs: map[string]any{"min": "0"}},
-		{Name: "is_active", Label: "Shown", Type: "select", Value: strconv.FormatBool(f.IsActive),
+		{Name: "is_active", Label: "Shown", Type: "select", Value: strconv.FormatBool(f.IsActive), Errors: errs["is_active"],
 			Options: []views.Option{{Value: "true", Label: "Shown on the contact page"}, {Value: "false", Label: "Hidden"}}},
 	}
 }
@@ -228,15 +228,27 @@ func (h *Web) adminSaveFAQ(w http.ResponseWriter, r *http.Request) {
 	if !h.parseForm(w, r, 32<<10) {
 		return
 	}
-	pos, perr := 0, error(nil)
+	errs := form.Errors{}
+	pos := 0
 	if v := strings.TrimSpace(r.PostFormValue("position")); v != "" {
-		pos, perr = strconv.Atoi(v)
+		var err error
+		if pos, err = strconv.Atoi(v); err != nil {
+			errs.Add("position", "A valid integer is required.")
+		}
+	}
+	active := true // shown unless the form says otherwise
+	switch v := r.PostFormValue("is_active"); v {
+	case "", "true":
+	case "false":
+		active = false
+	default:
+		errs.Add("is_active", "Select a valid choice: true or false.")
 	}
 	in := desk.FAQInput{Question: r.PostFormValue("question"), Answer: r.PostFormValue("answer"),
-		Category: r.PostFormValue("category"), Position: pos, Active: r.PostFormValue("is_active") != "false"}
+		Category: r.PostFormValue("category"), Position: pos, Active: active}
 	draft := store.FAQ{Question: in.Question, Answer: in.Answer, Category: in.Category, Position: pos, IsActive: in.Active}
-	if perr != nil {
-		h.renderAdminFAQ(w, r, http.StatusBadRequest, id, draft, form.Errors{"position": {"A valid integer is required."}})
+	if len(errs) > 0 {
+		h.renderAdminFAQ(w, r, http.StatusBadRequest, id, draft, errs)
 		return
 	}
 	me, _ := identity(r.Context())

@@ -487,6 +487,9 @@ func TestAppointmentActionFragment(t *testing.T) {
 	if r := admin.PostForm("/admin/faq/", url.Values{"question": {"\x00Q?"}, "answer": {"A"}}); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "U+0000") {
 		t.Errorf("FAQ with NUL: %d", r.StatusCode)
 	}
+	if r := admin.PostForm("/admin/faq/", url.Values{"question": {"Q?"}, "answer": {"A"}, "is_active": {"maybe"}}); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "true or false") {
+		t.Errorf("FAQ with an unknown is_active: %d", r.StatusCode)
+	}
 	if r := student.Get("/ai/api/feedback/?type=horoscope"); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, `"type"`) {
 		t.Errorf("unknown feedback type: %d %s", r.StatusCode, r.Body)
 	}
