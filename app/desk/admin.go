@@ -114,11 +114,3 @@ func (s *Service) SiteCounts(ctx context.Context, by store.User) (Counts, error)
 	}
 	return c, nil
 }
-
-// Backup writes a consistent copy of the live database to path (which must not exist).
-func (s *Service) Backup(ctx context.Context, by store.User, path string) error {
-	if err := admin(by); err != nil {
-		return err
-	}
-	return s.DB.Backup(ctx, path)
-}

@@ -3,8 +3,6 @@ package desk_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -374,9 +372,6 @@ func TestAdminReads(t *testing.T) {
 		"moderation": func(u store.User) error { _, _, err := s.ModerationQueue(ctx, u, 10); return err },
 		"subjects":   func(u store.User) error { _, err := s.Subjects(ctx, u); return err },
 		"counts":     func(u store.User) error { _, err := s.SiteCounts(ctx, u); return err },
-		"backup": func(u store.User) error {
-			return s.Backup(ctx, u, filepath.Join(t.TempDir(), "b.db"))
-		},
 	} {
 		if err := call(ada); !errors.Is(err, problem.ErrForbidden) {
 			t.Errorf("a student reads the %s: %v", name, err)
@@ -390,16 +385,6 @@ func TestAdminReads(t *testing.T) {
 	counts, _ := s.SiteCounts(ctx, root)
 	if len(mails) != 1 || len(posts) != 1 || len(comments) != 0 || counts.Users != 2 || counts.OpenContacts != 1 || counts.DatabaseBytes == 0 {
 		t.Errorf("mails %d, posts %d, comments %d, counts %+v", len(mails), len(posts), len(comments), counts)
-	}
-	path := filepath.Join(t.TempDir(), "copy.db")
-	if err := s.Backup(ctx, root, path); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := os.ReadFile(path); err != nil || !strings.HasPrefix(string(b), "SQLite format 3\x00") {
-		t.Errorf("backup: %v", err)
-	}
-	if err := s.Backup(ctx, root, path); err == nil {
-		t.Error("a backup overwrote a file")
 	}
 }
 
