@@ -332,12 +332,12 @@ func TestAppointmentChanges(t *testing.T) {
 func TestAssistantFeedback(t *testing.T) {
 	app, s := start(t)
 	stud := app.Account("stud", "student")
-	for _, tc := range []struct{ kind, sub, field string }{
-		{"horoscope", "", "type"},
-		{"quiz", "\x00", "submission_id"},
+	for _, tc := range []struct{ kind, sub, field, msg string }{
+		{"horoscope", "", "type", "general, assignment, quiz"},
+		{"quiz", "\x00", "submission_id", "U+0000"},
 	} {
 		_, err := s.Feedback(ctx, stud, tc.kind, tc.sub)
-		apptest.WantField(t, tc.kind, err, tc.field, "")
+		apptest.WantField(t, tc.kind, err, tc.field, tc.msg)
 	}
 	f, err := s.Feedback(ctx, stud, "", strings.Repeat("é", 60))
 	if err != nil || f.Kind != "general" || len([]rune(f.SubmissionID)) != 50 || !strings.Contains(f.Feedback, "not finished a quiz") {

@@ -298,7 +298,7 @@ func TestProjectImages(t *testing.T) {
 		t.Errorf("6 MB: %v", err)
 	}
 	_, err := s.AddEntry(bg, ada, "projects", in([]byte("not a picture")))
-	apptest.WantField(t, "not a picture", err, "image", "")
+	apptest.WantField(t, "not a picture", err, "image", "valid image")
 	p, err := s.AddEntry(bg, ada, "projects", in(pic(t)))
 	if err != nil || p.F("image_path") == "" {
 		t.Fatalf("project: %+v %v", p, err)
