@@ -237,9 +237,9 @@ func (h *Web) adminSaveFAQ(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	active := true // shown unless the form says otherwise
-	switch v := r.PostFormValue("is_active"); v {
-	case "", "true":
-	case "false":
+	switch r.PostFormValue("is_active") {
+	case "", "true", "on", "1":
+	case "false", "off", "0":
 		active = false
 	default:
 		errs.Add("is_active", "Select a valid choice: true or false.")
