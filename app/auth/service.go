@@ -336,7 +336,7 @@ func (s *Service) check(ctx context.Context, rule limit.Rule, key string) error 
 
 // UserByID returns a user through the cache.
 func (s *Service) UserByID(ctx context.Context, id int64) (store.User, error) {
-	return cache.GetOrLoad(ctx, s.Cache, userCacheKey(id), 5*time.Minute, func(ctx context.Context) (store.User, error) {
+	return cache.Load(ctx, s.Cache, userCacheKey(id), 5*time.Minute, func(ctx context.Context) (store.User, error) {
 		return s.DB.UserByID(ctx, id)
 	})
 }
@@ -349,7 +349,7 @@ const PeopleNamespace = "people"
 // ForgetUser drops a user from the cache after a change, and moves PeopleNamespace on.
 // A cache that fails here would keep serving the old user, so it is logged loudly.
 func (s *Service) ForgetUser(ctx context.Context, id int64) {
-	if err := s.Cache.Delete(ctx, userCacheKey(id)); err != nil {
+	if err := cache.Forget(ctx, s.Cache, userCacheKey(id)); err != nil {
 		s.Log.ErrorContext(ctx, "forget user in the cache", "user", id, "err", err)
 	}
 	s.peopleChanged(ctx)
@@ -395,10 +395,11 @@ func (s *Service) forgetHashes(ctx context.Context, key func([]byte) string, has
 	s.forget(ctx, keys...)
 }
 
-// forget drops cache entries of ended sessions or tokens. A cache that cannot delete
-// keeps serving them for at most their cache life (a minute), so it is logged.
+// forget orphans the cache entries of ended sessions or tokens (cache.Forget: also one a
+// request in flight stores afterwards). A cache that cannot forget keeps serving them
+// for at most their cache life (a minute), so it is logged.
 func (s *Service) forget(ctx context.Context, keys ...string) {
-	if err := s.Cache.Delete(ctx, keys...); err != nil {
+	if err := cache.Forget(ctx, s.Cache, keys...); err != nil {
 		s.Log.WarnContext(ctx, "cache delete", "keys", len(keys), "err", err)
 	}
 }

@@ -75,7 +75,7 @@ func (st *SessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	}
 	ctx := r.Context()
 	hash := hashToken(c.Value)
-	row, err := cache.GetOrLoad(ctx, st.svc.Cache, sessionKey(hash), time.Minute, func(ctx context.Context) (cachedSession, error) {
+	row, err := cache.Load(ctx, st.svc.Cache, sessionKey(hash), time.Minute, func(ctx context.Context) (cachedSession, error) {
 		ss, err := st.svc.DB.SessionByHash(ctx, hash, st.svc.Now())
 		if err != nil {
 			return cachedSession{}, err

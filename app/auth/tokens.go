@@ -122,7 +122,7 @@ func (s *Service) UserForAccessToken(ctx context.Context, access string) (Authen
 		return Authenticated{}, ErrInvalidToken
 	}
 	hash := hashToken(access)
-	info, err := cache.GetOrLoad(ctx, s.Cache, tokenKey(hash), time.Minute, func(ctx context.Context) (tokenInfo, error) {
+	info, err := cache.Load(ctx, s.Cache, tokenKey(hash), time.Minute, func(ctx context.Context) (tokenInfo, error) {
 		t, err := s.DB.APITokenByHash(ctx, hash)
 		if err != nil {
 			return tokenInfo{}, err

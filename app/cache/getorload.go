@@ -147,6 +147,29 @@ func NamespacedKey(ctx context.Context, c Cache, namespace string, parts ...stri
 	return key.String(), nil
 }
 
+// VersionLife is how long a namespace's version is kept after its last change. Values
+// cached under a namespaced key must live shorter than this: a version forgotten after
+// it restarts (from the clock on Redis, from zero in memory), and only values older than
+// VersionLife could have been cached under the restarted number before. Namespaces may
+// therefore be as many as the entities they stand for (a user, a session).
+const VersionLife = 48 * time.Hour
+
+// Load is GetOrLoad of the value cached for one entity (a name such as "user:42"), kept
+// under the entity's version so that Forget orphans it — unlike Delete, which a load
+// already in flight would undo by storing what it read before the change. When the cache
+// cannot be reached the value comes from load.
+func Load[T any](ctx context.Context, c Cache, entity string, ttl time.Duration, load func(context.Context) (T, error)) (T, error) {
+	key, err := NamespacedKey(ctx, c, entity)
+	if err != nil {
+		return load(ctx)
+	}
+	return GetOrLoad(ctx, c, key, ttl, load)
+}
+
+// Forget makes the values cached for entities unreachable, including any a load in
+// flight stores later (see Load).
+func Forget(ctx context.Context, c Cache, entities ...string) error { return Invalidate(ctx, c, entities...) }
+
 // Invalidate bumps the version of each namespace. It tries every namespace even if one
 // fails, so that one error leaves as little stale data as possible, and returns all
 // errors joined.

@@ -24,7 +24,8 @@ type Memory struct {
 	// Versions live outside ristretto because an evicted counter would restart at zero
 	// and make keys from an earlier generation reachable again.
 	versionsMu sync.Mutex
-	versions   map[string]uint64
+	versions   map[string]version
+	bumps      int
 }
 
 var _ Cache = (*Memory)(nil)
@@ -42,7 +43,7 @@ func NewMemory(budget int64) (*Memory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cache: create ristretto cache: %w", err)
 	}
-	return &Memory{items: items, versions: make(map[string]uint64)}, nil
+	return &Memory{items: items, versions: make(map[string]version)}, nil
 }
 
 func (m *Memory) Get(_ context.Context, key string) ([]byte, bool, error) {
@@ -84,13 +85,24 @@ func (m *Memory) Delete(_ context.Context, keys ...string) error {
 func (m *Memory) Version(_ context.Context, namespace string) (uint64, error) {
 	m.versionsMu.Lock()
 	defer m.versionsMu.Unlock()
-	return m.versions[namespace], nil
+	return m.versions[namespace].n, nil
 }
 
 func (m *Memory) Bump(_ context.Context, namespace string) error {
 	m.versionsMu.Lock()
 	defer m.versionsMu.Unlock()
-	m.versions[namespace]++
+	now := time.Now()
+	m.versions[namespace] = version{n: m.versions[namespace].n + 1, at: now}
+	// Namespaces may be one per entity (a user, a session): versions not bumped for
+	// VersionLife are dropped, which is safe because nothing cached under them outlives
+	// it (see VersionLife).
+	if m.bumps++; m.bumps%4096 == 0 {
+		for ns, v := range m.versions {
+			if now.Sub(v.at) > VersionLife {
+				delete(m.versions, ns)
+			}
+		}
+	}
 	return nil
 }
 
@@ -103,4 +115,9 @@ func (m *Memory) Cost() int64 {
 func (m *Memory) Close() error {
 	m.items.Close()
 	return nil
+}
+
+type version struct {
+	n  uint64
+	at time.Time
 }

@@ -120,7 +120,7 @@ func (r *Redis) Version(ctx context.Context, namespace string) (uint64, error) {
 	key := r.versionKey(namespace)
 	var current *redis.StringCmd
 	_, err := r.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-		pipe.SetNX(ctx, key, versionSeed(), 0)
+		pipe.SetNX(ctx, key, versionSeed(), VersionLife)
 		current = pipe.Get(ctx, key)
 		return nil
 	})
@@ -137,8 +137,9 @@ func (r *Redis) Version(ctx context.Context, namespace string) (uint64, error) {
 func (r *Redis) Bump(ctx context.Context, namespace string) error {
 	key := r.versionKey(namespace)
 	_, err := r.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-		pipe.SetNX(ctx, key, versionSeed(), 0)
+		pipe.SetNX(ctx, key, versionSeed(), VersionLife)
 		pipe.Incr(ctx, key)
+		pipe.Expire(ctx, key, VersionLife)
 		return nil
 	})
 	if err != nil {

@@ -84,9 +84,17 @@ func ToJSON(n store.Notification, recipient store.UserMini) JSON {
 
 func unreadKey(userID int64) string { return "unread:" + strconv.FormatInt(userID, 10) }
 
+// forgetUnread orphans a user's cached unread count after a change. A cache that cannot
+// forget serves the old count for up to its life, so it is logged.
+func (s *Service) forgetUnread(ctx context.Context, userID int64) {
+	if err := cache.Forget(ctx, s.Cache, unreadKey(userID)); err != nil && s.Log != nil {
+		s.Log.WarnContext(ctx, "forget an unread count", "user", userID, "err", err)
+	}
+}
+
 // Unread returns the user's unread count through the cache.
 func (s *Service) Unread(ctx context.Context, userID int64) (int, error) {
-	return cache.GetOrLoad(ctx, s.Cache, unreadKey(userID), 5*time.Minute, func(ctx context.Context) (int, error) {
+	return cache.Load(ctx, s.Cache, unreadKey(userID), 5*time.Minute, func(ctx context.Context) (int, error) {
 		return s.DB.CountUnread(ctx, userID)
 	})
 }
@@ -96,7 +104,7 @@ func (s *Service) Unread(ctx context.Context, userID int64) (int, error) {
 func (s *Service) Deliver(ctx context.Context, ids []int64, recipients []int64) {
 	for i, id := range ids {
 		rcpt := recipients[i]
-		_ = s.Cache.Delete(ctx, unreadKey(rcpt))
+		s.forgetUnread(ctx, rcpt)
 		if s.Pub == nil {
 			continue
 		}
@@ -172,7 +180,7 @@ func (s *Service) MarkAllRead(ctx context.Context, userID int64) (int64, error) 
 
 // afterRead refreshes the cached count and tells the user's other tabs.
 func (s *Service) afterRead(ctx context.Context, userID int64) (int, error) {
-	_ = s.Cache.Delete(ctx, unreadKey(userID))
+	s.forgetUnread(ctx, userID)
 	s.PushUnread(ctx, userID)
 	return s.Unread(ctx, userID)
 }
@@ -181,7 +189,7 @@ func (s *Service) afterRead(ctx context.Context, userID int64) (int, error) {
 // cascade (their post or comment went away) and tells their open tabs.
 func (s *Service) Recount(ctx context.Context, userIDs []int64) {
 	for _, id := range userIDs {
-		_ = s.Cache.Delete(ctx, unreadKey(id))
+		s.forgetUnread(ctx, id)
 		s.PushUnread(ctx, id)
 	}
 }

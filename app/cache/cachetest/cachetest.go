@@ -38,6 +38,7 @@ func Run(t *testing.T, newCache func(t *testing.T) cache.Cache) {
 		{"MissThenHit", testMissThenHit},
 		{"Overwrite", testOverwrite},
 		{"Delete", testDelete},
+		{"ForgetBeatsALoadInFlight", testForgetBeatsLoadInFlight},
 		{"TTLExpiry", testTTLExpiry},
 		{"NonPositiveTTLRejected", testNonPositiveTTLRejected},
 		{"BinarySafe", testBinarySafe},
@@ -435,4 +436,45 @@ func abbreviate(b []byte) string {
 		return fmt.Sprintf("%q… (%d bytes)", b[:64], len(b))
 	}
 	return fmt.Sprintf("%q", b)
+}
+
+// testForgetBeatsLoadInFlight: a load that read the truth before a change and stores
+// after Forget must not be what the next reader gets — the race Delete loses.
+func testForgetBeatsLoadInFlight(t *testing.T, c cache.Cache) {
+	ctx := context.Background()
+	truth := atomic.Int64{}
+	truth.Store(1)
+	read, release := make(chan struct{}), make(chan struct{})
+	done := make(chan int64)
+	go func() {
+		v, err := cache.Load(ctx, c, "entity:7", longTTL, func(context.Context) (int64, error) {
+			v := truth.Load()
+			close(read)
+			<-release // the change and the Forget happen now, before this load stores
+			return v, nil
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- v
+	}()
+	<-read
+	truth.Store(2)
+	if err := cache.Forget(ctx, c, "entity:7"); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if v := <-done; v != 1 {
+		t.Fatalf("the load in flight returned %d", v)
+	}
+	got, err := cache.Load(ctx, c, "entity:7", longTTL, func(context.Context) (int64, error) { return truth.Load(), nil })
+	if err != nil || got != 2 {
+		t.Fatalf("after Forget the next Load got %d (%v), want the changed value 2", got, err)
+	}
+	// Other entities are untouched.
+	other, _ := cache.Load(ctx, c, "entity:8", longTTL, func(context.Context) (int64, error) { return 80, nil })
+	again, _ := cache.Load(ctx, c, "entity:8", longTTL, func(context.Context) (int64, error) { return 81, nil })
+	if other != 80 || again != 80 {
+		t.Fatalf("another entity lost its value: %d, %d", other, again)
+	}
 }
