@@ -168,7 +168,9 @@ func Load[T any](ctx context.Context, c Cache, entity string, ttl time.Duration,
 
 // Forget makes the values cached for entities unreachable, including any a load in
 // flight stores later (see Load).
-func Forget(ctx context.Context, c Cache, entities ...string) error { return Invalidate(ctx, c, entities...) }
+func Forget(ctx context.Context, c Cache, entities ...string) error {
+	return Invalidate(ctx, c, entities...)
+}
 
 // Invalidate bumps the version of each namespace. It tries every namespace even if one
 // fails, so that one error leaves as little stale data as possible, and returns all
