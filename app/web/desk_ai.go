@@ -73,7 +73,7 @@ func (h *Web) aiFeedback(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, h.st.Log, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, feedbackJSON(f))
+	httpx.WriteJSON(w, http.StatusOK, feedbackJSON(f))
 }
 
 // aiFeedbackRequest answers POST /ai/api/feedback-request/ with a form or JSON body
@@ -87,7 +87,7 @@ func (h *Web) aiFeedbackRequest(w http.ResponseWriter, r *http.Request) {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		if err := jsonDecode(r, &body); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"status": "error", "message": "Invalid JSON: the body must be a JSON object."})
+			httpx.WriteJSON(w, http.StatusBadRequest, map[string]string{"status": "error", "message": "Invalid JSON: the body must be a JSON object."})
 			return
 		}
 		kind, sub = body.Type, anyString(body.SubmissionID)
@@ -103,14 +103,14 @@ func (h *Web) aiFeedbackRequest(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, h.st.Log, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, feedbackJSON(f))
+	httpx.WriteJSON(w, http.StatusOK, feedbackJSON(f))
 }
 
 // requireLoginJSON answers 401 JSON for anonymous callers of the assistant's endpoints.
 func (h *Web) requireLoginJSON(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := identity(r.Context()); !ok {
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"status": "error", "message": "Authentication credentials were not provided.", "detail": "Authentication credentials were not provided."})
+			httpx.WriteJSON(w, http.StatusUnauthorized, map[string]string{"status": "error", "message": "Authentication credentials were not provided.", "detail": "Authentication credentials were not provided."})
 			return
 		}
 		next(w, r)

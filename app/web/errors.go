@@ -57,8 +57,6 @@ func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error, back strin
 	switch {
 	case wantsFragment(r):
 		httpx.WriteError(w, r, h.st.Log, p)
-	case wantsJSON(r): // being retired: scripts move to the API and FragmentRoutes
-		writeJSON(w, status, map[string]string{"detail": p.Message})
 	case p.Kind == problem.KindNotFound:
 		h.notFound(w, r)
 	case (p.Kind == problem.KindInvalid || p.Kind == problem.KindConflict) && back != "":

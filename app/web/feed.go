@@ -1,14 +1,11 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/a-h/templ"
 
 	"eplatform/app/feed"
 	"eplatform/app/form"
@@ -21,43 +18,6 @@ import (
 
 // FeedPageSize is how many posts a feed page shows.
 const FeedPageSize = 20
-
-// Forms of the feed answer JSON when feed.js sends them with Accept: application/json,
-// and redirect with a flash otherwise, so every action works without JavaScript.
-
-func wantsJSON(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Accept"), "application/json")
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// fragment renders a component to a string for a JSON answer.
-func fragment(r *http.Request, c templ.Component) (string, error) {
-	var b strings.Builder
-	err := c.Render(r.Context(), &b)
-	return b.String(), err
-}
-
-// invalid answers validation errors of an action done by script; false when not JSON.
-func invalid(w http.ResponseWriter, r *http.Request, errs form.Errors) bool {
-	if !wantsJSON(r) {
-		return false
-	}
-	msg := "Please correct the errors."
-	for _, m := range errs {
-		if len(m) > 0 {
-			msg = m[0]
-			break
-		}
-	}
-	writeJSON(w, http.StatusBadRequest, map[string]any{"errors": errs, "message": msg})
-	return true
-}
 
 // allow applies a per-user rate limit and answers 429 itself.
 func (h *Web) allow(w http.ResponseWriter, r *http.Request, rule limit.Rule) bool {
