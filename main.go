@@ -193,7 +193,7 @@ func noArgs(cmd string, rest []string) error {
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	level := slog.LevelInfo
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // checked by config.Finish
 	opts := &slog.HandlerOptions{Level: level}
 	if cfg.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
@@ -313,7 +313,7 @@ func healthcheck(args []string, getenv func(string) string, stdout, stderr io.Wr
 		return err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10)) // only shown in the message
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s: %s %s", url, resp.Status, strings.TrimSpace(string(body)))
 	}

@@ -529,7 +529,7 @@ func (a *API) createComment(w http.ResponseWriter, r *http.Request) {
 	case float64:
 		postID = int64(v)
 	case string:
-		postID, _ = strconv.ParseInt(v, 10, 64)
+		postID, _ = strconv.ParseInt(v, 10, 64) // not a number: 0, refused just below
 	}
 	errs := f.merge(nil)
 	if postID <= 0 {

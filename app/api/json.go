@@ -41,7 +41,7 @@ type fields struct {
 // unusable.
 func readFields(w http.ResponseWriter, r *http.Request) (*fields, bool) {
 	f := &fields{m: map[string]any{}, errs: form.Errors{}}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")) // unparsable: "", answered 415 below
 	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
 	switch ct {
 	case "application/json", "":

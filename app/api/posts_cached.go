@@ -62,7 +62,7 @@ func (a *API) cachedPosts(w http.ResponseWriter, r *http.Request, pg paging) {
 		return
 	}
 	page := a.newListPage(r, pg, count, nil)
-	head, _ := json.Marshal(struct {
+	head, _ := json.Marshal(struct { // an int and two strings: cannot fail
 		Count    int     `json:"count"`
 		Next     *string `json:"next"`
 		Previous *string `json:"previous"`

@@ -309,7 +309,7 @@ func WriteFile(ctx context.Context, path string, src Source) (*Manifest, int64, 
 // the rename then is as durable as they make it.
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
+		_ = d.Sync() // best effort: the archive itself was synced; some filesystems refuse a directory sync
 		d.Close()
 	}
 }

@@ -306,10 +306,10 @@ func install(dir, stage string) error {
 	var moved, placed []string
 	undo := func(err error) error {
 		for _, name := range placed {
-			_ = os.Rename(filepath.Join(dir, name), filepath.Join(stage, name))
+			_ = os.Rename(filepath.Join(dir, name), filepath.Join(stage, name)) // undoing after a failure that is returned
 		}
 		for _, name := range moved {
-			_ = os.Rename(filepath.Join(old, name), filepath.Join(dir, name))
+			_ = os.Rename(filepath.Join(old, name), filepath.Join(dir, name)) // undoing after a failure that is returned
 		}
 		os.RemoveAll(old)
 		return err

@@ -94,7 +94,7 @@ func loadAndStore[T any](ctx context.Context, c Cache, key string, ttl time.Dura
 		return nil, fmt.Errorf("cache: encode %q: %w", key, err)
 	}
 	// A failed Set is already counted by the backend, and the value is good regardless.
-	_ = c.Set(ctx, key, data, ttl)
+	_ = c.Set(ctx, key, data, ttl) // a failed Set is counted by the backend and costs the next reader a load
 	return data, nil
 }
 

@@ -60,7 +60,7 @@ func OpenRedis(rawURL string) (*Redis, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
-		_ = client.Close()
+		_ = client.Close() // the ping failed, which is the error returned
 		return nil, fmt.Errorf("cache: redis at %s is unreachable: %w", options.Addr, err)
 	}
 	return NewRedis(client, prefix), nil

@@ -297,7 +297,7 @@ func writeSecrets(path string, v any) error {
 		err = os.Rename(f.Name(), path)
 	}
 	if err != nil {
-		_ = os.Remove(f.Name())
+		_ = os.Remove(f.Name()) // clean-up after the write error returned
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -468,6 +468,8 @@ func (s *Service) PostCount(ctx context.Context) (int, error) {
 // postsChanged invalidates what PostCount keeps.
 func (s *Service) postsChanged(ctx context.Context) {
 	if s.Cache != nil {
-		_ = cache.Invalidate(ctx, s.Cache, "posts")
+		if err := cache.Invalidate(ctx, s.Cache, "posts"); err != nil && s.Log != nil {
+			s.Log.WarnContext(ctx, "forget the post count", "err", err)
+		}
 	}
 }

@@ -43,8 +43,8 @@ const (
 )
 
 var writers = [...]*sync.Pool{
-	{New: func() any { w, _ := flate.NewWriter(io.Discard, keptLevel); return w }},
-	{New: func() any { w, _ := flate.NewWriter(io.Discard, perCallLevel); return w }},
+	{New: func() any { w, _ := flate.NewWriter(io.Discard, keptLevel); return w }},    // a valid level: no error
+	{New: func() any { w, _ := flate.NewWriter(io.Discard, perCallLevel); return w }}, // a valid level: no error
 }
 
 // Make compresses raw into a piece to keep. raw is kept as it is: the caller must not

@@ -35,6 +35,6 @@ func Serve(w http.ResponseWriter, r *http.Request, status int, contentType, cach
 	if gz {
 		_ = WriteGzip(w, pieces) // the status is sent; a failed write means the client left
 	} else {
-		_ = WriteIdentity(w, pieces)
+		_ = WriteIdentity(w, pieces) // the status is sent; a failed write means the client left
 	}
 }

@@ -61,12 +61,12 @@ func Middleware(l Limiter, rule Rule, key func(*http.Request) string, refuse fun
 }
 
 func refuseJSON(w http.ResponseWriter, _ *http.Request, d Decision) {
-	body, _ := json.Marshal(struct {
+	body, _ := json.Marshal(struct { // one string field: cannot fail
 		Detail string `json:"detail"`
 	}{Message(d)}) // cannot fail: a struct with one string field
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusTooManyRequests)
-	_, _ = w.Write(body)
+	_, _ = w.Write(body) // the status is sent; a failed write means the client left
 }
 
 // SetRetryAfter sets the Retry-After header to the wait in whole seconds.

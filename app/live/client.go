@@ -70,7 +70,7 @@ func (c *Client) Send(v any) error {
 }
 
 func (c *Client) sendError(msg string) {
-	_ = c.Send(errorFrame{Type: "error", Message: msg})
+	_ = c.Send(errorFrame{Type: "error", Message: msg}) // a client too slow for it is being dropped anyway
 }
 
 // enqueue hands frame to the writer without blocking. A client that does not keep up
@@ -116,7 +116,7 @@ func (c *Client) writeLoop() {
 		select {
 		case <-c.stop:
 			c.hub.remove(c)
-			_ = c.conn.Close(c.closeCode, c.closeReason)
+			_ = c.conn.Close(c.closeCode, c.closeReason) // closing: a peer that is already gone is fine
 			return
 		default:
 		}
@@ -145,5 +145,5 @@ func (c *Client) writeLoop() {
 	// The peer is unreachable: a close handshake would only wait for it.
 	c.kick(websocket.StatusGoingAway, "")
 	c.hub.remove(c)
-	_ = c.conn.CloseNow()
+	_ = c.conn.CloseNow() // closing: a peer that is already gone is fine
 }

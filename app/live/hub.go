@@ -311,7 +311,7 @@ func (h *Hub) deliver(t Target, frame []byte) {
 		}
 		return
 	}
-	h.forEach(t, func(c *Client) { _ = c.enqueue(frame) })
+	h.forEach(t, func(c *Client) { _ = c.enqueue(frame) }) // a client too slow for it is being dropped
 }
 
 func (h *Hub) forEach(t Target, fn func(*Client)) {

@@ -32,7 +32,7 @@ type RedisPresence struct {
 // NewRedisPresence returns presence shared through client for the sockets of hub.
 func NewRedisPresence(client *redis.Client, hub *Hub, now func() time.Time) *RedisPresence {
 	b := make([]byte, 8)
-	_, _ = rand.Read(b)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (it panics first)
 	if now == nil {
 		now = time.Now
 	}
@@ -61,7 +61,7 @@ func (p *RedisPresence) Claim(ctx context.Context, userID int64) {
 
 // Release withdraws this process's claim (when the user's last local socket closed).
 func (p *RedisPresence) Release(ctx context.Context, userID int64) {
-	_ = p.client.ZRem(ctx, p.key(userID), p.process).Err()
+	_ = p.client.ZRem(ctx, p.key(userID), p.process).Err() // a claim left behind expires by itself
 }
 
 func (p *RedisPresence) claim(ctx context.Context, users []int64) {
@@ -74,7 +74,7 @@ func (p *RedisPresence) claim(ctx context.Context, users []int64) {
 		pipe.ZAdd(ctx, p.key(id), redis.Z{Score: until, Member: p.process})
 		pipe.PExpire(ctx, p.key(id), 2*p.ttl) // the set itself goes when nobody refreshes it
 	}
-	_, _ = pipe.Exec(ctx)
+	_, _ = pipe.Exec(ctx) // refreshed again next tick; an unrefreshed claim expires
 }
 
 // Run refreshes this process's claims until ctx ends, then withdraws them.

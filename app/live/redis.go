@@ -97,14 +97,14 @@ func (b *RedisBroker) Subscribe(ctx context.Context, deliver func(Target, []byte
 		}
 	}
 	if err != nil {
-		_ = ps.Close()
+		_ = ps.Close() // closing after the error returned or on shutdown
 		return fmt.Errorf("live: redis subscribe %q: %w", b.channel, err)
 	}
 
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		_ = ps.Close()
+		_ = ps.Close() // closing after the error returned or on shutdown
 		return ErrClosed
 	}
 	b.subs[ps] = struct{}{}
@@ -114,7 +114,7 @@ func (b *RedisBroker) Subscribe(ctx context.Context, deliver func(Target, []byte
 	// The channel API runs go-redis's health check (a PING every 3 s, reconnect and
 	// resubscribe when it fails); with subscriptions included, a reconnect is visible.
 	messages := ps.ChannelWithSubscriptions(redis.WithChannelSize(1024))
-	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = ps.Close() }) // ending the subscription: nothing to report
 	go func() {
 		defer b.wg.Done()
 		defer stop()

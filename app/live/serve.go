@@ -82,8 +82,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The server's read and write timeouts are meant for requests; left on the
 	// connection they would cut every socket after a few minutes.
 	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Time{})
-	_ = rc.SetWriteDeadline(time.Time{})
+	_ = rc.SetReadDeadline(time.Time{})  // only fails on a connection already closed
+	_ = rc.SetWriteDeadline(time.Time{}) // only fails on a connection already closed
 
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.origins})
 	if err != nil {
@@ -153,7 +153,7 @@ func (h *Hub) handleFrame(c *Client, data []byte) {
 		return
 	}
 	if frameType == "ping" {
-		_ = c.Send(typeOnly{Type: "pong"})
+		_ = c.Send(typeOnly{Type: "pong"}) // a client too slow for it is being dropped
 		return
 	}
 	fn := h.handler(frameType)
@@ -191,5 +191,5 @@ func writeDetail(w http.ResponseWriter, code int, detail string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(map[string]string{"detail": detail})
+	_ = json.NewEncoder(w).Encode(map[string]string{"detail": detail}) // the status is sent; the client may have left
 }

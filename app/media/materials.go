@@ -307,7 +307,7 @@ func checkZip(file string, t materialType) string {
 			if err != nil {
 				break
 			}
-			b, _ := io.ReadAll(io.LimitReader(rc, 200))
+			b, _ := io.ReadAll(io.LimitReader(rc, 200)) // unreadable: no match, so not this type
 			rc.Close()
 			if strings.TrimSpace(string(b)) == t.zipMimetype {
 				return ""
@@ -338,7 +338,7 @@ func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func()
 	var file *MaterialFile
 	fail := func(err error) (url.Values, *MaterialFile, error) {
 		if file != nil {
-			_ = s.Remove(file.Path)
+			_ = s.Remove(file.Path) // clean-up after the error returned; a left file is only space
 		}
 		return nil, nil, err
 	}

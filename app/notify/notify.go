@@ -140,7 +140,10 @@ func (s *Service) UnreadFrame(ctx context.Context, userID int64) (map[string]any
 	}
 	messages := 0
 	if s.MessagesUnread != nil {
-		messages, _ = s.MessagesUnread(ctx, userID)
+		var err error
+		if messages, err = s.MessagesUnread(ctx, userID); err != nil && s.Log != nil {
+			s.Log.WarnContext(ctx, "count unread messages", "user", userID, "err", err)
+		}
 	}
 	return map[string]any{"type": "unread_count", "count": n, "messages_unread": messages}, nil
 }

@@ -171,9 +171,9 @@ func (b *rateBody) Read(p []byte) (int, error) {
 		// The body is complete. The server now reads ahead in the background to notice
 		// a client hanging up, and a deadline left behind would cut the request short
 		// (cancelling its context) while the handler is still working.
-		_ = b.rc.SetReadDeadline(time.Time{})
+		_ = b.rc.SetReadDeadline(time.Time{}) // only fails on a connection already closed
 	case n > 0:
-		_ = b.extend()
+		_ = b.extend() // only fails on a connection already closed
 	}
 	return n, err
 }

@@ -157,7 +157,11 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.Notify = &notify.Service{DB: db, Cache: c, Pub: st.Hub, Log: o.Log, BaseURL: cfg.BaseURL}
 	st.Feed = &feed.Service{DB: db, Cache: c, Notify: st.Notify, Pub: st.Hub, Media: st.Media, Log: o.Log, Now: o.Now}
 	// Signing out everywhere also closes the user's open sockets on every process.
-	st.Auth.OnSessionsEnded = func(ctx context.Context, userID int64) { _ = st.Hub.Disconnect(ctx, []int64{userID}) }
+	st.Auth.OnSessionsEnded = func(ctx context.Context, userID int64) {
+		if err := st.Hub.Disconnect(ctx, []int64{userID}); err != nil {
+			o.Log.WarnContext(ctx, "close the sockets of a user signed out everywhere", "user", userID, "err", err)
+		}
+	}
 	st.registerLive()
 	st.openChat()
 	st.openLearn()
@@ -188,7 +192,7 @@ func (s *State) registerLive() {
 	// user's frames grow with the square of their tabs.
 	s.Hub.OnConnect(func(ctx context.Context, c *live.Client) {
 		if f, err := s.Notify.UnreadFrame(ctx, c.UserID()); err == nil {
-			_ = c.Send(f)
+			_ = c.Send(f) // a client too slow for it is being dropped
 		}
 	})
 	s.Hub.Handle("mark_read", func(ctx context.Context, c *live.Client, data json.RawMessage) error {

@@ -256,8 +256,8 @@ func (s *Queries) FinishAttempt(ctx context.Context, attemptID int64, status str
 	if err != nil {
 		return false, wrapf(err, "store: finish attempt")
 	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	n, err := res.RowsAffected()
+	return n == 1, wrapf(err, "store: finish attempt")
 }
 
 // ExpiredAttempts lists open attempts whose deadline has passed (the sweeper's work).

@@ -215,8 +215,8 @@ func (s *Queries) AddParticipant(ctx context.Context, convID, userID int64, role
 	if err != nil {
 		return false, wrapf(err, "store: add participant")
 	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	n, err := res.RowsAffected()
+	return n > 0, wrapf(err, "store: add participant")
 }
 
 // LeaveConversation ends userID's membership; ErrNotFound when not an active member.

@@ -201,11 +201,11 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *Queries) error) (err error)
 	countQuery(ctx, db.metrics) // BEGIN IMMEDIATE
 	defer func() {
 		if p := recover(); p != nil {
-			_ = tx.Rollback()
+			_ = tx.Rollback() // the error that made us roll back is the one returned
 			panic(p)
 		}
 		if err != nil {
-			_ = tx.Rollback()
+			_ = tx.Rollback() // the error that made us roll back is the one returned
 		}
 	}()
 	// Statements inside a transaction are not cached: preparing one would need a

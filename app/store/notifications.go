@@ -187,7 +187,9 @@ func (s *Queries) MarkNotificationRead(ctx context.Context, recipientID, id int6
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
 		// Already read is fine; missing or foreign is not.
 		var exists int
 		if err := s.queryRow(ctx, `SELECT count(*) FROM notifications WHERE id = ? AND recipient_id = ?`, id, recipientID).Scan(&exists); err != nil {

@@ -298,7 +298,10 @@ func (s *Queries) ToggleLike(ctx context.Context, postID, userID int64, now time
 	if err != nil {
 		return false, 0, wrapf(err, "store: like")
 	}
-	n, _ := res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, 0, wrapf(err, "store: like")
+	}
 	delta := 1
 	if n == 0 {
 		if _, err := s.exec(ctx, `DELETE FROM post_likes WHERE post_id = ? AND user_id = ?`, postID, userID); err != nil {

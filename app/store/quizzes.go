@@ -146,7 +146,9 @@ func affectedOne(res sql.Result, err error, what string) error {
 	if err != nil {
 		return wrapf(err, "%s", what)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n, err := res.RowsAffected(); err != nil {
+		return wrapf(err, "%s", what)
+	} else if n == 0 {
 		return ErrNotFound
 	}
 	return nil

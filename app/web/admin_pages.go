@@ -433,7 +433,7 @@ func (h *Web) adminBackup(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	// A large site takes longer to send than the server's write timeout allows pages.
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{}) // a writer without deadlines keeps none
 	cw := &countingWriter{w: w}
 	src := h.st.Backups.Source
 	if _, err := backup.Write(r.Context(), cw, src); err != nil {

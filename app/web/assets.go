@@ -66,7 +66,7 @@ func LoadAssets(fsys fs.FS) (*Assets, error) {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		mediaType, _, _ := mime.ParseMediaType(ct)
+		mediaType, _, _ := mime.ParseMediaType(ct) // ours, from the extension table
 		if mediaType == "application/javascript" {
 			mediaType = "text/javascript"
 		}
@@ -94,7 +94,7 @@ func LoadAssets(fsys fs.FS) (*Assets, error) {
 // compressBoth returns body in gzip and in Brotli, each nil when it saves nothing.
 func compressBoth(body []byte) (gz, br []byte) {
 	var g, b bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&g, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&g, gzip.BestCompression) // a valid level: no error
 	zw.Write(body)
 	zw.Close()
 	bw := brotli.NewWriterLevel(&b, brotli.BestCompression)

@@ -159,7 +159,7 @@ func (a *assembly) fill(r *frag.Response, hole frag.Hole) {
 			r.Add(a.cards[i], a.fill)
 		}
 	case frag.HoleTime:
-		ms, _ := strconv.ParseInt(hole.Arg, 10, 64)
+		ms, _ := strconv.ParseInt(hole.Arg, 10, 64) // our own marker (frag.TimeMark)
 		s := ago(time.UnixMilli(ms), a.now)
 		a.etag.add(s)
 		r.AddPiece(frag.Stored([]byte(s)))

@@ -150,7 +150,7 @@ func SecurityHeaders(hsts bool) Middleware {
 
 func acceptsGzip(r *http.Request) bool { return httpx.Accepts(r, "gzip") }
 
-var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }} // a valid level
 
 // Gzip compresses text responses (HTML, JSON, CSS, JS, SVG) of at least 1 KiB for
 // clients that accept it. Already-encoded responses (static assets) and WebSocket
@@ -253,10 +253,10 @@ func (g *gzipWriter) flushBuf() error {
 func (g *gzipWriter) Flush() {
 	if !g.decided {
 		g.decide(true)
-		_ = g.flushBuf()
+		_ = g.flushBuf() // the status is sent; a failed write means the client left
 	}
 	if g.zw != nil {
-		_ = g.zw.Flush()
+		_ = g.zw.Flush() // the status is sent; a failed write means the client left
 	}
 	http.NewResponseController(g.ResponseWriter).Flush()
 }
@@ -271,10 +271,10 @@ func (g *gzipWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
 func (g *gzipWriter) close() {
 	if !g.decided {
 		g.decide(len(g.buf) >= gzipMinSize)
-		_ = g.flushBuf()
+		_ = g.flushBuf() // the status is sent; a failed write means the client left
 	}
 	if g.zw != nil {
-		_ = g.zw.Close()
+		_ = g.zw.Close() // the status is sent; a failed write means the client left
 		g.zw.Reset(io.Discard)
 		gzipPool.Put(g.zw)
 		g.zw = nil

@@ -157,5 +157,5 @@ func (p *pageRecorder) replay(w http.ResponseWriter) {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(p.status)
-	_, _ = w.Write(p.body.Bytes())
+	_, _ = w.Write(p.body.Bytes()) // the status is sent; a failed write means the client left
 }

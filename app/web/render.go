@@ -36,7 +36,7 @@ func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, c templ
 	// Pages depend on the viewer; never let a shared cache keep them.
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(buf.Bytes()) // the status is sent; a failed write means the client left
 }
 
 // renderBuffers are reused between pages: a feed page is ~100 KB of HTML, and growing
@@ -59,7 +59,7 @@ func (h *Web) page(w http.ResponseWriter, r *http.Request, title, nav string) vi
 		p.Viewer = viewerOf(id.User)
 		p.Unread, _ = h.st.Notify.Unread(r.Context(), id.User.ID) // cached; 0 on error
 		if h.st.Chat != nil {
-			p.UnreadMessages, _ = h.st.Chat.Unread(r.Context(), id.User.ID)
+			p.UnreadMessages, _ = h.st.Chat.Unread(r.Context(), id.User.ID) // a badge: 0 when unknown (cached)
 		}
 	}
 	p.Flashes = h.takeFlashes(w, r)
