@@ -306,7 +306,19 @@
   }
 
   // Catch up after the socket was away: the newest page again, merged.
+  // refreshPresence asks the API for the status shown in the open conversation's
+  // header: a change announced while this tab's socket was not yet open is not missed.
+  function refreshPresence() {
+    $all("[data-convo-status][data-user-id]").forEach(function (p) {
+      var uid = Number(p.getAttribute("data-user-id"));
+      fetch("/api/chat/users/" + uid + "/status/", { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (st) { setPresence(uid, !!st.is_online, st.is_online ? null : st.last_active); })
+        .catch(function () { /* the next status frame corrects it */ });
+    });
+  }
   function catchUp() {
+    refreshPresence();
     if (!convoID || convo.hasAttribute("data-history")) return;
     fragment("/chat/conversation/" + convoID + "/").then(function (res) {
       if (res.status === 200 && res.html != null) {
