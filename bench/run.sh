@@ -1,66 +1,276 @@
 #!/usr/bin/env bash
-# Load test of E-Platform against the stdlib baseline server, in one run on this
-# machine, with wrk on loopback only. Prints a Markdown table for BENCHMARKS.md.
+# Load test of E-Platform the way browsers use it, each page against its own ceiling
+# measured in the same run, on loopback only. Prints Markdown tables for BENCHMARKS.md.
 #
-#   bench/run.sh [duration=8s] [connections=64]
+#   bench/run.sh [-big] [-read-only | -writes-only]
 #
-# Needs wrk (apt-get install wrk) and ../shared/bench/baseline beside the project.
+#  1. builds eplatform and the helpers under bench/ (nothing from ../shared);
+#  2. seeds a fresh data directory: 200 users, 1,000 posts with comments, likes,
+#     mentions, notifications and subjects (-big: 100,000 users, 1,000,000 posts);
+#  3. starts the server on 127.0.0.1 and signs in 120 distinct viewers, each from its
+#     own loopback address (bench/signin), so the login limits stay on;
+#  4. read-only: for each page — the feed, a post page, the notifications page, a
+#     subject page, GET /api/posts/ — and for Accept-Encoding "gzip, br" and none, wrk
+#     with bench/viewers.lua (every request the next viewer's cookie) against the
+#     server and then against bench/blob serving that page's own bytes (fetched once,
+#     as viewer 1, with the same Accept-Encoding) from memory: page ÷ ceiling. The
+#     stdlib hello-world (bench/baseline) is measured beside them: the API's ceiling;
+#  5. with writes: bench/writeload posts, comments, likes and sends chat messages over
+#     the API at fixed rates while wrk reads each page again (gzip): the read rate as
+#     % of its read-only rate, cache hit rates from /metrics, stale reads after writes;
+#  6. the server's resident memory (peak) after each phase.
+# Everything it starts is stopped when it exits, and its temporary directory removed.
+#
+# Environment (default):
+#   BENCH_USERS, BENCH_POSTS  seed size (200, 1000; -big: 100000, 1000000)
+#   BENCH_DATA                use this seeded data directory instead of seeding one (it
+#                             is kept; the write phase adds to it)
+#   BENCH_VIEWERS (120), BENCH_WRITERS (30), BENCH_PASSWORD (demo-password-1, the seed's)
+#   BENCH_THREADS (2), BENCH_CONNS ("16 64"), BENCH_DURATION (8s)   wrk settings
+#   BENCH_WRITE_RATES ("-posts 1 -comments 2 -likes 5 -chat 5")    per second, in total
+#   BENCH_PORT (18181)        the server; helpers listen on the ports above it
+#   BENCH_METRICS_URL (http://127.0.0.1:PORT/metrics), BENCH_METRICS_TOKEN (sent as
+#                             "Authorization: Bearer …" when set)
+#   BENCH_SERVER_FLAGS        more `eplatform serve` flags, e.g. "-cache-mb 128"
+#
+# Needs wrk (apt-get install wrk) and curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DUR=${1:-8s}
-CONN=${2:-64}
-BASELINE_DIR=${BASELINE_DIR:-../shared/bench/baseline}
+
+USERS=${BENCH_USERS:-200} POSTS=${BENCH_POSTS:-1000} phases="read write"
+for arg in "$@"; do
+  case $arg in
+    -big) USERS=${BENCH_USERS:-100000} POSTS=${BENCH_POSTS:-1000000} ;;
+    -read-only) phases="read" ;;
+    -writes-only) phases="write" ;;
+    *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+done
+VIEWERS=${BENCH_VIEWERS:-120} WRITERS=${BENCH_WRITERS:-30}
+THREADS=${BENCH_THREADS:-2} CONNS=${BENCH_CONNS:-16 64} DUR=${BENCH_DURATION:-8s}
+WRITE_RATES=${BENCH_WRITE_RATES:--posts 1 -comments 2 -likes 5 -chat 5}
+PORT=${BENCH_PORT:-18181}
+SERVER=http://127.0.0.1:$PORT
+METRICS_URL=${BENCH_METRICS_URL:-$SERVER/metrics}
+command -v wrk >/dev/null || { echo "bench/run.sh needs wrk: apt-get install wrk" >&2; exit 1; }
+
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# Every helper is a direct child (built binaries, never `go run`), so this stops them all.
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+log() { echo "bench: $*" >&2; }
 
+log "building"
 go build -o "$work/eplatform" .
-(cd "$BASELINE_DIR" && go build -o "$work/baseline" .)
+for tool in signin writeload blob baseline; do go build -o "$work/$tool" "./bench/$tool"; done
 
-export EPLATFORM_DATA="$work/data" EPLATFORM_ADDR=127.0.0.1:18181 EPLATFORM_LOG_LEVEL=error
-# Rate limits are part of what is measured elsewhere; here they would cap the load.
-export EPLATFORM_LIMITS="api=100000000/1m,login=100000000/1m"
-# wrk is one client address; the cap on its requests in progress would cap the load too.
-export EPLATFORM_CONNS_PER_CLIENT=0
-# 1000 posts like the original's measurement, with comments, likes and notifications.
-"$work/eplatform" seed -users 200 -posts 1000 -quiet >/dev/null
-"$work/eplatform" serve >/dev/null 2>"$work/server.log" &
-"$work/baseline" -addr 127.0.0.1:18180 >/dev/null 2>&1 &
-for _ in $(seq 50); do curl -fs http://127.0.0.1:18181/healthz >/dev/null 2>&1 && break; sleep 0.1; done
+export EPLATFORM_ADDR=127.0.0.1:$PORT EPLATFORM_LOG_LEVEL=error
+# Pages have no rate limit; the API's 600 requests a minute per user would cap a read
+# benchmark at 120 × 10/s. The login and write limits stay on: signin uses one address
+# per viewer, writeload enough writers.
+export EPLATFORM_LIMITS="api=100000000/1m"
+if [ -n "${BENCH_DATA:-}" ]; then
+  export EPLATFORM_DATA=$BENCH_DATA
+  log "using the data in $BENCH_DATA"
+else
+  export EPLATFORM_DATA=$work/data
+  log "seeding $USERS users, $POSTS posts"
+  "$work/eplatform" seed -users "$USERS" -posts "$POSTS" -quiet | head -1 >&2
+fi
+# shellcheck disable=SC2086 # BENCH_SERVER_FLAGS is a list of flags
+"$work/eplatform" serve ${BENCH_SERVER_FLAGS:-} >/dev/null 2>"$work/server.log" &
+server_pid=$!
+"$work/baseline" -addr "127.0.0.1:$((PORT + 1))" 2>/dev/null &
+for _ in $(seq 600); do curl -fs "$SERVER/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 
-jar="$work/cookies"
-curl -fs -c "$jar" -o /dev/null -X POST http://127.0.0.1:18181/login/ -d 'username=admin&password=demo-password-1&remember_me=on'
-cookie=$(awk '$6=="eplatform_session"{print $7}' "$jar")
-token=$(curl -fs -X POST http://127.0.0.1:18181/api/auth/login/ -H 'Content-Type: application/json' \
-  -d '{"username":"admin","password":"demo-password-1"}' | sed -E 's/.*"access":"([^"]+)".*/\1/')
-css=$(curl -fs http://127.0.0.1:18181/login/ | grep -oE '/static/css/app\.[0-9a-f]+\.css' | head -1)
+"$work/signin" -url "$SERVER" -viewers "$VIEWERS" -writers "$WRITERS" -password "${BENCH_PASSWORD:-demo-password-1}" -out "$work"
+# shellcheck disable=SC1091 # written by signin
+. "$work/pages.env"
+cookie1=$(head -1 "$work/cookies.txt")
+pages=("/home/ (feed)|/home/" "post page|$POST_PATH" "/home/notifications/|/home/notifications/"
+  "subject page|$SUBJECT_PATH" "GET /api/posts/|/api/posts/")
+encodings=("gzip, br" "")
 
-measure() { # name url [header]
-  local name=$1 url=$2 out
-  if [ $# -ge 3 ]; then out=$(wrk -t2 -c"$CONN" -d"$DUR" --latency -H "$3" "$url"); else out=$(wrk -t2 -c"$CONN" -d"$DUR" --latency "$url"); fi
-  local rps p50 p99
-  rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
-  p50=$(echo "$out" | awk '$1=="50%"{print $2}')
-  p99=$(echo "$out" | awk '$1=="99%"{print $2}')
-  echo "$name|$rps|$p50|$p99"
+# ---- helpers -------------------------------------------------------------------
+
+# wrk_run URL ENCODING CONNS → "req/s|p50 ms|p99 ms|errors" (errors: non-2xx/3xx
+# answers and socket errors as wrk counts them).
+wrk_run() {
+  wrk -t"$THREADS" -c"$3" -d"$DUR" --latency -s bench/viewers.lua "$1" -- "$work/cookies.txt" "$2" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { err += $NF }
+    /Socket errors/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
+    END { printf "%.0f|%.2f|%.1f|%d\n", rps, p50, p99, err }'
 }
 
-results=()
-results+=("$(measure 'baseline (stdlib "ok")' http://127.0.0.1:18180/)")
-results+=("$(measure 'GET /login/ (anonymous page)' http://127.0.0.1:18181/login/)")
-results+=("$(measure 'GET /home/ (signed in, 20 posts with comments)' http://127.0.0.1:18181/home/ "Cookie: eplatform_session=$cookie")")
-results+=("$(measure 'GET /api/posts/ (bearer token, 10 posts)' http://127.0.0.1:18181/api/posts/ "Authorization: Bearer $token")")
-results+=("$(measure 'GET /api/auth/profile/ (bearer token)' http://127.0.0.1:18181/api/auth/profile/ "Authorization: Bearer $token")")
-results+=("$(measure 'GET /healthz (one SQL query)' http://127.0.0.1:18181/healthz)")
-results+=("$(measure "GET $css (static, hashed)" "http://127.0.0.1:18181$css")")
+# metrics FILE: saves the server's /metrics (empty when unreachable).
+metrics() {
+  curl -fsS ${BENCH_METRICS_TOKEN:+-H "Authorization: Bearer $BENCH_METRICS_TOKEN"} "$METRICS_URL" >"$1" 2>/dev/null || : >"$1"
+}
 
-base=$(echo "${results[0]}" | cut -d'|' -f2)
-echo "wrk -t2 -c$CONN -d$DUR on $(nproc) cores, $(date -u +%F)"
-echo
-echo "| request | req/s | ÷ baseline | p50 | p99 |"
-echo "|---|---:|---:|---:|---:|"
-for r in "${results[@]}"; do
-  IFS='|' read -r name rps p50 p99 <<<"$r"
-  ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN{printf "%.2f", a/b}')
-  echo "| $name | $rps | $ratio | $p50 | $p99 |"
+# cache_rates BEFORE AFTER → the hit rate of every cache counter pair that moved in
+# between, e.g. "98.5 % of 12.3k" — or per cache when the counters carry labels. Any
+# counter named *cache*_hits_total with a *_misses_total twin counts.
+cache_rates() {
+  awk '
+    FNR == 1 { file++ }
+    /^#/ || !/cache/ { next }
+    {
+      name = $1; v = $NF
+      if (name ~ /_hits_total/) { kind = "h"; sub(/_hits_total/, "", name) }
+      else if (name ~ /_misses_total/) { kind = "m"; sub(/_misses_total/, "", name) }
+      else next
+      val[name, kind] += (file == 1 ? -v : v); keys[name] = 1
+    }
+    END {
+      out = ""
+      for (k in keys) {
+        h = val[k, "h"]; m = val[k, "m"]
+        if (h + m <= 0) continue
+        label = k; sub(/^[a-z_]*\{?/, "", label); sub(/\}$/, "", label)
+        n = h + m; n = (n >= 1000 ? sprintf("%.1fk", n / 1000) : n)
+        out = out (out == "" ? "" : "; ") (label == "" ? "" : label ": ") sprintf("%.1f %% of %s", 100 * h / (h + m), n)
+      }
+      print (out == "" ? "no lookups" : out)
+    }' "$1" "$2"
+}
+
+# bad_answers BEFORE AFTER → GET answers other than 2xx between two scrapes (but 499,
+# the requests wrk abandons when its time is up).
+bad_answers() {
+  awk 'FNR == 1 { file++ }
+    /^eplatform_http_requests_total\{/ && /method="GET"/ && !/code="2/ && !/code="499"/ { n += (file == 1 ? -$NF : $NF) }
+    END { print n + 0 }' "$1" "$2"
+}
+
+# bad_note N → a warning for the table when N answers were errors or redirects.
+bad_note() { [ "$1" -eq 0 ] || echo " — **$1 bad answers**"; }
+
+# rss_sampler FILE: keeps in FILE the highest resident memory of the server (MB),
+# sampled every 0.2 s, until it is killed.
+rss_sampler() {
+  local max=0 cur
+  while sleep 0.2; do
+    cur=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$server_pid/status" 2>/dev/null) || return 0
+    if [ "${cur:-0}" -gt "$max" ]; then max=$cur; echo "$max" >"$1"; fi
+  done
+}
+
+# rss PHASE FILE: the sampled maximum and the process's peak since start (which
+# includes the sign-ins: argon2id takes 19 MiB per password check).
+rss() {
+  echo "server resident memory $1: max $(cat "$2" 2>/dev/null || echo '?') MB (sampled every 0.2 s);" \
+    "$(awk '/^VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$server_pid/status") peak since start (sign-ins included)"
+}
+
+load() { awk '{ print $1, $2, $3 }' /proc/loadavg; }
+
+kb() { awk -v b="$1" 'BEGIN { printf (b >= 1024 ? "%.1f KB" : "%d B"), (b >= 1024 ? b / 1024 : b) }'; }
+
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.1f" : "–"), (b > 0 ? 100 * a / b : 0) }'; }
+
+# measure NAME PATH ENCODING CONNS → one table row, page against its blob ceiling.
+measure() {
+  local name=$1 path=$2 enc=$3 c=$4 key body row ceil base
+  key=$(echo "$path|$enc" | md5sum | cut -c1-8)
+  log "c$c ${enc:-no encoding}: $path"
+  metrics "$work/m0"
+  IFS='|' read -r rps p50 p99 err <<<"$(wrk_run "$SERVER$path" "$enc" "$c")"
+  metrics "$work/m1"
+  IFS='|' read -r crps _ _ _ <<<"$(wrk_run "http://127.0.0.1:${blob_port[$key]}$path" "$enc" "$c")"
+  body=$(stat -c %s "$work/body-$key")
+  read_rps["$path|$enc|$c"]=$rps
+  bad=$(( err + $(bad_answers "$work/m0" "$work/m1") ))
+  echo "| $name | ${blob_enc[$key]:-none} $(kb "$body") | $rps | $p50 | $p99 | $crps | **$(pct "$rps" "$crps") %** | $(pct "$rps" "${base_rps[$c]}") % | $(cache_rates "$work/m0" "$work/m1")$(bad_note "$bad") |"
+}
+
+declare -A blob_port blob_enc read_rps base_rps
+
+# ---- read-only ------------------------------------------------------------------
+
+# Warm the database's page cache and the server's caches once, unreported.
+log "warming up"
+for p in "${pages[@]}"; do wrk -t1 -c4 -d2s -s bench/viewers.lua "$SERVER${p#*|}" -- "$work/cookies.txt" "gzip, br" >/dev/null; done
+
+# Each page's own bytes, once, as viewer 1 sees them, each served by its own blob.
+port=$((PORT + 10))
+for p in "${pages[@]}"; do
+  for enc in "${encodings[@]}"; do
+    path=${p#*|}
+    key=$(echo "$path|$enc" | md5sum | cut -c1-8)
+    curl -fsS -o "$work/body-$key" -D "$work/head-$key" -H "Cookie: $cookie1" ${enc:+-H "Accept-Encoding: $enc"} "$SERVER$path"
+    ctype=$(awk -F': ' 'tolower($1) == "content-type" { print $2 }' "$work/head-$key" | tr -d '\r')
+    blob_enc[$key]=$(awk -F': ' 'tolower($1) == "content-encoding" { print $2 }' "$work/head-$key" | tr -d '\r')
+    "$work/blob" -addr "127.0.0.1:$port" -file "$work/body-$key" -encoding "${blob_enc[$key]}" -type "$ctype" 2>/dev/null &
+    blob_port[$key]=$port
+    port=$((port + 1))
+  done
 done
-if grep -q 'status=5' "$work/server.log"; then echo "server errors during the run:"; grep 'status=5' "$work/server.log" | head; exit 1; fi
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$((port - 1))/" >/dev/null 2>&1 && break; sleep 0.1; done
+
+echo "E-Platform, $(date -u '+%F %H:%M UTC'), $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), wrk and server on the same cores"
+echo "data: ${BENCH_DATA:-$USERS users, $POSTS posts (eplatform seed)}; $VIEWERS viewers signed in from $VIEWERS loopback addresses; wrk -t$THREADS -d$DUR, bench/viewers.lua"
+echo "load average before the runs $(load) (other work on the machine shows here)"
+echo "post page $POST_PATH, subject page $SUBJECT_PATH; ceiling = the page's own bytes from memory (bench/blob), baseline = stdlib hello-world"
+
+if [[ $phases == *read* ]]; then
+  rss_sampler "$work/rss-read" &
+  sampler=$!
+  for c in $CONNS; do
+    IFS='|' read -r base_rps[$c] bp50 bp99 _ <<<"$(wrk_run "http://127.0.0.1:$((PORT + 1))/" "" "$c")"
+    echo
+    echo "#### Read-only, wrk -t$THREADS -c$c -d$DUR"
+    echo
+    echo "| request | answer | req/s | p50 ms | p99 ms | ceiling req/s | ÷ ceiling | ÷ baseline | cache hits |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
+    echo "| baseline (stdlib hello-world) | 2 B | ${base_rps[$c]} | $bp50 | $bp99 | | | 100 % | |"
+    for enc in "${encodings[@]}"; do
+      for p in "${pages[@]}"; do measure "${p%%|*}" "${p#*|}" "$enc" "$c"; done
+    done
+  done
+  kill "$sampler"
+  echo
+  echo "$(rss "while wrk read" "$work/rss-read"); load average $(load)"
+fi
+
+# ---- reads under writes ---------------------------------------------------------
+
+if [[ $phases == *write* ]]; then
+  # shellcheck disable=SC2086 # WRITE_RATES is a list of flags
+  "$work/writeload" -url "$SERVER" -run "$work/run.json" $WRITE_RATES >"$work/writes.md" 2>"$work/writes.log" &
+  writer_pid=$!
+  rss_sampler "$work/rss-write" &
+  sampler=$!
+  sleep 2
+  for c in $CONNS; do
+    echo
+    echo "#### Reads under writes ($WRITE_RATES per second), wrk -t$THREADS -c$c -d$DUR, gzip, br"
+    echo
+    echo "| request | req/s | p50 ms | p99 ms | read-only req/s | kept | cache hits |"
+    echo "|---|---:|---:|---:|---:|---:|---|"
+    for p in "${pages[@]}"; do
+      path=${p#*|}
+      log "c$c under writes: $path"
+      metrics "$work/m0"
+      IFS='|' read -r rps p50 p99 err <<<"$(wrk_run "$SERVER$path" "gzip, br" "$c")"
+      metrics "$work/m1"
+      ro=${read_rps["$path|gzip, br|$c"]:-}
+      echo "| ${p%%|*} | $rps | $p50 | $p99 | ${ro:-–} | $([ -n "$ro" ] && pct "$rps" "$ro" || echo –) % | $(cache_rates "$work/m0" "$work/m1")$(bad_note $((err + $(bad_answers "$work/m0" "$work/m1")))) |"
+    done
+  done
+  kill -TERM "$writer_pid"
+  wait "$writer_pid" || { cat "$work/writes.log" >&2; exit 1; }
+  echo
+  cat "$work/writes.md"
+  kill "$sampler"
+  echo
+  echo "$(rss "while wrk read under writes" "$work/rss-write"); load average $(load)"
+fi
+
+if grep -q 'status=5' "$work/server.log"; then
+  echo "server errors during the run:"
+  grep 'status=5' "$work/server.log" | head
+  exit 1
+fi
