@@ -10,10 +10,11 @@
 // post page; some posts and comments @mention a viewer (their notifications page
 // changes); chat messages go to viewers (their unread counters change).
 //
-// With -check (the default) every write is followed at once by a read as another
-// user — the feed for a post, the post page for a comment, the post as its liker for
-// a like, the recipient's message list for a chat message — and a read that does not
-// show the write is counted stale: caches must never hide a write.
+// With -check (the default) every write is followed at once by a read that must show
+// it: the feed for a new post and the post page for a comment, both as a random
+// viewer; the post as its liker for a like (is_liked is per viewer); the recipient's
+// message list for a chat message. A read that does not show the write is counted
+// stale: caches must never hide a write.
 //
 // The per-user write limits stay on: keep each writer under them (posts 10/min,
 // comments 30/min, likes 120/min, chat one per 3 s), i.e. enough writers for the rates.
