@@ -16,9 +16,12 @@
 #     as viewer 1, with the same Accept-Encoding) from memory: page ÷ ceiling. The
 #     stdlib hello-world (bench/baseline) is measured beside them: the API's ceiling;
 #  5. with writes: bench/writeload posts, comments, likes and sends chat messages over
-#     the API at fixed rates while wrk reads each page again (gzip): the read rate as
-#     % of its read-only rate, cache hit rates from /metrics, stale reads after writes;
-#  6. the server's resident memory (peak) after each phase.
+#     the API at fixed rates while wrk reads each page again (gzip), right after a
+#     read-only run of the same page with the writes paused: the read rate kept under
+#     writes, cache hit rates from /metrics, and reads right after a write that missed
+#     it (stale);
+#  6. the server's resident memory under load (sampled while wrk reads), per phase.
+# -read-only and -writes-only run step 4 or step 5 alone.
 # Everything it starts is stopped when it exits, and its temporary directory removed.
 #
 # Environment (default):
@@ -138,14 +141,15 @@ cache_rates() {
     }' "$1" "$2"
 }
 
-# bad_answers BEFORE AFTER WRK_ERRORS → a warning for the table: the GET answers other
-# than 2xx between two scrapes of /metrics, by status (but 499, the requests wrk
-# abandons when its time is up), and the errors wrk counted itself.
+# bad_answers BEFORE AFTER WRK_ERRORS → a warning for the table: the GET answers
+# other than 2xx between two scrapes of /metrics, by status and route (but 499, the
+# requests wrk abandons when its time is up), and the errors wrk counted itself.
 bad_answers() {
   awk -v wrk="$3" 'FNR == 1 { file++ }
     /^eplatform_http_requests_total\{/ && /method="GET"/ && !/code="2/ && !/code="499"/ {
       match($0, /code="[0-9]+"/); code = substr($0, RSTART + 6, 3)
-      n[code] += (file == 1 ? -$NF : $NF)
+      match($0, /route="[^"]*"/); route = substr($0, RSTART + 7, RLENGTH - 8)
+      n[code " " route] += (file == 1 ? -$NF : $NF)
     }
     END {
       for (c in n) if (n[c] > 0) out = out sprintf(", %d× %s", n[c], c)
@@ -187,11 +191,10 @@ measure() {
   metrics "$work/m1"
   IFS='|' read -r crps _ _ _ <<<"$(wrk_run "http://127.0.0.1:${blob_port[$key]}$path" "$enc" "$c")"
   body=$(stat -c %s "$work/body-$key")
-  read_rps["$path|$enc|$c"]=$rps
   echo "| $name | ${blob_enc[$key]:-none} $(kb "$body") | $rps | $p50 | $p99 | $crps | **$(pct "$rps" "$crps") %** | $(pct "$rps" "${base_rps[$c]}") % | $(cache_rates "$work/m0" "$work/m1")$(bad_answers "$work/m0" "$work/m1" "$err") |"
 }
 
-declare -A blob_port blob_enc read_rps base_rps
+declare -A blob_port blob_enc base_rps
 
 # ---- read-only ------------------------------------------------------------------
 
@@ -253,16 +256,22 @@ if [[ $phases == *write* ]]; then
     echo
     echo "#### Reads under writes ($WRITE_RATES per second), wrk -t$THREADS -c$c -d$DUR, gzip, br"
     echo
-    echo "| request | req/s | p50 ms | p99 ms | read-only req/s | kept | cache hits |"
-    echo "|---|---:|---:|---:|---:|---:|---|"
+    echo "Each page read-only (writes paused) and then under writes, back to back."
+    echo
+    echo "| request | read-only req/s | p99 ms | under writes req/s | p50 ms | p99 ms | kept | cache hits under writes |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|"
     for p in "${pages[@]}"; do
       path=${p#*|}
-      log "c$c under writes: $path"
+      log "c$c read-only, then under writes: $path"
+      kill -USR1 "$writer_pid" && sleep 1 # pause, and let the writes in flight end
       metrics "$work/m0"
-      IFS='|' read -r rps p50 p99 err <<<"$(wrk_run "$SERVER$path" "gzip, br" "$c")"
+      IFS='|' read -r ro _ ro99 roerr <<<"$(wrk_run "$SERVER$path" "gzip, br" "$c")"
+      kill -USR2 "$writer_pid" && sleep 1
       metrics "$work/m1"
-      ro=${read_rps["$path|gzip, br|$c"]:-}
-      echo "| ${p%%|*} | $rps | $p50 | $p99 | ${ro:-–} | $([ -n "$ro" ] && pct "$rps" "$ro" || echo –) % | $(cache_rates "$work/m0" "$work/m1")$(bad_answers "$work/m0" "$work/m1" "$err") |"
+      IFS='|' read -r rps p50 p99 err <<<"$(wrk_run "$SERVER$path" "gzip, br" "$c")"
+      metrics "$work/m2"
+      echo "| ${p%%|*} | $ro | $ro99 | $rps | $p50 | $p99 | **$(pct "$rps" "$ro") %** |" \
+        "$(cache_rates "$work/m1" "$work/m2")$(bad_answers "$work/m0" "$work/m1" "$roerr")$(bad_answers "$work/m1" "$work/m2" "$err") |"
     done
   done
   kill -TERM "$writer_pid"

@@ -16,6 +16,10 @@
 // message list for a chat message. A read that does not show the write is counted
 // stale: caches must never hide a write.
 //
+// SIGUSR1 pauses the writes and SIGUSR2 resumes them, so bench/run.sh can measure a
+// page read-only and under writes back to back; the rates are reported over the
+// time the writes ran.
+//
 // The per-user write limits stay on: keep each writer under them (posts 10/min,
 // comments 30/min, likes 120/min, chat one per 3 s), i.e. enough writers for the rates.
 //
@@ -199,21 +203,22 @@ func main() {
 		ctx, cancel = context.WithTimeout(ctx, *duration)
 		defer cancel()
 	}
-	start := time.Now()
+	clock := &activeClock{since: time.Now()}
+	go clock.follow(ctx)
 	var wg sync.WaitGroup
 	for _, k := range kinds {
 		if k.rate <= 0 {
 			continue
 		}
 		k.errors = map[string]int{}
-		wg.Go(func() { k.loop(ctx, *inflight, *check) })
+		wg.Go(func() { k.loop(ctx, clock, *inflight, *check) })
 	}
 	log.Printf("writing: %.1f posts, %.1f comments, %.1f likes, %.1f chat messages per second by %d writers",
 		*posts, *comments, *likes, *chat, len(run.Writers))
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed := clock.active()
 
-	fmt.Printf("writes over %.1f s by %d writers (open-loop arrivals):\n", elapsed.Seconds(), len(run.Writers))
+	fmt.Printf("writes over %.1f s (paused in between) by %d writers, open-loop arrivals:\n", elapsed.Seconds(), len(run.Writers))
 	fmt.Println("| write | done | per s | p50 | p99 | errors | read back at once | stale |")
 	fmt.Println("|---|---:|---:|---:|---:|---|---:|---:|")
 	stale := 0
@@ -246,9 +251,55 @@ func main() {
 	}
 }
 
-// loop starts a write every 1/rate seconds until ctx ends, then waits for those in
-// flight.
-func (k *kind) loop(ctx context.Context, inflight int, check bool) {
+// activeClock counts the time the writes were not paused.
+type activeClock struct {
+	mu     sync.Mutex
+	paused bool
+	since  time.Time     // start of the current running stretch
+	total  time.Duration // earlier running stretches
+}
+
+// follow pauses at SIGUSR1 and resumes at SIGUSR2 until ctx ends.
+func (c *activeClock) follow(ctx context.Context) {
+	sig := make(chan os.Signal, 4)
+	signal.Notify(sig, syscall.SIGUSR1, syscall.SIGUSR2)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case s := <-sig:
+			c.mu.Lock()
+			if pause := s == syscall.SIGUSR1; pause != c.paused {
+				if pause {
+					c.total += time.Since(c.since)
+				} else {
+					c.since = time.Now()
+				}
+				c.paused = pause
+			}
+			c.mu.Unlock()
+		}
+	}
+}
+
+func (c *activeClock) isPaused() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.paused
+}
+
+func (c *activeClock) active() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.paused {
+		return c.total
+	}
+	return c.total + time.Since(c.since)
+}
+
+// loop starts a write every 1/rate seconds until ctx ends, except while paused, then
+// waits for those in flight.
+func (k *kind) loop(ctx context.Context, clock *activeClock, inflight int, check bool) {
 	sem := make(chan struct{}, inflight)
 	tick := time.NewTicker(time.Duration(float64(time.Second) / k.rate))
 	defer tick.Stop()
@@ -259,6 +310,9 @@ func (k *kind) loop(ctx context.Context, inflight int, check bool) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+		if clock.isPaused() {
+			continue
 		}
 		select {
 		case sem <- struct{}{}:
