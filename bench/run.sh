@@ -77,7 +77,7 @@ if [ -n "${BENCH_DATA:-}" ]; then
 else
   export EPLATFORM_DATA=$work/data
   log "seeding $USERS users, $POSTS posts"
-  "$work/eplatform" seed -users "$USERS" -posts "$POSTS" -quiet | head -1 >&2
+  "$work/eplatform" seed -users "$USERS" -posts "$POSTS" -quiet | sed -n 1p >&2 # (head would close the pipe early)
 fi
 # shellcheck disable=SC2086 # BENCH_SERVER_FLAGS is a list of flags
 "$work/eplatform" serve ${BENCH_SERVER_FLAGS:-} >/dev/null 2>"$work/server.log" &
