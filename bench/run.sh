@@ -66,7 +66,8 @@ log "building"
 go build -o "$work/eplatform" .
 for tool in signin writeload blob baseline; do go build -o "$work/$tool" "./bench/$tool"; done
 
-export EPLATFORM_ADDR=127.0.0.1:$PORT EPLATFORM_LOG_LEVEL=error
+# Warnings say why a request went wrong (summed up at the end); requests are not logged.
+export EPLATFORM_ADDR=127.0.0.1:$PORT EPLATFORM_LOG_LEVEL=warn
 # Pages have no rate limit; the API's 600 requests a minute per user would cap a read
 # benchmark at 120 × 10/s. The login and write limits stay on: signin uses one address
 # per viewer, writeload enough writers.
@@ -109,9 +110,11 @@ wrk_run() {
     END { printf "%.0f|%.2f|%.1f|%d\n", rps, p50, p99, err }'
 }
 
-# metrics FILE: saves the server's /metrics (empty when unreachable).
+# metrics FILE: saves the server's /metrics (empty when unreachable), and in FILE.lines
+# the length of the server's log, to tell which warnings came between two scrapes.
 metrics() {
   curl -fsS ${BENCH_METRICS_TOKEN:+-H "Authorization: Bearer $BENCH_METRICS_TOKEN"} "$METRICS_URL" >"$1" 2>/dev/null || : >"$1"
+  wc -l <"$work/server.log" >"$1.lines"
 }
 
 # cache_rates BEFORE AFTER → the hit rate of every cache counter pair that moved in
@@ -144,17 +147,30 @@ cache_rates() {
 # bad_answers BEFORE AFTER WRK_ERRORS → a warning for the table: the GET answers
 # other than 2xx between two scrapes of /metrics, by status and route (but 499, the
 # requests wrk abandons when its time is up), and the errors wrk counted itself.
+# An abandoned request whose session lookup was cancelled goes on as anonymous (302 to
+# the login page, 401 from the API; the log says "load session … context canceled"):
+# when that explains them all, the note says so instead of warning.
 bad_answers() {
-  awk -v wrk="$3" 'FNR == 1 { file++ }
+  local from to cancelled=0
+  from=$(cat "$1.lines") to=$(cat "$2.lines")
+  if [ "$to" -gt "$from" ]; then
+    cancelled=$(sed -n "$((from + 1)),${to}p" "$work/server.log" | grep -c 'msg="load session" err="context canceled"' || true)
+  fi
+  awk -v wrk="$3" -v cancelled="$cancelled" 'FNR == 1 { file++ }
     /^eplatform_http_requests_total\{/ && /method="GET"/ && !/code="2/ && !/code="499"/ {
       match($0, /code="[0-9]+"/); code = substr($0, RSTART + 6, 3)
       match($0, /route="[^"]*"/); route = substr($0, RSTART + 7, RLENGTH - 8)
       n[code " " route] += (file == 1 ? -$NF : $NF)
     }
     END {
-      for (c in n) if (n[c] > 0) out = out sprintf(", %d× %s", n[c], c)
-      if (wrk > 0) out = out sprintf(", %d wrk errors", wrk)
-      if (out != "") printf " — **bad answers: %s**", substr(out, 3)
+      for (k in n) if (n[k] > 0) {
+        total += n[k]; if (k ~ /^(302|401) /) anon += n[k]
+        list = list sprintf(", %d× %s", n[k], k)
+      }
+      if (wrk > 0) list = list sprintf(", %d wrk errors", wrk)
+      if (list == "") exit
+      if (wrk == 0 && total == anon && anon <= cancelled) printf " — %d abandoned at the end, answered as anonymous", anon
+      else printf " — **bad answers: %s**%s", substr(list, 3), (cancelled > 0 ? " (" cancelled " session lookups cancelled)" : "")
     }' "$1" "$2"
 }
 
@@ -283,6 +299,11 @@ if [[ $phases == *write* ]]; then
   echo "$(rss "while wrk read under writes" "$work/rss-write"); load average $(load)"
 fi
 
+if grep -q . "$work/server.log"; then
+  echo
+  echo "server warnings and errors (by message, numbers left out):"
+  sed -E 's/^time=[^ ]* //; s/ id=[^ ]*//; s/[0-9]+/N/g' "$work/server.log" | sort | uniq -c | sort -rn | head
+fi
 if grep -q 'status=5' "$work/server.log"; then
   echo "server errors during the run:"
   grep 'status=5' "$work/server.log" | head
