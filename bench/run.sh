@@ -32,8 +32,10 @@
 #   BENCH_THREADS (2), BENCH_CONNS ("16 64"), BENCH_DURATION (8s)   wrk settings
 #   BENCH_WRITE_RATES ("-posts 1 -comments 2 -likes 5 -chat 5")    per second, in total
 #   BENCH_PORT (18181)        the server; helpers listen on the ports above it
-#   BENCH_METRICS_URL (http://127.0.0.1:PORT/metrics), BENCH_METRICS_TOKEN (sent as
-#                             "Authorization: Bearer …" when set)
+#   BENCH_METRICS_URL (http://127.0.0.1:PORT/metrics)
+#   BENCH_METRICS_TOKEN       /metrics' bearer token (default: a random one, given to
+#                             the server as EPLATFORM_METRICS_TOKEN; with BENCH_DATA,
+#                             set EPLATFORM_METRICS_TOKEN too or the data's own is used)
 #   BENCH_SERVER_FLAGS        more `eplatform serve` flags, e.g. "-cache-mb 128"
 #
 # Needs wrk (apt-get install wrk) and curl.
@@ -55,6 +57,7 @@ WRITE_RATES=${BENCH_WRITE_RATES:--posts 1 -comments 2 -likes 5 -chat 5}
 PORT=${BENCH_PORT:-18181}
 SERVER=http://127.0.0.1:$PORT
 METRICS_URL=${BENCH_METRICS_URL:-$SERVER/metrics}
+METRICS_TOKEN=${BENCH_METRICS_TOKEN:-bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
 command -v wrk >/dev/null || { echo "bench/run.sh needs wrk: apt-get install wrk" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -72,6 +75,10 @@ export EPLATFORM_ADDR=127.0.0.1:$PORT EPLATFORM_LOG_LEVEL=warn
 # benchmark at 120 × 10/s. The login and write limits stay on: signin uses one address
 # per viewer, writeload enough writers.
 export EPLATFORM_LIMITS="api=100000000/1m"
+# Requests in progress per client address are capped at 256 by default, and wrk is one
+# address: BENCH_CONNS above that would measure the cap.
+export EPLATFORM_CONNS_PER_CLIENT=0
+export EPLATFORM_METRICS_TOKEN=${EPLATFORM_METRICS_TOKEN:-$METRICS_TOKEN}
 if [ -n "${BENCH_DATA:-}" ]; then
   export EPLATFORM_DATA=$BENCH_DATA
   log "using the data in $BENCH_DATA"
@@ -113,7 +120,7 @@ wrk_run() {
 # metrics FILE: saves the server's /metrics (empty when unreachable), and in FILE.lines
 # the length of the server's log, to tell which warnings came between two scrapes.
 metrics() {
-  curl -fsS ${BENCH_METRICS_TOKEN:+-H "Authorization: Bearer $BENCH_METRICS_TOKEN"} "$METRICS_URL" >"$1" 2>/dev/null || : >"$1"
+  curl -fsS -H "Authorization: Bearer $METRICS_TOKEN" "$METRICS_URL" >"$1" 2>/dev/null || : >"$1"
   wc -l <"$work/server.log" >"$1.lines"
 }
 
@@ -136,7 +143,7 @@ cache_rates() {
       for (k in keys) {
         h = val[k, "h"]; m = val[k, "m"]
         if (h + m <= 0) continue
-        label = k; sub(/^[a-z_]*\{?/, "", label); sub(/\}$/, "", label)
+        label = k; sub(/^[a-z_]*\{?/, "", label); sub(/\}$/, "", label); gsub(/"/, "", label); sub(/^cache=/, "", label)
         n = h + m; n = (n >= 1000 ? sprintf("%.1fk", n / 1000) : n)
         out = out (out == "" ? "" : "; ") (label == "" ? "" : label ": ") sprintf("%.1f %% of %s", 100 * h / (h + m), n)
       }
@@ -217,6 +224,9 @@ measure() {
 declare -A blob_port blob_enc base_rps
 
 # ---- read-only ------------------------------------------------------------------
+
+metrics "$work/m0"
+[ -s "$work/m0" ] || log "warning: cannot read $METRICS_URL (token?): no cache hit rates"
 
 # Warm the database's page cache and the server's caches once, unreported.
 log "warming up"
