@@ -54,3 +54,5 @@ require (
 )
 
 tool github.com/a-h/templ/cmd/templ
+
+ignore ./tools/eslint/node_modules

@@ -185,17 +185,17 @@
     var t = e.target.closest ? e.target : e.target.parentElement;
     if (!t) return;
     var el;
-    if ((el = t.closest("[data-theme-toggle]"))) {
+    if (t.closest("[data-theme-toggle]")) {
       setTheme(currentTheme() === "dark" ? "light" : "dark");
-    } else if ((el = t.closest("[data-nav-toggle]"))) {
+    } else if (t.closest("[data-nav-toggle]")) {
       setNav(!navOpen());
-    } else if ((el = t.closest("[data-nav-close]"))) {
+    } else if (t.closest("[data-nav-close]")) {
       setNav(false, true);
     } else if ((el = t.closest("[data-toast-close]"))) {
       dismiss(el.closest(".toast"));
     } else if ((el = t.closest("[data-toggle-password]"))) {
       togglePassword(el);
-    } else if ((el = t.closest("[data-back]"))) {
+    } else if (t.closest("[data-back]")) {
       e.preventDefault();
       window.history.back();
     }

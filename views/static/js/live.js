@@ -120,7 +120,7 @@
   // Only same-site paths become links; anything else (javascript:, other hosts) goes
   // to the notifications page.
   function localPath(u) {
-    return typeof u === "string" && /^\/(?![\/\\])/.test(u) ? u : "/home/notifications/";
+    return typeof u === "string" && /^\/(?![/\\])/.test(u) ? u : "/home/notifications/";
   }
   var TYPE_ICONS = {
     mention: "user", comment: "comment", like: "heart", enrollment: "book",
