@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"eplatform/app/store"
+	"eplatform/app/testutil"
 )
 
 // cli runs the command line in-process with a private data directory.
@@ -222,15 +223,12 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 	}()
 	addr := regexp.MustCompile(`Listening on http://([0-9.:]+)`)
 	var base string
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	testutil.Eventually(t, 10*time.Second, func() bool {
 		if m := addr.FindStringSubmatch(out.String()); m != nil {
 			base = "http://" + m[1]
-			break
 		}
-	}
-	if base == "" {
-		t.Fatalf("server did not start:\n%s", out.String())
-	}
+		return base != ""
+	}, "the server says where it listens; it wrote:\n%s", &out)
 	resp, err := http.Get(base + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", resp, err)

@@ -22,6 +22,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"eplatform/app/testutil"
 )
 
 // StepTimeout bounds every action of a Browser (a navigation, a click, a wait).
@@ -551,12 +553,8 @@ func (b *Browser) Visible(sel string) bool {
 // WaitFor polls cond until it returns true, for up to StepTimeout.
 func (b *Browser) WaitFor(cond func() bool) {
 	b.t.Helper()
-	deadline := time.Now().Add(StepTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			b.fatalf("WaitFor: condition still false after %s", StepTimeout)
-		}
-		time.Sleep(pollEvery)
+	if !testutil.Poll(StepTimeout, cond) {
+		b.fatalf("WaitFor: condition still false after %s", StepTimeout)
 	}
 }
 

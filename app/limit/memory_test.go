@@ -9,6 +9,7 @@ import (
 
 	"eplatform/app/limit"
 	"eplatform/app/limit/limittest"
+	"eplatform/app/testutil"
 )
 
 func TestMemoryConformance(t *testing.T) {
@@ -92,13 +93,8 @@ func TestMemoryJanitor(t *testing.T) {
 	mustAllow(t, m, rule, "a")
 	clock.Advance(rule.Every)
 	// The janitor runs on a real ticker; wait for it rather than for the fake clock.
-	deadline := time.Now().Add(5 * time.Second)
-	for m.Stats().Buckets != 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("janitor did not drop the refilled bucket")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	testutil.Eventually(t, 5*time.Second, func() bool { return m.Stats().Buckets == 0 },
+		"the janitor drops the refilled bucket")
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"eplatform/app/internal/redistest"
 	"eplatform/app/live"
 	"eplatform/app/live/livetest"
+	"eplatform/app/testutil"
 )
 
 // newMemoryBrokers returns a factory whose brokers share one in-process bus per test.
@@ -111,24 +112,24 @@ func TestRedisBrokerResubscribesAfterDroppedConnection(t *testing.T) {
 		t.Fatalf("CLIENT KILL TYPE pubsub = %d, %v", killed, err)
 	}
 
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	var f string
+	testutil.Eventually(t, 10*time.Second, func() bool {
 		if err := b.Publish(t.Context(), live.Target{All: true}, []byte("after")); err != nil {
 			t.Fatal(err)
 		}
 		select {
-		case f := <-got:
-			if f != "after" {
-				t.Fatalf("got %q", f)
-			}
-			if !strings.Contains(logged.String(), "resubscribed") {
-				t.Errorf("the gap was not logged; log: %s", logged.String())
-			}
-			return
+		case f = <-got:
+			return true
 		case <-time.After(100 * time.Millisecond):
+			return false
 		}
+	}, "a delivery after the subscriber's connection was killed")
+	if f != "after" {
+		t.Fatalf("got %q", f)
 	}
-	t.Fatal("no delivery within 10 s after the subscriber's connection was killed")
+	if !strings.Contains(logged.String(), "resubscribed") {
+		t.Errorf("the gap was not logged; log: %s", logged.String())
+	}
 }
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test reading it.

@@ -13,6 +13,7 @@ import (
 	"eplatform/app/problem"
 	"eplatform/app/quiz"
 	"eplatform/app/store"
+	"eplatform/app/testutil"
 )
 
 var ctx = context.Background()
@@ -443,20 +444,16 @@ func TestSweeperGoroutine(t *testing.T) {
 	w := newWorld(t)
 	att, _, _ := w.svc.Start(ctx, w.stud, w.qz.ID)
 	sw := &quiz.Service{DB: w.app.State.DB, Now: w.app.Clock.Now}
-	sw.StartSweeper(5 * time.Millisecond)
+	// Each sweep may take as long as the interval; 5 ms was too short for a loaded
+	// machine under -race, where every sweep timed out and none finished.
+	sw.StartSweeper(100 * time.Millisecond)
 	defer sw.Close()
 	w.app.Clock.Advance(10 * time.Minute)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, _ := w.app.State.DB.AttemptByID(ctx, att.ID)
-		if got.Status == store.TimedOut {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not swept: %+v", got)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	var got store.Attempt
+	testutil.Eventually(t, 10*time.Second, func() bool {
+		got, _ = w.app.State.DB.AttemptByID(ctx, att.ID)
+		return got.Status == store.TimedOut
+	}, "the sweeper times out the attempt; last seen %+v", &got)
 	sw.Close()
 	sw.Close() // idempotent
 }

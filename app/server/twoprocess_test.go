@@ -12,6 +12,7 @@ import (
 
 	"eplatform/app/apptest"
 	"eplatform/app/internal/redistest"
+	"eplatform/app/testutil"
 )
 
 // TestTwoProcessesShareLiveEvents starts two complete servers on one data directory
@@ -67,11 +68,7 @@ func TestTwoProcessesShareLiveEvents(t *testing.T) {
 		t.Error("process one does not see bob online")
 	}
 	conn.Close(websocket.StatusNormalClosure, "bye")
-	deadline := time.Now().Add(5 * time.Second)
-	for status() && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if status() {
+	if !testutil.Poll(5*time.Second, func() bool { return !status() }) {
 		t.Error("bob still online on process one after closing his only tab")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"eplatform/app/cache"
+	"eplatform/app/testutil"
 )
 
 // longTTL outlives any test; shortTTL is long enough to read a value back before it
@@ -102,20 +103,13 @@ func testTTLExpiry(t *testing.T, c cache.Cache) {
 	mustSet(t, c, "long", []byte("v"), longTTL)
 	mustHit(t, c, "short", []byte("v"))
 
-	deadline := time.Now().Add(3 * time.Second)
-	for {
+	testutil.Eventually(t, 3*time.Second, func() bool {
 		_, found, err := c.Get(t.Context(), "short")
 		if err != nil {
 			t.Fatalf("Get(short): %v", err)
 		}
-		if !found {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("entry with a TTL of %v still present after 3s", shortTTL)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return !found
+	}, "the entry with a TTL of %v expires", shortTTL)
 	mustHit(t, c, "long", []byte("v"))
 }
 

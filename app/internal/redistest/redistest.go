@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"eplatform/app/testutil"
 )
 
 var (
@@ -92,14 +94,15 @@ func launch(dir string) (string, *exec.Cmd, error) {
 		return "", nil, err
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	listening := testutil.Poll(10*time.Second, func() bool {
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err == nil {
 			c.Close()
-			return "redis://" + addr, cmd, nil
 		}
-		time.Sleep(20 * time.Millisecond)
+		return err == nil
+	})
+	if listening {
+		return "redis://" + addr, cmd, nil
 	}
 	_ = cmd.Process.Kill()
 	return "", nil, fmt.Errorf("redis-server did not listen on %s", addr)
