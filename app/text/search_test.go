@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	_ "modernc.org/sqlite"
 )
@@ -128,47 +127,6 @@ func TestSearchTokensKnownDifferences(t *testing.T) {
 		got, want := goTokens(c.in), f.tokens(t, c.in)[0]
 		if slices.Equal(got, want) {
 			t.Errorf("%s: SearchTokens(%q) now agrees with FTS5 (%q); drop the known difference", c.why, c.in, got)
-		}
-	}
-}
-
-// TestSearchTokensAllCodePoints checks the tables against FTS5 for every code
-// point, as a token start, inside a token and after a token.
-func TestSearchTokensAllCodePoints(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
-	}
-	f := openFTS5(t)
-	var docs []string
-	var b strings.Builder
-	flush := func() {
-		docs = append(docs, b.String())
-		b.Reset()
-	}
-	for r := rune(1); r <= utf8.MaxRune; r++ {
-		if !utf8.ValidRune(r) {
-			continue
-		}
-		b.WriteString("q")
-		b.WriteRune(r)
-		b.WriteString("q ")
-		b.WriteRune(r)
-		b.WriteString("Q ")
-		if r%512 == 0 {
-			flush()
-		}
-	}
-	flush()
-	want := f.tokens(t, docs...)
-	for i, d := range docs {
-		if got := goTokens(d); !slices.Equal(got, want[i]) {
-			for j := range min(len(got), len(want[i])) {
-				if got[j] != want[i][j] {
-					t.Errorf("doc %d token %d: got %q, FTS5 %q", i, j, got[j], want[i][j])
-					break
-				}
-			}
-			t.Errorf("doc %d: got %d tokens, FTS5 %d", i, len(got), len(want[i]))
 		}
 	}
 }
