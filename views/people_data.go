@@ -199,10 +199,6 @@ func dots(n int) []bool {
 	return out
 }
 
-func searchTabURL(q, tab string) templ.SafeURL {
-	return templ.SafeURL("/home/search/?q=" + url.QueryEscape(q) + "&tab=" + url.QueryEscape(tab))
-}
-
 // joinAnd is "a, b and c".
 func joinAnd(items []string) string {
 	switch len(items) {

@@ -87,10 +87,10 @@ func (r *Redis) Allow(ctx context.Context, rule Rule, key string) (Decision, err
 	}
 	// Redis works in whole milliseconds; rounding Every up keeps the limit at least as
 	// strict as configured.
-	everyMs := max(1, (rule.Every+time.Millisecond-1)/time.Millisecond)
+	everyMs := max(1, int64((rule.Every+time.Millisecond-1)/time.Millisecond))
 	res, err := gcraScript.Run(ctx, r.client,
 		[]string{r.prefix + rule.Name + ":" + key},
-		r.now().UnixMilli(), int64(everyMs), rule.Burst,
+		r.now().UnixMilli(), everyMs, rule.Burst,
 	).Int64Slice()
 	if err != nil {
 		return Decision{}, fmt.Errorf("limit: redis allow %s: %w", rule.Name, err)
