@@ -207,6 +207,7 @@ func learningSnapshot(t *testing.T, db *store.DB, subjects int64) []string {
 }
 
 func TestLearningDeterministic(t *testing.T) {
+	skipUnderRace(t)
 	a, b, c := openDB(t), openDB(t), openDB(t)
 	ra, rb, rc := run(t, a, small(7)), run(t, b, small(7)), run(t, c, small(8))
 	sa, sb, sc := learningSnapshot(t, a, ra.Subjects), learningSnapshot(t, b, rb.Subjects), learningSnapshot(t, c, rc.Subjects)

@@ -91,6 +91,7 @@ func mentions(s string) []string {
 }
 
 func TestDeterministic(t *testing.T) {
+	skipUnderRace(t)
 	a, b, c := openDB(t), openDB(t), openDB(t)
 	ra := run(t, a, small(7))
 	rb := run(t, b, small(7))
@@ -107,6 +108,15 @@ func TestDeterministic(t *testing.T) {
 	}
 	if slices.Equal(sa.users, sc.users) || slices.Equal(sa.posts, sc.posts) {
 		t.Error("different seeds gave the same data")
+	}
+}
+
+// skipUnderRace skips a test that only repeats, under -race, what another test
+// already runs there (see raceEnabled).
+func skipUnderRace(t *testing.T) {
+	t.Helper()
+	if raceEnabled {
+		t.Skip("repeats TestContent's pipeline three times; slow under the race detector")
 	}
 }
 
