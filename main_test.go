@@ -272,9 +272,10 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 	}
 	// The schedule runs in serve: with no archive yet, the first is made at start.
 	var archives []string
-	for deadline := time.Now().Add(20 * time.Second); len(archives) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	testutil.Poll(20*time.Second, func() bool {
 		archives, _ = filepath.Glob(filepath.Join(data, "backups", "eplatform-*.zip"))
-	}
+		return len(archives) > 0
+	})
 	if len(archives) != 1 || !strings.Contains(printed, "every 24h0m0s to "+filepath.Join(data, "backups")) {
 		t.Fatalf("scheduled backup at start: %v\n%s", archives, printed)
 	}

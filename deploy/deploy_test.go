@@ -41,6 +41,7 @@ import (
 	"eplatform/app/limit"
 	"eplatform/app/live"
 	"eplatform/app/media"
+	"eplatform/app/testutil"
 )
 
 // root is the repository, seen from this package's directory.
@@ -696,18 +697,18 @@ func startProxy(t *testing.T, cmd *exec.Cmd, port int) {
 			t.Logf("%s output:\n%s", filepath.Base(cmd.Path), logs.String())
 		}
 	})
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	testutil.Eventually(t, 15*time.Second, func() bool {
 		select {
 		case <-exited:
 			t.Fatalf("%s exited:\n%s", filepath.Base(cmd.Path), logs.String())
 		default:
 		}
-		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second); err == nil {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
+		if err == nil {
 			c.Close()
-			return
 		}
-	}
-	t.Fatalf("%s did not listen on %d:\n%s", filepath.Base(cmd.Path), port, logs.String())
+		return err == nil
+	}, "%s listens on %d; it wrote:\n%s", filepath.Base(cmd.Path), port, &logs)
 }
 
 // selfSigned writes a certificate for localhost and 127.0.0.1 and its key.

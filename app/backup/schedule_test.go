@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"eplatform/app/backup"
+	"eplatform/app/testutil"
 )
 
 func archivesIn(t *testing.T, dir string) []string {
@@ -83,18 +84,13 @@ func TestScheduleRunsAtOnceWithoutARecentArchive(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); s.Run(ctx) }()
-	deadline := time.Now().Add(20 * time.Second)
-	for s.Status().LastSuccess == nil && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.Poll(20*time.Second, func() bool { return s.Status().LastSuccess != nil })
 	last := s.Status().LastSuccess
 	if last == nil {
 		t.Fatal("no backup was made at start")
 	}
 	// The next one is a full period later, and nothing else is made meanwhile.
-	for s.Status().Next.Before(last.Time) && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.Poll(20*time.Second, func() bool { return !s.Status().Next.Before(last.Time) })
 	if next := s.Status().Next; next.Sub(last.Time) < 23*time.Hour {
 		t.Errorf("next backup due %v after the last", next.Sub(last.Time))
 	}
@@ -109,9 +105,7 @@ func TestScheduleRunsAtOnceWithoutARecentArchive(t *testing.T) {
 	ctx, cancel = context.WithCancel(context.Background())
 	done = make(chan struct{})
 	go func() { defer close(done); s2.Run(ctx) }()
-	for s2.Status().Next.IsZero() && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.Poll(20*time.Second, func() bool { return !s2.Status().Next.IsZero() })
 	if next := s2.Status().Next; !next.Equal(s2.Status().LastSuccess.Time.Add(24 * time.Hour)) {
 		t.Errorf("after a restart the next backup is due %v, want a day after %v", next, s2.Status().LastSuccess.Time)
 	}
