@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"eplatform/app/apptest"
+	"eplatform/app/testutil"
 )
 
 // The feed is assembled from cached card fragments: these tests hold it to what a
@@ -276,11 +277,7 @@ func TestWarmingKeepsCardsReady(t *testing.T) {
 
 func waitFor(t *testing.T, cond func() bool, what string) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out: %s", what)
-		}
-	}
+	testutil.Eventually(t, 10*time.Second, cond, "%s", what)
 }
 
 func TestCachedNotificationsFollowChanges(t *testing.T) {
