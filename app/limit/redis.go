@@ -116,9 +116,9 @@ func (r *Redis) Refund(ctx context.Context, rule Rule, key string) error {
 	if err := rule.validate(); err != nil {
 		return err
 	}
-	everyMs := max(1, (rule.Every+time.Millisecond-1)/time.Millisecond)
+	everyMillis := int64(max(1, (rule.Every+time.Millisecond-1)/time.Millisecond))
 	if err := refundScript.Run(ctx, r.client, []string{r.prefix + rule.Name + ":" + key},
-		r.now().UnixMilli(), int64(everyMs)).Err(); err != nil {
+		r.now().UnixMilli(), everyMillis).Err(); err != nil {
 		return fmt.Errorf("limit: redis refund %s: %w", rule.Name, err)
 	}
 	return nil

@@ -490,8 +490,7 @@ func TestConnectDisconnectHooksAndOnline(t *testing.T) {
 		disconnected bool
 	}
 	events := make(chan event, 10)
-	var th *testHub
-	th = startHub(t, hubConfig{setup: func(h *live.Hub) {
+	th := startHub(t, hubConfig{setup: func(h *live.Hub) {
 		h.OnConnect(func(ctx context.Context, c *live.Client) {
 			events <- event{user: c.UserID(), first: c.FirstForUser(), online: h.Online(c.UserID())}
 			// Frames sent while connecting arrive before anything else.

@@ -93,12 +93,6 @@ func (h *Web) PanicPage(w http.ResponseWriter, r *http.Request) {
 	h.errorPage(w, r, http.StatusInternalServerError, "", "Please try again. If it keeps happening, tell an admin this code: "+RequestID(r.Context()))
 }
 
-// tooManyRequests renders the friendly 429 page.
-func (h *Web) tooManyRequests(w http.ResponseWriter, r *http.Request, d limit.Decision) {
-	limit.SetRetryAfter(w, d)
-	h.errorPage(w, r, http.StatusTooManyRequests, "", limit.Message(d))
-}
-
 // Refuse429 is the limit.Middleware refusal for HTML routes.
 func (h *Web) Refuse429(w http.ResponseWriter, r *http.Request, d limit.Decision) {
 	h.errorPage(w, r, http.StatusTooManyRequests, "", limit.Message(d))
