@@ -6,13 +6,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash/crc32"
-	"strconv"
 )
 
 // A Fragment is a piece of page rendered once and kept: bytes, with holes where
-// something must be filled in per response — a relative time such as "3 h ago", which
-// would go stale if it were kept. Holes are written into the rendered HTML as markers
-// (Mark) and cut out when the fragment is made (Cut).
+// something must be filled in per response — the slots of a page's shell where its cards
+// go. Holes are written into the rendered HTML as markers (Mark) and cut out when the
+// fragment is made (Cut). Nothing that changes by itself (a relative time such as
+// "3 h ago") may be kept in a fragment: pages keep absolute times and the browser makes
+// them relative.
 type Fragment struct {
 	parts []part
 	size  int
@@ -23,8 +24,7 @@ type part struct {
 	hole  Hole // when piece is nil
 }
 
-// Hole is a place filled per response: Kind says what goes there, Arg what about
-// (for a time, the Unix milliseconds).
+// Hole is a place filled per response: Kind says what goes there, Arg which one.
 type Hole struct {
 	Kind byte
 	Arg  string
@@ -32,9 +32,8 @@ type Hole struct {
 
 // Hole kinds.
 const (
-	HoleTime         byte = 't' // a relative time: Arg is Unix milliseconds
-	HoleSlot         byte = 's' // a page's place for the Arg-th fragment of a list
-	HoleViewerAvatar byte = 'a' // the viewer's small avatar (next to a comment box)
+	HoleTime byte = 't' // a relative time: Arg is Unix milliseconds
+	HoleSlot byte = 's' // a page's place for the Arg-th fragment of a list
 )
 
 // Size is what the fragment costs to keep.
@@ -53,9 +52,6 @@ const markerEnd = "\x1f"
 
 // Mark returns the marker of a hole, to render in place of its content.
 func Mark(h Hole) string { return markerStart + string(h.Kind) + h.Arg + markerEnd }
-
-// TimeMark is Mark of a relative-time hole at unix milliseconds ms.
-func TimeMark(ms int64) string { return Mark(Hole{Kind: HoleTime, Arg: strconv.FormatInt(ms, 10)}) }
 
 // Cut makes a fragment of rendered bytes, compressing the runs between holes.
 func Cut(raw []byte) *Fragment {
@@ -95,13 +91,34 @@ type Filler func(r *Response, h Hole)
 // Response collects the pieces of one response in order.
 type Response struct {
 	pieces []*Piece
+	// Chain, when set, makes AddKeyed compress a keyed fragment against the keyed
+	// fragment right before it (Store.After).
+	Chain   *Store
+	lastKey string // the key of the last piece when it came from AddKeyed
+}
+
+// AddKeyed appends the fragment named key. Right after another keyed one-piece
+// fragment, with Chain set, it is added in the form compressed after that one.
+func (r *Response) AddKeyed(f *Fragment, key string, fill Filler) {
+	p, single := f.Single()
+	if !single {
+		r.Add(f, fill)
+		return
+	}
+	if r.Chain != nil && r.lastKey != "" {
+		prev := r.pieces[len(r.pieces)-1]
+		p = r.Chain.After(r.lastKey, func() []byte { return prev.Raw }, key, p)
+	}
+	r.pieces = append(r.pieces, p)
+	r.lastKey = key
 }
 
 // Add appends a fragment, filling its holes with fill.
 func (r *Response) Add(f *Fragment, fill Filler) {
+	r.lastKey = ""
 	for _, p := range f.parts {
 		if p.piece != nil {
-			r.pieces = append(r.pieces, p.piece)
+			r.AddPiece(p.piece)
 		} else {
 			fill(r, p.hole)
 		}
@@ -109,7 +126,10 @@ func (r *Response) Add(f *Fragment, fill Filler) {
 }
 
 // AddPiece appends a piece.
-func (r *Response) AddPiece(p *Piece) { r.pieces = append(r.pieces, p) }
+func (r *Response) AddPiece(p *Piece) {
+	r.pieces = append(r.pieces, p)
+	r.lastKey = ""
+}
 
 // Pieces returns the pieces added so far.
 func (r *Response) Pieces() []*Piece { return r.pieces }

@@ -194,3 +194,25 @@ func x8nModP(n uint64) uint32 {
 
 // combine returns the CRC of A‖B from crcA, crcB and shift = x^(8·|B|) mod P.
 func combine(crcA, crcB, shift uint32) uint32 { return multModP(shift, crcA) ^ crcB }
+
+// MakeAfter compresses raw as it follows prev in a response: prev's last 32 KiB are the
+// compressor's dictionary, so back-references reach into it. A run of similar pieces —
+// the cards of a feed — then compresses about as well as one stream, where pieces
+// compressed on their own repeat every card's markup in full. The piece is only valid
+// right after prev's bytes: the decoder resolves those references against what it has
+// just written.
+func MakeAfter(prev, raw []byte) *Piece {
+	dict := prev
+	if len(dict) > maxDistance {
+		dict = dict[len(dict)-maxDistance:]
+	}
+	var out bytes.Buffer
+	out.Grow(len(raw)/4 + 64)
+	w, _ := flate.NewWriterDict(&out, keptLevel, dict) // a valid level: no error
+	_, _ = w.Write(raw)                                // a bytes.Buffer does not fail
+	_ = w.Flush()
+	return &Piece{Raw: raw, Deflate: out.Bytes(), CRC: crc32.ChecksumIEEE(raw), shift: x8nModP(uint64(len(raw)))}
+}
+
+// maxDistance is how far back a deflate reference reaches.
+const maxDistance = 32 << 10

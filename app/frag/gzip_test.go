@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -105,12 +106,13 @@ func BenchmarkWriteGzip(b *testing.B) {
 }
 
 func TestFragmentHoles(t *testing.T) {
-	raw := "<article><time>" + TimeMark(1700000000000) + "</time><p>body</p><time>" + TimeMark(42) + "</time></article>"
+	raw := "<article><time>" + Mark(Hole{Kind: HoleSlot, Arg: "1700000000000"}) + "</time><p>body</p><time>" +
+		Mark(Hole{Kind: HoleSlot, Arg: "42"}) + "</time></article>"
 	f := Cut([]byte(raw))
 	var r Response
 	r.AddPiece(MakeFast([]byte("<main>")))
 	r.Add(f, func(r *Response, h Hole) {
-		if h.Kind != HoleTime {
+		if h.Kind != HoleSlot {
 			t.Fatalf("hole kind %q", h.Kind)
 		}
 		r.AddPiece(Stored([]byte("at " + h.Arg)))
@@ -135,5 +137,57 @@ func TestStoredPieces(t *testing.T) {
 	id, gz := assemble(t, pieces)
 	if got := gunzip(t, gz); !bytes.Equal(got, id) {
 		t.Fatal("stored pieces broke the stream")
+	}
+}
+
+// TestChainedPieces: cards compressed after the card before them decode to the same
+// bytes and take far less room than cards compressed alone; a chained form is only
+// used right after the piece it was made against.
+func TestChainedPieces(t *testing.T) {
+	s, err := NewStore(8 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	card := func(i int) []byte {
+		return []byte(`<article class="card post" data-post-id="` + strings.Repeat("9", i%5+1) +
+			`"><header class="post__head"><a class="post__author" href="/home/profile/someone/">Someone Tester</a></header>` +
+			`<div class="post__content">post number ` + strings.Repeat("z", i) + `</div><div class="post__actions">` +
+			`<form method="post" action="/home/post/1/like/" data-ajax="like"><button type="submit" class="post__action">Like</button></form></div></article>`)
+	}
+	var alone, chained Response
+	chained.Chain = s
+	var independent, together int
+	for i := range 20 {
+		f := Cut(card(i))
+		alone.Add(f, nil)
+		chained.AddKeyed(f, "card"+strconv.Itoa(i), nil)
+		if i == 10 { // something else between two cards breaks the chain
+			chained.AddPiece(Stored([]byte("<hr>")))
+			alone.AddPiece(Stored([]byte("<hr>")))
+		}
+	}
+	for _, p := range alone.Pieces() {
+		independent += len(p.Deflate)
+	}
+	for _, p := range chained.Pieces() {
+		together += len(p.Deflate)
+	}
+	idA, gzA := assemble(t, alone.Pieces())
+	idC, gzC := assemble(t, chained.Pieces())
+	if !bytes.Equal(idA, idC) || !bytes.Equal(gunzip(t, gzC), idC) || !bytes.Equal(gunzip(t, gzA), idA) {
+		t.Fatal("chained pieces do not decode to the same page")
+	}
+	if together*2 > independent {
+		t.Errorf("chained cards take %d bytes, alone %d", together, independent)
+	}
+	// The kept pair is reused: the same order gives the same pieces.
+	var again Response
+	again.Chain = s
+	for i := range 20 {
+		again.AddKeyed(Cut(card(i)), "card"+strconv.Itoa(i), nil)
+	}
+	if again.Pieces()[5] != chained.Pieces()[5] {
+		t.Error("the pair was compressed again")
 	}
 }

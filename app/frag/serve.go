@@ -1,8 +1,10 @@
 package frag
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"eplatform/app/httpx"
 )
@@ -32,9 +34,19 @@ func Serve(w http.ResponseWriter, r *http.Request, status int, contentType, cach
 	if r.Method == http.MethodHead {
 		return
 	}
+	// One write of the whole body: the pieces are many and small, and each write would
+	// pass the middleware's writers on its way out.
+	buf := bodies.Get().(*bytes.Buffer)
 	if gz {
-		_ = WriteGzip(w, pieces) // the status is sent; a failed write means the client left
+		_ = WriteGzip(buf, pieces) // a bytes.Buffer does not fail
 	} else {
-		_ = WriteIdentity(w, pieces) // the status is sent; a failed write means the client left
+		_ = WriteIdentity(buf, pieces)
+	}
+	_, _ = w.Write(buf.Bytes()) // the status is sent; a failed write means the client left
+	if buf.Cap() <= 1<<20 {
+		buf.Reset()
+		bodies.Put(buf)
 	}
 }
+
+var bodies = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}

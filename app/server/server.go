@@ -200,7 +200,7 @@ func (s *Server) servePostMedia(w http.ResponseWriter, r *http.Request) {
 // Run serves on addr until ctx is cancelled, then stops accepting connections and
 // waits up to 20 s for in-flight requests.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	s.Web.StartWarming(ctx)
+	s.Web.StartWarming(ctx) // in the background; serving starts at once
 	// Bodies are bounded by their rate (-min-body-rate), which lets a large upload on a
 	// slow link finish; a fixed read timeout is the fallback when that is turned off.
 	var readTimeout time.Duration

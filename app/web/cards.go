@@ -123,15 +123,19 @@ func (h *Web) feedCards(ctx context.Context, viewer store.User, heads []store.Po
 	return kept, nil
 }
 
-// cachedPostView is postView for a fragment: times are holes.
+// cachedPostView is postView for a fragment: times are absolute (UTC, zone named),
+// since a kept "3 h ago" would go stale; live.js shows them relative.
 func (h *Web) cachedPostView(it feed.Item, viewer store.User, known map[string]store.UserMini) views.PostView {
 	v := h.postView(it, viewer, known)
-	v.CreatedAgo = frag.TimeMark(it.Post.CreatedAt.UnixMilli())
+	v.CreatedAgo = absTime(it.Post.CreatedAt)
 	for i, c := range it.Comments {
-		v.Comments[i].CreatedAgo = frag.TimeMark(c.CreatedAt.UnixMilli())
+		v.Comments[i].CreatedAgo = absTime(c.CreatedAt)
 	}
 	return v
 }
+
+// absTime is a time as a page that cannot say "3 h ago" shows it: "7 Dec 2026, 14:05 UTC".
+func absTime(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }
 
 func renderBytes(ctx context.Context, c templ.Component) ([]byte, error) {
 	var b bytes.Buffer
@@ -146,9 +150,15 @@ type assembly struct {
 	viewer store.User
 	now    time.Time
 	cards  []*frag.Fragment
-	avatar *frag.Piece
+	keys   []string // the cards' keys: a card compressed after the one before is kept by the pair
 	resp   frag.Response
 	etag   hashWriter
+}
+
+func (h *Web) newAssembly(r *http.Request, viewer store.User) *assembly {
+	a := &assembly{h: h, r: r, viewer: viewer, now: h.st.Now()}
+	a.resp.Chain = h.st.Fragments
+	return a
 }
 
 // fill fills the holes of the shell and the cards for this response.
@@ -156,22 +166,8 @@ func (a *assembly) fill(r *frag.Response, hole frag.Hole) {
 	switch hole.Kind {
 	case frag.HoleSlot:
 		if i, err := strconv.Atoi(hole.Arg); err == nil && i < len(a.cards) {
-			r.Add(a.cards[i], a.fill)
+			r.AddKeyed(a.cards[i], a.keys[i], a.fill)
 		}
-	case frag.HoleTime:
-		ms, _ := strconv.ParseInt(hole.Arg, 10, 64) // our own marker (frag.TimeMark)
-		s := ago(time.UnixMilli(ms), a.now)
-		a.etag.add(s)
-		r.AddPiece(frag.Stored([]byte(s)))
-	case frag.HoleViewerAvatar:
-		if a.avatar == nil {
-			raw, err := renderBytes(a.r.Context(), views.PersonAvatar(viewerOf(a.viewer).AsPerson(), "sm"))
-			if err != nil {
-				raw = nil // an avatar is decoration; the page stands without it
-			}
-			a.avatar = frag.MakeFast(raw)
-		}
-		r.AddPiece(a.avatar)
 	}
 }
 
@@ -205,7 +201,7 @@ func (h *Web) cachedFeed(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	a := &assembly{h: h, r: r, viewer: u, now: h.st.Now()}
+	a := h.newAssembly(r, u)
 	var keys []string
 	if a.cards, err = h.feedCards(ctx, u, heads, &keys); err != nil {
 		h.serverError(w, r, err)
@@ -228,6 +224,7 @@ func (h *Web) cachedFeed(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	a.keys = keys
 	a.etag.parts = append(slices.Clip(keys), shell.key)
 	a.resp.Add(shell.frag, a.fill)
 	if wantsFragment(r) {
@@ -304,7 +301,8 @@ func (h *Web) cachedPostPage(w http.ResponseWriter, r *http.Request, id int64) {
 		return
 	}
 	author := viewerOf(by).DisplayName()
-	a := &assembly{h: h, r: r, viewer: u, now: h.st.Now(), cards: []*frag.Fragment{card}}
+	a := h.newAssembly(r, u)
+	a.cards, a.keys = []*frag.Fragment{card}, []string{key}
 	p := h.page(w, r, "Post by "+author, "home")
 	d := views.PostPageData{CardSlot: true, Post: views.PostView{Author: views.Person{Name: author}}}
 	shell, err := h.shell(ctx, p, "post", false, author, func(p views.Page) templ.Component { return views.PostPage(p, d) })

@@ -145,14 +145,6 @@ func TestCachedFeedVariantsStayWithTheirViewers(t *testing.T) {
 		if !has(a, `data-ajax="delete-comment"`) || !has(adm, `data-ajax="delete-comment"`) {
 			t.Fatal("the post's owner and admins may delete comments")
 		}
-		// The comment box shows each viewer's own avatar, never the one who rendered the card.
-		for name, body := range map[string]string{"ada": a, "bob": b, "cat": c} {
-			form := body[strings.Index(body, `class="comment-form"`):]
-			initial := strings.ToUpper(name[:1]) + "T" // first and last name initials
-			if !strings.Contains(form[:min(len(form), 400)], ">"+initial+"<") {
-				t.Fatalf("%s's comment box shows another avatar: %.400s", name, form)
-			}
-		}
 	}
 }
 
@@ -202,10 +194,10 @@ func TestCachedFeedAnswersEveryWayOfAsking(t *testing.T) {
 	if r := ada.Do("GET", "/home/", nil, http.Header{"If-None-Match": {etag}}); r.StatusCode != 200 {
 		t.Errorf("If-None-Match after a post: %d", r.StatusCode)
 	}
-	// Times are filled per response: an hour later the same cards say so.
-	app.Clock.Advance(3 * 60 * 60 * 1e9)
-	if later := home(t, ada); !strings.Contains(later, "3 h ago") {
-		t.Errorf("times did not move on: %.300s", later[strings.Index(later, "<time"):])
+	// Kept cards carry absolute times (the browser makes them relative): nothing in them
+	// goes stale as time passes.
+	if p := home(t, ada); !strings.Contains(p, "data-rel>25 Nov 2026, 12:00 UTC</time>") {
+		t.Errorf("a card's time is not the absolute UTC time: %.300s", p[strings.Index(p, "<time"):])
 	}
 	if bytes.Contains([]byte(home(t, ada)), []byte{0x1e}) {
 		t.Error("a hole marker reached the page")
@@ -263,8 +255,10 @@ func TestWarmingKeepsCardsReady(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	misses := app.State.Fragments.Stats().Misses
-	app.Server.Web.StartWarming(ctx)
-	waitFor(t, func() bool { return app.State.Fragments.Stats().Misses >= misses+3 }, "the start renders the newest cards")
+	<-app.Server.Web.StartWarming(ctx)
+	if got := app.State.Fragments.Stats().Misses; got != misses+3 {
+		t.Fatalf("warming rendered %d cards, want the 3 there are", got-misses)
+	}
 	home(t, bob)                                                      // bob is an everyday viewer: his cards were warmed
 	if got := app.State.Fragments.Stats().Misses; got != misses+3+1 { // + bob's shell
 		t.Errorf("bob's feed rendered %d pieces; the warmed cards should have been kept", got-misses-3)

@@ -44,21 +44,21 @@ func (h *Web) notificationsPage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	a := &assembly{h: h, r: r, viewer: u, now: h.st.Now()}
+	a := h.newAssembly(r, u)
 	for _, n := range list {
 		// The preview quotes the post or comment as it is now: its checksum is in the key.
 		key := "notif:" + strconv.FormatInt(n.ID, 10) + "." + strconv.FormatBool(n.IsRead) + "." + strconv.FormatUint(people, 10) +
 			"." + strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(n.Preview))), 36)
 		f, err := h.st.Fragments.Get(key, func() ([]byte, error) {
 			v := h.notificationView(n)
-			v.CreatedAgo = frag.TimeMark(n.CreatedAt.UnixMilli())
+			v.CreatedAgo = absTime(n.CreatedAt)
 			return renderBytes(ctx, views.NotificationItem(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL, Cached: true}, v))
 		})
 		if err != nil {
 			h.serverError(w, r, err)
 			return
 		}
-		a.cards = append(a.cards, f)
+		a.cards, a.keys = append(a.cards, f), append(a.keys, key)
 		a.etag.add(key)
 	}
 	d.ItemSlots = len(a.cards)

@@ -19,10 +19,12 @@ const warmPages = 3
 // variant most viewers get. No user has id -1.
 var everyone = store.User{ID: -1, Username: "~", UserType: "student"}
 
-// StartWarming renders the hot cards now and follows changes until ctx ends. Changed
-// posts are queued; when the queue is full (a burst of writes) the extra ones are left
-// for the next reader, who renders them as before.
-func (h *Web) StartWarming(ctx context.Context) {
+// StartWarming renders the hot cards now and follows changes until ctx ends; the
+// channel closes when the first pages are warm. Changed posts are queued; when the queue
+// is full (a burst of writes) the extra ones are left for the next reader, who renders
+// them as before.
+func (h *Web) StartWarming(ctx context.Context) <-chan struct{} {
+	warmed := make(chan struct{})
 	changed := make(chan int64, 256)
 	h.st.Feed.Changed = func(postID int64) {
 		select {
@@ -32,6 +34,7 @@ func (h *Web) StartWarming(ctx context.Context) {
 	}
 	go func() {
 		h.warmFeed(ctx)
+		close(warmed)
 		for {
 			select {
 			case <-ctx.Done():
@@ -41,6 +44,7 @@ func (h *Web) StartWarming(ctx context.Context) {
 			}
 		}
 	}()
+	return warmed
 }
 
 func (h *Web) warmFeed(ctx context.Context) {

@@ -47,10 +47,7 @@
     window.setTimeout(function () { node.remove(); if (then) then(); }, 200);
   }
   function decorate(scope) {
-    $all("time[datetime]:not([title])", scope).forEach(function (t) {
-      var d = new Date(t.getAttribute("datetime"));
-      if (!isNaN(d)) t.title = d.toLocaleString();
-    });
+    if (ep.relTimes) ep.relTimes(scope);
   }
 
   // ---- requests ----------------------------------------------------------------------

@@ -101,6 +101,19 @@
     if (s < 7 * 86400) return Math.floor(s / 86400) + " d ago";
     return new Date(t).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
   }
+  // Times on pages (time[data-rel]) show "3 h ago" in the viewer's own zone, with the
+  // full local date as a tooltip, and stay current: kept fragments carry the absolute
+  // time (UTC, zone named), which is also what a browser without JavaScript shows.
+  function relTimes(scope) {
+    Array.prototype.forEach.call((scope || doc).querySelectorAll("time[datetime][data-rel]"), function (t) {
+      var iso = t.getAttribute("datetime");
+      var rel = ago(iso);
+      if (rel && t.textContent !== rel) t.textContent = rel;
+      if (!t.title) t.title = new Date(Date.parse(iso)).toLocaleString();
+    });
+  }
+  relTimes();
+  window.setInterval(function () { relTimes(); }, 60000);
   function icon(name, cls) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = doc.createElementNS(ns, "svg");
@@ -270,6 +283,7 @@
     state: function () { return root.dataset.live || "closed"; }
   };
   ep.ago = ago;
+  ep.relTimes = relTimes;
   ep.icon = icon;
   ep.markNotificationRead = markItemRead;
   ep.initials = initials;
