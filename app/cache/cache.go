@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -76,6 +77,18 @@ func Open(spec string, memoryBudget int64) (Cache, error) {
 type bookkeeping struct {
 	hits, misses, errors atomic.Uint64
 	loads                singleflight.Group
+	memoOnce             sync.Once
+	memo                 *Local[any] // Load's decoded values (see Load)
+}
+
+// memoBudget bounds the decoded values Load keeps in this process.
+const memoBudget = 16 << 20
+
+func (b *bookkeeping) decoded() *Local[any] {
+	b.memoOnce.Do(func() {
+		b.memo, _ = NewLocal[any](memoBudget, 256) // constant sizes: no error
+	})
+	return b.memo
 }
 
 func (b *bookkeeping) Stats() Stats {

@@ -158,12 +158,30 @@ const VersionLife = 48 * time.Hour
 // under the entity's version so that Forget orphans it — unlike Delete, which a load
 // already in flight would undo by storing what it read before the change. When the cache
 // cannot be reached the value comes from load.
+//
+// The value is also kept decoded in this process under the same versioned key (the
+// version is read from the cache, so this is as fresh as the cache): the hot reads of
+// every request — the session, the user, the counters — cost no decoding. Values may
+// therefore be shared between callers: never modify one.
 func Load[T any](ctx context.Context, c Cache, entity string, ttl time.Duration, load func(context.Context) (T, error)) (T, error) {
 	key, err := NamespacedKey(ctx, c, entity)
 	if err != nil {
 		return load(ctx)
 	}
-	return GetOrLoad(ctx, c, key, ttl, load)
+	var memo *Local[any]
+	if m, ok := c.(interface{ decoded() *Local[any] }); ok {
+		memo = m.decoded()
+		if v, ok := memo.Lookup(key); ok {
+			if t, ok := v.(T); ok {
+				return t, nil
+			}
+		}
+	}
+	t, err := GetOrLoad(ctx, c, key, ttl, load)
+	if err == nil && memo != nil {
+		memo.Set(key, t, 256+int64(len(key)), ttl)
+	}
+	return t, err
 }
 
 // Forget makes the values cached for entities unreachable, including any a load in

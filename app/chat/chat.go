@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"eplatform/app/cache"
 	"eplatform/app/form"
 	"eplatform/app/limit"
 	"eplatform/app/media"
@@ -48,8 +50,9 @@ type Presence interface {
 // Service implements the chat.
 type Service struct {
 	DB       *store.DB
-	Pub      Publisher // nil: no live events
-	Presence Presence  // nil: nobody is online
+	Cache    cache.Cache // the unread badge between changes (nil: counted every time)
+	Pub      Publisher   // nil: no live events
+	Presence Presence    // nil: nobody is online
 	Media    media.Store
 	Limiter  limit.Limiter
 	Rule     limit.Rule // sending messages
@@ -665,9 +668,22 @@ func memberIDs(ms []store.Membership) []int64 {
 }
 
 // Unread is the user's total of unread messages (the navigation badge).
+//
+// Every page shows it, so it is cached; pushUnread, which every change to a user's
+// counters calls, forgets it first. A change that missed that is corrected within
+// unreadLife.
 func (s *Service) Unread(ctx context.Context, userID int64) (int, error) {
-	return s.DB.UnreadMessages(ctx, userID)
+	if s.Cache == nil {
+		return s.DB.UnreadMessages(ctx, userID)
+	}
+	return cache.Load(ctx, s.Cache, unreadKey(userID), unreadLife, func(ctx context.Context) (int, error) {
+		return s.DB.UnreadMessages(ctx, userID)
+	})
 }
+
+const unreadLife = 30 * time.Second
+
+func unreadKey(userID int64) string { return "chat-unread:" + strconv.FormatInt(userID, 10) }
 
 // Directory lists the people one can chat with (active users but the viewer), by
 // username; q narrows it by username or name prefixes.

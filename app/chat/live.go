@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"eplatform/app/auth"
+	"eplatform/app/cache"
 	"eplatform/app/store"
 )
 
@@ -204,6 +205,11 @@ func (s *Service) announceDeliveries(ctx context.Context, convID int64, members 
 
 // pushUnread sends a user their unread counts: notifications and messages.
 func (s *Service) pushUnread(ctx context.Context, userID int64) {
+	if s.Cache != nil {
+		if err := cache.Forget(ctx, s.Cache, unreadKey(userID)); err != nil {
+			s.log().WarnContext(ctx, "chat: forget an unread count", "user", userID, "err", err)
+		}
+	}
 	if s.Pub == nil {
 		return
 	}

@@ -38,9 +38,13 @@ type Service struct {
 	// (the pages re-render the card in the background so the next reader finds it kept).
 	// It must not block.
 	Changed func(postID int64)
+
+	hot hot // the heads and marks kept in this process (hot.go)
 }
 
-func (s *Service) changed(postID int64) {
+// changed follows a committed change to what a post's card shows.
+func (s *Service) changed(ctx context.Context, postID int64) {
+	s.changedHeads(ctx)
 	if s.Changed != nil {
 		s.Changed(postID)
 	}
@@ -185,7 +189,7 @@ func (s *Service) CreatePost(ctx context.Context, author store.User, content str
 	}
 	s.deliver(ctx, p)
 	s.postsChanged(ctx)
-	s.changed(post.ID)
+	s.changed(ctx, post.ID)
 	s.broadcast(ctx, map[string]any{"type": "new_post", "post_id": post.ID, "user_id": author.ID})
 	return post, nil
 }
@@ -241,7 +245,7 @@ func (s *Service) UpdatePost(ctx context.Context, viewer store.User, postID int6
 		return store.Post{}, err
 	}
 	s.deliver(ctx, p)
-	s.changed(postID)
+	s.changed(ctx, postID)
 	return post, nil
 }
 
@@ -277,6 +281,7 @@ func (s *Service) DeletePost(ctx context.Context, viewer store.User, postID int6
 	if s.Notify != nil {
 		s.Notify.Recount(ctx, affected) // its notifications went with it
 	}
+	s.changedHeads(ctx)
 	s.postsChanged(ctx)
 	s.broadcast(ctx, map[string]any{"type": "post_deleted", "post_id": postID})
 	return nil
@@ -310,7 +315,8 @@ func (s *Service) ToggleLike(ctx context.Context, viewer store.User, postID int6
 		return false, 0, err
 	}
 	s.deliver(ctx, p)
-	s.changed(postID)
+	s.changedMarks(ctx, viewer.ID)
+	s.changed(ctx, postID)
 	s.broadcast(ctx, map[string]any{"type": "post_stats", "post_id": postID, "likes_count": count, "comments_count": comments})
 	return liked, count, nil
 }
@@ -366,7 +372,8 @@ func (s *Service) AddComment(ctx context.Context, viewer store.User, postID int6
 		return store.Comment{}, 0, err
 	}
 	s.deliver(ctx, p)
-	s.changed(postID)
+	s.changedMarks(ctx, viewer.ID)
+	s.changed(ctx, postID)
 	s.broadcast(ctx, map[string]any{"type": "post_stats", "post_id": postID, "likes_count": likes, "comments_count": count})
 	s.broadcast(ctx, map[string]any{"type": "comment_added", "post_id": postID, "comment_id": c.ID, "user_id": viewer.ID})
 	return c, count, nil
@@ -409,7 +416,7 @@ func (s *Service) UpdateComment(ctx context.Context, viewer store.User, commentI
 		return store.Comment{}, err
 	}
 	s.deliver(ctx, p)
-	s.changed(c.PostID)
+	s.changed(ctx, c.PostID)
 	return c, nil
 }
 
@@ -422,6 +429,7 @@ func CanDeleteComment(viewer store.User, c store.Comment, postOwner int64) bool 
 func (s *Service) DeleteComment(ctx context.Context, viewer store.User, commentID int64) (postID int64, err error) {
 	var count, likes int
 	var affected []int64
+	var author int64
 	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		c, err := tx.CommentByID(ctx, commentID)
 		if err != nil {
@@ -434,7 +442,7 @@ func (s *Service) DeleteComment(ctx context.Context, viewer store.User, commentI
 		if !CanDeleteComment(viewer, c, post.Author.ID) {
 			return problem.ErrForbidden
 		}
-		postID, likes = c.PostID, post.LikesCount
+		postID, likes, author = c.PostID, post.LikesCount, c.Author.ID
 		if affected, err = tx.UnreadRecipientsOf(ctx, c.PostID, commentID); err != nil {
 			return err
 		}
@@ -447,7 +455,8 @@ func (s *Service) DeleteComment(ctx context.Context, viewer store.User, commentI
 	if s.Notify != nil {
 		s.Notify.Recount(ctx, affected)
 	}
-	s.changed(postID)
+	s.changedMarks(ctx, author) // their comment left the card: their variant changed
+	s.changed(ctx, postID)
 	s.broadcast(ctx, map[string]any{"type": "comment_deleted", "post_id": postID, "comment_id": commentID})
 	s.broadcast(ctx, map[string]any{"type": "post_stats", "post_id": postID, "likes_count": likes, "comments_count": count})
 	return postID, nil

@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"eplatform/app/store"
 	"eplatform/app/text"
@@ -229,7 +230,8 @@ func contents(comments []store.Comment) []string {
 // and the cursor of the next page: one indexed query, so a page whose cards are all
 // cached costs no more.
 func (s *Service) Heads(ctx context.Context, after store.Cursor, limit int) ([]store.PostHead, store.Cursor, error) {
-	heads, err := s.DB.FeedHeads(ctx, after, limit+1)
+	where := "after:" + strconv.FormatInt(after.At.UnixMilli(), 10) + "-" + strconv.FormatInt(after.ID, 10) + ":" + strconv.Itoa(limit+1)
+	heads, err := s.cachedHeads(ctx, where, func() ([]store.PostHead, error) { return s.DB.FeedHeads(ctx, after, limit+1) })
 	if err != nil {
 		return nil, store.Cursor{}, err
 	}
@@ -245,7 +247,7 @@ func (s *Service) Heads(ctx context.Context, after store.Cursor, limit int) ([]s
 // ViewerMarks tells which of the posts the viewer likes and which comments on them the
 // viewer wrote: the parts of a card that differ between viewers.
 func (s *Service) ViewerMarks(ctx context.Context, viewerID int64, ids []int64) (map[int64]bool, map[int64][]int64, error) {
-	return s.DB.ViewerMarks(ctx, viewerID, ids)
+	return s.cachedMarks(ctx, viewerID, ids)
 }
 
 // Cards loads what the cards of posts ids show, for rendering them: each post with
@@ -274,5 +276,6 @@ func (s *Service) Head(ctx context.Context, id int64) (store.PostHead, error) {
 
 // HeadsAt returns the heads of the API's page of newest posts at offset.
 func (s *Service) HeadsAt(ctx context.Context, offset, limit int) ([]store.PostHead, error) {
-	return s.DB.HeadsAt(ctx, offset, limit)
+	where := "at:" + strconv.Itoa(offset) + ":" + strconv.Itoa(limit)
+	return s.cachedHeads(ctx, where, func() ([]store.PostHead, error) { return s.DB.HeadsAt(ctx, offset, limit) })
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"eplatform/app/cache"
-	"eplatform/app/frag"
 	"eplatform/app/limit"
 	"eplatform/app/store"
 )
@@ -29,7 +28,7 @@ type Metrics struct {
 }
 
 // KeptStats is what an in-process store of rendered pieces reports (app/frag).
-type KeptStats interface{ Stats() frag.Stats }
+type KeptStats interface{ Stats() cache.LocalStats }
 
 // New registers the collectors over db, the data cache c, the fragment and page stores
 // and l.
@@ -67,10 +66,10 @@ func New(db *store.DB, c cache.Cache, fragments, pages KeptStats, l limit.Limite
 	// Hits and misses of every cache, labelled: data (the data cache, memory or Redis),
 	// fragments (rendered cards and shells) and pages (whole anonymous pages); bytes
 	// held and evictions of the in-process stores.
-	caches := map[string]func() frag.Stats{
-		"data": func() frag.Stats {
+	caches := map[string]func() cache.LocalStats{
+		"data": func() cache.LocalStats {
 			cs := c.Stats()
-			return frag.Stats{Hits: cs.Hits, Misses: cs.Misses}
+			return cache.LocalStats{Hits: cs.Hits, Misses: cs.Misses}
 		},
 		"fragments": fragments.Stats,
 		"pages":     pages.Stats,

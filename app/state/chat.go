@@ -14,7 +14,7 @@ import (
 // chat_message, read_messages, typing and file_message_sent frames.
 func (s *State) openChat() {
 	s.Chat = &chat.Service{
-		DB: s.DB, Pub: s.Hub, Presence: s.Presence, Media: s.Media, Limiter: s.Limiter, Rule: s.Limits.Chat,
+		DB: s.DB, Cache: s.Cache, Pub: s.Hub, Presence: s.Presence, Media: s.Media, Limiter: s.Limiter, Rule: s.Limits.Chat,
 		NotificationsUnread: s.Notify.Unread, BaseURL: s.Config.BaseURL, Log: s.Log, Now: s.Now,
 	}
 	// unread_count frames carry messages_unread too.

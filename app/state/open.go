@@ -75,7 +75,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		c.Close()
 		return nil, err
 	}
-	pages, err := frag.NewKept[*frag.Page](budget/8, 32<<10)
+	pages, err := cache.NewLocal[*frag.Page](budget/8, 32<<10)
 	if err != nil {
 		db.Close()
 		c.Close()

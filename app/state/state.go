@@ -37,7 +37,7 @@ type State struct {
 	// the versions they show.
 	Fragments *frag.Store
 	// Pages keeps whole pages for anonymous visitors (app/web AnonymousPages).
-	Pages   *frag.Kept[*frag.Page]
+	Pages   *cache.Local[*frag.Page]
 	Limiter limit.Limiter
 	Mail    *mail.Mailer
 	// Media is where uploaded files live (under the data directory).

@@ -14,6 +14,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 	"github.com/tdewolff/minify/v2"
@@ -91,8 +92,24 @@ func LoadAssets(fsys fs.FS) (*Assets, error) {
 	return a, err
 }
 
+// compressed remembers compressBoth's answers by content: Brotli at its best level
+// costs about a second of CPU for all the assets, which a process pays once however
+// many times it loads them (tests start hundreds of apps).
+var compressed sync.Map // [sha256.Size]byte → [2][]byte
+
 // compressBoth returns body in gzip and in Brotli, each nil when it saves nothing.
 func compressBoth(body []byte) (gz, br []byte) {
+	key := sha256.Sum256(body)
+	if v, ok := compressed.Load(key); ok {
+		pair := v.([2][]byte)
+		return pair[0], pair[1]
+	}
+	gz, br = compressNow(body)
+	compressed.Store(key, [2][]byte{gz, br})
+	return gz, br
+}
+
+func compressNow(body []byte) (gz, br []byte) {
 	var g, b bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&g, gzip.BestCompression) // a valid level: no error
 	zw.Write(body)

@@ -1,0 +1,117 @@
+package feed
+
+import (
+	"context"
+	"hash/fnv"
+	"strconv"
+	"sync"
+
+	"eplatform/app/cache"
+	"eplatform/app/store"
+)
+
+// The two reads every feed page makes — which posts, in which versions, are on it, and
+// what the viewer did to them — are kept in this process, typed (no encoding), under
+// keys that carry versions kept in the shared Cache: the heads under one version that
+// every change to a card moves on, each viewer's marks under a version of their own that
+// their likes and comments move on. A change on any process is therefore seen by the
+// next read on every process (with a Redis cache), and nothing kept is ever stale.
+
+// headsNamespace is the version of the feed's heads.
+const headsNamespace = "feed-heads"
+
+// marksNamespace is the version of one viewer's marks.
+func marksNamespace(userID int64) string { return "feed-marks:" + strconv.FormatInt(userID, 10) }
+
+// hotBudget bounds what this process keeps of heads and marks.
+const hotBudget = 8 << 20
+
+type marks struct {
+	liked    map[int64]bool
+	comments map[int64][]int64
+}
+
+type hot struct {
+	once  sync.Once
+	heads *cache.Local[[]store.PostHead]
+	marks *cache.Local[marks]
+	err   error
+}
+
+func (s *Service) hotReads() (*hot, error) {
+	s.hot.once.Do(func() {
+		if s.hot.heads, s.hot.err = cache.NewLocal[[]store.PostHead](hotBudget/2, 2<<10); s.hot.err != nil {
+			return
+		}
+		s.hot.marks, s.hot.err = cache.NewLocal[marks](hotBudget/2, 512)
+	})
+	return &s.hot, s.hot.err
+}
+
+// changedHeads moves the heads' version on after a change to any card.
+func (s *Service) changedHeads(ctx context.Context) {
+	if s.Cache == nil {
+		return
+	}
+	if err := s.Cache.Bump(ctx, headsNamespace); err != nil && s.Log != nil {
+		s.Log.WarnContext(ctx, "bump the feed heads' version", "err", err)
+	}
+}
+
+// changedMarks moves a viewer's marks' version on after they liked, unliked, commented
+// or lost a comment.
+func (s *Service) changedMarks(ctx context.Context, userID int64) {
+	if s.Cache == nil {
+		return
+	}
+	if err := s.Cache.Bump(ctx, marksNamespace(userID)); err != nil && s.Log != nil {
+		s.Log.WarnContext(ctx, "bump a viewer's marks' version", "user", userID, "err", err)
+	}
+}
+
+// cachedHeads returns the heads load reads (a page by cursor or by offset), kept under
+// the heads' version; where names the page.
+func (s *Service) cachedHeads(ctx context.Context, where string, load func() ([]store.PostHead, error)) ([]store.PostHead, error) {
+	h, err := s.hotReads()
+	if err != nil || s.Cache == nil {
+		return load()
+	}
+	v, err := s.Cache.Version(ctx, headsNamespace)
+	if err != nil {
+		return load()
+	}
+	key := strconv.FormatUint(v, 10) + ":" + where
+	if heads, ok := h.heads.Get(key); ok {
+		return heads, nil
+	}
+	heads, err := load()
+	if err == nil {
+		h.heads.Set(key, heads, int64(len(heads)*40+len(key)), 0)
+	}
+	return heads, err
+}
+
+func (s *Service) cachedMarks(ctx context.Context, viewerID int64, ids []int64) (map[int64]bool, map[int64][]int64, error) {
+	h, err := s.hotReads()
+	if err != nil || s.Cache == nil {
+		return s.DB.ViewerMarks(ctx, viewerID, ids)
+	}
+	v, err := s.Cache.Version(ctx, marksNamespace(viewerID))
+	if err != nil {
+		return s.DB.ViewerMarks(ctx, viewerID, ids)
+	}
+	f := fnv.New64a()
+	for _, id := range ids {
+		f.Write(strconv.AppendInt(nil, id, 10))
+		f.Write([]byte{','})
+	}
+	key := strconv.FormatInt(viewerID, 10) + ":" + strconv.FormatUint(v, 10) + ":" + strconv.FormatUint(f.Sum64(), 36)
+	if m, ok := h.marks.Get(key); ok {
+		return m.liked, m.comments, nil
+	}
+	liked, comments, err := s.DB.ViewerMarks(ctx, viewerID, ids)
+	if err == nil {
+		h.marks.Set(key, marks{liked, comments}, int64(64+len(liked)*16+len(comments)*32+len(key)), 0)
+	}
+	return liked, comments, err
+}
