@@ -51,3 +51,38 @@ var chatSchemas = map[string]any{
 	"MessageList":      listOf("Message"),
 	"ChatUserList":     listOf("ChatUser"),
 }
+
+// What the chat route table does not say, for the OpenAPI document (openapi.go).
+func init() { addOpDocs(chatOps) }
+
+var chatOps = map[string]opDoc{
+	"GET /api/chat/conversations/": {Description: "The caller's conversations, the most recently active first, each with its last message and " +
+		"the caller's unread count. A direct conversation shows up once it has a message.",
+		Query: paged(defaultPageSize)},
+	"POST /api/chat/conversations/start/": {Description: "Opens the direct conversation with user_id (201 when it is new, 200 when it " +
+		"existed), optionally sending a first message, delivered live. An unknown or inactive person, or oneself, is a 400 on user_id.",
+		Status: []int{200}},
+	"GET /api/chat/conversations/{id}/": {Description: "One of the caller's conversations; someone else's is a 404, so strangers learn nothing."},
+	"GET /api/chat/conversations/{id}/messages/": {Description: "The conversation's messages, newest first; reading them marks the " +
+		"conversation read for the caller. before_id and after_id page by message instead of by number.",
+		Query: withPaging(messagePageSize,
+			qID("before_id", "only messages older than this one"),
+			qID("after_id", "only messages newer than this one"))},
+	"POST /api/chat/conversations/{id}/add_message/": {Description: "Sends a message: JSON {content}, or multipart with content and/or " +
+		"one file_attachment (≤ 5 MB; images, video, audio, documents, recognised by content). Delivered live to the members. " +
+		"Limited to a burst of 10, then one every 3 seconds."},
+	"POST /api/chat/conversations/{id}/mark_read/": {Description: "Marks every message of the conversation read for the caller; the senders see their read ticks live."},
+	"POST /api/chat/conversations/{id}/members/": {Description: "Adds people to a group the caller owns (a group has at most 50 members). " +
+		"A member who is not the owner, or a direct conversation: 403."},
+	"DELETE /api/chat/conversations/{id}/members/{user_id}/": {Description: "Removes a member from a group the caller owns; to leave it oneself, use leave/. " +
+		"A member who is not the owner: 403."},
+	"POST /api/chat/conversations/{id}/leave/": {Description: "Leaves a group; when its owner leaves, the longest-standing member becomes the owner. A direct conversation cannot be left (403)."},
+	"POST /api/chat/groups/":                   {Description: "Creates a group owned by the caller with a title and members (at most 50 with the caller); unknown people are a 400 on user_ids."},
+	"GET /api/chat/users/": {Description: "Active people to start a conversation with, by username or name prefix.",
+		Query: withPaging(defaultPageSize, qText("q", "username or name prefixes", 100))},
+	"GET /api/chat/users/{id}/status/": {Description: "Whether a person is online now (an open tab) and when they were last active."},
+	"GET /api/chat/unread-count/":      {Description: "The caller's unread messages over every conversation (the navigation badge)."},
+	"PUT /api/chat/messages/{id}/edit/": {Description: "Replaces the text of the caller's message; the members see the change live. " +
+		"Another member's message is a 403, a deleted one a 400."},
+	"DELETE /api/chat/messages/{id}/delete/": {Description: "Deletes the caller's message: its text and file are blanked for everyone and the file is removed. Another member's message is a 403."},
+}

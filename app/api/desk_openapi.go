@@ -57,3 +57,38 @@ var deskSchemas = map[string]any{
 	"FeedbackList":    listOf("Feedback"),
 	"AdminUserList":   listOf("AdminUser"),
 }
+
+// What the desk route table does not say, for the OpenAPI document (openapi.go).
+func init() { addOpDocs(deskOps) }
+
+const adminsOnly = " Admins only (403 for everyone else)."
+
+var deskOps = map[string]opDoc{
+	"POST /api/contact/": {Description: "Sends a message to the site's administrators: stored for the admin inbox and mailed to them. " +
+		"Anyone may write; a signed-in caller's name and email are the defaults. Limited per person, or per address when anonymous."},
+	"GET /api/faq/": {Description: "The active FAQ entries by category and order. Not paginated.",
+		Query: []map[string]any{qString("category", "only this category")}},
+	"GET /api/appointments/instructors/": {Description: "The active instructors one can book an appointment with. Not paginated."},
+	"GET /api/appointments/": {Description: "The appointments the caller requested or is asked for, the soonest first.",
+		Query: withPaging(20, qEnum("status", "only appointments in this state", "", "pending", "approved", "rejected", "completed", "cancelled"))},
+	"POST /api/appointments/": {Description: "Requests an appointment with an active instructor other than oneself, on a weekday between 09:00 and 17:00, " +
+		"not in the past; the instructor is notified live. Limited per person."},
+	"GET /api/appointments/{id}/": {Description: "One appointment the caller requested or is asked for; admins see every one. Others get a 404."},
+	"POST /api/appointments/{id}/status/": {Description: "Moves an appointment on: its instructor approves, rejects or completes it; its requester " +
+		"cancels it (the instructor may cancel an approved one). The other side is notified live. Someone who is no party, " +
+		"or a change the caller may not make, is a 403; a change the current state does not allow is a 409.", Status: []int{409}},
+	"GET /api/ai/feedback/": {Description: "The learning assistant's feedback, computed from the caller's own attempts, materials, deadlines and activity, and stored. " +
+		"type general looks at everything, quiz at one attempt and assignment at one assignment (submission_id); an unknown type is taken as general.",
+		Query: []map[string]any{
+			qEnum("type", "what the feedback is about", "general", "general", "quiz", "assignment"),
+			qString("submission_id", "the attempt (quiz) or assignment material (assignment) the feedback is about")},
+		Status: []int{400}},
+	"POST /api/ai/feedback-request/": {Description: "The same as GET /api/ai/feedback/ with the parameters in the body."},
+	"GET /api/ai/feedback/history/":  {Description: "The caller's stored assistant feedback, newest first (at most 50). Not paginated."},
+	"GET /api/admin/users/": {Description: "Users whose username, name or email starts with q (at most 100)." + adminsOnly,
+		Query: []map[string]any{qText("q", "username, name or email prefix", 100)}, Status: []int{403}},
+	"POST /api/admin/users/{id}/role/": {Description: "Changes a user's role. Not one's own (403)." + adminsOnly},
+	"POST /api/admin/users/{id}/active/": {Description: "Activates or deactivates a user; deactivation ends their sessions and API tokens at once. " +
+		"Not oneself (403)." + adminsOnly},
+	"POST /api/admin/users/{id}/password-reset/": {Description: "Mails the user a password reset link; the mail is kept in the admin outbox too." + adminsOnly},
+}

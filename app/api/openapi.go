@@ -1,8 +1,10 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -56,7 +58,13 @@ var schemas = map[string]any{
 	"ProfileUpdate": obj(nil, map[string]any{"email": str, "first_name": str, "last_name": str, "birthdate": date}),
 	"PictureUpload": obj([]string{"profile_picture"}, map[string]any{"profile_picture": map[string]any{"type": "string", "format": "binary"}}),
 	"PictureResult": obj([]string{"message", "profile_picture"}, map[string]any{"message": str, "profile_picture": str}),
-	"Error":         obj([]string{"detail"}, map[string]any{"detail": str}),
+	"Error":         obj([]string{"detail"}, map[string]any{"detail": map[string]any{"type": "string", "description": "a sentence for people"}}),
+	"ValidationError": map[string]any{"description": "messages per field, or {detail} when the body could not be read as JSON",
+		"anyOf": []any{ref("FieldErrors"), ref("Error")}},
+	"OpenAPIDocument": obj([]string{"openapi", "info", "paths"}, map[string]any{"openapi": str, "info": map[string]any{"type": "object"},
+		"servers": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "tags": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
+		"security": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
+		"paths":    map[string]any{"type": "object"}, "components": map[string]any{"type": "object"}}),
 	"UserMini": obj([]string{"id", "username", "first_name", "last_name", "user_type"}, map[string]any{
 		"id": integer, "username": str, "first_name": str, "last_name": str, "user_type": str}),
 	"Post": obj([]string{"id", "user", "content", "formatted_content", "image", "video", "document", "created_at", "updated_at", "comments_count", "likes_count", "is_liked"}, map[string]any{
@@ -91,32 +99,29 @@ var schemas = map[string]any{
 	"ProfileUser": obj([]string{"id", "username", "first_name", "last_name", "full_name", "user_type", "profile_picture", "date_joined"}, map[string]any{
 		"id": integer, "username": str, "first_name": str, "last_name": str, "full_name": str, "user_type": str,
 		"profile_picture": nullStr, "date_joined": instant}),
-	"ProfileEntry": map[string]any{"type": "object", "required": []string{"id", "kind", "is_visible", "position", "created_at", "updated_at"},
-		"description": "the fields of its kind — education: institution, degree, field_of_study, start_date, end_date, description; experience: company, title, location, start_date, end_date, description; skills: name, proficiency (1–5); projects: title, description, url, technologies, start_date, end_date, image (URL or null); certifications: name, issuing_organization, issue_date, expiration_date, credential_id, credential_url. Empty dates are null.",
-		"properties": map[string]any{"id": integer, "kind": map[string]any{"type": "string", "enum": []string{"education", "experience", "skills", "projects", "certifications"}},
-			"is_visible": boolean, "position": integer, "created_at": instant, "updated_at": instant},
-		"additionalProperties": true},
-	"ProfileEntryInput": map[string]any{"type": "object", "description": "the fields of the kind (see ProfileEntry) as strings, proficiency as a number 1–5, dates YYYY-MM-DD, links http(s); is_visible hides the entry from everyone but you",
-		"properties": map[string]any{"is_visible": boolean}, "additionalProperties": true},
 	"ProfileEntryList":   listOf("ProfileEntry"),
 	"MoveBody":           obj([]string{"direction"}, map[string]any{"direction": map[string]any{"type": "string", "enum": []string{"up", "down"}}}),
 	"ProjectImageUpload": obj([]string{"image"}, map[string]any{"image": map[string]any{"type": "string", "format": "binary", "description": "JPEG/PNG/GIF/WebP ≤ 5 MB"}}),
 	"Profile": obj([]string{"user", "url", "email", "bio", "location", "website", "social_links", "education", "experience", "skills", "projects", "certifications", "is_online", "last_seen"}, map[string]any{
 		"user": ref("ProfileUser"), "url": str,
 		"email": nullStr, "bio": nullStr, "location": nullStr, "website": nullStr,
-		"social_links":   map[string]any{"type": []string{"object", "null"}, "additionalProperties": str, "description": "linkedin, github, twitter, facebook, instagram; null when hidden from the caller"},
-		"education":      map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
-		"experience":     map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
-		"skills":         map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
-		"projects":       map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
-		"certifications": map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
-		"is_online":      map[string]any{"type": []string{"boolean", "null"}, "description": "null for anonymous callers"},
-		"last_seen":      map[string]any{"type": []string{"string", "null"}, "format": "date-time"}}),
+		"social_links":     map[string]any{"type": []string{"object", "null"}, "additionalProperties": str, "description": "linkedin, github, twitter, facebook, instagram; null when hidden from the caller"},
+		"education":        map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"experience":       map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"skills":           map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"projects":         map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"certifications":   map[string]any{"type": []string{"array", "null"}, "items": ref("ProfileEntry")},
+		"is_online":        map[string]any{"type": []string{"boolean", "null"}, "description": "null for anonymous callers"},
+		"last_seen":        map[string]any{"type": []string{"string", "null"}, "format": "date-time"},
+		"privacy_settings": map[string]any{"$ref": "#/components/schemas/PrivacySettings", "description": "only on your own profile"},
+		"completion":       map[string]any{"$ref": "#/components/schemas/ProfileCompletion", "description": "only on your own profile"}}),
+	"ProfileCompletion": obj([]string{"percent", "missing"}, map[string]any{
+		"percent": map[string]any{"type": "integer", "minimum": 0, "maximum": 100},
+		"missing": map[string]any{"type": "array", "items": str, "description": "what would complete the profile"}}),
 	"PrivacySettings": map[string]any{"type": "object", "description": "section → public (everyone), registered (signed-in users) or private (only you); sections: bio, location, website, social_links, email, education, experience, skills, projects, certifications",
 		"additionalProperties": map[string]any{"type": "string", "enum": []string{"public", "registered", "private"}}},
 	"OwnProfile": map[string]any{"allOf": []any{ref("Profile"), obj([]string{"privacy_settings", "completion"}, map[string]any{
-		"birthdate": date, "privacy_settings": ref("PrivacySettings"),
-		"completion": obj([]string{"percent", "missing"}, map[string]any{"percent": integer, "missing": map[string]any{"type": "array", "items": str}})})}},
+		"birthdate": date, "privacy_settings": ref("PrivacySettings"), "completion": ref("ProfileCompletion")})}},
 	"ProfilePatch": obj(nil, map[string]any{"first_name": str, "last_name": str, "email": str, "birthdate": date,
 		"bio": str, "location": str, "website": str,
 		"social_links":     map[string]any{"type": "object", "additionalProperties": str, "description": "linkedin, github, twitter, facebook, instagram: http(s) URLs, \"\" to remove"},
@@ -202,6 +207,169 @@ var schemas = map[string]any{
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 
+// opDoc is what the route table does not say about an operation: a description for
+// people and generated clients, its query parameters, and the statuses it answers
+// beyond those that follow from the route itself (see statuses).
+type opDoc struct {
+	Description string
+	Query       []map[string]any
+	// Status adds statuses: a second success (200 beside 201), 403 for a GET that only
+	// some roles may use, 409, 401 of a public operation, 404 of an id in the body.
+	Status []int
+}
+
+// opDocs are keyed "METHOD /path" as in the route tables; each area adds its own
+// (auth_openapi.go, feed_openapi.go, …) and a test checks every key names a route.
+var opDocs = map[string]opDoc{}
+
+func addOpDocs(m map[string]opDoc) { maps.Copy(opDocs, m) }
+
+// tags are the document's top-level tags; a test checks every operation's tag is one.
+var tags = []any{
+	map[string]any{"name": "auth", "description": "Accounts and API tokens: register, log in, rotate and revoke tokens, the caller's account."},
+	map[string]any{"name": "feed", "description": "Posts with media, comments, likes and @mentions."},
+	map[string]any{"name": "notifications", "description": "The caller's notifications (mentions, comments, likes, enrollments, quizzes, appointments)."},
+	map[string]any{"name": "chat", "description": "Direct and group conversations, messages with attachments, presence; also answered under /chat/api/ instead of /api/chat/."},
+	map[string]any{"name": "learn", "description": "Subjects, enrollment and course materials (visible to the enrolled, the instructor and admins)."},
+	map[string]any{"name": "quiz", "description": "Quizzes and questions (managed by the subject's instructor and admins), attempts with server-side deadlines, grading and analytics."},
+	map[string]any{"name": "people", "description": "Profiles with privacy per section, and the caller's own profile and entries."},
+	map[string]any{"name": "search", "description": "Full-text search of people, posts and subjects, and suggestions as one types."},
+	map[string]any{"name": "desk", "description": "Contact form, FAQ, appointments with instructors and the learning assistant."},
+	map[string]any{"name": "admin", "description": "User administration; admins only."},
+	map[string]any{"name": "meta", "description": "This description of the API."},
+}
+
+// Path parameters by name; any other is a string.
+var pathParamSchemas = map[string]map[string]any{
+	"id":      {"type": "integer", "minimum": 1},
+	"user_id": {"type": "integer", "minimum": 1},
+	"kind":    {"type": "string", "enum": []string{"education", "experience", "skills", "projects", "certifications"}},
+}
+
+// Query parameter helpers for the opDoc tables.
+func query(name, desc string, schema map[string]any) map[string]any {
+	return map[string]any{"name": name, "in": "query", "required": false, "description": desc, "schema": schema}
+}
+
+func qString(name, desc string) map[string]any {
+	return query(name, desc, map[string]any{"type": "string"})
+}
+
+func qText(name, desc string, maxLen int) map[string]any {
+	return query(name, desc, map[string]any{"type": "string", "maxLength": maxLen})
+}
+
+func qBool(name, desc string) map[string]any {
+	return query(name, desc+" (true/false; also 1/0, yes/no)", map[string]any{"type": "boolean"})
+}
+
+func qID(name, desc string) map[string]any {
+	return query(name, desc, map[string]any{"type": "integer", "minimum": 1})
+}
+
+func qDate(name, desc string) map[string]any {
+	return query(name, desc+" (YYYY-MM-DD or an RFC 3339 time)", map[string]any{"type": "string", "anyOf": []any{
+		map[string]any{"format": "date"}, map[string]any{"format": "date-time"}}})
+}
+
+func qEnum(name, desc string, def string, values ...string) map[string]any {
+	s := map[string]any{"type": "string", "enum": values}
+	if def != "" {
+		s["default"] = def
+	}
+	return query(name, desc, s)
+}
+
+// paged are ?page and ?page_size with the list's default size.
+func paged(defaultSize int) []map[string]any {
+	return []map[string]any{
+		query("page", "page number", map[string]any{"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}),
+		query("page_size", "results per page; a larger value is taken as "+strconv.Itoa(maxPageSize),
+			map[string]any{"type": "integer", "minimum": 1, "maximum": maxPageSize, "default": defaultSize}),
+	}
+}
+
+// withPaging is the list's own parameters followed by ?page and ?page_size.
+func withPaging(defaultSize int, params ...map[string]any) []map[string]any {
+	return append(params, paged(defaultSize)...)
+}
+
+// unsafeMethod: http.CrossOriginProtection may refuse these (403) when a browser sends
+// them from another site.
+func unsafeMethod(m string) bool { return m != "GET" && m != "HEAD" && m != "OPTIONS" }
+
+// statuses lists what an operation may answer: its success status, then what follows
+// from the route (a body can be invalid, too large or of another type; a protected
+// route refuses anonymous callers; a path id may name nothing; a browser's cross-site
+// write is refused; every route is rate limited), then the opDoc's additions.
+func statuses(rt route, d opDoc) []int {
+	set := map[int]bool{rt.Status: true, http.StatusTooManyRequests: true}
+	if rt.Body != "" || len(d.Query) > 0 {
+		set[http.StatusBadRequest] = true
+	}
+	if rt.Body != "" {
+		set[http.StatusRequestEntityTooLarge] = true
+		set[http.StatusUnsupportedMediaType] = true
+	}
+	if rt.Auth {
+		set[http.StatusUnauthorized] = true
+	}
+	if unsafeMethod(rt.Method) {
+		set[http.StatusForbidden] = true
+	}
+	if pathParam.MatchString(rt.Path) {
+		set[http.StatusNotFound] = true
+	}
+	for _, s := range d.Status {
+		set[s] = true
+	}
+	out := slices.Collect(maps.Keys(set))
+	slices.Sort(out)
+	return out
+}
+
+// errorResponses are the shared error answers, under components/responses.
+var errorResponses = map[int]string{
+	http.StatusBadRequest:            "BadRequest",
+	http.StatusUnauthorized:          "Unauthorized",
+	http.StatusForbidden:             "Forbidden",
+	http.StatusNotFound:              "NotFound",
+	http.StatusConflict:              "Conflict",
+	http.StatusRequestEntityTooLarge: "PayloadTooLarge",
+	http.StatusUnsupportedMediaType:  "UnsupportedMediaType",
+	http.StatusTooManyRequests:       "TooManyRequests",
+}
+
+func errorResponse(desc, schema string) map[string]any {
+	return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": ref(schema)}}}
+}
+
+func sharedResponses() map[string]any {
+	withHeader := func(r map[string]any, name, desc string, schema map[string]any) map[string]any {
+		r["headers"] = map[string]any{name: map[string]any{"description": desc, "schema": schema}}
+		return r
+	}
+	return map[string]any{
+		"BadRequest": errorResponse("Invalid input: messages per field ({\"field\": [\"…\"]}, non_field_errors for the whole request), or {\"detail\": …} for a body that is not JSON", "ValidationError"),
+		"Unauthorized": withHeader(errorResponse("Not signed in, or the token is not valid (expired, revoked, or a refresh token used twice)", "Error"),
+			"WWW-Authenticate", "Bearer realm=\"api\"", str),
+		"Forbidden":            errorResponse("Signed in but not allowed: the caller's role or relation to the row does not permit it, or a browser sent a write from another site", "Error"),
+		"NotFound":             errorResponse("No such row, or one the caller may not know exists: {\"detail\": \"Not found.\"}", "Error"),
+		"Conflict":             errorResponse("The row's state does not allow it now (finished, already decided, taken)", "Error"),
+		"PayloadTooLarge":      errorResponse("The body or an uploaded file is over its limit", "Error"),
+		"UnsupportedMediaType": errorResponse("The body's Content-Type is not one the operation reads", "Error"),
+		"TooManyRequests": withHeader(errorResponse("Rate limited; retry after the given number of seconds", "Error"),
+			"Retry-After", "seconds to wait", map[string]any{"type": "integer", "minimum": 0}),
+	}
+}
+
+// optionalAuth marks public operations that answer more to a signed-in caller.
+var optionalAuth = map[string]bool{
+	"GET /api/profiles/{username}/": true, // sections shown to registered users
+	"POST /api/auth/logout/":        true, // revokes the caller's own login
+	"POST /api/contact/":            true, // name and email default to the caller's
+}
+
 // openAPIDocument builds the OpenAPI 3.1 document from the route table.
 func (a *API) openAPIDocument() map[string]any {
 	paths := map[string]any{}
@@ -211,63 +379,86 @@ func (a *API) openAPIDocument() map[string]any {
 			item = map[string]any{}
 			paths[rt.Path] = item
 		}
+		key := rt.Method + " " + rt.Path
+		d := opDocs[key]
+		desc := d.Description
+		if desc == "" {
+			desc = rt.Summary
+		}
 		op := map[string]any{
 			"summary":     rt.Summary,
+			"description": desc,
 			"tags":        []string{rt.Tag},
 			"operationId": operationID(rt),
 		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": str})
+			schema, ok := pathParamSchemas[m[1]]
+			if !ok {
+				schema = str
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": schema})
+		}
+		for _, q := range d.Query {
+			params = append(params, q)
 		}
 		if params != nil {
 			op["parameters"] = params
 		}
 		if rt.Body != "" {
 			ct := "application/json"
-			if strings.Contains(rt.Body, "Upload") {
+			if strings.Contains(rt.Body, "Upload") || rt.Body == "QuestionImage" {
 				ct = "multipart/form-data"
 			}
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{ct: map[string]any{"schema": ref(rt.Body)}}}
 		}
 		responses := map[string]any{}
-		ok := map[string]any{"description": http.StatusText(rt.Status)}
-		if rt.Response != "" {
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
+		for _, code := range statuses(rt, d) {
+			if name, ok := errorResponses[code]; ok && code >= 400 {
+				responses[strconv.Itoa(code)] = map[string]any{"$ref": "#/components/responses/" + name}
+				continue
+			}
+			r := map[string]any{"description": http.StatusText(code)}
+			if rt.Response != "" && code < 300 && code != http.StatusNoContent {
+				r["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
+			}
+			responses[strconv.Itoa(code)] = r
 		}
-		responses[strconv.Itoa(rt.Status)] = ok
-		if rt.Body != "" {
-			responses["400"] = errorResponse("Invalid input", "FieldErrors")
-		}
-		if rt.Auth {
-			responses["401"] = errorResponse("Not authenticated", "Error")
-			op["security"] = []any{map[string]any{"bearer": []string{}}, map[string]any{"session": []string{}}}
-		}
-		responses["429"] = errorResponse("Rate limited; see Retry-After", "Error")
 		op["responses"] = responses
+		switch {
+		case optionalAuth[key]:
+			op["security"] = []any{map[string]any{}, map[string]any{"bearer": []string{}}, map[string]any{"session": []string{}}}
+		case !rt.Auth:
+			op["security"] = []any{}
+		}
 		item[strings.ToLower(rt.Method)] = op
 	}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
-			"title":       "E-Platform API",
-			"version":     "1",
-			"description": "JSON API of E-Platform. Authenticate with `Authorization: Bearer <access>` (from /api/auth/login/) or the browser session cookie.",
+			"title":   "E-Platform API",
+			"version": "1",
+			"description": "JSON API of E-Platform, a self-hosted social learning platform. Authenticate with " +
+				"`Authorization: Bearer <access>` (from /api/auth/login/) or the browser session cookie. Paths end in a " +
+				"slash, as in the original API; the path without it answers too. Lists are paginated with ?page and " +
+				"?page_size as {count, next, previous, results}. Errors are {\"detail\": …}, or messages per field for " +
+				"invalid input (400). Every operation is rate limited per user (per address when anonymous): 429 with Retry-After.",
+			"contact": map[string]any{"name": "E-Platform site administrators", "url": a.st.Config.BaseURL + "/home/contact/"},
+			"license": map[string]any{"name": "MIT", "identifier": "MIT"},
 		},
-		"servers": []any{map[string]any{"url": a.st.Config.BaseURL}},
-		"paths":   paths,
+		"servers":  []any{map[string]any{"url": a.st.Config.BaseURL, "description": "this site"}},
+		"tags":     tags,
+		"security": []any{map[string]any{"bearer": []string{}}, map[string]any{"session": []string{}}},
+		"paths":    paths,
 		"components": map[string]any{
-			"schemas": schemas,
+			"schemas":   schemas,
+			"responses": sharedResponses(),
 			"securitySchemes": map[string]any{
-				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "opaque access token, 30 minutes"},
-				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "eplatform_session"},
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "opaque access token from /api/auth/login/, valid 30 minutes; renew it with /api/auth/refresh/"},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "eplatform_session", "description": "the browser session of the web pages"},
 			},
 		},
 	}
-}
-
-func errorResponse(desc, schema string) map[string]any {
-	return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": ref(schema)}}}
 }
 
 func operationID(rt route) string {
@@ -279,4 +470,9 @@ func operationID(rt route) string {
 func (a *API) openAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*") // a public description, for API tools
 	writeJSON(w, http.StatusOK, a.openAPIDocument())
+}
+
+func init() {
+	addOpDocs(map[string]opDoc{"GET /api/openapi.json": {Description: "This OpenAPI 3.1 document, generated from the route table " +
+		"the server itself routes with; served to anyone, also cross-origin, for API tools."}})
 }

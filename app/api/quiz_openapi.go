@@ -87,3 +87,48 @@ var quizSchemas = map[string]any{
 			"question": integer, "text": str, "correct": integer, "percent_correct": integer})},
 		"average_seconds": integer}),
 }
+
+// What the quiz route table does not say, for the OpenAPI document (openapi.go).
+func init() { addOpDocs(quizOps) }
+
+// Who may do what with quizzes, said once in the descriptions below.
+const (
+	quizManagers = " The subject's instructor and admins only (403 for others who may see the subject)."
+	quizTakers   = " The subject's active students only (403 for others who may see the quiz)."
+)
+
+var quizOps = map[string]opDoc{
+	"GET /api/subjects/{id}/quizzes/": {Description: "The subject's quizzes: all of them for its managers, the active ones for its enrolled students " +
+		"(403 for anyone else who may see the subject). Not paginated.", Status: []int{403}},
+	"POST /api/subjects/{id}/quizzes/": {Description: "Creates a quiz in the subject with defaults of 30 minutes, a pass at 60 % and unlimited attempts." + quizManagers},
+	"GET /api/quizzes/{id}/": {Description: "A quiz with the caller's attempts; its managers also get the questions with the correct answers and the grading count. " +
+		"Students must be enrolled (403).", Status: []int{403}},
+	"PATCH /api/quizzes/{id}/":  {Description: "Changes a quiz's settings; attempts already started keep their deadline." + quizManagers},
+	"DELETE /api/quizzes/{id}/": {Description: "Deletes a quiz with its questions and attempts." + quizManagers},
+	"POST /api/quizzes/{id}/questions/": {Description: "Adds a question at the end: mcq needs at least two answers with exactly one correct, " +
+		"true_false says with correct whether True is right, short_answer may list model answers for the grader. " +
+		"While students are taking the quiz, questions cannot be added (409)." + quizManagers, Status: []int{409}},
+	"POST /api/quizzes/{id}/questions/order/": {Description: "Puts the quiz's questions in the given order: every question id once." + quizManagers, Status: []int{409}},
+	"PUT /api/questions/{id}/": {Description: "Replaces a question and its answers: answers with a known id are kept (with the choices saved for them), " +
+		"others are added, missing ones removed. 409 while students are taking the quiz." + quizManagers, Status: []int{409}},
+	"DELETE /api/questions/{id}/": {Description: "Deletes a question; the quiz's total marks follow. 409 while students are taking the quiz." + quizManagers, Status: []int{409}},
+	"PUT /api/questions/{id}/image/": {Description: "Sets a question's picture from the multipart field image (JPEG, PNG, GIF or WebP ≤ 5 MB, " +
+		"recognised by content and re-encoded)." + quizManagers},
+	"DELETE /api/questions/{id}/image/": {Description: "Removes a question's picture." + quizManagers},
+	"POST /api/quizzes/{id}/attempts/": {Description: "Starts an attempt (201), or resumes the caller's open one (200, resumed: true). The deadline is " +
+		"fixed now from the time limit; the questions come in the attempt's own stable order, without correctness. " +
+		"409 when no attempts are left or the quiz is closed." + quizTakers, Status: []int{200, 409}},
+	"GET /api/attempts/{id}/": {Description: "The caller's attempt with its questions and saved answers; an attempt past its deadline is " +
+		"submitted first. Someone else's attempt is a 404."},
+	"POST /api/attempts/{id}/answers/": {Description: "Saves answers to the caller's open attempt: answer_id for a choice, text for a short answer " +
+		"(0 or blank clears). The score follows each save. 409 after the deadline or the submit. Limited to 300 saves a minute.", Status: []int{409}},
+	"POST /api/attempts/{id}/submit/": {Description: "Submits the caller's attempt; a second submit changes nothing and says already_submitted. " +
+		"The quiz's creator is notified."},
+	"GET /api/attempts/{id}/results/": {Description: "A finished attempt's results: each question, the answer given, the correct answers, the explanation " +
+		"and the marks. The attempt's student, and the quiz's managers; 409 while the attempt is open.", Status: []int{403, 409}},
+	"GET /api/quizzes/{id}/grading/": {Description: "The short answers of finished attempts that wait for a grade, oldest first." + quizManagers, Status: []int{403}},
+	"POST /api/attempts/{id}/grade/": {Description: "Grades one short answer of a finished attempt with 0 up to the question's marks and optional " +
+		"feedback; the score and pass/fail follow and the student is notified." + quizManagers, Status: []int{409}},
+	"GET /api/quizzes/{id}/analytics/": {Description: "A quiz's analytics over finished attempts: count, average and median percent, pass rate, " +
+		"a histogram by tenths, percent correct per question and the average time." + quizManagers, Status: []int{403}},
+}
