@@ -12,6 +12,7 @@ require (
 	github.com/gorilla/sessions v1.4.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/redis/go-redis/v9 v9.24.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 	github.com/tdewolff/minify/v2 v2.25.0
 	golang.org/x/crypto v0.59.0
 	golang.org/x/image v0.48.0
@@ -49,6 +50,7 @@ require (
 	golang.org/x/mod v0.43.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 	honnef.co/go/tools v0.8.2 // indirect
 	modernc.org/libc v1.80.1 // indirect
@@ -61,4 +63,8 @@ tool (
 	honnef.co/go/tools/cmd/staticcheck
 )
 
-ignore ./tools/eslint/node_modules
+ignore (
+	./bench/lighthouse/node_modules
+	./tools/apilint/node_modules
+	./tools/eslint/node_modules
+)

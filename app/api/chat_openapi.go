@@ -79,7 +79,7 @@ var chatOps = map[string]opDoc{
 	"POST /api/chat/conversations/{id}/leave/": {Description: "Leaves a group; when its owner leaves, the longest-standing member becomes the owner. A direct conversation cannot be left (403)."},
 	"POST /api/chat/groups/":                   {Description: "Creates a group owned by the caller with a title and members (at most 50 with the caller); unknown people are a 400 on user_ids."},
 	"GET /api/chat/users/": {Description: "Active people to start a conversation with, by username or name prefix.",
-		Query: withPaging(defaultPageSize, qText("q", "username or name prefixes", 100))},
+		Query: withPaging(defaultPageSize, qString("q", "username or name prefixes"))},
 	"GET /api/chat/users/{id}/status/": {Description: "Whether a person is online now (an open tab) and when they were last active."},
 	"GET /api/chat/unread-count/":      {Description: "The caller's unread messages over every conversation (the navigation badge)."},
 	"PUT /api/chat/messages/{id}/edit/": {Description: "Replaces the text of the caller's message; the members see the change live. " +

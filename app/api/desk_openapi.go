@@ -70,7 +70,7 @@ var deskOps = map[string]opDoc{
 		Query: []map[string]any{qString("category", "only this category")}},
 	"GET /api/appointments/instructors/": {Description: "The active instructors one can book an appointment with. Not paginated."},
 	"GET /api/appointments/": {Description: "The appointments the caller requested or is asked for, the soonest first.",
-		Query: withPaging(20, qEnum("status", "only appointments in this state", "", "pending", "approved", "rejected", "completed", "cancelled"))},
+		Query: withPaging(20, qKnown("status", "only appointments in this state (an unknown one matches nothing)", "", "pending", "approved", "rejected", "completed", "cancelled"))},
 	"POST /api/appointments/": {Description: "Requests an appointment with an active instructor other than oneself, on a weekday between 09:00 and 17:00, " +
 		"not in the past; the instructor is notified live. Limited per person."},
 	"GET /api/appointments/{id}/": {Description: "One appointment the caller requested or is asked for; admins see every one. Others get a 404."},
@@ -80,13 +80,12 @@ var deskOps = map[string]opDoc{
 	"GET /api/ai/feedback/": {Description: "The learning assistant's feedback, computed from the caller's own attempts, materials, deadlines and activity, and stored. " +
 		"type general looks at everything, quiz at one attempt and assignment at one assignment (submission_id); an unknown type is taken as general.",
 		Query: []map[string]any{
-			qEnum("type", "what the feedback is about", "general", "general", "quiz", "assignment"),
-			qString("submission_id", "the attempt (quiz) or assignment material (assignment) the feedback is about")},
-		Status: []int{400}},
+			qKnown("type", "what the feedback is about (an unknown one is taken as general)", "general", "general", "quiz", "assignment"),
+			qString("submission_id", "the attempt (quiz) or assignment material (assignment) the feedback is about")}},
 	"POST /api/ai/feedback-request/": {Description: "The same as GET /api/ai/feedback/ with the parameters in the body."},
 	"GET /api/ai/feedback/history/":  {Description: "The caller's stored assistant feedback, newest first (at most 50). Not paginated."},
 	"GET /api/admin/users/": {Description: "Users whose username, name or email starts with q (at most 100)." + adminsOnly,
-		Query: []map[string]any{qText("q", "username, name or email prefix", 100)}, Status: []int{403}},
+		Query: []map[string]any{qString("q", "username, name or email prefix")}, Status: []int{403}},
 	"POST /api/admin/users/{id}/role/": {Description: "Changes a user's role. Not one's own (403)." + adminsOnly},
 	"POST /api/admin/users/{id}/active/": {Description: "Activates or deactivates a user; deactivation ends their sessions and API tokens at once. " +
 		"Not oneself (403)." + adminsOnly},

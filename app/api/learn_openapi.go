@@ -11,7 +11,7 @@ var learnOps = map[string]opDoc{
 		"and admins. Each says whether the caller is enrolled and may manage it.",
 		Query: withPaging(defaultPageSize,
 			qBool("mine", "true: only subjects the caller is enrolled in or teaches"),
-			qText("search", "words of the code, name or description (full text)", 200))},
+			qString("search", "words of the code, name or description (full text)"))},
 	"POST /api/subjects/": {Description: "Creates a subject taught by the caller; an admin may name another instructor with instructor_id. " +
 		"The code is unique whatever the letter case. Instructors and admins only (403 for students)."},
 	"GET /api/subjects/{id}/": {Description: "A subject; its materials are listed only for its enrolled students, its instructor and admins " +
@@ -20,7 +20,7 @@ var learnOps = map[string]opDoc{
 	"PATCH /api/subjects/{id}/":  {Description: "Changes the given fields of a subject." + subjectManagers},
 	"DELETE /api/subjects/{id}/": {Description: "Deletes a subject with its materials and their files, its enrollments and its quizzes." + subjectManagers},
 	"POST /api/subjects/{id}/enroll/": {Description: "Enrolls the caller in an active subject, or again after leaving it; the instructor is notified " +
-		"the first time. Students only (403 for instructors and admins). Limited to 30 a minute."},
+		"the first time. The subject's own instructor cannot enroll (400). Limited to 30 a minute.", Status: []int{400}},
 	"POST /api/subjects/{id}/unenroll/": {Description: "Ends the caller's enrollment; enrolling again later reactivates it. Limited to 30 a minute."},
 	"GET /api/subjects/{id}/materials/": {Description: "The subject's materials in the instructor's order: hidden ones too for its managers. " +
 		"Its enrolled students, its instructor and admins (403 for others who may see the subject).",

@@ -255,8 +255,14 @@ func qString(name, desc string) map[string]any {
 	return query(name, desc, map[string]any{"type": "string"})
 }
 
-func qText(name, desc string, maxLen int) map[string]any {
-	return query(name, desc, map[string]any{"type": "string", "maxLength": maxLen})
+// qKnown is a string with known values whose unknown ones are not refused (they
+// match nothing, or fall back to the default), so it is no enum.
+func qKnown(name, desc string, def string, values ...string) map[string]any {
+	s := map[string]any{"type": "string", "examples": values}
+	if def != "" {
+		s["default"] = def
+	}
+	return query(name, desc+": "+strings.Join(values, ", "), s)
 }
 
 func qBool(name, desc string) map[string]any {
@@ -304,7 +310,7 @@ func unsafeMethod(m string) bool { return m != "GET" && m != "HEAD" && m != "OPT
 // write is refused; every route is rate limited), then the opDoc's additions.
 func statuses(rt route, d opDoc) []int {
 	set := map[int]bool{rt.Status: true, http.StatusTooManyRequests: true}
-	if rt.Body != "" || len(d.Query) > 0 {
+	if rt.Body != "" || slices.ContainsFunc(d.Query, refusable) {
 		set[http.StatusBadRequest] = true
 	}
 	if rt.Body != "" {
@@ -326,6 +332,15 @@ func statuses(rt route, d opDoc) []int {
 	out := slices.Collect(maps.Keys(set))
 	slices.Sort(out)
 	return out
+}
+
+// refusable reports whether a query parameter has values the server refuses with a
+// 400: numbers, flags, dates and enums do; free text does not.
+func refusable(q map[string]any) bool {
+	s, _ := q["schema"].(map[string]any)
+	_, enum := s["enum"]
+	_, dated := s["anyOf"]
+	return enum || dated || s["type"] == "integer" || s["type"] == "boolean"
 }
 
 // errorResponses are the shared error answers, under components/responses.
@@ -361,6 +376,18 @@ func sharedResponses() map[string]any {
 		"TooManyRequests": withHeader(errorResponse("Rate limited; retry after the given number of seconds", "Error"),
 			"Retry-After", "seconds to wait", map[string]any{"type": "integer", "minimum": 0}),
 	}
+}
+
+// bodyTypes are the media types a request schema is read from: JSON, multipart for
+// a file, or either where a file is optional.
+func bodyTypes(schema string) []string {
+	switch schema {
+	case "PictureUpload", "ProjectImageUpload", "QuestionImage":
+		return []string{"multipart/form-data"}
+	case "PostCreate", "MessageCreate", "MaterialUpload", "MaterialPatch":
+		return []string{"application/json", "multipart/form-data"}
+	}
+	return []string{"application/json"}
 }
 
 // optionalAuth marks public operations that answer more to a signed-in caller.
@@ -406,11 +433,11 @@ func (a *API) openAPIDocument() map[string]any {
 			op["parameters"] = params
 		}
 		if rt.Body != "" {
-			ct := "application/json"
-			if strings.Contains(rt.Body, "Upload") || rt.Body == "QuestionImage" {
-				ct = "multipart/form-data"
+			content := map[string]any{}
+			for _, ct := range bodyTypes(rt.Body) {
+				content[ct] = map[string]any{"schema": ref(rt.Body)}
 			}
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{ct: map[string]any{"schema": ref(rt.Body)}}}
+			op["requestBody"] = map[string]any{"required": true, "content": content}
 		}
 		responses := map[string]any{}
 		for _, code := range statuses(rt, d) {

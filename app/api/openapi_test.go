@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"eplatform/app/api"
 	"eplatform/app/apptest"
 )
 
@@ -144,6 +145,44 @@ func TestOpenAPIDocument(t *testing.T) {
 			}
 		}
 	}
+	// Every operation has a description and a declared tag; every tag says what it is.
+	var top struct {
+		Tags []struct{ Name, Description string } `json:"tags"`
+	}
+	json.Unmarshal([]byte(r.Body), &top)
+	declared := map[string]bool{}
+	for _, tag := range top.Tags {
+		if tag.Description == "" {
+			t.Errorf("tag %s has no description", tag.Name)
+		}
+		declared[tag.Name] = true
+	}
+	for path, item := range doc.Paths {
+		for method, op := range item {
+			if d, _ := op["description"].(string); d == "" {
+				t.Errorf("%s %s: no description", method, path)
+			}
+			for _, tag := range op["tags"].([]any) {
+				if !declared[tag.(string)] {
+					t.Errorf("%s %s: tag %q is not among the document's tags", method, path, tag)
+				}
+			}
+			// A public operation says so (security: [] or an optional {}), or it
+			// inherits the document's bearer requirement.
+			if _, protected := op["responses"].(map[string]any)["401"]; !protected {
+				if _, said := op["security"]; !said {
+					t.Errorf("%s %s: public, but inherits the document's security", method, path)
+				}
+			}
+		}
+	}
+	// The descriptions' table names only routes that exist.
+	for _, key := range api.OpDocKeys() {
+		if !served[key] {
+			t.Errorf("opDocs describes %s, which is not routed", key)
+		}
+	}
+
 	// The document is served without a trailing slash and answers API tools.
 	if r.Header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("Access-Control-Allow-Origin %q", r.Header.Get("Access-Control-Allow-Origin"))

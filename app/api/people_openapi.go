@@ -31,10 +31,10 @@ var peopleOps = map[string]opDoc{
 		"more than 1000). People match by username and name, each word also as a prefix; posts rank the newest 1000 matches by relevance; " +
 		"subjects the caller may see. Hidden profile sections never match. Limited to the search rate.",
 		Query: withPaging(defaultPageSize,
-			qText("q", "the words to find", 200),
+			qString("q", "the words to find (the first 200 bytes count)"),
 			qEnum("type", "which results to list", "people", "people", "posts", "subjects"))},
 	"GET /api/search/suggest/": {Description: "A few people and subjects whose names start with the words of q, for a search box as the user types.",
-		Query: []map[string]any{qText("q", "what was typed so far", 200)}},
+		Query: []map[string]any{qString("q", "what was typed so far")}},
 }
 
 func init() { maps.Copy(schemas, entrySchemas()) }

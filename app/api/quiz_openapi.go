@@ -117,7 +117,7 @@ var quizOps = map[string]opDoc{
 	"DELETE /api/questions/{id}/image/": {Description: "Removes a question's picture." + quizManagers},
 	"POST /api/quizzes/{id}/attempts/": {Description: "Starts an attempt (201), or resumes the caller's open one (200, resumed: true). The deadline is " +
 		"fixed now from the time limit; the questions come in the attempt's own stable order, without correctness. " +
-		"409 when no attempts are left or the quiz is closed." + quizTakers, Status: []int{200, 409}},
+		"No attempts left, no questions yet, or a manager of the quiz: 400." + quizTakers, Status: []int{200, 400}},
 	"GET /api/attempts/{id}/": {Description: "The caller's attempt with its questions and saved answers; an attempt past its deadline is " +
 		"submitted first. Someone else's attempt is a 404."},
 	"POST /api/attempts/{id}/answers/": {Description: "Saves answers to the caller's open attempt: answer_id for a choice, text for a short answer " +
@@ -125,10 +125,10 @@ var quizOps = map[string]opDoc{
 	"POST /api/attempts/{id}/submit/": {Description: "Submits the caller's attempt; a second submit changes nothing and says already_submitted. " +
 		"The quiz's creator is notified."},
 	"GET /api/attempts/{id}/results/": {Description: "A finished attempt's results: each question, the answer given, the correct answers, the explanation " +
-		"and the marks. The attempt's student, and the quiz's managers; 409 while the attempt is open.", Status: []int{403, 409}},
+		"and the marks. The attempt's student, and the quiz's managers (404 for others); 400 while the attempt is open.", Status: []int{400}},
 	"GET /api/quizzes/{id}/grading/": {Description: "The short answers of finished attempts that wait for a grade, oldest first." + quizManagers, Status: []int{403}},
 	"POST /api/attempts/{id}/grade/": {Description: "Grades one short answer of a finished attempt with 0 up to the question's marks and optional " +
-		"feedback; the score and pass/fail follow and the student is notified." + quizManagers, Status: []int{409}},
+		"feedback; the score and pass/fail follow and the student is notified. Only short answers of a submitted attempt are graded (400)." + quizManagers},
 	"GET /api/quizzes/{id}/analytics/": {Description: "A quiz's analytics over finished attempts: count, average and median percent, pass rate, " +
 		"a histogram by tenths, percent correct per question and the average time." + quizManagers, Status: []int{403}},
 }
