@@ -77,6 +77,9 @@ type Page struct {
 	// few viewer-specific bits inside it (the viewer's avatar) become holes filled per
 	// response (app/frag).
 	Cached bool
+	// Description is the page's <meta name="description">; empty: one for its kind
+	// (see MetaDescription).
+	Description string
 }
 
 // FormErrors maps a field name to its messages; the key "" holds form-wide messages.

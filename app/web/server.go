@@ -31,6 +31,7 @@ func (h *Web) Assets() *Assets { return h.assets }
 func (h *Web) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", h.assets)
 	mux.HandleFunc("GET /favicon.ico", h.favicon)
+	mux.HandleFunc("GET /robots.txt", h.robots)
 	mux.HandleFunc("GET /healthz", h.healthz)
 
 	mux.HandleFunc("GET /{$}", h.root)

@@ -263,6 +263,12 @@
     var input = doc.getElementById(m.getAttribute("data-strength-for"));
     if (input) updateStrength(input);
   });
+  // Relative times ("3 h ago") get the full local date as a tooltip on every page;
+  // feed.js and chat.js do the same for what they insert later.
+  $all("time[datetime]:not([title])").forEach(function (t) {
+    var d = new Date(t.getAttribute("datetime"));
+    if (!isNaN(d)) t.title = d.toLocaleString();
+  });
   // "Back" buttons need history, which only a script can reach.
   if (window.history.length > 1) $all("[data-back]").forEach(function (b) { b.hidden = false; });
 
