@@ -471,7 +471,7 @@ func (a *API) openAPIDocument() map[string]any {
 				"?page_size as {count, next, previous, results}. Errors are {\"detail\": …}, or messages per field for " +
 				"invalid input (400). Every operation is rate limited per user (per address when anonymous): 429 with Retry-After.",
 			"contact": map[string]any{"name": "E-Platform site administrators", "url": a.st.Config.BaseURL + "/home/contact/"},
-			"license": map[string]any{"name": "MIT", "identifier": "MIT"},
+			"license": map[string]any{"name": "MIT", "identifier": "MIT"}, // LICENSE at the repository's root
 		},
 		"servers":  []any{map[string]any{"url": a.st.Config.BaseURL, "description": "this site"}},
 		"tags":     tags,
