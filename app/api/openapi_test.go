@@ -31,7 +31,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		t.Fatalf("not valid JSON: %v", err)
 	}
 	// .ci/run lints the document with Redocly and Spectral from this copy.
-	if out := os.Getenv("EPLATFORM_OPENAPI_OUT"); out != "" {
+	if out := os.Getenv("OPENAPI_OUT"); out != "" {
 		if err := os.WriteFile(out, []byte(r.Body), 0o644); err != nil {
 			t.Fatal(err)
 		}
