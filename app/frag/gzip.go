@@ -210,7 +210,7 @@ func MakeAfter(prev, raw []byte) *Piece {
 	out.Grow(len(raw)/4 + 64)
 	w, _ := flate.NewWriterDict(&out, keptLevel, dict) // a valid level: no error
 	_, _ = w.Write(raw)                                // a bytes.Buffer does not fail
-	_ = w.Flush()
+	_ = w.Flush()                                      // nor does flushing into one
 	return &Piece{Raw: raw, Deflate: out.Bytes(), CRC: crc32.ChecksumIEEE(raw), shift: x8nModP(uint64(len(raw)))}
 }
 

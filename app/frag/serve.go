@@ -40,7 +40,7 @@ func Serve(w http.ResponseWriter, r *http.Request, status int, contentType, cach
 	if gz {
 		_ = WriteGzip(buf, pieces) // a bytes.Buffer does not fail
 	} else {
-		_ = WriteIdentity(buf, pieces)
+		_ = WriteIdentity(buf, pieces) // a bytes.Buffer does not fail
 	}
 	_, _ = w.Write(buf.Bytes()) // the status is sent; a failed write means the client left
 	if buf.Cap() <= 1<<20 {
