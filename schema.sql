@@ -85,6 +85,14 @@ CREATE INDEX api_tokens_user ON api_tokens (user_id) WHERE revoked_at IS NULL;
 CREATE INDEX api_tokens_family ON api_tokens (family);
 CREATE INDEX api_tokens_expiry ON api_tokens (expires_at);
 
+-- A person's secret calendar feed link (/calendar/{token}.ics), stored hashed: one per
+-- person, replaced (so revoked) by a new one.
+CREATE TABLE calendar_feeds (
+    user_id    INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    token_hash BLOB    NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+
 -- Password reset links, single use, stored hashed.
 CREATE TABLE password_resets (
     token_hash  BLOB    PRIMARY KEY,
@@ -433,8 +441,12 @@ CREATE TABLE quizzes (
     question_count     INTEGER NOT NULL DEFAULT 0 CHECK (question_count >= 0),
     created_at         INTEGER NOT NULL,
     updated_at         INTEGER NOT NULL
+    -- (added by migration 0004, hence the leading comma)
+    -- No attempt starts after it, and none runs past it; NULL: always open.
+    , due_at INTEGER
 );
 CREATE INDEX quizzes_subject ON quizzes (subject_id, created_at);
+CREATE INDEX quizzes_due ON quizzes (due_at) WHERE due_at IS NOT NULL;  -- the calendar
 CREATE INDEX quizzes_created_by ON quizzes (created_by) WHERE created_by IS NOT NULL;
 
 CREATE TABLE quiz_questions (
@@ -449,6 +461,10 @@ CREATE TABLE quiz_questions (
     position    INTEGER NOT NULL DEFAULT 0 CHECK (position >= 0),
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
+    -- (added by migration 0004, hence the leading comma)
+    -- Short answers: one matching a model answer (ignoring case and spaces) gets full
+    -- marks at submit instead of waiting in the grading queue.
+    , auto_accept INTEGER NOT NULL DEFAULT 0 CHECK (auto_accept IN (0, 1))
 );
 CREATE INDEX quiz_questions_quiz ON quiz_questions (quiz_id, position);
 

@@ -15,21 +15,22 @@ import (
 
 // QuizJSON is the API's Quiz.
 type QuizJSON struct {
-	ID               int64  `json:"id"`
-	Subject          int64  `json:"subject"`
-	Title            string `json:"title"`
-	Description      string `json:"description"`
-	TimeLimitMinutes int    `json:"time_limit_minutes"`
-	PassingPercent   int    `json:"passing_percent"`
-	MaxAttempts      int    `json:"max_attempts"`
-	IsRandomized     bool   `json:"is_randomized"`
-	IsActive         bool   `json:"is_active"`
-	TotalMarks       int    `json:"total_marks"`
-	QuestionCount    int    `json:"question_count"`
-	CanManage        bool   `json:"can_manage"`
-	URL              string `json:"url"`
-	CreatedAt        string `json:"created_at"`
-	UpdatedAt        string `json:"updated_at"`
+	ID               int64   `json:"id"`
+	Subject          int64   `json:"subject"`
+	Title            string  `json:"title"`
+	Description      string  `json:"description"`
+	TimeLimitMinutes int     `json:"time_limit_minutes"`
+	PassingPercent   int     `json:"passing_percent"`
+	MaxAttempts      int     `json:"max_attempts"`
+	IsRandomized     bool    `json:"is_randomized"`
+	IsActive         bool    `json:"is_active"`
+	TotalMarks       int     `json:"total_marks"`
+	QuestionCount    int     `json:"question_count"`
+	CanManage        bool    `json:"can_manage"`
+	URL              string  `json:"url"`
+	CreatedAt        string  `json:"created_at"`
+	UpdatedAt        string  `json:"updated_at"`
+	DueAt            *string `json:"due_at"`
 }
 
 // AnswerJSON is an answer option; is_correct only for the quiz's managers and in results.
@@ -50,6 +51,7 @@ type QuestionJSON struct {
 	ImageURL    *string      `json:"image_url"`
 	Position    int          `json:"position"`
 	Answers     []AnswerJSON `json:"answers"`
+	AutoAccept  *bool        `json:"auto_accept,omitempty"`
 }
 
 // AttemptJSON is the API's Attempt.
@@ -72,10 +74,15 @@ type AttemptJSON struct {
 
 func quizJSON(a quiz.Access, base string) QuizJSON {
 	q := a.Quiz
-	return QuizJSON{ID: q.ID, Subject: q.SubjectID, Title: q.Title, Description: q.Description,
+	out := QuizJSON{ID: q.ID, Subject: q.SubjectID, Title: q.Title, Description: q.Description,
 		TimeLimitMinutes: q.TimeLimitMinutes, PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts,
 		IsRandomized: q.IsRandomized, IsActive: q.IsActive, TotalMarks: q.TotalMarks, QuestionCount: q.QuestionCount,
 		CanManage: a.Manage, URL: base + quiz.QuizURL(q.ID), CreatedAt: iso(q.CreatedAt), UpdatedAt: iso(q.UpdatedAt)}
+	if !q.DueAt.IsZero() {
+		d := iso(q.DueAt)
+		out.DueAt = &d
+	}
+	return out
 }
 
 // questionJSON shows correctness and explanations only when reveal is true.
@@ -83,8 +90,8 @@ func questionJSON(q store.Question, reveal bool) QuestionJSON {
 	out := QuestionJSON{ID: q.ID, Quiz: q.QuizID, Kind: q.Kind, Text: q.Text, Marks: q.Marks, Position: q.Position,
 		Answers: []AnswerJSON{}}
 	if reveal {
-		e := q.Explanation
-		out.Explanation = &e
+		e, auto := q.Explanation, q.AutoAccept
+		out.Explanation, out.AutoAccept = &e, &auto
 	}
 	if u := quiz.ImageURL(q); u != "" {
 		out.ImageURL = &u
@@ -146,11 +153,13 @@ type quizWrite struct {
 	MaxAttempts      *int    `json:"max_attempts"`
 	IsRandomized     *bool   `json:"is_randomized"`
 	IsActive         *bool   `json:"is_active"`
+	DueAt            *string `json:"due_at"`
 }
 
 func (q quizWrite) input() quiz.QuizInput {
 	return quiz.QuizInput{Title: q.Title, Description: q.Description, TimeLimitMinutes: q.TimeLimitMinutes,
-		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, IsRandomized: q.IsRandomized, IsActive: q.IsActive}
+		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, IsRandomized: q.IsRandomized, IsActive: q.IsActive,
+		Due: q.DueAt}
 }
 
 func (a *API) listQuizzes(w http.ResponseWriter, r *http.Request) {
@@ -262,6 +271,7 @@ type questionWrite struct {
 	Marks       *int   `json:"marks"`
 	Explanation string `json:"explanation"`
 	Correct     *bool  `json:"correct"`
+	AutoAccept  bool   `json:"auto_accept"`
 	Answers     []struct {
 		ID        int64  `json:"id"`
 		Text      string `json:"text"`
@@ -270,7 +280,7 @@ type questionWrite struct {
 }
 
 func (q questionWrite) input() quiz.QuestionInput {
-	in := quiz.QuestionInput{Kind: q.Kind, Text: q.Text, Marks: 1, Explanation: q.Explanation, Correct: true}
+	in := quiz.QuestionInput{Kind: q.Kind, Text: q.Text, Marks: 1, Explanation: q.Explanation, Correct: true, AutoAccept: q.AutoAccept}
 	if q.Marks != nil {
 		in.Marks = *q.Marks
 	}

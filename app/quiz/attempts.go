@@ -47,6 +47,9 @@ func (s *Service) Start(ctx context.Context, viewer store.User, quizID int64) (a
 		if a.Quiz.QuestionCount == 0 {
 			return ErrNoQuestions
 		}
+		if !a.Quiz.DueAt.IsZero() && !now.Before(a.Quiz.DueAt) {
+			return ErrClosed
+		}
 		last, err := tx.LastAttemptNumber(ctx, quizID, viewer.ID)
 		if err != nil {
 			return err
@@ -55,8 +58,7 @@ func (s *Service) Start(ctx context.Context, viewer store.User, quizID int64) (a
 			return ErrNoAttemptsLeft
 		}
 		id, err := tx.InsertAttempt(ctx, store.NewAttempt{QuizID: quizID, UserID: viewer.ID, Number: last + 1,
-			StartedAt: now, Deadline: now.Add(time.Duration(a.Quiz.TimeLimitMinutes) * time.Minute),
-			MaxScore: a.Quiz.TotalMarks, Seed: rand.Int64()})
+			StartedAt: now, Deadline: Deadline(a.Quiz, now), MaxScore: a.Quiz.TotalMarks, Seed: rand.Int64()})
 		if errors.Is(err, store.ErrConflict) {
 			// Another request opened one in between: resume it.
 			if att, err = tx.OpenAttempt(ctx, quizID, viewer.ID); err != nil {
@@ -76,6 +78,16 @@ func (s *Service) Start(ctx context.Context, viewer store.User, quizID int64) (a
 	}
 	s.deliver(ctx, notes)
 	return att, resumed, nil
+}
+
+// Deadline is when an attempt started at now must end: after the quiz's time limit,
+// or at its due date if that comes first (an exam closes for everyone at once).
+func Deadline(q store.Quiz, now time.Time) time.Time {
+	d := now.Add(time.Duration(q.TimeLimitMinutes) * time.Minute)
+	if !q.DueAt.IsZero() && q.DueAt.Before(d) {
+		d = q.DueAt
+	}
+	return d
 }
 
 // ---- taking ------------------------------------------------------------------------
@@ -297,6 +309,9 @@ func (s *Service) finish(ctx context.Context, tx *store.Queries, att store.Attem
 		return nil, err
 	}
 	if err := tx.MarkForGrading(ctx, att.ID); err != nil {
+		return nil, err
+	}
+	if err := s.autoAccept(ctx, tx, att); err != nil {
 		return nil, err
 	}
 	score, pending, err := tx.SumAttempt(ctx, att.ID)

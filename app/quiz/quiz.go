@@ -45,6 +45,9 @@ var (
 	ErrBadOrder       = problem.Field("ids", "The order must list every question of the quiz exactly once.")
 	ErrBadAnswer      = problem.Field("answers", "That answer does not belong to that question of this quiz.")
 	ErrBadMarks       = problem.Field("marks", "Marks must be between 0 and the question's marks.")
+	// Grading never assumes a mark: an empty marks field is refused, not taken as 0.
+	ErrNoMarks = problem.Field("marks", "Enter the marks to give: a whole number from 0 to the question's marks.")
+	ErrClosed  = problem.Invalid("This quiz is closed: its due date has passed.")
 	ErrNotGradable    = problem.Invalid("Only short answers of a submitted attempt are graded.")
 	// An attempt's maximum is fixed when it starts: adding or removing a question, or
 	// changing its marks, while someone answers would let the score pass 100 % or put
@@ -115,6 +118,9 @@ func QuizURL(id int64) string    { return "/home/quizzes/" + text.Itoa(id) + "/"
 func AttemptURL(id int64) string { return "/home/attempts/" + strconv.FormatInt(id, 10) + "/" }
 func ResultsURL(id int64) string { return AttemptURL(id) + "results/" }
 func GradingURL(id int64) string { return QuizURL(id) + "grading/" }
+
+// QuestionGradingURL is where a short-answer question is graded across all attempts.
+func QuestionGradingURL(id int64) string { return "/home/questions/" + text.Itoa(id) + "/grading/" }
 
 // ---- access ------------------------------------------------------------------------
 
@@ -205,6 +211,7 @@ type QuizInput struct {
 	TimeLimitMinutes            *int
 	PassingPercent, MaxAttempts *int
 	IsRandomized, IsActive      *bool
+	Due                         *string // "" clears the due date; else as learn.ParseDue reads it (UTC)
 }
 
 func checkRange(errs form.Errors, field string, v, min, max int) {
@@ -229,7 +236,9 @@ const (
 	MaxMarks       = 1000
 )
 
-func mergeQuiz(cur store.QuizFields, in QuizInput) (store.QuizFields, form.Errors) {
+// mergeQuiz applies in to cur. A due date may not be set in the past (one already
+// past may stay, so an old quiz's other settings can still be edited).
+func mergeQuiz(cur store.QuizFields, in QuizInput, now time.Time) (store.QuizFields, form.Errors) {
 	errs := form.Errors{}
 	if in.Title != nil {
 		cur.Title = *in.Title
@@ -257,18 +266,36 @@ func mergeQuiz(cur store.QuizFields, in QuizInput) (store.QuizFields, form.Error
 	if in.IsActive != nil {
 		cur.IsActive = *in.IsActive
 	}
+	if in.Due != nil {
+		// A date, not text: the parser refuses anything else, control characters too.
+		switch t, ok := learn.ParseDue(*in.Due); {
+		case strings.TrimSpace(*in.Due) == "":
+			cur.DueAt = time.Time{}
+		case !ok:
+			errs.Add("due_at", "Enter a valid date and time, e.g. 2026-12-01T17:00 (UTC) or 2026-12-01T17:00:00Z.")
+		case t.Year() < 2000 || t.Year() > 2100:
+			errs.Add("due_at", "Enter a due date between the years 2000 and 2100.")
+		default:
+			t = t.Truncate(time.Minute)
+			if !t.Equal(cur.DueAt) && t.Before(now) {
+				errs.Add("due_at", "The due date is in the past.")
+			}
+			cur.DueAt = t
+		}
+	}
 	return cur, errs
 }
 
 func fieldsOf(q store.Quiz) store.QuizFields {
 	return store.QuizFields{Title: q.Title, Description: q.Description, TimeLimitMinutes: q.TimeLimitMinutes,
-		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, IsRandomized: q.IsRandomized, IsActive: q.IsActive}
+		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, IsRandomized: q.IsRandomized, IsActive: q.IsActive,
+		DueAt: q.DueAt}
 }
 
 // CreateQuiz adds a quiz to a subject the viewer manages. Invalid settings are a
 // problem.Fields — told only to the subject's managers (others get 404 or 403).
 func (s *Service) CreateQuiz(ctx context.Context, viewer store.User, subjectID int64, in QuizInput) (store.Quiz, error) {
-	f, errs := mergeQuiz(defaults(), in)
+	f, errs := mergeQuiz(defaults(), in, s.Now())
 	if len(errs) > 0 {
 		if _, manage, _, err := subjectFor(ctx, s.DB.Queries, viewer, subjectID); err != nil || !manage {
 			return store.Quiz{}, orForbidden(err)
@@ -307,7 +334,7 @@ func (s *Service) UpdateQuiz(ctx context.Context, viewer store.User, id int64, i
 		if err != nil {
 			return err
 		}
-		f, errs := mergeQuiz(fieldsOf(a.Quiz), in)
+		f, errs := mergeQuiz(fieldsOf(a.Quiz), in, s.Now())
 		if len(errs) > 0 {
 			return problem.Fields(errs)
 		}
@@ -452,6 +479,9 @@ type QuestionInput struct {
 	Explanation string
 	Answers     []store.AnswerFields
 	Correct     bool // true/false: whether "True" is the right answer
+	// Short answers: one matching a model answer (Matches) gets full marks at submit
+	// instead of waiting for a grade. Ignored for the other kinds.
+	AutoAccept bool
 }
 
 // ValidKind reports whether kind is a question kind.
@@ -460,7 +490,7 @@ func ValidKind(kind string) bool { return kind == MCQ || kind == TrueFalse || ki
 // checkQuestion validates a question; a problem.Fields names every bad field.
 func checkQuestion(in QuestionInput, cur []store.Answer) (store.QuestionFields, []store.AnswerFields, error) {
 	errs := form.Errors{}
-	f := store.QuestionFields{Kind: in.Kind, Marks: in.Marks}
+	f := store.QuestionFields{Kind: in.Kind, Marks: in.Marks, AutoAccept: in.AutoAccept && in.Kind == ShortAnswer}
 	if !ValidKind(in.Kind) {
 		errs.Add("kind", "Choose mcq, true_false or short_answer.")
 	}
@@ -563,14 +593,19 @@ func (s *Service) Question(ctx context.Context, viewer store.User, id int64) (st
 }
 
 // UpdateQuestion edits a question and its answers; an invalid one is a problem.Fields.
+// A short answer that accepts matching answers automatically also accepts those
+// already waiting for a grade.
 func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int64, in QuestionInput) (store.Question, error) {
 	var q store.Question
+	var notes []note
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		notes = nil
 		cur, err := tx.QuestionByID(ctx, id)
 		if err != nil {
 			return err
 		}
-		if _, err := managedQuiz(ctx, tx, viewer, cur.QuizID); err != nil {
+		a, err := managedQuiz(ctx, tx, viewer, cur.QuizID)
+		if err != nil {
 			return err
 		}
 		f, answers, err := checkQuestion(in, cur.Answers)
@@ -588,12 +623,18 @@ func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int6
 		if err := tx.RecountQuiz(ctx, cur.QuizID, s.Now()); err != nil {
 			return err
 		}
-		q, err = tx.QuestionByID(ctx, id)
+		if q, err = tx.QuestionByID(ctx, id); err != nil {
+			return err
+		}
+		if q.AutoAccept {
+			notes, err = s.acceptWaiting(ctx, tx, viewer.ID, a, q)
+		}
 		return err
 	})
 	if err != nil {
 		return store.Question{}, err
 	}
+	s.deliver(ctx, notes)
 	return q, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"eplatform/app/problem"
@@ -113,10 +114,28 @@ func (s *Service) Attempt(ctx context.Context, viewer store.User, id int64) (sto
 
 // ---- grading -----------------------------------------------------------------------
 
-// Queue is a quiz's grading queue.
+// Queue is a quiz's grading queue, with its short-answer questions (their model
+// answers shown beside each answer, and how many of each wait).
 type Queue struct {
 	Access
-	Pending []store.PendingAnswer
+	Pending   []store.PendingAnswer
+	Questions []QuestionQueue // the quiz's short-answer questions, in order
+}
+
+// QuestionQueue is a short-answer question and how many of its answers wait.
+type QuestionQueue struct {
+	Question store.Question
+	Pending  int
+}
+
+// Question returns the queue's question of that id (the zero Question if none).
+func (q Queue) Question(id int64) store.Question {
+	for _, qq := range q.Questions {
+		if qq.Question.ID == id {
+			return qq.Question
+		}
+	}
+	return store.Question{}
 }
 
 // GradingQueue lists the short answers of a quiz the viewer manages waiting for marks.
@@ -126,7 +145,38 @@ func (s *Service) GradingQueue(ctx context.Context, viewer store.User, quizID in
 		return Queue{}, err
 	}
 	p, err := s.DB.GradingQueue(ctx, quizID, 500)
-	return Queue{Access: a, Pending: p}, err
+	if err != nil {
+		return Queue{}, err
+	}
+	qs, err := s.DB.QuestionsOfQuiz(ctx, quizID)
+	if err != nil {
+		return Queue{}, err
+	}
+	per, err := s.DB.PendingByQuestion(ctx, quizID)
+	if err != nil {
+		return Queue{}, err
+	}
+	out := Queue{Access: a, Pending: p}
+	for _, q := range qs {
+		if q.Kind == ShortAnswer {
+			out.Questions = append(out.Questions, QuestionQueue{Question: q, Pending: per[q.ID]})
+		}
+	}
+	return out, nil
+}
+
+// MarksFrom reads the marks typed in a grading form: blank is ErrNoMarks (never 0),
+// anything but a whole number ErrBadMarks.
+func MarksFrom(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, ErrNoMarks
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, ErrBadMarks
+	}
+	return n, nil
 }
 
 // Grade gives marks (0..the question's marks) and feedback to a short answer of a
@@ -137,7 +187,6 @@ func (s *Service) Grade(ctx context.Context, viewer store.User, attemptID, quest
 	var att store.Attempt
 	var n note
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
-		n = note{}
 		cur, err := tx.AttemptByID(ctx, attemptID)
 		if err != nil {
 			return err
@@ -149,46 +198,11 @@ func (s *Service) Grade(ctx context.Context, viewer store.User, attemptID, quest
 		if badFeedback != "" {
 			return problem.Field("feedback", badFeedback)
 		}
-		if cur.Status == store.InProgress {
-			return ErrNotGradable
-		}
 		q, err := tx.QuestionByID(ctx, questionID)
 		if err != nil {
 			return err
 		}
-		if q.QuizID != cur.QuizID || q.Kind != ShortAnswer {
-			return ErrNotGradable
-		}
-		if marks < 0 || marks > q.Marks {
-			return ErrBadMarks
-		}
-		now := s.Now()
-		if err := tx.GradeAnswer(ctx, attemptID, questionID, marks, feedback, viewer.ID, now); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return ErrNotGradable
-			}
-			return err
-		}
-		score, pending, err := tx.SumAttempt(ctx, attemptID)
-		if err != nil {
-			return err
-		}
-		if err := tx.SetAttemptScore(ctx, attemptID, score, pending); err != nil {
-			return err
-		}
-		if att, err = tx.AttemptByID(ctx, attemptID); err != nil {
-			return err
-		}
-		if cur.UserID == viewer.ID {
-			return nil
-		}
-		text := "Your answers to " + a.Quiz.Title + " were graded"
-		if pending == 0 {
-			text += ": " + strconv.Itoa(score) + "/" + strconv.Itoa(att.MaxScore)
-		}
-		id, err := tx.UpsertGradedNotification(ctx, store.NewNotification{RecipientID: cur.UserID, SenderID: viewer.ID,
-			Text: truncate(text, 1000), URL: ResultsURL(attemptID), AttemptID: attemptID, Now: now})
-		n = note{id, cur.UserID}
+		att, n, err = s.gradeOne(ctx, tx, viewer, a, cur, q, marks, feedback)
 		return err
 	})
 	if err != nil {
@@ -198,6 +212,51 @@ func (s *Service) Grade(ctx context.Context, viewer store.User, attemptID, quest
 		s.deliver(ctx, []note{n})
 	}
 	return att, nil
+}
+
+// gradeOne records marks and feedback for one short answer inside tx, then the
+// attempt's score, and tells its taker (unless they graded themselves, an admin
+// taking their own quiz). It returns the attempt as it now stands.
+func (s *Service) gradeOne(ctx context.Context, tx *store.Queries, viewer store.User, a Access, cur store.Attempt,
+	q store.Question, marks int, feedback string) (store.Attempt, note, error) {
+	if cur.Status == store.InProgress || q.QuizID != cur.QuizID || q.Kind != ShortAnswer {
+		return store.Attempt{}, note{}, ErrNotGradable
+	}
+	if marks < 0 || marks > q.Marks {
+		return store.Attempt{}, note{}, ErrBadMarks
+	}
+	now := s.Now()
+	if err := tx.GradeAnswer(ctx, cur.ID, q.ID, marks, feedback, viewer.ID, now); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return store.Attempt{}, note{}, ErrNotGradable
+		}
+		return store.Attempt{}, note{}, err
+	}
+	att, n, err := s.rescore(ctx, tx, viewer.ID, a, cur.ID)
+	return att, n, err
+}
+
+// rescore sums an attempt's marks after a grade and tells its taker (from grader, 0
+// when the rules graded it).
+func (s *Service) rescore(ctx context.Context, tx *store.Queries, grader int64, a Access, attemptID int64) (store.Attempt, note, error) {
+	score, pending, err := tx.SumAttempt(ctx, attemptID)
+	if err != nil {
+		return store.Attempt{}, note{}, err
+	}
+	if err := tx.SetAttemptScore(ctx, attemptID, score, pending); err != nil {
+		return store.Attempt{}, note{}, err
+	}
+	att, err := tx.AttemptByID(ctx, attemptID)
+	if err != nil || att.UserID == grader {
+		return att, note{}, err
+	}
+	text := "Your answers to " + a.Quiz.Title + " were graded"
+	if pending == 0 {
+		text += ": " + strconv.Itoa(score) + "/" + strconv.Itoa(att.MaxScore)
+	}
+	id, err := tx.UpsertGradedNotification(ctx, store.NewNotification{RecipientID: att.UserID, SenderID: grader,
+		Text: truncate(text, 1000), URL: ResultsURL(attemptID), AttemptID: attemptID, Now: s.Now()})
+	return att, note{id, att.UserID}, err
 }
 
 // ---- analytics ---------------------------------------------------------------------

@@ -387,3 +387,134 @@ func (s *Queries) UpsertGradedNotification(ctx context.Context, n NewNotificatio
 		RETURNING id`, n.RecipientID, orNull(n.SenderID), n.Text, n.URL, n.AttemptID, millis(n.Now)).Scan(&id)
 	return id, wrapf(err, "store: graded notification")
 }
+
+// AcceptAnswer gives full marks to a short answer waiting for a grade (one matching a
+// model answer of a question that accepts those automatically), with feedback saying
+// why; graded_by stays NULL: nobody graded it. It does nothing to an answer that is
+// not waiting.
+func (s *Queries) AcceptAnswer(ctx context.Context, attemptID, questionID int64, marks int, feedback string, now time.Time) error {
+	_, err := s.exec(ctx, `UPDATE attempt_answers SET marks_awarded = ?, needs_grading = 0, graded_at = ?, feedback = ?
+		WHERE attempt_id = ? AND question_id = ? AND needs_grading = 1`, marks, millis(now), feedback, attemptID, questionID)
+	return wrapf(err, "store: accept answer")
+}
+
+// GivenAnswer is one attempt's answer to a question, for grading a question across
+// every attempt.
+type GivenAnswer struct {
+	AttemptID    int64
+	Number       int // the attempt's number
+	User         UserMini
+	Text         string
+	MarksAwarded *int // nil while waiting for a grade
+	NeedsGrading bool
+	Feedback     string
+	GradedAt     time.Time // zero when never graded (or scored automatically)
+	GradedBy     int64     // 0 when graded automatically, or the grader's account is gone
+	FinishedAt   time.Time
+}
+
+// AnswersToQuestion lists the answers of finished attempts to a question: those
+// waiting for a grade first, then the graded ones, oldest attempt first in each.
+func (s *Queries) AnswersToQuestion(ctx context.Context, questionID int64, limit int) ([]GivenAnswer, error) {
+	rows, err := s.query(ctx, `SELECT a.id, a.attempt_number, `+userMiniColumns+`, coalesce(x.text_answer, ''),
+			x.marks_awarded, x.needs_grading, x.feedback, coalesce(x.graded_at, 0), coalesce(x.graded_by, 0), a.finished_at
+		FROM attempt_answers x
+		JOIN quiz_attempts a ON a.id = x.attempt_id AND a.status <> 'in_progress'
+		JOIN users u ON u.id = a.user_id
+		WHERE x.question_id = ?
+		ORDER BY x.needs_grading DESC, a.finished_at, a.id LIMIT ?`, questionID, limit)
+	if err != nil {
+		return nil, wrapf(err, "store: answers to question")
+	}
+	defer rows.Close()
+	var out []GivenAnswer
+	for rows.Next() {
+		var g GivenAnswer
+		var marks sql.NullInt64
+		var graded, finished int64
+		args := append([]any{&g.AttemptID, &g.Number}, g.User.scanArgs()...)
+		args = append(args, &g.Text, &marks, &g.NeedsGrading, &g.Feedback, &graded, &g.GradedBy, &finished)
+		if err := rows.Scan(args...); err != nil {
+			return nil, translate(err)
+		}
+		if marks.Valid {
+			m := int(marks.Int64)
+			g.MarksAwarded = &m
+		}
+		if graded != 0 {
+			g.GradedAt = FromMillis(graded)
+		}
+		g.FinishedAt = FromMillis(finished)
+		out = append(out, g)
+	}
+	return out, translate(rows.Err())
+}
+
+// PendingByQuestion counts a quiz's short answers waiting for a grade, per question.
+func (s *Queries) PendingByQuestion(ctx context.Context, quizID int64) (map[int64]int, error) {
+	rows, err := s.query(ctx, `SELECT x.question_id, count(*) FROM attempt_answers x
+		JOIN quiz_questions q ON q.id = x.question_id
+		WHERE q.quiz_id = ? AND x.needs_grading = 1 GROUP BY x.question_id`, quizID)
+	if err != nil {
+		return nil, wrapf(err, "store: pending by question")
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, translate(err)
+		}
+		out[id] = n
+	}
+	return out, translate(rows.Err())
+}
+
+// AttemptsByUser lists a person's attempts at every quiz, newest first (at most limit).
+func (s *Queries) AttemptsByUser(ctx context.Context, userID int64, limit int) ([]Attempt, error) {
+	rows, err := s.query(ctx, `SELECT `+attemptColumns+` FROM quiz_attempts a WHERE a.user_id = ?
+		ORDER BY a.started_at DESC, a.id DESC LIMIT ?`, userID, limit)
+	if err != nil {
+		return nil, wrapf(err, "store: attempts by user")
+	}
+	defer rows.Close()
+	var out []Attempt
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, translate(rows.Err())
+}
+
+// QuizCounts are the attempts of a quiz its builder sees at a glance.
+type QuizCounts struct {
+	Finished, Open, Pending int // finished attempts, running ones, answers waiting for a grade
+}
+
+// CountsOfQuizzes returns the attempt counts of the given quizzes.
+func (s *Queries) CountsOfQuizzes(ctx context.Context, ids []int64) (map[int64]QuizCounts, error) {
+	out := map[int64]QuizCounts{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.query(ctx, `SELECT quiz_id, coalesce(sum(status <> 'in_progress'), 0), coalesce(sum(status = 'in_progress'), 0),
+			coalesce(sum(pending_count), 0)
+		FROM quiz_attempts WHERE quiz_id IN (SELECT value FROM json_each(?)) GROUP BY quiz_id`, jsonIDs(ids))
+	if err != nil {
+		return nil, wrapf(err, "store: counts of quizzes")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c QuizCounts
+		if err := rows.Scan(&id, &c.Finished, &c.Open, &c.Pending); err != nil {
+			return nil, translate(err)
+		}
+		out[id] = c
+	}
+	return out, translate(rows.Err())
+}

@@ -21,6 +21,7 @@ type Quiz struct {
 	IsActive         bool
 	TotalMarks       int
 	QuestionCount    int
+	DueAt            time.Time // zero: no due date
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -34,6 +35,7 @@ type QuizFields struct {
 	MaxAttempts      int
 	IsRandomized     bool
 	IsActive         bool
+	DueAt            time.Time // zero: none
 }
 
 // Question is a row of quiz_questions with its answers in order.
@@ -46,6 +48,7 @@ type Question struct {
 	Explanation string
 	ImagePath   string // under the media root, "" without an image
 	Position    int
+	AutoAccept  bool // short answers matching a model answer get full marks at submit
 	Answers     []Answer
 }
 
@@ -64,6 +67,7 @@ type QuestionFields struct {
 	Text        string
 	Marks       int
 	Explanation string
+	AutoAccept  bool
 }
 
 // AnswerFields is one answer as edited inline: ID 0 adds it, a known ID updates it.
@@ -74,29 +78,48 @@ type AnswerFields struct {
 }
 
 const quizColumns = `id, subject_id, coalesce(created_by, 0), title, description, time_limit_minutes,
-	passing_percent, max_attempts, is_randomized, is_active, total_marks, question_count, created_at, updated_at`
+	passing_percent, max_attempts, is_randomized, is_active, total_marks, question_count, created_at, updated_at,
+	coalesce(due_at, 0)`
+
+func (q *Quiz) scanArgs(created, updated, due *int64) []any {
+	return []any{&q.ID, &q.SubjectID, &q.CreatedBy, &q.Title, &q.Description, &q.TimeLimitMinutes,
+		&q.PassingPercent, &q.MaxAttempts, &q.IsRandomized, &q.IsActive, &q.TotalMarks, &q.QuestionCount,
+		created, updated, due}
+}
+
+func (q *Quiz) times(created, updated, due int64) {
+	q.CreatedAt, q.UpdatedAt = FromMillis(created), FromMillis(updated)
+	if due != 0 {
+		q.DueAt = FromMillis(due)
+	}
+}
 
 func scanQuiz(row interface{ Scan(...any) error }) (Quiz, error) {
 	var q Quiz
-	var created, updated int64
-	err := row.Scan(&q.ID, &q.SubjectID, &q.CreatedBy, &q.Title, &q.Description, &q.TimeLimitMinutes,
-		&q.PassingPercent, &q.MaxAttempts, &q.IsRandomized, &q.IsActive, &q.TotalMarks, &q.QuestionCount,
-		&created, &updated)
-	if err != nil {
+	var created, updated, due int64
+	if err := row.Scan(q.scanArgs(&created, &updated, &due)...); err != nil {
 		return Quiz{}, scanOne(err)
 	}
-	q.CreatedAt, q.UpdatedAt = FromMillis(created), FromMillis(updated)
+	q.times(created, updated, due)
 	return q, nil
+}
+
+// orNullTime is a time column's value: NULL for the zero time.
+func orNullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return millis(t)
 }
 
 // InsertQuiz adds a quiz to a subject.
 func (s *Queries) InsertQuiz(ctx context.Context, subjectID, createdBy int64, f QuizFields, now time.Time) (int64, error) {
 	var id int64
 	err := s.queryRow(ctx, `INSERT INTO quizzes (subject_id, created_by, title, description, time_limit_minutes,
-			passing_percent, max_attempts, is_randomized, is_active, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			passing_percent, max_attempts, is_randomized, is_active, due_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		subjectID, orNull(createdBy), f.Title, f.Description, f.TimeLimitMinutes, f.PassingPercent, f.MaxAttempts,
-		f.IsRandomized, f.IsActive, millis(now), millis(now)).Scan(&id)
+		f.IsRandomized, f.IsActive, orNullTime(f.DueAt), millis(now), millis(now)).Scan(&id)
 	if err != nil {
 		return 0, wrapf(err, "store: insert quiz")
 	}
@@ -130,9 +153,9 @@ func (s *Queries) QuizzesOfSubject(ctx context.Context, subjectID int64) ([]Quiz
 // UpdateQuiz writes a quiz's editable fields.
 func (s *Queries) UpdateQuiz(ctx context.Context, id int64, f QuizFields, now time.Time) error {
 	res, err := s.exec(ctx, `UPDATE quizzes SET title = ?, description = ?, time_limit_minutes = ?,
-		passing_percent = ?, max_attempts = ?, is_randomized = ?, is_active = ?, updated_at = ? WHERE id = ?`,
+		passing_percent = ?, max_attempts = ?, is_randomized = ?, is_active = ?, due_at = ?, updated_at = ? WHERE id = ?`,
 		f.Title, f.Description, f.TimeLimitMinutes, f.PassingPercent, f.MaxAttempts, f.IsRandomized, f.IsActive,
-		millis(now), id)
+		orNullTime(f.DueAt), millis(now), id)
 	return affectedOne(res, err, "store: update quiz")
 }
 
@@ -164,11 +187,11 @@ func (s *Queries) RecountQuiz(ctx context.Context, quizID int64, now time.Time) 
 	return wrapf(err, "store: recount quiz")
 }
 
-const questionColumns = `id, quiz_id, kind, text, marks, explanation, coalesce(image_path, ''), position`
+const questionColumns = `id, quiz_id, kind, text, marks, explanation, coalesce(image_path, ''), position, auto_accept`
 
 func scanQuestion(row interface{ Scan(...any) error }) (Question, error) {
 	var q Question
-	err := row.Scan(&q.ID, &q.QuizID, &q.Kind, &q.Text, &q.Marks, &q.Explanation, &q.ImagePath, &q.Position)
+	err := row.Scan(&q.ID, &q.QuizID, &q.Kind, &q.Text, &q.Marks, &q.Explanation, &q.ImagePath, &q.Position, &q.AutoAccept)
 	return q, scanOne(err)
 }
 
@@ -238,9 +261,10 @@ func (s *Queries) answersOf(ctx context.Context, where string, arg int64) (map[i
 // RecountQuiz in the same transaction).
 func (s *Queries) InsertQuestion(ctx context.Context, quizID int64, f QuestionFields, answers []AnswerFields, now time.Time) (int64, error) {
 	var id int64
-	err := s.queryRow(ctx, `INSERT INTO quiz_questions (quiz_id, kind, text, marks, explanation, position, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(position) + 1, 0) FROM quiz_questions WHERE quiz_id = ?), ?, ?)
-		RETURNING id`, quizID, f.Kind, f.Text, f.Marks, f.Explanation, quizID, millis(now), millis(now)).Scan(&id)
+	err := s.queryRow(ctx, `INSERT INTO quiz_questions (quiz_id, kind, text, marks, explanation, auto_accept, position,
+			created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(position) + 1, 0) FROM quiz_questions WHERE quiz_id = ?), ?, ?)
+		RETURNING id`, quizID, f.Kind, f.Text, f.Marks, f.Explanation, f.AutoAccept, quizID, millis(now), millis(now)).Scan(&id)
 	if err != nil {
 		return 0, wrapf(err, "store: insert question")
 	}
@@ -249,8 +273,8 @@ func (s *Queries) InsertQuestion(ctx context.Context, quizID int64, f QuestionFi
 
 // UpdateQuestion writes a question's fields and its answers (see SetAnswers).
 func (s *Queries) UpdateQuestion(ctx context.Context, id int64, f QuestionFields, answers []AnswerFields, now time.Time) error {
-	res, err := s.exec(ctx, `UPDATE quiz_questions SET kind = ?, text = ?, marks = ?, explanation = ?, updated_at = ?
-		WHERE id = ?`, f.Kind, f.Text, f.Marks, f.Explanation, millis(now), id)
+	res, err := s.exec(ctx, `UPDATE quiz_questions SET kind = ?, text = ?, marks = ?, explanation = ?, auto_accept = ?,
+			updated_at = ? WHERE id = ?`, f.Kind, f.Text, f.Marks, f.Explanation, f.AutoAccept, millis(now), id)
 	if err := affectedOne(res, err, "store: update question"); err != nil {
 		return err
 	}
@@ -324,7 +348,7 @@ type QuizRow struct {
 func (s *Queries) QuizzesForUser(ctx context.Context, userID int64, all bool, limit int) ([]QuizRow, error) {
 	rows, err := s.query(ctx, `SELECT z.id, z.subject_id, coalesce(z.created_by, 0), z.title, z.description, z.time_limit_minutes,
 		z.passing_percent, z.max_attempts, z.is_randomized, z.is_active, z.total_marks, z.question_count, z.created_at,
-		z.updated_at, s.name, s.code, ?1 OR s.instructor_id IS ?2
+		z.updated_at, coalesce(z.due_at, 0), s.name, s.code, ?1 OR s.instructor_id IS ?2
 		FROM quizzes z JOIN subjects s ON s.id = z.subject_id
 		WHERE ?1 OR s.instructor_id = ?2
 			OR (z.is_active = 1 AND s.is_active = 1 AND EXISTS (SELECT 1 FROM subject_enrollments e
@@ -333,20 +357,38 @@ func (s *Queries) QuizzesForUser(ctx context.Context, userID int64, all bool, li
 	if err != nil {
 		return nil, wrapf(err, "store: quizzes for user")
 	}
+	return scanQuizRows(rows)
+}
+
+func scanQuizRows(rows *sql.Rows) ([]QuizRow, error) {
 	defer rows.Close()
 	var out []QuizRow
 	for rows.Next() {
 		var r QuizRow
-		var created, updated int64
-		if err := rows.Scan(&r.ID, &r.SubjectID, &r.CreatedBy, &r.Title, &r.Description, &r.TimeLimitMinutes,
-			&r.PassingPercent, &r.MaxAttempts, &r.IsRandomized, &r.IsActive, &r.TotalMarks, &r.QuestionCount,
-			&created, &updated, &r.SubjectName, &r.SubjectCode, &r.Teaching); err != nil {
+		var created, updated, due int64
+		args := append(r.scanArgs(&created, &updated, &due), &r.SubjectName, &r.SubjectCode, &r.Teaching)
+		if err := rows.Scan(args...); err != nil {
 			return nil, translate(err)
 		}
-		r.CreatedAt, r.UpdatedAt = FromMillis(created), FromMillis(updated)
+		r.times(created, updated, due)
 		out = append(out, r)
 	}
 	return out, translate(rows.Err())
+}
+
+// QuizzesCreatedBy lists the quizzes a person wrote, newest first, each with its
+// subject (they manage it while they teach the subject, or are an admin).
+func (s *Queries) QuizzesCreatedBy(ctx context.Context, userID int64, admin bool, limit int) ([]QuizRow, error) {
+	rows, err := s.query(ctx, `SELECT z.id, z.subject_id, coalesce(z.created_by, 0), z.title, z.description, z.time_limit_minutes,
+		z.passing_percent, z.max_attempts, z.is_randomized, z.is_active, z.total_marks, z.question_count, z.created_at,
+		z.updated_at, coalesce(z.due_at, 0), s.name, s.code, ?2 OR s.instructor_id IS ?1
+		FROM quizzes z JOIN subjects s ON s.id = z.subject_id
+		WHERE z.created_by = ?1
+		ORDER BY z.created_at DESC, z.id DESC LIMIT ?3`, userID, admin, limit)
+	if err != nil {
+		return nil, wrapf(err, "store: quizzes created by")
+	}
+	return scanQuizRows(rows)
 }
 
 // SetQuestionImage sets (or, with "", clears) a question's image path.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,6 +18,11 @@ import (
 	"eplatform/views"
 )
 
+// The quiz pages, one file per part: this one the quiz page and its builder (settings,
+// the question editor, images); quiz_lists.go the lists, "my quizzes" and the new-quiz
+// page; quiz_take.go taking an attempt and its results; quiz_grading.go grading,
+// analytics and the export; quiz_legacy.go the original's addresses.
+
 func (h *Web) quizID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -28,18 +32,22 @@ func (h *Web) quizID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-func summaryOf(a quiz.Access) views.QuizSummary {
+func summaryOf(a quiz.Access, now time.Time) views.QuizSummary {
 	q := a.Quiz
-	return views.QuizSummary{ID: q.ID, Title: q.Title, Description: q.Description, URL: quiz.QuizURL(q.ID),
+	s := views.QuizSummary{ID: q.ID, Title: q.Title, Description: q.Description, URL: quiz.QuizURL(q.ID),
 		SubjectName: a.Subject.Name, SubjectURL: learn.SubjectURL(a.Subject.Code), TimeLimit: q.TimeLimitMinutes,
 		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, TotalMarks: q.TotalMarks,
 		QuestionCount: q.QuestionCount, Active: q.IsActive, Randomized: q.IsRandomized, Manage: a.Manage}
+	if !q.DueAt.IsZero() {
+		s.Due, s.Closed = dueText(q.DueAt), !now.Before(q.DueAt)
+	}
+	return s
 }
 
 func quizFormOf(q store.Quiz, action string) views.QuizForm {
 	return views.QuizForm{Action: action, Title: q.Title, Description: q.Description,
 		TimeLimit: strconv.Itoa(q.TimeLimitMinutes), PassingPercent: strconv.Itoa(q.PassingPercent),
-		MaxAttempts: strconv.Itoa(q.MaxAttempts), Randomized: q.IsRandomized, Active: q.IsActive}
+		MaxAttempts: strconv.Itoa(q.MaxAttempts), Due: dueInput(q.DueAt), Randomized: q.IsRandomized, Active: q.IsActive}
 }
 
 // quizInput reads the settings form; a number that does not parse is a field error
@@ -47,7 +55,8 @@ func quizFormOf(q store.Quiz, action string) views.QuizForm {
 func quizInput(r *http.Request) (quiz.QuizInput, error) {
 	errs := form.Errors{}
 	in := quiz.QuizInput{Title: ptr(r.PostFormValue("title")), Description: ptr(r.PostFormValue("description")),
-		IsRandomized: ptr(r.PostFormValue("is_randomized") != ""), IsActive: ptr(r.PostFormValue("is_active") != "")}
+		IsRandomized: ptr(r.PostFormValue("is_randomized") != ""), IsActive: ptr(r.PostFormValue("is_active") != ""),
+		Due: ptr(r.PostFormValue("due_at"))}
 	num := func(name string) *int {
 		v := strings.TrimSpace(r.PostFormValue(name))
 		if v == "" {
@@ -72,93 +81,11 @@ func quizFormAgain(r *http.Request, action string, errs form.Errors) views.QuizF
 	return views.QuizForm{Action: action, Title: r.PostFormValue("title"),
 		Description: r.PostFormValue("description"), TimeLimit: r.PostFormValue("time_limit_minutes"),
 		PassingPercent: r.PostFormValue("passing_percent"), MaxAttempts: r.PostFormValue("max_attempts"),
-		Randomized: r.PostFormValue("is_randomized") != "", Active: r.PostFormValue("is_active") != "", Errors: formErrors(errs)}
+		Due: r.PostFormValue("due_at"), Randomized: r.PostFormValue("is_randomized") != "",
+		Active: r.PostFormValue("is_active") != "", Errors: formErrors(errs)}
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// ---- lists ---------------------------------------------------------------------------
-
-func (h *Web) quizzesPage(w http.ResponseWriter, r *http.Request) {
-	u, _ := identity(r.Context())
-	rows, err := h.st.Quiz.Mine(r.Context(), u)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	d := views.QuizListData{Heading: "Quizzes"}
-	for _, row := range rows {
-		s := summaryOf(quiz.Access{Quiz: row.Quiz, Subject: store.Subject{Name: row.SubjectName, Code: row.SubjectCode}})
-		s.Manage = row.Teaching
-		d.Quizzes = append(d.Quizzes, s)
-	}
-	h.render(w, r, http.StatusOK, views.QuizListPage(h.page(w, r, "Quizzes", "quizzes"), d))
-}
-
-func (h *Web) subjectQuizzes(w http.ResponseWriter, r *http.Request) (quiz.SubjectQuizzes, bool) {
-	u, _ := identity(r.Context())
-	sq, err := h.st.Quiz.QuizzesOfCode(r.Context(), u, learn.CodeFromSegment(r.PathValue("code")))
-	if err != nil {
-		h.fail(w, r, err, "")
-		return sq, false
-	}
-	return sq, true
-}
-
-func (h *Web) renderSubjectQuizzes(w http.ResponseWriter, r *http.Request, status int, sq quiz.SubjectQuizzes, form views.QuizForm) {
-	d := views.QuizListData{Heading: "Quizzes of " + sq.Subject.Name, SubjectURL: learn.SubjectURL(sq.Subject.Code),
-		CanCreate: sq.Manage, Form: form}
-	for _, q := range sq.Quizzes {
-		s := summaryOf(quiz.Access{Quiz: q, Subject: sq.Subject, Manage: sq.Manage})
-		s.SubjectName = ""
-		d.Quizzes = append(d.Quizzes, s)
-	}
-	h.render(w, r, status, views.QuizListPage(h.page(w, r, d.Heading, "quizzes"), d))
-}
-
-func newQuizAction(s store.Subject) string { return learn.SubjectURL(s.Code) + "quizzes/" }
-
-func (h *Web) subjectQuizzesPage(w http.ResponseWriter, r *http.Request) {
-	sq, ok := h.subjectQuizzes(w, r)
-	if !ok {
-		return
-	}
-	form := views.QuizForm{Action: newQuizAction(sq.Subject), TimeLimit: "30", PassingPercent: "60", MaxAttempts: "0", Active: true}
-	h.renderSubjectQuizzes(w, r, http.StatusOK, sq, form)
-}
-
-func (h *Web) createQuiz(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r, 64<<10) {
-		return
-	}
-	sq, ok := h.subjectQuizzes(w, r)
-	if !ok {
-		return
-	}
-	if !sq.Manage {
-		h.fail(w, r, problem.ErrForbidden, "")
-		return
-	}
-	if !h.allow(w, r, h.st.Limits.Quiz) {
-		return
-	}
-	u, _ := identity(r.Context())
-	in, err := quizInput(r)
-	var qz store.Quiz
-	if err == nil {
-		qz, err = h.st.Quiz.CreateQuiz(r.Context(), u, sq.Subject.ID, in)
-	}
-	if fields, ok := invalidFields(r, err); ok {
-		h.renderSubjectQuizzes(w, r, http.StatusBadRequest, sq, quizFormAgain(r, newQuizAction(sq.Subject), fields))
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	h.flash(w, r, "success", "Quiz created: now add its questions.")
-	http.Redirect(w, r, quiz.QuizURL(qz.ID), http.StatusSeeOther)
-}
 
 // ---- the quiz page -------------------------------------------------------------------
 
@@ -166,9 +93,9 @@ func (h *Web) quizPage(w http.ResponseWriter, r *http.Request) {
 	h.showQuiz(w, r, http.StatusOK, nil, nil)
 }
 
-// showQuiz renders the quiz page; bad carries a rejected form to show again (the
-// question id, 0 for a new question, or -1 for the settings).
-func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, bad *badForm, v *quiz.View) {
+// showQuiz renders the quiz page; again carries a question or settings form sent back
+// (the question id, 0 for a new question, or -1 for the settings).
+func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, again *formAgain, v *quiz.View) {
 	id, ok := h.quizID(w, r)
 	if !ok {
 		return
@@ -182,8 +109,9 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, bad *
 		}
 		v = &view
 	}
+	now := h.st.Now()
 	base := quiz.QuizURL(id)
-	d := views.QuizPageData{Quiz: summaryOf(v.Access), Form: quizFormOf(v.Quiz, base+"edit/"),
+	d := views.QuizPageData{Quiz: summaryOf(v.Access, now), Form: quizFormOf(v.Quiz, base+"edit/"),
 		NewQuestionURL: base + "questions/", DeleteURL: base + "delete/", GradingURL: quiz.GradingURL(id),
 		AnalyticsURL: base + "analytics/", ExportURL: base + "export.csv", OrderURL: "/api/quizzes/" + text.Itoa(id) + "/questions/order/",
 		Pending: v.Pending, Locked: quiz.OpenAttemptsNotice(v.OpenAttempts, v.OpenUntil),
@@ -192,22 +120,24 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, bad *
 		for i, q := range v.Questions {
 			qv := questionView(q, i+1)
 			qv.First, qv.Last = i == 0, i == len(v.Questions)-1
-			if bad != nil && bad.question == q.ID {
-				bad.apply(&qv)
+			if again != nil && again.question == q.ID {
+				again.apply(&qv)
 			}
 			d.Questions = append(d.Questions, qv)
 		}
 		d.NewQuestion = questionView(store.Question{Kind: quiz.MCQ, Marks: 1}, 0)
 		d.NewQuestion.EditURL = base + "questions/"
-		if bad != nil && bad.question == 0 {
-			bad.apply(&d.NewQuestion)
+		if again != nil && again.question == 0 {
+			again.apply(&d.NewQuestion)
 		}
-		if bad != nil && bad.question == -1 {
-			d.Form = bad.settings
+		if again != nil && again.question == -1 {
+			d.Form = again.settings
 		}
 	} else {
+		p := quiz.ProgressOf(v.Quiz, v.Attempts, now)
+		d.Card = cardOf(quiz.Row{QuizRow: store.QuizRow{Quiz: v.Quiz}, Progress: p}, d.Quiz)
 		d.Resume = v.Open != nil
-		d.CanStart = v.Open != nil || (v.AttemptsLeft != 0 && v.Quiz.QuestionCount > 0)
+		d.CanStart = p.Action == quiz.ActStart || p.Action == quiz.ActContinue || p.Action == quiz.ActRetake
 		for _, a := range v.Attempts {
 			d.Attempts = append(d.Attempts, attemptRow(a, v.Quiz))
 		}
@@ -218,7 +148,7 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, bad *
 func attemptRow(a store.Attempt, q store.Quiz) views.AttemptRow {
 	row := views.AttemptRow{Number: a.Number, Status: statusLabel(a.Status), Score: fmt.Sprintf("%d / %d", a.Score, a.MaxScore),
 		Percent: quiz.Percent(a), Passed: quiz.Passed(a, q.PassingPercent), Pending: a.PendingCount > 0,
-		InProgress: a.Status == store.InProgress, URL: quiz.ResultsURL(a.ID), Started: a.StartedAt.Format("Jan 2, 2006 15:04 UTC")}
+		InProgress: a.Status == store.InProgress, URL: quiz.ResultsURL(a.ID), Started: dueText(a.StartedAt)}
 	if row.InProgress {
 		row.URL, row.Score = quiz.AttemptURL(a.ID), "—"
 	}
@@ -235,15 +165,23 @@ func statusLabel(s string) string {
 	return s
 }
 
-// blankAnswers is how many empty answer rows the builder offers to add answers.
-const blankAnswers = 2
+// Answer rows of the editor: a question's answers and one empty row to add another
+// (quiz.js adds more; without it "Add another answer" does), at least minRows.
+const (
+	minRows    = 2
+	newRows    = 3 // a new question
+	maxRowsOut = quiz.MaxAnswers + 1
+)
 
 func questionView(q store.Question, n int) views.QuestionView {
 	qv := views.QuestionView{ID: q.ID, Number: n, Kind: q.Kind, KindLabel: quiz.KindLabel(q.Kind), Text: q.Text,
-		Marks: q.Marks, Explanation: q.Explanation, TrueCorrect: true, ImageURL: quiz.ImageURL(q),
+		Marks: q.Marks, Explanation: q.Explanation, TrueCorrect: true, AutoAccept: q.AutoAccept, ImageURL: quiz.ImageURL(q),
 		EditURL:   "/home/questions/" + text.Itoa(q.ID) + "/edit/",
 		DeleteURL: "/home/questions/" + text.Itoa(q.ID) + "/delete/",
 		MoveURL:   "/home/questions/" + text.Itoa(q.ID) + "/move/"}
+	if q.Kind == quiz.ShortAnswer && q.ID != 0 {
+		qv.GradeURL = quiz.QuestionGradingURL(q.ID)
+	}
 	if q.Kind == quiz.TrueFalse {
 		for _, a := range q.Answers {
 			if a.Text == "True" {
@@ -255,11 +193,11 @@ func questionView(q store.Question, n int) views.QuestionView {
 			qv.Answers = append(qv.Answers, views.AnswerView{ID: a.ID, Text: a.Text, Correct: a.IsCorrect})
 		}
 	}
-	extra := blankAnswers
+	want := max(len(qv.Answers)+1, minRows)
 	if q.ID == 0 {
-		extra = 4
+		want = newRows
 	}
-	for range extra {
+	for len(qv.Answers) < want {
 		qv.Answers = append(qv.Answers, views.AnswerView{})
 	}
 	return qv
@@ -278,33 +216,56 @@ func questionRefusal(r *http.Request, err error) (form.Errors, int, bool) {
 	return nil, 0, false
 }
 
-// badForm is a rejected form to show again with its errors.
-type badForm struct {
+// formAgain is a question or settings form sent back: refused (errs), or asked for
+// again with a preview or one more answer row.
+type formAgain struct {
 	question int64
 	input    quiz.QuestionInput
 	settings views.QuizForm
 	errs     form.Errors
+	addRow   bool // "Add another answer": one more empty row, focused
+	preview  bool
 }
 
-func (b *badForm) apply(qv *views.QuestionView) {
+func (b *formAgain) apply(qv *views.QuestionView) {
 	qv.Kind, qv.Text, qv.Marks, qv.Explanation, qv.TrueCorrect = b.input.Kind, b.input.Text, b.input.Marks, b.input.Explanation, b.input.Correct
+	qv.AutoAccept = b.input.AutoAccept
 	qv.Answers = nil
 	for _, a := range b.input.Answers {
+		if len(qv.Answers) == maxRowsOut {
+			break
+		}
 		qv.Answers = append(qv.Answers, views.AnswerView{ID: a.ID, Text: a.Text, Correct: a.IsCorrect})
 	}
-	for range blankAnswers {
+	if b.addRow && len(qv.Answers) < maxRowsOut {
+		qv.Answers = append(qv.Answers, views.AnswerView{Focus: true})
+	}
+	for len(qv.Answers) < minRows {
 		qv.Answers = append(qv.Answers, views.AnswerView{})
 	}
-	qv.Errors = formErrors(b.errs)
+	qv.Errors, qv.Open, qv.Preview = formErrors(b.errs), true, b.preview
+}
+
+// questionAgain reports whether the question form asks to be shown again rather than
+// saved: "Add another answer" or "Preview".
+func questionAgain(r *http.Request) (addRow, preview, again bool) {
+	switch r.PostFormValue("action") {
+	case "add_answer":
+		return true, true, true
+	case "preview":
+		return false, true, true
+	}
+	return false, false, false
 }
 
 // questionInput reads the question form: answer_id and answer_text rows in order
 // (an empty id is a new answer), correct naming the index of the correct row,
-// tf_correct (true or false) for true/false. What does not parse is a field error.
+// tf_correct (true or false) for true/false, auto_accept for short answers. What does
+// not parse is a field error.
 func questionInput(r *http.Request) (quiz.QuestionInput, error) {
 	errs := form.Errors{}
 	in := quiz.QuestionInput{Kind: r.PostFormValue("kind"), Text: r.PostFormValue("text"),
-		Explanation: r.PostFormValue("explanation"), Correct: true}
+		Explanation: r.PostFormValue("explanation"), Correct: true, AutoAccept: r.PostFormValue("auto_accept") != ""}
 	var err error
 	if in.Marks, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("marks"))); err != nil {
 		errs.Add("marks", "Enter a whole number.")
@@ -346,7 +307,7 @@ func (h *Web) updateQuiz(w http.ResponseWriter, r *http.Request) {
 		err = h.managerOnly(r, u, id, err)
 	}
 	if fields, ok := invalidFields(r, err); ok {
-		h.showQuiz(w, r, http.StatusBadRequest, &badForm{question: -1, settings: quizFormAgain(r, quiz.QuizURL(id)+"edit/", fields)}, nil)
+		h.showQuiz(w, r, http.StatusBadRequest, &formAgain{question: -1, settings: quizFormAgain(r, quiz.QuizURL(id)+"edit/", fields)}, nil)
 		return
 	}
 	if err != nil {
@@ -389,6 +350,14 @@ func (h *Web) addQuestion(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := identity(r.Context())
 	in, err := questionInput(r)
+	if addRow, preview, again := questionAgain(r); again {
+		if err := h.managerOnly(r, u, id, nil); err != nil {
+			h.fail(w, r, err, "")
+			return
+		}
+		h.showQuiz(w, r, http.StatusOK, &formAgain{question: 0, input: in, addRow: addRow, preview: preview}, nil)
+		return
+	}
 	var q store.Question
 	if err == nil {
 		q, err = h.st.Quiz.AddQuestion(r.Context(), u, id, in)
@@ -396,7 +365,7 @@ func (h *Web) addQuestion(w http.ResponseWriter, r *http.Request) {
 		err = h.managerOnly(r, u, id, err)
 	}
 	if fields, status, ok := questionRefusal(r, err); ok {
-		h.showQuiz(w, r, status, &badForm{question: 0, input: in, errs: fields}, nil)
+		h.showQuiz(w, r, status, &formAgain{question: 0, input: in, errs: fields}, nil)
 		return
 	}
 	if err != nil {
@@ -423,18 +392,26 @@ func (h *Web) updateQuestion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, err := questionInput(r)
+	again := &formAgain{question: id, input: in}
+	status := http.StatusOK
 	var q store.Question
-	if err == nil {
-		q, err = h.st.Quiz.UpdateQuestion(r.Context(), u, id, in)
+	if again.addRow, again.preview, _ = questionAgain(r); !again.preview {
+		if err == nil {
+			q, err = h.st.Quiz.UpdateQuestion(r.Context(), u, id, in)
+		}
+		var ok bool
+		if again.errs, status, ok = questionRefusal(r, err); !ok {
+			again = nil
+		}
 	}
-	if fields, status, ok := questionRefusal(r, err); ok {
+	if again != nil {
 		v, err := h.st.Quiz.Quiz(r.Context(), u, a.Quiz.ID)
 		if err != nil {
 			h.fail(w, r, err, "")
 			return
 		}
 		r.SetPathValue("id", text.Itoa(cur.QuizID))
-		h.showQuiz(w, r, status, &badForm{question: id, input: in, errs: fields}, &v)
+		h.showQuiz(w, r, status, again, &v)
 		return
 	}
 	if err != nil {
@@ -487,357 +464,6 @@ func (h *Web) moveQuestion(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, quiz.QuizURL(qz.ID)+"#question-"+text.Itoa(id), http.StatusSeeOther)
 }
 
-// ---- taking --------------------------------------------------------------------------
-
-func (h *Web) startQuiz(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok {
-		return
-	}
-	u, _ := identity(r.Context())
-	att, _, err := h.st.Quiz.Start(r.Context(), u, id)
-	if err != nil {
-		h.fail(w, r, err, quiz.QuizURL(id))
-		return
-	}
-	http.Redirect(w, r, quiz.AttemptURL(att.ID), http.StatusSeeOther)
-}
-
-func (h *Web) takePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok {
-		return
-	}
-	u, _ := identity(r.Context())
-	sh, err := h.st.Quiz.Sheet(r.Context(), u, id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	if sh.Attempt.Status != store.InProgress {
-		if sh.Attempt.Status == store.TimedOut {
-			h.flash(w, r, "warning", "Time is up: your attempt was submitted with the answers saved before the deadline.")
-		}
-		http.Redirect(w, r, quiz.ResultsURL(id), http.StatusSeeOther)
-		return
-	}
-	now := h.st.Now()
-	left := sh.Attempt.DeadlineAt.Sub(now).Round(time.Second)
-	d := views.TakeData{Quiz: summaryOf(sh.Access), AttemptID: id, Number: sh.Attempt.Number,
-		SaveURL: quiz.AttemptURL(id), ResultsURL: quiz.ResultsURL(id),
-		AnswersAPI: "/api/attempts/" + text.Itoa(id) + "/answers/", SubmitAPI: "/api/attempts/" + text.Itoa(id) + "/submit/",
-		Deadline: sh.Attempt.DeadlineAt.Format("15:04:05 UTC"), DeadlineMS: sh.Attempt.DeadlineAt.UnixMilli(),
-		NowMS: now.UnixMilli(), Remaining: fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)}
-	for i, q := range sh.Questions {
-		tq := views.TakeQuestion{ID: q.ID, Number: i + 1, Kind: q.Kind, Text: q.Text, Marks: q.Marks, ImageURL: quiz.ImageURL(q)}
-		saved, has := sh.Saved[q.ID]
-		if has {
-			d.Answered++
-			if saved.TextAnswer != nil {
-				tq.Answer = *saved.TextAnswer
-			}
-		}
-		for _, a := range q.Answers {
-			if q.Kind != quiz.ShortAnswer {
-				tq.Options = append(tq.Options, views.TakeOption{ID: a.ID, Text: a.Text, Checked: has && saved.SelectedAnswerID == a.ID})
-			}
-		}
-		d.Questions = append(d.Questions, tq)
-	}
-	h.render(w, r, http.StatusOK, views.TakePage(h.page(w, r, sh.Quiz.Title, "quizzes"), d))
-}
-
-// saveAnswers is the no-JS form of an attempt (action=save or submit): the radio
-// group or text area of each question is named q{id}. quiz.js saves and submits
-// through the API instead.
-func (h *Web) saveAnswers(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok || !h.parseForm(w, r, 1<<20) || !h.allow(w, r, h.st.Limits.Answer) {
-		return
-	}
-	u, _ := identity(r.Context())
-	sh, err := h.st.Quiz.Sheet(r.Context(), u, id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	var in []quiz.AnswerIn
-	for _, q := range sh.Questions {
-		name := "q" + text.Itoa(q.ID)
-		v, present := r.PostForm[name]
-		switch {
-		case !present:
-		case q.Kind == quiz.ShortAnswer:
-			in = append(in, quiz.AnswerIn{QuestionID: q.ID, Text: &v[0]})
-		default:
-			aid, err := strconv.ParseInt(v[0], 10, 64)
-			if err != nil {
-				h.fail(w, r, problem.Field(name, "Choose one of the question's answers."), quiz.AttemptURL(id))
-				return
-			}
-			in = append(in, quiz.AnswerIn{QuestionID: q.ID, AnswerID: aid})
-		}
-	}
-	_, err = h.st.Quiz.Save(r.Context(), u, id, in)
-	if p, ok := problem.As(err); ok && (errors.Is(err, quiz.ErrTimeUp) || errors.Is(err, quiz.ErrFinished)) {
-		h.flash(w, r, "warning", p.Message) // the results page says what was kept
-		http.Redirect(w, r, quiz.ResultsURL(id), http.StatusSeeOther)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err, quiz.AttemptURL(id))
-		return
-	}
-	if r.PostFormValue("action") == "submit" {
-		h.finishAttempt(w, r, id)
-		return
-	}
-	h.flash(w, r, "success", "Answers saved.")
-	http.Redirect(w, r, quiz.AttemptURL(id), http.StatusSeeOther)
-}
-
-func (h *Web) submitAttempt(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok {
-		return
-	}
-	h.finishAttempt(w, r, id)
-}
-
-func (h *Web) finishAttempt(w http.ResponseWriter, r *http.Request, id int64) {
-	u, _ := identity(r.Context())
-	_, already, err := h.st.Quiz.Submit(r.Context(), u, id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	if !already {
-		h.flash(w, r, "success", "Submitted.")
-	}
-	http.Redirect(w, r, quiz.ResultsURL(id), http.StatusSeeOther)
-}
-
-func (h *Web) resultsPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok {
-		return
-	}
-	u, _ := identity(r.Context())
-	res, err := h.st.Quiz.Results(r.Context(), u, id)
-	if errors.Is(err, quiz.ErrNotFinished) {
-		// The taker goes back to the attempt; a grader to the quiz, with a word.
-		att, _, err := h.st.Quiz.Attempt(r.Context(), u, id)
-		if err != nil {
-			h.fail(w, r, err, "")
-			return
-		}
-		target := quiz.AttemptURL(id)
-		if att.UserID != u.ID {
-			h.flash(w, r, "info", quiz.ErrNotFinished.Message)
-			target = quiz.QuizURL(att.QuizID)
-		}
-		http.Redirect(w, r, target, http.StatusSeeOther)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	a := res.Attempt
-	d := views.ResultData{Quiz: summaryOf(res.Access), Taker: res.Taker.Username, Number: a.Number, Status: statusLabel(a.Status),
-		Score: a.Score, MaxScore: a.MaxScore, Percent: res.Percent, Passed: res.Passed, Pending: a.PendingCount,
-		Finished: a.FinishedAt.Format("Jan 2, 2006 15:04 UTC"), BackURL: quiz.QuizURL(a.QuizID)}
-	for i, it := range res.Items {
-		ri := views.ResultItem{Number: i + 1, Kind: it.Question.Kind, Text: it.Question.Text, Marks: it.Question.Marks,
-			Awarded: it.Marks, Your: it.Selected, Unanswered: it.Answer == nil, Correct: it.Correct,
-			Right: it.Answer != nil && !it.Pending && it.Marks >= it.Question.Marks, Pending: it.Pending,
-			Explanation: it.Question.Explanation, AttemptID: a.ID, QuestionID: it.Question.ID, ImageURL: quiz.ImageURL(it.Question)}
-		if it.Answer != nil {
-			ri.Feedback = it.Answer.Feedback
-		}
-		if res.Manage && it.Question.Kind == quiz.ShortAnswer && it.Answer != nil {
-			ri.GradeURL = quiz.GradingURL(a.QuizID)
-		}
-		d.Items = append(d.Items, ri)
-	}
-	h.render(w, r, http.StatusOK, views.ResultPage(h.page(w, r, "Results", "quizzes"), d))
-}
-
-// ---- grading and analytics -------------------------------------------------------------
-
-func (h *Web) gradingPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok {
-		return
-	}
-	u, _ := identity(r.Context())
-	q, err := h.st.Quiz.GradingQueue(r.Context(), u, id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	d := views.GradingData{Quiz: summaryOf(q.Access), Action: quiz.GradingURL(id)}
-	for _, p := range q.Pending {
-		d.Items = append(d.Items, views.GradeItem{AttemptID: p.AttemptID, QuestionID: p.QuestionID, Student: p.User.Username,
-			Question: p.Question, Answer: p.Text, Marks: p.Marks, Finished: p.FinishedAt.Format("Jan 2, 2006 15:04 UTC"),
-			ResultsURL: quiz.ResultsURL(p.AttemptID)})
-	}
-	h.render(w, r, http.StatusOK, views.GradingPage(h.page(w, r, "Grading", "quizzes"), d))
-}
-
-func (h *Web) gradeAnswer(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok || !h.parseForm(w, r, 64<<10) || !h.allow(w, r, h.st.Limits.Quiz) {
-		return
-	}
-	u, _ := identity(r.Context())
-	// The hidden fields name an attempt of this quiz and its question; anything else
-	// names nothing there.
-	attemptID, err := strconv.ParseInt(r.PostFormValue("attempt"), 10, 64)
-	if err != nil {
-		h.fail(w, r, store.ErrNotFound, "")
-		return
-	}
-	questionID, err := strconv.ParseInt(r.PostFormValue("question"), 10, 64)
-	if err != nil {
-		h.fail(w, r, store.ErrNotFound, "")
-		return
-	}
-	if att, _, err := h.st.Quiz.Attempt(r.Context(), u, attemptID); err != nil || att.QuizID != id {
-		if err == nil {
-			err = store.ErrNotFound
-		}
-		h.fail(w, r, err, "")
-		return
-	}
-	marks, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("marks")))
-	if err != nil {
-		marks = -1 // not a number: refused by the rules like any mark out of range
-	}
-	att, err := h.st.Quiz.Grade(r.Context(), u, attemptID, questionID, marks, r.PostFormValue("feedback"))
-	if err != nil {
-		h.fail(w, r, err, quiz.GradingURL(id))
-		return
-	}
-	h.flash(w, r, "success", fmt.Sprintf("Graded: the attempt now scores %d / %d.", att.Score, att.MaxScore))
-	back := quiz.GradingURL(id)
-	if ref := safeNext(r.PostFormValue("next")); ref != "" {
-		back = ref
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
-}
-
-func (h *Web) analyticsPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok {
-		return
-	}
-	u, _ := identity(r.Context())
-	st, err := h.st.Quiz.Analytics(r.Context(), u, id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	d := views.AnalyticsData{Quiz: summaryOf(st.Access), Count: st.Count, Average: fmt.Sprintf("%.1f %%", st.Average),
-		Median: fmt.Sprintf("%.1f %%", st.Median), PassRate: st.PassRate, AverageTime: duration(st.AverageTime),
-		ExportURL: quiz.QuizURL(id) + "export.csv"}
-	var hist, per []chartValue
-	for i, n := range st.Histogram {
-		label := fmt.Sprintf("%d–%d", i*10, i*10+9)
-		if i == 9 {
-			label = "90–100"
-		}
-		hist = append(hist, chartValue{label, n, strconv.Itoa(n), fmt.Sprintf("%d attempts scored %s %%", n, label)})
-	}
-	for i, q := range st.Questions {
-		per = append(per, chartValue{"Q" + strconv.Itoa(i+1), q.Percent, strconv.Itoa(q.Percent) + "%",
-			fmt.Sprintf("Q%d: %d %% correct — %s", i+1, q.Percent, q.Question.Text)})
-	}
-	d.Histogram = barChart("Score distribution (% of marks)", hist, 0)
-	d.PerQuestion = barChart("Correct answers per question (%)", per, 100)
-	for i := len(st.Attempts) - 1; i >= 0 && len(d.Rows) < 200; i-- {
-		a := st.Attempts[i]
-		d.Rows = append(d.Rows, views.AttemptStatRow{Student: a.User.Username, Number: a.Number, Status: statusLabel(a.Status),
-			Score: fmt.Sprintf("%d / %d", a.Score, a.MaxScore), Percent: quiz.Percent(a), Passed: quiz.Passed(a, st.Quiz.PassingPercent),
-			Pending: a.PendingCount > 0, Duration: duration(a.FinishedAt.Sub(a.StartedAt)), URL: quiz.ResultsURL(a.ID)})
-	}
-	h.render(w, r, http.StatusOK, views.AnalyticsPage(h.page(w, r, "Analytics", "quizzes"), d))
-}
-
-type chartValue struct {
-	label string
-	value int
-	text  string
-	title string
-}
-
-// barChart lays out an SVG bar chart; max 0 scales to the largest value.
-func barChart(title string, vals []chartValue, maxV int) views.Chart {
-	const width, height, top, bottom = 640, 240, 20, 24
-	c := views.Chart{Title: title, Width: width, Height: height, Baseline: height - bottom, Empty: len(vals) == 0}
-	if maxV == 0 {
-		for _, v := range vals {
-			maxV = max(maxV, v.value)
-		}
-	}
-	if len(vals) == 0 || maxV == 0 {
-		maxV = 1
-	}
-	slot := width / max(len(vals), 1)
-	for i, v := range vals {
-		h := v.value * (height - top - bottom) / maxV
-		w := max(slot*7/10, 2)
-		x := i*slot + (slot-w)/2
-		c.Bars = append(c.Bars, views.Bar{Label: v.label, Value: v.text, X: x, Y: c.Baseline - h, W: w, H: h,
-			LabelX: x + w/2, Title: v.title})
-	}
-	return c
-}
-
-func duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
-}
-
-// exportCSV writes every finished attempt of a quiz.
-func (h *Web) exportCSV(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.quizID(w, r)
-	if !ok {
-		return
-	}
-	u, _ := identity(r.Context())
-	st, err := h.st.Quiz.Analytics(r.Context(), u, id)
-	if err != nil {
-		h.fail(w, r, err, "")
-		return
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="quiz-%d-attempts.csv"`, id))
-	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	rows := [][]string{{"attempt_id", "username", "first_name", "last_name", "attempt_number", "status", "started_at",
-		"finished_at", "duration_seconds", "score", "max_score", "percent", "passed", "pending_count", "answered"}}
-	for _, a := range st.Attempts {
-		rows = append(rows, []string{text.Itoa(a.ID), csvSafe(a.User.Username), csvSafe(a.User.FirstName), csvSafe(a.User.LastName),
-			strconv.Itoa(a.Number), a.Status, a.StartedAt.Format(time.RFC3339), a.FinishedAt.Format(time.RFC3339),
-			strconv.Itoa(int(a.FinishedAt.Sub(a.StartedAt).Seconds())), strconv.Itoa(a.Score), strconv.Itoa(a.MaxScore),
-			strconv.Itoa(quiz.Percent(a)), strconv.FormatBool(quiz.Passed(a, st.Quiz.PassingPercent)),
-			strconv.Itoa(a.PendingCount), strconv.Itoa(a.AnsweredCount)})
-	}
-	// The status is sent: a write that fails now is a client gone mid-download, worth
-	// a line in the log only.
-	if err := cw.WriteAll(rows); err != nil {
-		h.st.Log.WarnContext(r.Context(), "quiz export cut off", "quiz", id, "err", err)
-	}
-}
-
-// csvSafe keeps a spreadsheet from running a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
 
 // serveQuizImage serves a question's image to the quiz's managers and takers.
 func (h *Web) serveQuizImage(w http.ResponseWriter, r *http.Request) {

@@ -1,13 +1,15 @@
 // E-Platform — quizzes. Every page works without it; this adds, on the attempt page:
 // a countdown to the server's deadline (it survives reloads: the server gives the
-// deadline, and the offset of this clock is corrected with the server's time), a
-// warning at 2 minutes, autosave every 30 s and on every change (answers are then
-// re-selected by the server on reload), a confirm before submitting (data-confirm in
-// app.js) and submission when the time is up — saving and submitting through the JSON
-// API (/api/attempts/{id}/answers/ and /submit/). In the builder, questions can be
-// reordered by drag and drop (the arrow buttons stay the keyboard and no-JS way), the
-// order saved through the API too. A results page reloads itself when the attempt it
-// shows is graded.
+// deadline, and the offset of this clock is corrected with the server's time) in a
+// bar kept in view under the sticky header, "3 of 5 answered", a warning at 2
+// minutes, autosave every 30 s and on every change (answers are then re-selected by
+// the server on reload), a confirm before submitting (data-confirm in app.js) and
+// submission when the time is up — saving and submitting through the JSON API
+// (/api/attempts/{id}/answers/ and /submit/). In the builder, answer rows are added
+// and removed in place (without it, "Add another answer" sends the form back with one
+// more row), and questions can be reordered by drag and drop (the arrow buttons stay
+// the keyboard and no-JS way), the order saved through the API too. A results page
+// reloads itself when the attempt it shows is graded.
 (function () {
   "use strict";
   var doc = document;
@@ -48,6 +50,22 @@
   // ---- taking an attempt -------------------------------------------------------------
   var form = doc.querySelector("form[data-take]");
   var timer = doc.querySelector("[data-deadline]");
+  var bar = doc.querySelector("[data-quiz-bar]");
+  // The bar sticks just under the header where the header sticks (its height varies
+  // with the width), at the top where it scrolls away.
+  function placeBar() {
+    var header = doc.querySelector(".site-header");
+    var top = 8;
+    if (header) {
+      var pos = getComputedStyle(header).position;
+      if (pos === "sticky" || pos === "fixed") top += header.getBoundingClientRect().height;
+    }
+    bar.style.top = Math.round(top) + "px";
+  }
+  if (bar) {
+    placeBar();
+    window.addEventListener("resize", placeBar);
+  }
   if (form && timer) {
     var deadline = parseInt(timer.getAttribute("data-deadline"), 10);
     var offset = parseInt(timer.getAttribute("data-now"), 10) - Date.now(); // server − client
@@ -57,6 +75,21 @@
     var dirty = {};
     var saving = false;
     var finished = false;
+    var answeredEl = doc.querySelector("[data-answered]");
+    var progress = doc.querySelector("[data-progress]");
+
+    // countAnswered updates "3 of 5 answered" and marks the answered questions.
+    function countAnswered() {
+      var n = 0;
+      $all("[data-question]", form).forEach(function (li) {
+        var ta = li.querySelector("textarea");
+        var done = ta ? ta.value.trim() !== "" : !!li.querySelector("input[type=radio]:checked");
+        li.classList.toggle("is-answered", done);
+        if (done) n++;
+      });
+      if (answeredEl) answeredEl.textContent = String(n);
+      if (progress) progress.value = n;
+    }
 
     function answersOf(all) {
       var out = [];
@@ -121,10 +154,12 @@
     form.addEventListener("change", function (e) {
       var li = e.target.closest("[data-question]");
       if (li) { dirty[li.getAttribute("data-question")] = true; save(false); }
+      countAnswered();
     });
     form.addEventListener("input", function (e) {
       var li = e.target.closest("[data-question]");
       if (li) dirty[li.getAttribute("data-question")] = true;
+      countAnswered();
     });
     // The Submit button: app.js has asked for confirmation already (data-confirm);
     // everything is saved first, so a slow autosave cannot race it.
@@ -153,19 +188,61 @@
     tick();
   }
 
-  // ---- builder: show the fields of the chosen kind; drag and drop --------------------
+  // ---- builder: the fields of the chosen kind, answer rows, drag and drop ------------
   $all("form[data-question-form]").forEach(function (f) {
     var kind = f.querySelector("[data-kind]");
+    var rows = f.querySelector("[data-answer-rows]");
+    var tpl = f.querySelector("template[data-answer-template]");
     function show() {
       $all("[data-for-kind]", f).forEach(function (fs) {
         fs.hidden = fs.getAttribute("data-for-kind").split(" ").indexOf(kind.value) < 0;
       });
       // Model answers of a short answer are all "correct": no choice to make.
-      $all(".answer-row .check", f).forEach(function (c) { c.hidden = kind.value === "short_answer"; });
+      $all(".answer-row__correct", f).forEach(function (c) { c.hidden = kind.value === "short_answer"; });
+    }
+    // renumber keeps each row's correct-answer value its position (the server reads
+    // the rows in order) and the labels in step.
+    function renumber() {
+      $all("[data-answer-row]", rows).forEach(function (row, i) {
+        row.querySelector("input[name=correct]").value = String(i);
+        row.querySelector("input[name=answer_text]").setAttribute("aria-label", "Answer " + (i + 1));
+        var rm = row.querySelector("[data-remove-answer]");
+        rm.hidden = false;
+        rm.setAttribute("aria-label", "Remove answer " + (i + 1));
+      });
+    }
+    function addRow() {
+      var row = tpl.content.firstElementChild.cloneNode(true);
+      rows.appendChild(row);
+      renumber();
+      show();
+      row.querySelector("input[name=answer_text]").focus();
+    }
+    if (rows && tpl) {
+      renumber();
+      f.addEventListener("click", function (e) {
+        if (e.target.closest("[data-add-answer]")) { e.preventDefault(); addRow(); return; }
+        var rm = e.target.closest("[data-remove-answer]");
+        if (!rm) return;
+        var row = rm.closest("[data-answer-row]");
+        var next = row.nextElementSibling || row.previousElementSibling;
+        row.remove();
+        if (!rows.querySelector("[data-answer-row]")) { addRow(); return; }
+        renumber();
+        (next ? next.querySelector("input[name=answer_text]") : f.querySelector("[data-add-answer]")).focus();
+      });
     }
     kind.addEventListener("change", show);
     show();
   });
+
+  // The original's question links (and the builder's redirects) end in #question-N:
+  // open that question's editor.
+  var target = location.hash && doc.getElementById(location.hash.slice(1));
+  if (target && target.matches(".quiz-question")) {
+    var det = target.querySelector("details");
+    if (det) det.open = true;
+  }
 
   var list = doc.querySelector("[data-questions][data-order-url]");
   if (list) {
