@@ -46,9 +46,9 @@ var (
 	ErrBadAnswer      = problem.Field("answers", "That answer does not belong to that question of this quiz.")
 	ErrBadMarks       = problem.Field("marks", "Marks must be between 0 and the question's marks.")
 	// Grading never assumes a mark: an empty marks field is refused, not taken as 0.
-	ErrNoMarks = problem.Field("marks", "Enter the marks to give: a whole number from 0 to the question's marks.")
-	ErrClosed  = problem.Invalid("This quiz is closed: its due date has passed.")
-	ErrNotGradable    = problem.Invalid("Only short answers of a submitted attempt are graded.")
+	ErrNoMarks     = problem.Field("marks", "Enter the marks to give: a whole number from 0 to the question's marks.")
+	ErrClosed      = problem.Invalid("This quiz is closed: its due date has passed.")
+	ErrNotGradable = problem.Invalid("Only short answers of a submitted attempt are graded.")
 	// An attempt's maximum is fixed when it starts: adding or removing a question, or
 	// changing its marks, while someone answers would let the score pass 100 % or put
 	// it out of reach. Wording, options, images and order may change.

@@ -168,6 +168,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.openPeople()
 	st.openQuiz()
 	st.openDesk()
+	st.openCalendar()
 
 	// The hub runs as long as the State: the domain publishes through it even when no
 	// HTTP server is running (tests, CLI).

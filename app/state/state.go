@@ -12,6 +12,7 @@ import (
 	"eplatform/app/auth"
 	"eplatform/app/backup"
 	"eplatform/app/cache"
+	"eplatform/app/calendar"
 	"eplatform/app/chat"
 	"eplatform/app/config"
 	"eplatform/app/desk"
@@ -50,6 +51,8 @@ type State struct {
 	Learn  *learn.Service
 	Quiz   *quiz.Service
 	Desk   *desk.Service
+	// Calendar gathers each person's dates (month page, iCalendar feed).
+	Calendar *calendar.Service
 	// Broker fans live events out between processes; Hub holds this process's
 	// sockets and is how the domain publishes (notify.Publisher).
 	Broker live.Broker

@@ -53,8 +53,8 @@ func TestRichFormat(t *testing.T) {
 func TestRichPlain(t *testing.T) {
 	for in, want := range map[string]string{
 		"Run `for i in range(5):` **now**":  "Run for i in range(5): now",
-		"a\nb\n\n```\ncode\n```":             "a b code",
-		"  *x*  ":                            "x",
+		"a\nb\n\n```\ncode\n```":            "a b code",
+		"  *x*  ":                           "x",
 		"<b>kept as text</b>, not **parsed": "<b>kept as text</b>, not **parsed",
 	} {
 		if got := text.RichPlain(in); got != want {

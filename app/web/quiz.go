@@ -464,7 +464,6 @@ func (h *Web) moveQuestion(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, quiz.QuizURL(qz.ID)+"#question-"+text.Itoa(id), http.StatusSeeOther)
 }
 
-
 // serveQuizImage serves a question's image to the quiz's managers and takers.
 func (h *Web) serveQuizImage(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.quizID(w, r)

@@ -321,4 +321,3 @@ func csvSafe(s string) string {
 	}
 	return s
 }
-

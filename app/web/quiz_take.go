@@ -206,4 +206,3 @@ func (h *Web) resultsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	h.render(w, r, http.StatusOK, views.ResultPage(h.page(w, r, "Results", "quizzes"), d))
 }
-

@@ -70,6 +70,7 @@ func (h *Web) Register(mux *http.ServeMux) {
 	h.registerPeople(mux)
 	h.registerQuiz(mux)
 	h.registerDesk(mux)
+	h.registerCalendar(mux)
 
 	// Everything else: a friendly 404 page (the API has its own JSON 404).
 	mux.HandleFunc("/", h.notFound)
