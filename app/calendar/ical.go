@@ -63,8 +63,8 @@ func WriteICS(w io.Writer, c ICS) error {
 func icsTime(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
 
 // escapeText escapes a TEXT value (RFC 5545 §3.3.11). Control characters other than
-// the new line are not allowed in a value and become spaces (our text rules refuse
-// them anyway).
+// tab and new line are not allowed in a value and become spaces (our text rules
+// refuse them anyway); invalid UTF-8 becomes U+FFFD.
 func escapeText(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -78,7 +78,7 @@ func escapeText(s string) string {
 		case r == '\n':
 			b.WriteString(`\n`)
 		case r == '\r':
-		case r < 0x20 || r == 0x7f:
+		case r < 0x20 && r != '\t' || r == 0x7f:
 			b.WriteByte(' ')
 		default:
 			b.WriteRune(r)
