@@ -7,9 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"eplatform/app/apptest"
 	"eplatform/app/learn"
 	"eplatform/app/quiz"
+	"eplatform/app/store"
 )
 
 // TestQuizBuildTakeGrade: an instructor builds a quiz of the three question types in
@@ -208,5 +212,114 @@ func TestQuizTimeUpGoesToResults(t *testing.T) {
 	student.WaitVisible("[data-score-value]")
 	if got := student.Text("[data-score-value]"); got != "1 / 2" {
 		t.Fatalf("score %q", got)
+	}
+}
+
+// TestQuizTimerStaysInView: on a laptop (1280 × 800) and a phone (360 × 740), the bar
+// with the time left and "N of M answered" stays in view, under the sticky header and
+// not covered by it, wherever the student scrolls; the page is no wider than the
+// screen; a tap anywhere on an answer's row chooses it, arrow keys move between a
+// question's answers, and the count follows.
+func TestQuizTimerStaysInView(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	ctx := context.Background()
+	tina, sam := app.Account("tina", "instructor"), app.Account("sam", "student")
+	subj, err := app.State.Learn.CreateSubject(ctx, tina, learn.SubjectInput{Name: learn.Str("Introduction to Go"), Code: learn.Str("GO101")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.State.Learn.Enroll(ctx, sam, subj.ID); err != nil {
+		t.Fatal(err)
+	}
+	title, minutes := "Midterm", 45
+	qz, err := app.State.Quiz.CreateQuiz(ctx, tina, subj.ID, quiz.QuizInput{Title: &title, TimeLimitMinutes: &minutes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 12
+	for i := range n {
+		text := fmt.Sprintf("Question %d: what does this print?\n```go\nfor i := range %d {\n\tfmt.Println(i * i) // a long line of code that a phone must scroll sideways inside its block\n}\n```", i+1, i+2)
+		if _, err := app.State.Quiz.AddQuestion(ctx, tina, qz.ID, quiz.QuestionInput{Kind: quiz.MCQ, Text: text, Marks: 1,
+			Answers: []store.AnswerFields{{Text: "`0 1 4`", IsCorrect: true}, {Text: "**nothing**"}, {Text: "a compile error"}, {Text: "it depends"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := New(t)
+	logIn(t, b, app, "sam")
+	b.Navigate(fmt.Sprintf("%s/home/quizzes/%d/", app.URL, qz.ID))
+	b.ClickAndWait("[data-start-quiz]")
+	attempt := b.Location()
+
+	// inView reports where the bar is, whether it is inside the viewport, below the
+	// header's bottom edge, and the topmost element at its timer's centre.
+	type place struct {
+		Top, Bottom, HeaderBottom, Width, ViewW, ViewH, DocW float64
+		Hit                                                  bool
+		ScrollY, MaxScroll                                   float64
+	}
+	check := func(label string, frac float64) {
+		t.Helper()
+		var p place
+		b.Eval(fmt.Sprintf(`(() => {
+			const max = document.documentElement.scrollHeight - innerHeight;
+			window.scrollTo(0, Math.round(max * %v));
+			const bar = document.querySelector("[data-quiz-bar]").getBoundingClientRect();
+			const header = document.querySelector(".site-header").getBoundingClientRect();
+			const timer = document.querySelector("[data-remaining]").getBoundingClientRect();
+			const hit = document.elementFromPoint(timer.left + timer.width / 2, timer.top + timer.height / 2);
+			return {Top: bar.top, Bottom: bar.bottom, HeaderBottom: Math.max(0, header.bottom), Width: bar.width,
+				ViewW: innerWidth, ViewH: innerHeight, DocW: document.documentElement.scrollWidth,
+				Hit: !!hit && !!hit.closest("[data-quiz-bar]"), ScrollY: scrollY, MaxScroll: max};
+		})()`, frac), &p)
+		if p.Top < p.HeaderBottom-0.5 || p.Bottom > p.ViewH || p.Top < 0 || !p.Hit {
+			t.Errorf("%s at %.0f%% (scrollY %.0f of %.0f): bar %.0f–%.0f, header ends at %.0f, viewport %.0f high, timer on top: %v",
+				label, frac*100, p.ScrollY, p.MaxScroll, p.Top, p.Bottom, p.HeaderBottom, p.ViewH, p.Hit)
+		}
+		if p.DocW > p.ViewW {
+			t.Errorf("%s: the page is %.0f px wide in a %.0f px viewport", label, p.DocW, p.ViewW)
+		}
+		if frac > 0 && p.MaxScroll < p.ViewH {
+			t.Errorf("%s: the page hardly scrolls (%.0f px): the test proves nothing", label, p.MaxScroll)
+		}
+	}
+	for _, vp := range []struct {
+		name string
+		w, h int
+	}{{"laptop", 1280, 800}, {"phone", 360, 740}} {
+		b.SetViewport(vp.w, vp.h)
+		b.Navigate(attempt)
+		b.WaitJS(`/^\d+:\d\d$/.test(document.querySelector("[data-remaining]").textContent)`)
+		for _, frac := range []float64{0, 0.1, 0.33, 0.5, 0.8, 1} {
+			check(vp.name, frac)
+		}
+		b.Screenshot("quiz-timer-" + vp.name)
+	}
+
+	// On the phone: tap the text of the second answer of question 3 (not its radio).
+	b.Eval(`document.querySelectorAll(".take-question")[2].scrollIntoView({block: "center"})`, nil)
+	b.Click(".take-question:nth-child(3) .take-option:nth-child(2) .take-option__text")
+	b.WaitJS(`document.querySelector(".take-question:nth-child(3) .take-option:nth-child(2) input").checked`)
+	b.WaitJS(`document.querySelector("[data-answered-text]").textContent.trim() === "1 of 12 answered"`)
+	// The keyboard: the arrow key moves the choice to the next answer, as radios do.
+	b.Eval(`document.querySelector(".take-question:nth-child(3) .take-option:nth-child(2) input").focus()`, nil)
+	b.do("press the down arrow", chromedp.KeyEvent(kb.ArrowDown))
+	b.WaitJS(`document.querySelector(".take-question:nth-child(3) .take-option:nth-child(3) input").checked`)
+	b.WaitJS(`document.querySelector("[data-save-status]").textContent.startsWith("Saved")`)
+	b.WaitFor(func() bool {
+		atts, _ := app.State.DB.AttemptsOfUser(ctx, qz.ID, sam.ID)
+		if len(atts) != 1 {
+			return false
+		}
+		saved, _ := app.State.DB.AnswersOfAttempt(ctx, atts[0].ID)
+		return len(saved) == 1
+	})
+	// The formatted text: code blocks, inline code and bold, no marks left.
+	var shown struct{ Pre, Code, Strong, Ticks int }
+	b.Eval(`({Pre: document.querySelectorAll(".take-question pre code").length,
+		Code: document.querySelectorAll(".take-option code").length,
+		Strong: document.querySelectorAll(".take-option strong").length,
+		Ticks: (document.querySelector(".take-list").textContent.match(/`+"`"+`/g) || []).length})`, &shown)
+	if shown.Pre != n || shown.Code != n || shown.Strong != n || shown.Ticks != 0 {
+		t.Errorf("formatted text: %+v", shown)
 	}
 }
