@@ -362,7 +362,7 @@ func CalendarPage(p Page, d CalendarData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if d.NewFeed != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<div class=\"alert alert--success\" role=\"status\"><p>Your new calendar link: copy it now, it is shown only this once. Anyone who has it can read your calendar; the old link no longer works.</p></div><div class=\"field\"><label class=\"field__label\" for=\"feed-url\">Calendar address (iCalendar)</label> <input class=\"input\" id=\"feed-url\" readonly value=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<div class=\"alert alert--success\" role=\"status\"><p>Your new calendar link: copy it now, it is shown only this once. Anyone who has it can read your calendar; any earlier link no longer works.</p></div><div class=\"field\"><label class=\"field__label\" for=\"feed-url\">Calendar address (iCalendar)</label> <input class=\"input\" id=\"feed-url\" readonly value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -323,3 +323,89 @@ func TestQuizTimerStaysInView(t *testing.T) {
 		t.Errorf("formatted text: %+v", shown)
 	}
 }
+
+// TestQuizPagesFitPhones: every quiz and calendar page, for a student and for their
+// instructor, is no wider than a 360 px phone (long code, long names and tables
+// included).
+func TestQuizPagesFitPhones(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	ctx := context.Background()
+	tina, sam := app.Account("tina", "instructor"), app.Account("sam", "student")
+	subj, err := app.State.Learn.CreateSubject(ctx, tina, learn.SubjectInput{Name: learn.Str("Introduction to Go"), Code: learn.Str("GO101")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.State.Learn.Enroll(ctx, sam, subj.ID); err != nil {
+		t.Fatal(err)
+	}
+	title, due := "A quiz with a rather long title that has to wrap on a phone", app.Clock.Now().Add(48*time.Hour).UTC().Format(time.RFC3339)
+	qz, err := app.State.Quiz.CreateQuiz(ctx, tina, subj.ID, quiz.QuizInput{Title: &title, Due: &due})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "```\n" + strings.Repeat("averyveryverylongidentifierwithoutanybreak", 3) + " := 1\n```\nand `" + strings.Repeat("x", 80) + "`"
+	mcq, err := app.State.Quiz.AddQuestion(ctx, tina, qz.ID, quiz.QuestionInput{Kind: quiz.MCQ, Text: long, Marks: 1,
+		Answers: []store.AnswerFields{{Text: strings.Repeat("y", 90), IsCorrect: true}, {Text: "no"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := app.State.Quiz.AddQuestion(ctx, tina, qz.ID, quiz.QuestionInput{Kind: quiz.ShortAnswer, Text: long, Marks: 2,
+		Explanation: long, Answers: []store.AnswerFields{{Text: strings.Repeat("z", 90)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	att, _, err := app.State.Quiz.Start(ctx, sam, qz.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := strings.Repeat("w", 120)
+	if _, err := app.State.Quiz.Save(ctx, sam, att.ID, []quiz.AnswerIn{{QuestionID: short.ID, Text: &answer},
+		{QuestionID: mcq.ID, AnswerID: mcq.Answers[0].ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := app.State.Quiz.Submit(ctx, sam, att.ID); err != nil {
+		t.Fatal(err)
+	}
+	open, _, err := app.State.Quiz.Start(ctx, sam, qz.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit := func(b *Browser, who string, paths ...string) {
+		t.Helper()
+		for _, p := range paths {
+			b.Navigate(app.URL + p)
+			var w struct{ Doc, View float64 }
+			b.Eval(`({Doc: document.documentElement.scrollWidth, View: innerWidth})`, &w)
+			if w.Doc > w.View {
+				// Name the widest elements that stick out, innermost first.
+				var culprits []string
+				b.Eval(`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > innerWidth + 1 &&
+					!Array.from(e.children).some(c => c.getBoundingClientRect().right > innerWidth + 1)).slice(0, 5)
+					.map(e => e.tagName.toLowerCase() + "." + Array.from(e.classList).join(".") + " " + Math.round(e.getBoundingClientRect().right))`, &culprits)
+				t.Errorf("%s %s: %.0f px wide at %.0f: %v", who, p, w.Doc, w.View, culprits)
+				b.Screenshot("too-wide")
+			}
+		}
+	}
+	q := fmt.Sprintf("/home/quizzes/%d/", qz.ID)
+	student := New(t)
+	student.SetViewport(360, 740)
+	logIn(t, student, app, "sam")
+	fit(student, "student", "/home/quizzes/", "/home/quizzes/my/", q, fmt.Sprintf("/home/attempts/%d/", open.ID),
+		fmt.Sprintf("/home/attempts/%d/results/", att.ID), "/home/calendar/", "/home/subjects/GO101/quizzes/")
+	teacher := New(t)
+	teacher.SetViewport(360, 740)
+	logIn(t, teacher, app, "tina")
+	fit(teacher, "teacher", "/home/quizzes/", "/home/quizzes/my/", "/home/quizzes/my/?tab=taken", "/home/quizzes/new/", q,
+		q+"grading/", fmt.Sprintf("/home/questions/%d/grading/", short.ID), q+"analytics/",
+		fmt.Sprintf("/home/attempts/%d/results/", att.ID), "/home/calendar/")
+	// The calendar link, just made.
+	teacher.Navigate(app.URL + "/home/calendar/")
+	teacher.ClickAndWait(".cal-feed button[type=submit]")
+	var w struct{ Doc, View float64 }
+	teacher.Eval(`({Doc: document.documentElement.scrollWidth, View: innerWidth})`, &w)
+	if w.Doc > w.View || !strings.Contains(teacher.Attr("[data-feed-url]", "value"), "/calendar/") {
+		t.Errorf("the new link: %.0f px wide at %.0f", w.Doc, w.View)
+	}
+	teacher.Screenshot("calendar-phone")
+}
