@@ -441,7 +441,7 @@ CREATE TABLE quizzes (
     question_count     INTEGER NOT NULL DEFAULT 0 CHECK (question_count >= 0),
     created_at         INTEGER NOT NULL,
     updated_at         INTEGER NOT NULL
-    -- (added by migration 0004, hence the leading comma)
+    -- (added by migration 0005, hence the leading comma)
     -- No attempt starts after it, and none runs past it; NULL: always open.
     , due_at INTEGER
 );
@@ -461,7 +461,7 @@ CREATE TABLE quiz_questions (
     position    INTEGER NOT NULL DEFAULT 0 CHECK (position >= 0),
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
-    -- (added by migration 0004, hence the leading comma)
+    -- (added by migration 0005, hence the leading comma)
     -- Short answers: one matching a model answer (ignoring case and spaces) gets full
     -- marks at submit instead of waiting in the grading queue.
     , auto_accept INTEGER NOT NULL DEFAULT 0 CHECK (auto_accept IN (0, 1))
