@@ -195,7 +195,8 @@ CREATE INDEX comment_mentions_user ON comment_mentions (user_id);
 
 -- Each type carries exactly the references it links to (the CHECKs), every reference
 -- cascades so a url never points at a deleted row, and the de-duplication rules are unique
--- indexes: writers use INSERT … ON CONFLICT DO NOTHING (DO UPDATE for quiz_graded).
+-- indexes: writers use INSERT … ON CONFLICT DO NOTHING (DO UPDATE for quiz_graded and
+-- assignment_graded).
 CREATE TABLE notifications (
     id              INTEGER PRIMARY KEY,
     recipient_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -203,7 +204,8 @@ CREATE TABLE notifications (
     -- notifications with it, like its posts and likes
     sender_id       INTEGER REFERENCES users (id) ON DELETE CASCADE,
     type            TEXT    NOT NULL CHECK (type IN ('mention', 'comment', 'like', 'enrollment',
-                            'quiz_completed', 'quiz_graded', 'appointment', 'message')),
+                            'quiz_completed', 'quiz_graded', 'appointment', 'message',
+                            'assignment_graded')),
     text            TEXT    NOT NULL DEFAULT '' CHECK (length(text) <= 1000),
     url             TEXT    NOT NULL CHECK (url LIKE '/%' AND url NOT LIKE '//%'),  -- on-site only
     is_read         INTEGER NOT NULL DEFAULT 0 CHECK (is_read IN (0, 1)),
@@ -213,6 +215,7 @@ CREATE TABLE notifications (
     attempt_id      INTEGER REFERENCES quiz_attempts (id) ON DELETE CASCADE,
     appointment_id  INTEGER REFERENCES appointments (id) ON DELETE CASCADE,
     conversation_id INTEGER REFERENCES conversations (id) ON DELETE CASCADE,
+    submission_id   INTEGER REFERENCES submissions (id) ON DELETE CASCADE,
     created_at      INTEGER NOT NULL,
     CHECK (sender_id IS NOT recipient_id),        -- nobody is notified of their own actions
     CHECK (sender_id IS NOT NULL OR type = 'appointment'),
@@ -225,7 +228,8 @@ CREATE TABLE notifications (
     CHECK ((subject_id IS NOT NULL) = (type = 'enrollment')),
     CHECK ((attempt_id IS NOT NULL) = (type IN ('quiz_completed', 'quiz_graded'))),
     CHECK ((appointment_id IS NOT NULL) = (type = 'appointment')),
-    CHECK ((conversation_id IS NOT NULL) = (type = 'message'))
+    CHECK ((conversation_id IS NOT NULL) = (type = 'message')),
+    CHECK ((submission_id IS NOT NULL) = (type = 'assignment_graded'))
 );
 CREATE INDEX notifications_recipient ON notifications (recipient_id, created_at);
 -- The bell count, the Unread filter and "mark all read".
@@ -254,6 +258,9 @@ CREATE INDEX notifications_appointment ON notifications (appointment_id)
     WHERE appointment_id IS NOT NULL;
 CREATE INDEX notifications_conversation ON notifications (conversation_id)
     WHERE conversation_id IS NOT NULL;
+-- One assignment_graded per hand-in, refreshed (and unread again) by each regrade.
+CREATE UNIQUE INDEX notifications_submission_once ON notifications (submission_id)
+    WHERE submission_id IS NOT NULL;
 
 ------------------------------------------------------------------------------------------
 -- Chat: conversations (direct and group), participants, messages
@@ -385,6 +392,10 @@ CREATE TABLE subject_materials (
     is_active         INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),
     created_at        INTEGER NOT NULL,
     updated_at        INTEGER NOT NULL,
+    -- Assignments: the marks a hand-in is graded out of, and whether a hand-in after the
+    -- due date is accepted (marked late) or refused. Other kinds keep the defaults.
+    max_marks         INTEGER NOT NULL DEFAULT 100 CHECK (max_marks BETWEEN 1 AND 1000),
+    late_policy       TEXT    NOT NULL DEFAULT 'accept' CHECK (late_policy IN ('accept', 'refuse')),
     CHECK ((file_path IS NULL AND file_name IS NULL AND file_size IS NULL
             AND file_content_type IS NULL)
         OR (file_path IS NOT NULL AND file_name IS NOT NULL AND file_size IS NOT NULL
@@ -398,6 +409,54 @@ CREATE TABLE subject_materials (
     CHECK (due_at IS NULL OR kind = 'assignment')
 );
 CREATE INDEX subject_materials_subject ON subject_materials (subject_id, position);
+
+-- A student's hand-in for an assignment: one row per (assignment, student). Handing in
+-- again before the due date replaces the text and the file (versions counts the
+-- hand-ins, first_submitted_at stays); is_late marks one that arrived after the due date
+-- (only an assignment that accepts late work takes it). marks, feedback and graded_* are
+-- the current grade (marks NULL: not graded yet); every grading, the first and each
+-- regrade, is also a row of submission_grades, so a regrade keeps the history.
+CREATE TABLE submissions (
+    id                 INTEGER PRIMARY KEY,
+    material_id        INTEGER NOT NULL REFERENCES subject_materials (id) ON DELETE CASCADE,
+    student_id         INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    text               TEXT    NOT NULL DEFAULT '' CHECK (length(text) <= 20000),
+    file_path          TEXT,                        -- random name under the media root
+    file_name          TEXT    CHECK (length(file_name) <= 255),
+    file_size          INTEGER CHECK (file_size >= 0),
+    file_content_type  TEXT,                        -- sniffed, served as Content-Type
+    is_late            INTEGER NOT NULL DEFAULT 0 CHECK (is_late IN (0, 1)),
+    versions           INTEGER NOT NULL DEFAULT 1 CHECK (versions >= 1),
+    first_submitted_at INTEGER NOT NULL,
+    submitted_at       INTEGER NOT NULL CHECK (submitted_at >= first_submitted_at),
+    marks              INTEGER CHECK (marks >= 0),  -- at most the assignment's max_marks
+    feedback           TEXT    NOT NULL DEFAULT '' CHECK (length(feedback) <= 5000),
+    graded_at          INTEGER,
+    graded_by          INTEGER REFERENCES users (id) ON DELETE SET NULL,  -- grade outlives grader
+    CHECK ((file_path IS NULL AND file_name IS NULL AND file_size IS NULL
+            AND file_content_type IS NULL)
+        OR (file_path IS NOT NULL AND file_name IS NOT NULL AND file_size IS NOT NULL
+            AND file_content_type IS NOT NULL)),
+    CHECK (file_path IS NOT NULL OR length(text) > 0),  -- something was handed in
+    CHECK ((marks IS NULL) = (graded_at IS NULL)),
+    CHECK (graded_by IS NULL OR graded_at IS NOT NULL),
+    UNIQUE (material_id, student_id)             -- also an assignment's hand-ins
+);
+CREATE INDEX submissions_student ON submissions (student_id);  -- a student's grades
+CREATE INDEX submissions_graded_by ON submissions (graded_by) WHERE graded_by IS NOT NULL;
+
+-- Every grade a hand-in was given, with the maximum it was out of at the time.
+CREATE TABLE submission_grades (
+    id            INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    marks         INTEGER NOT NULL CHECK (marks >= 0),
+    max_marks     INTEGER NOT NULL CHECK (max_marks >= 1),
+    feedback      TEXT    NOT NULL DEFAULT '' CHECK (length(feedback) <= 5000),
+    graded_by     INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    graded_at     INTEGER NOT NULL
+);
+CREATE INDEX submission_grades_submission ON submission_grades (submission_id, graded_at);
+CREATE INDEX submission_grades_graded_by ON submission_grades (graded_by) WHERE graded_by IS NOT NULL;
 
 -- Who opened which material: "not opened yet" for the assistant.
 CREATE TABLE material_views (
@@ -441,9 +500,11 @@ CREATE TABLE quizzes (
     question_count     INTEGER NOT NULL DEFAULT 0 CHECK (question_count >= 0),
     created_at         INTEGER NOT NULL,
     updated_at         INTEGER NOT NULL
-    -- (added by migration 0005, hence the leading comma)
+    -- (added by migrations 0005 and 0006, hence the leading commas)
     -- No attempt starts after it, and none runs past it; NULL: always open.
     , due_at INTEGER
+    -- Which finished attempt the gradebook counts: the best score, or the last attempt.
+    , grade_by TEXT NOT NULL DEFAULT 'best' CHECK (grade_by IN ('best', 'last'))
 );
 CREATE INDEX quizzes_subject ON quizzes (subject_id, created_at);
 CREATE INDEX quizzes_due ON quizzes (due_at) WHERE due_at IS NOT NULL;  -- the calendar

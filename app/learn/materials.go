@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,7 +51,24 @@ type MaterialInput struct {
 	// it or removes it. RemoveFile drops the current file.
 	File       *media.MaterialFile
 	RemoveFile bool
+	// Assignments only (other kinds keep the defaults): the marks a hand-in is graded
+	// out of (1–1000, default 100), and what happens to a hand-in after the due date:
+	// LateAccept (taken, marked late; the default) or LateRefuse.
+	MaxMarks   *int
+	LatePolicy *string
 }
+
+// Late policies of an assignment (MaterialInput.LatePolicy).
+const (
+	LateAccept = "accept"
+	LateRefuse = "refuse"
+)
+
+// Limits of an assignment's maximum mark; DefaultMaxMarks is a new assignment's.
+const (
+	MaxMaxMarks     = 1000
+	DefaultMaxMarks = 100
+)
 
 // ParseDue reads a due date (see MaterialInput.Due).
 func ParseDue(s string) (time.Time, bool) {
@@ -194,6 +212,23 @@ func (s *Service) mergeMaterial(cur store.MaterialFields, in MaterialInput, crea
 			errs.Add("file", "An assignment's file must be "+documentHelp+".")
 		}
 	}
+	if in.MaxMarks != nil {
+		out.MaxMarks = *in.MaxMarks
+	}
+	if in.LatePolicy != nil {
+		out.LatePolicy = strings.TrimSpace(*in.LatePolicy)
+	}
+	if out.Kind == Assignment {
+		if out.MaxMarks < 1 || out.MaxMarks > MaxMaxMarks {
+			errs.Add("max_marks", "Enter a maximum mark between 1 and 1000.")
+		}
+		if out.LatePolicy != LateAccept && out.LatePolicy != LateRefuse {
+			errs.Add("late_policy", "Choose accept or refuse.")
+		}
+	} else {
+		// The form sends these for every kind; they mean nothing for the others.
+		out.MaxMarks, out.LatePolicy = DefaultMaxMarks, LateAccept
+	}
 	if !out.DueAt.IsZero() && out.Kind != Assignment {
 		if in.Due != nil {
 			errs.Add("due_at", "Only assignments have a due date.")
@@ -243,7 +278,7 @@ func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID 
 	if in.Title == nil {
 		in.Title = Str("")
 	}
-	fields, _, errs := s.mergeMaterial(store.MaterialFields{IsActive: true}, in, true)
+	fields, _, errs := s.mergeMaterial(store.MaterialFields{IsActive: true, MaxMarks: DefaultMaxMarks, LatePolicy: LateAccept}, in, true)
 	if len(errs) > 0 {
 		return store.Material{}, problem.Fields(errs)
 	}
@@ -268,7 +303,7 @@ func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID 
 
 func fieldsOf(m store.Material) store.MaterialFields {
 	return store.MaterialFields{Kind: m.Kind, Title: m.Title, Description: m.Description, File: m.File,
-		ExternalURL: m.ExternalURL, DueAt: m.DueAt, IsActive: m.IsActive}
+		ExternalURL: m.ExternalURL, DueAt: m.DueAt, IsActive: m.IsActive, MaxMarks: m.MaxMarks, LatePolicy: m.LatePolicy}
 }
 
 // UpdateMaterial edits a material of a subject the viewer manages. A replaced or
@@ -302,6 +337,9 @@ func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int6
 		if (now.File == nil) != (cur.File == nil) || (now.File != nil && now.File.Path != cur.File.Path) {
 			return ErrConflictingEdit
 		}
+		if err := keepsHandIns(ctx, tx, now, fields); err != nil {
+			return err
+		}
 		if err := tx.UpdateMaterial(ctx, id, fields, s.Now()); err != nil {
 			return err
 		}
@@ -316,13 +354,36 @@ func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int6
 	return m, nil
 }
 
+// keepsHandIns refuses an edit of an assignment that would strand its hand-ins: making
+// it another kind, or a maximum mark below marks already awarded.
+func keepsHandIns(ctx context.Context, tx *store.Queries, cur store.Material, next store.MaterialFields) error {
+	if cur.Kind != Assignment {
+		return nil
+	}
+	n, top, err := tx.HandInsOf(ctx, cur.ID)
+	if err != nil || n == 0 {
+		return err
+	}
+	if next.Kind != Assignment {
+		return problem.Field("type", "Students have handed this assignment in, so it stays an assignment.")
+	}
+	if next.MaxMarks < top {
+		return problem.Field("max_marks", "A hand-in was given "+strconv.Itoa(top)+" marks: the maximum cannot be lower.")
+	}
+	return nil
+}
+
 // ErrConflictingEdit is returned when a material's file changed during an edit (409).
 var ErrConflictingEdit = problem.Conflict("The material was changed at the same time; reload the page and try again.")
 
 // DeleteMaterial removes a material and its file; it returns its subject.
+//
+// An assignment's hand-ins go with it: their files are removed too, and the students
+// whose unread grade notifications went are told their new count.
 func (s *Service) DeleteMaterial(ctx context.Context, viewer store.User, id int64) (store.Subject, error) {
 	var subj store.Subject
-	var file string
+	var files []string
+	var affected []int64
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		m, err := tx.MaterialByID(ctx, id)
 		if err != nil {
@@ -331,15 +392,26 @@ func (s *Service) DeleteMaterial(ctx context.Context, viewer store.User, id int6
 		if subj, err = managed(ctx, tx, viewer, m.SubjectID); err != nil {
 			return err
 		}
+		if files, err = tx.SubmissionFilesOfMaterial(ctx, id); err != nil {
+			return err
+		}
 		if m.File != nil {
-			file = m.File.Path
+			files = append(files, m.File.Path)
+		}
+		if affected, err = tx.UnreadSubmissionRecipients(ctx, id); err != nil {
+			return err
 		}
 		return tx.DeleteMaterial(ctx, id)
 	})
 	if err != nil {
 		return store.Subject{}, err
 	}
-	s.removeFile(ctx, file)
+	for _, f := range files {
+		s.removeFile(ctx, f)
+	}
+	if s.Notify != nil && len(affected) > 0 {
+		s.Notify.Recount(ctx, affected)
+	}
 	return subj, nil
 }
 

@@ -174,8 +174,8 @@ func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64
 	return subj, nil
 }
 
-// DeleteSubject removes a subject with its materials (and their files), enrollments
-// and notifications.
+// DeleteSubject removes a subject with its materials (and their files), students'
+// hand-ins (and theirs), enrollments and notifications.
 func (s *Service) DeleteSubject(ctx context.Context, viewer store.User, id int64) error {
 	var files []string
 	var affected []int64
@@ -193,6 +193,11 @@ func (s *Service) DeleteSubject(ctx context.Context, viewer store.User, id int64
 		if files, err = tx.MaterialFilesOfSubject(ctx, id); err != nil {
 			return err
 		}
+		handIns, err := tx.SubmissionFilesOfSubject(ctx, id)
+		if err != nil {
+			return err
+		}
+		files = append(files, handIns...)
 		if affected, err = tx.UnreadRecipientsOfSubject(ctx, id); err != nil {
 			return err
 		}

@@ -198,10 +198,35 @@ func classLimit(class string) int64 {
 // 200 MB), checked through (text must be UTF-8, containers must open), and renamed
 // into place. On any error nothing is left behind.
 func (s Store) SaveMaterial(name string, r io.Reader) (MaterialFile, error) {
+	return s.saveFile("materials", name, r, true)
+}
+
+// Limits of a student's hand-in (a submission): one document of the material kinds.
+const (
+	MaxSubmissionBody = MaxMaterialDocument + 1<<20
+	// maxSubmissionFields bounds the other fields: the hand-in's text (20 000
+	// characters, up to 4 bytes each) and the form's few small fields.
+	maxSubmissionFields = 96 << 10
+)
+
+// SubmissionTypesHelp names what a hand-in's file may be.
+const SubmissionTypesHelp = "a PDF, Word, Excel, PowerPoint, OpenDocument, Markdown, text, CSV, TeX or ZIP document up to 25 MB"
+
+// SaveSubmission streams a student's hand-in to disk like SaveMaterial, under
+// "submissions/", accepting documents only (a video is refused by its first bytes,
+// before the rest is read).
+func (s Store) SaveSubmission(name string, r io.Reader) (MaterialFile, error) {
+	return s.saveFile("submissions", name, r, false)
+}
+
+func (s Store) saveFile(dir, name string, r io.Reader, videos bool) (MaterialFile, error) {
 	src := &trackingReader{r: r}
 	head := make([]byte, 512)
 	n, err := io.ReadFull(src, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		if !videos {
+			return MaterialFile{}, uploadReadError(err, MaxMaterialDocument)
+		}
 		return MaterialFile{}, uploadReadError(err, MaxMaterialVideo)
 	}
 	head = head[:n]
@@ -209,6 +234,9 @@ func (s Store) SaveMaterial(name string, r io.Reader) (MaterialFile, error) {
 		return MaterialFile{}, problem.Invalid("The file is empty.")
 	}
 	t, ok := classifyMaterial(name, head)
+	if !videos && (!ok || t.class != Document) {
+		return MaterialFile{}, problem.Invalid("This file type is not accepted. Hand in " + SubmissionTypesHelp + ".")
+	}
 	if !ok {
 		return MaterialFile{}, problem.Invalid("This file type is not accepted. Upload " + MaterialTypesHelp + ".")
 	}
@@ -218,7 +246,7 @@ func (s Store) SaveMaterial(name string, r io.Reader) (MaterialFile, error) {
 	if _, err := rand.Read(b); err != nil {
 		return MaterialFile{}, err
 	}
-	rel := path.Join("materials", hex.EncodeToString(b)+t.ext)
+	rel := path.Join(dir, hex.EncodeToString(b)+t.ext)
 	full, err := s.resolve(rel)
 	if err != nil {
 		return MaterialFile{}, err
@@ -329,6 +357,18 @@ var ErrNotMultipart = errors.New("media: not a multipart form")
 // r.Body (MaxMaterialBody) and removes the returned file if it does not keep it.
 // Refusals are *UploadError (400, or 413 with TooLarge).
 func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func() error) (url.Values, *MaterialFile, error) {
+	return s.readUploadForm(r, fileField, onFile, s.SaveMaterial, maxMaterialFields, MaxMaterialVideo)
+}
+
+// ReadSubmissionForm is ReadMaterialForm for a student's hand-in: the file is saved
+// with SaveSubmission (documents only, 25 MB), the other fields may hold up to 96 KB.
+// The caller bounds r.Body with MaxSubmissionBody.
+func (s Store) ReadSubmissionForm(r *http.Request, fileField string, onFile func() error) (url.Values, *MaterialFile, error) {
+	return s.readUploadForm(r, fileField, onFile, s.SaveSubmission, maxSubmissionFields, MaxMaterialDocument)
+}
+
+func (s Store) readUploadForm(r *http.Request, fileField string, onFile func() error,
+	save func(string, io.Reader) (MaterialFile, error), fieldBudget, maxFile int64) (url.Values, *MaterialFile, error) {
 	ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || ct != "multipart/form-data" || params["boundary"] == "" {
 		return nil, nil, ErrNotMultipart
@@ -342,14 +382,14 @@ func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func()
 		}
 		return nil, nil, err
 	}
-	budget := int64(maxMaterialFields)
+	budget := fieldBudget
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return fail(uploadReadError(err, MaxMaterialVideo))
+			return fail(uploadReadError(err, maxFile))
 		}
 		name := part.FormName()
 		if name == "" {
@@ -364,7 +404,7 @@ func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func()
 			if part.FileName() == "" {
 				// An empty file input (no file chosen) sends an empty part.
 				if _, err := io.Copy(io.Discard, io.LimitReader(part, 1)); err != nil {
-					return fail(uploadReadError(err, MaxMaterialVideo))
+					return fail(uploadReadError(err, maxFile))
 				}
 				part.Close()
 				continue
@@ -379,7 +419,7 @@ func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func()
 					return fail(err)
 				}
 			}
-			saved, err := s.SaveMaterial(part.FileName(), part)
+			saved, err := save(part.FileName(), part)
 			part.Close()
 			if err != nil {
 				return fail(err)
@@ -390,7 +430,7 @@ func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func()
 		b, err := io.ReadAll(io.LimitReader(part, budget+1))
 		part.Close()
 		if err != nil {
-			return fail(uploadReadError(err, MaxMaterialVideo))
+			return fail(uploadReadError(err, maxFile))
 		}
 		budget -= int64(len(b))
 		if budget < 0 {
@@ -399,6 +439,12 @@ func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func()
 		values.Add(name, string(b))
 	}
 	return values, file, nil
+}
+
+// SubmissionFileURL is where a hand-in's file is served (only to its student, the
+// subject's instructor and admins; see the web package).
+func SubmissionFileURL(submissionID int64, storedPath string) string {
+	return "/media/submission/" + strconv.FormatInt(submissionID, 10) + "/" + path.Base(storedPath)
 }
 
 // MaterialFileURL is where a material's file is served (only to those who may see

@@ -212,7 +212,15 @@ type QuizInput struct {
 	PassingPercent, MaxAttempts *int
 	IsRandomized, IsActive      *bool
 	Due                         *string // "" clears the due date; else as learn.ParseDue reads it (UTC)
+	// GradeBy is which finished attempt the gradebook counts: GradeBest or GradeLast.
+	GradeBy *string
 }
+
+// The gradebook rules of a quiz (QuizInput.GradeBy).
+const (
+	GradeBest = "best"
+	GradeLast = "last"
+)
 
 func checkRange(errs form.Errors, field string, v, min, max int) {
 	if v < min || v > max {
@@ -222,7 +230,7 @@ func checkRange(errs form.Errors, field string, v, min, max int) {
 
 // Defaults of a new quiz.
 func defaults() store.QuizFields {
-	return store.QuizFields{TimeLimitMinutes: 30, PassingPercent: 60, IsActive: true}
+	return store.QuizFields{TimeLimitMinutes: 30, PassingPercent: 60, IsActive: true, GradeBy: GradeBest}
 }
 
 // Field limits of quizzes and questions (the schema's CHECKs).
@@ -283,13 +291,19 @@ func mergeQuiz(cur store.QuizFields, in QuizInput, now time.Time) (store.QuizFie
 			cur.DueAt = t
 		}
 	}
+	if in.GradeBy != nil {
+		cur.GradeBy = strings.TrimSpace(*in.GradeBy)
+		if cur.GradeBy != GradeBest && cur.GradeBy != GradeLast {
+			errs.Add("grade_by", "Choose best or last.")
+		}
+	}
 	return cur, errs
 }
 
 func fieldsOf(q store.Quiz) store.QuizFields {
 	return store.QuizFields{Title: q.Title, Description: q.Description, TimeLimitMinutes: q.TimeLimitMinutes,
 		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, IsRandomized: q.IsRandomized, IsActive: q.IsActive,
-		DueAt: q.DueAt}
+		DueAt: q.DueAt, GradeBy: q.GradeBy}
 }
 
 // CreateQuiz adds a quiz to a subject the viewer manages. Invalid settings are a

@@ -167,6 +167,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.openLearn()
 	st.openPeople()
 	st.openQuiz()
+	st.openCoursework()
 	st.openDesk()
 	st.openCalendar()
 

@@ -15,6 +15,7 @@ import (
 	"eplatform/app/calendar"
 	"eplatform/app/chat"
 	"eplatform/app/config"
+	"eplatform/app/coursework"
 	"eplatform/app/desk"
 	"eplatform/app/feed"
 	"eplatform/app/frag"
@@ -50,7 +51,9 @@ type State struct {
 	Chat   *chat.Service
 	Learn  *learn.Service
 	Quiz   *quiz.Service
-	Desk   *desk.Service
+	// Coursework is hand-ins for assignments, their grading and the gradebook.
+	Coursework *coursework.Service
+	Desk       *desk.Service
 	// Calendar gathers each person's dates (month page, iCalendar feed).
 	Calendar *calendar.Service
 	// Broker fans live events out between processes; Hub holds this process's

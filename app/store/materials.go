@@ -20,10 +20,15 @@ type Material struct {
 	IsActive    bool // false: hidden from students
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Assignments: the marks a hand-in is graded out of, and "accept" (marked late) or
+	// "refuse" for a hand-in after the due date.
+	MaxMarks   int
+	LatePolicy string
 }
 
 const materialColumns = `m.id, m.subject_id, m.kind, m.title, m.description, m.file_path, m.file_name, m.file_size,
-	m.file_content_type, m.external_url, m.due_at, m.position, m.is_active, m.created_at, m.updated_at`
+	m.file_content_type, m.external_url, m.due_at, m.position, m.is_active, m.created_at, m.updated_at,
+	m.max_marks, m.late_policy`
 
 func scanMaterial(row interface{ Scan(...any) error }) (Material, error) {
 	var m Material
@@ -31,7 +36,7 @@ func scanMaterial(row interface{ Scan(...any) error }) (Material, error) {
 	var size, due sql.NullInt64
 	var created, updated int64
 	err := row.Scan(&m.ID, &m.SubjectID, &m.Kind, &m.Title, &m.Description, &path, &name, &size, &ctype, &ext, &due,
-		&m.Position, &m.IsActive, &created, &updated)
+		&m.Position, &m.IsActive, &created, &updated, &m.MaxMarks, &m.LatePolicy)
 	if err != nil {
 		return Material{}, scanOne(err)
 	}
@@ -53,6 +58,8 @@ type MaterialFields struct {
 	ExternalURL              string // "": none
 	DueAt                    time.Time
 	IsActive                 bool
+	MaxMarks                 int    // 1..1000; 0 stores the default, 100
+	LatePolicy               string // accept | refuse; "" stores the default, accept
 }
 
 func (f MaterialFields) args() []any {
@@ -66,7 +73,14 @@ func (f MaterialFields) args() []any {
 	if !f.DueAt.IsZero() {
 		due = millis(f.DueAt)
 	}
-	return []any{f.Kind, f.Title, f.Description, path, name, size, ctype, ext, due, f.IsActive}
+	maxMarks, late := f.MaxMarks, f.LatePolicy
+	if maxMarks == 0 {
+		maxMarks = 100
+	}
+	if late == "" {
+		late = "accept"
+	}
+	return []any{f.Kind, f.Title, f.Description, path, name, size, ctype, ext, due, f.IsActive, maxMarks, late}
 }
 
 // InsertMaterial adds a material at the end of its subject's list.
@@ -74,8 +88,9 @@ func (s *Queries) InsertMaterial(ctx context.Context, subjectID int64, f Materia
 	args := append([]any{subjectID}, f.args()...)
 	args = append(args, subjectID, millis(now), millis(now))
 	res, err := s.exec(ctx, `INSERT INTO subject_materials (subject_id, kind, title, description, file_path, file_name,
-		file_size, file_content_type, external_url, due_at, is_active, position, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		file_size, file_content_type, external_url, due_at, is_active, max_marks, late_policy, position, created_at,
+		updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
 			(SELECT coalesce(max(position) + 1, 0) FROM subject_materials WHERE subject_id = ?), ?, ?)`, args...)
 	if err != nil {
 		return 0, wrapf(err, "store: insert material")
@@ -88,7 +103,7 @@ func (s *Queries) UpdateMaterial(ctx context.Context, id int64, f MaterialFields
 	args := append(f.args(), millis(now), id)
 	err := s.updateOne(ctx, `UPDATE subject_materials SET kind = ?, title = ?, description = ?, file_path = ?,
 		file_name = ?, file_size = ?, file_content_type = ?, external_url = ?, due_at = ?, is_active = ?,
-		updated_at = max(?, created_at) WHERE id = ?`, args...)
+		max_marks = ?, late_policy = ?, updated_at = max(?, created_at) WHERE id = ?`, args...)
 	return wrapf(err, "store: update material")
 }
 

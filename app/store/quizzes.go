@@ -24,6 +24,7 @@ type Quiz struct {
 	DueAt            time.Time // zero: no due date
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	GradeBy          string // best | last: the finished attempt the gradebook counts
 }
 
 // QuizFields are the editable fields of a quiz.
@@ -36,6 +37,14 @@ type QuizFields struct {
 	IsRandomized     bool
 	IsActive         bool
 	DueAt            time.Time // zero: none
+	GradeBy          string    // best | last; "" stores the default, best
+}
+
+func (f QuizFields) gradeBy() string {
+	if f.GradeBy == "" {
+		return "best"
+	}
+	return f.GradeBy
 }
 
 // Question is a row of quiz_questions with its answers in order.
@@ -79,12 +88,12 @@ type AnswerFields struct {
 
 const quizColumns = `id, subject_id, coalesce(created_by, 0), title, description, time_limit_minutes,
 	passing_percent, max_attempts, is_randomized, is_active, total_marks, question_count, created_at, updated_at,
-	coalesce(due_at, 0)`
+	coalesce(due_at, 0), grade_by`
 
 func (q *Quiz) scanArgs(created, updated, due *int64) []any {
 	return []any{&q.ID, &q.SubjectID, &q.CreatedBy, &q.Title, &q.Description, &q.TimeLimitMinutes,
 		&q.PassingPercent, &q.MaxAttempts, &q.IsRandomized, &q.IsActive, &q.TotalMarks, &q.QuestionCount,
-		created, updated, due}
+		created, updated, due, &q.GradeBy}
 }
 
 func (q *Quiz) times(created, updated, due int64) {
@@ -116,10 +125,10 @@ func orNullTime(t time.Time) any {
 func (s *Queries) InsertQuiz(ctx context.Context, subjectID, createdBy int64, f QuizFields, now time.Time) (int64, error) {
 	var id int64
 	err := s.queryRow(ctx, `INSERT INTO quizzes (subject_id, created_by, title, description, time_limit_minutes,
-			passing_percent, max_attempts, is_randomized, is_active, due_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			passing_percent, max_attempts, is_randomized, is_active, due_at, grade_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		subjectID, orNull(createdBy), f.Title, f.Description, f.TimeLimitMinutes, f.PassingPercent, f.MaxAttempts,
-		f.IsRandomized, f.IsActive, orNullTime(f.DueAt), millis(now), millis(now)).Scan(&id)
+		f.IsRandomized, f.IsActive, orNullTime(f.DueAt), f.gradeBy(), millis(now), millis(now)).Scan(&id)
 	if err != nil {
 		return 0, wrapf(err, "store: insert quiz")
 	}
@@ -153,9 +162,9 @@ func (s *Queries) QuizzesOfSubject(ctx context.Context, subjectID int64) ([]Quiz
 // UpdateQuiz writes a quiz's editable fields.
 func (s *Queries) UpdateQuiz(ctx context.Context, id int64, f QuizFields, now time.Time) error {
 	res, err := s.exec(ctx, `UPDATE quizzes SET title = ?, description = ?, time_limit_minutes = ?,
-		passing_percent = ?, max_attempts = ?, is_randomized = ?, is_active = ?, due_at = ?, updated_at = ? WHERE id = ?`,
+		passing_percent = ?, max_attempts = ?, is_randomized = ?, is_active = ?, due_at = ?, grade_by = ?, updated_at = ? WHERE id = ?`,
 		f.Title, f.Description, f.TimeLimitMinutes, f.PassingPercent, f.MaxAttempts, f.IsRandomized, f.IsActive,
-		orNullTime(f.DueAt), millis(now), id)
+		orNullTime(f.DueAt), f.gradeBy(), millis(now), id)
 	return affectedOne(res, err, "store: update quiz")
 }
 
@@ -348,7 +357,7 @@ type QuizRow struct {
 func (s *Queries) QuizzesForUser(ctx context.Context, userID int64, all bool, limit int) ([]QuizRow, error) {
 	rows, err := s.query(ctx, `SELECT z.id, z.subject_id, coalesce(z.created_by, 0), z.title, z.description, z.time_limit_minutes,
 		z.passing_percent, z.max_attempts, z.is_randomized, z.is_active, z.total_marks, z.question_count, z.created_at,
-		z.updated_at, coalesce(z.due_at, 0), s.name, s.code, ?1 OR s.instructor_id IS ?2
+		z.updated_at, coalesce(z.due_at, 0), z.grade_by, s.name, s.code, ?1 OR s.instructor_id IS ?2
 		FROM quizzes z JOIN subjects s ON s.id = z.subject_id
 		WHERE ?1 OR s.instructor_id = ?2
 			OR (z.is_active = 1 AND s.is_active = 1 AND EXISTS (SELECT 1 FROM subject_enrollments e

@@ -54,7 +54,9 @@ func schemaOf(t *testing.T, db *DB) map[string]string {
 		}
 		def = sqlComment.ReplaceAllString(def, "")
 		def = strings.TrimSpace(whitespace.ReplaceAllString(def, " "))
-		def = strings.ReplaceAll(strings.ReplaceAll(def, "( ", "("), " )", ")")
+		// ALTER TABLE ADD COLUMN appends ", column" after the last column's text, which may
+		// end in a line break: " ," is the same definition as ",".
+		def = strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(def, "( ", "("), " )", ")"), " ,", ",")
 		out[typ+" "+name] = def
 	}
 	return out

@@ -118,7 +118,9 @@ func (s *Queries) RetargetEnrollmentNotifications(ctx context.Context, subjectID
 // UnreadRecipientsOfSubject lists who has unread notifications about a subject, so
 // their counts can be refreshed when the subject and its notifications go.
 func (s *Queries) UnreadRecipientsOfSubject(ctx context.Context, subjectID int64) ([]int64, error) {
-	set, err := s.idSet(ctx, `SELECT DISTINCT recipient_id FROM notifications WHERE subject_id = ? AND is_read = 0`, subjectID)
+	set, err := s.idSet(ctx, `SELECT DISTINCT recipient_id FROM notifications WHERE is_read = 0 AND (subject_id = ?1
+		OR submission_id IN (SELECT x.id FROM submissions x JOIN subject_materials m ON m.id = x.material_id
+			WHERE m.subject_id = ?1))`, subjectID)
 	if err != nil {
 		return nil, err
 	}
