@@ -159,6 +159,8 @@ func notificationIcon(kind string) string {
 		return "book"
 	case "quiz_completed", "quiz_graded", "quiz_attempt":
 		return "quiz"
+	case "assignment_graded":
+		return "check"
 	case "appointment":
 		return "calendar"
 	case "message":

@@ -66,6 +66,9 @@ type SubjectPageData struct {
 	EditURL                string
 	AddMaterialURL         string
 	OrderURL               string // drag and drop posts the new order here
+	// Coursework lists the quizzes and assignments with the viewer's status (students)
+	// or the class's figures (managers); nil for others.
+	Coursework *CourseworkData
 }
 
 // SubjectFormData is the create and edit form of a subject.
@@ -101,6 +104,8 @@ type MaterialFormData struct {
 	ExternalURL string
 	Due         string // as the datetime-local control wants it: 2026-12-01T17:00
 	Active      bool
+	MaxMarks    string // assignments: the maximum mark, as typed
+	LatePolicy  string // assignments: accept | refuse
 	CurrentFile *MaterialItem // the stored file, when editing one that has it
 	Kinds       []Option
 	Errors      FormErrors
@@ -111,6 +116,8 @@ type MaterialPageData struct {
 	Subject   SubjectCard
 	Material  MaterialItem
 	CanManage bool
+	// HandIn is an assignment's hand-in part (nil for other kinds).
+	HandIn *HandInPanelData
 }
 
 // FileExtLabel is the file's type for a button: "PDF", "DOCX".

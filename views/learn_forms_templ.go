@@ -557,6 +557,17 @@ func MaterialFormPage(p Page, d MaterialFormData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = FormField(p, Field{Name: "max_marks", Label: "Maximum mark", Type: "number", Value: d.MaxMarks, Required: true,
+				Errors: d.Errors["max_marks"], Help: "Assignments only: hand-ins are graded from 0 to this.",
+				Attrs: templ.Attributes{"min": "1", "max": "1000", "step": "1"}}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = FormField(p, Field{Name: "late_policy", Label: "After the due date", Type: "select", Value: d.LatePolicy,
+				Options: lateOptions, Errors: d.Errors["late_policy"]}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "</div><div class=\"field\"><label class=\"check\"><input type=\"checkbox\" name=\"is_active\" value=\"1\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -589,7 +600,7 @@ func MaterialFormPage(p Page, d MaterialFormData) templ.Component {
 			var templ_7745c5c3_Var22 string
 			templ_7745c5c3_Var22, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(d.CancelURL)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/learn_forms.templ`, Line: 155, Col: 65}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/learn_forms.templ`, Line: 160, Col: 65}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var22)
 			if templ_7745c5c3_Err != nil {

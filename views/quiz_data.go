@@ -31,6 +31,7 @@ type QuizForm struct {
 	Due            string // datetime-local value, UTC
 	Randomized     bool
 	Active         bool
+	GradeBy        string // best | last: the attempt the gradebook counts
 	Errors         FormErrors
 	// The new-quiz page: the subjects the viewer may add a quiz to.
 	Subjects []Option

@@ -57,6 +57,8 @@ type MaterialJSON struct {
 	DueAt       *string `json:"due_at"`
 	Position    int     `json:"position"`
 	IsActive    bool    `json:"is_active"`
+	MaxMarks    int     `json:"max_marks"`
+	LatePolicy  string  `json:"late_policy"`
 	URL         string  `json:"url"`
 	CreatedAt   string  `json:"created_at"`
 	UpdatedAt   string  `json:"updated_at"`
@@ -76,7 +78,8 @@ func (a *API) subjectJSON(s store.Subject, enrolled bool, v store.User) SubjectJ
 
 func (a *API) materialJSON(m store.Material) MaterialJSON {
 	out := MaterialJSON{ID: m.ID, Subject: m.SubjectID, Type: m.Kind, Title: m.Title, Description: m.Description,
-		Position: m.Position, IsActive: m.IsActive, URL: a.st.Config.BaseURL + learn.MaterialURL(m.ID),
+		Position: m.Position, IsActive: m.IsActive, MaxMarks: m.MaxMarks, LatePolicy: m.LatePolicy,
+		URL:       a.st.Config.BaseURL + learn.MaterialURL(m.ID),
 		CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt)}
 	if f := m.File; f != nil {
 		u, name, size, ct := a.st.Config.BaseURL+media.MaterialFileURL(m.ID, f.Path), f.Name, f.Size, f.ContentType
@@ -420,6 +423,11 @@ func materialFields(w http.ResponseWriter, f *fields) (learn.MaterialInput, *int
 	if pos != nil && *pos < 0 {
 		f.errs.Add("position", "Must be 0 or more.")
 	}
+	if n := learnInt(f, "max_marks"); n != nil {
+		m := int(min(max(*n, -1), learn.MaxMaxMarks+1)) // out of range either way: the rules say so
+		in.MaxMarks = &m
+	}
+	in.LatePolicy = learnStr(f, "late_policy")
 	if errs := f.typeErrors(); errs != nil {
 		fieldErrors(w, errs)
 		return in, nil, false

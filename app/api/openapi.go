@@ -25,6 +25,9 @@ var (
 	date    = map[string]any{"type": "string", "format": "date"}
 	instant = map[string]any{"type": "string", "format": "date-time"}
 	nullStr = map[string]any{"type": []string{"string", "null"}}
+	// latePolicy is an assignment's rule for hand-ins after the due date.
+	latePolicy = map[string]any{"type": "string", "enum": []string{"accept", "refuse"}, "default": "accept",
+		"description": "assignments: accept a hand-in after the due date (marked late) or refuse it"}
 )
 
 // listOf is the paginated list shape {count, next, previous, results}.
@@ -85,7 +88,7 @@ var schemas = map[string]any{
 	"LikeResult":   obj([]string{"status", "liked", "like_count"}, map[string]any{"status": str, "liked": boolean, "like_count": integer}),
 	"Notification": obj([]string{"id", "recipient", "sender", "notification_type", "text", "is_read", "created_at", "post", "comment", "url"}, map[string]any{
 		"id": integer, "recipient": ref("UserMini"), "sender": map[string]any{"oneOf": []any{ref("UserMini"), map[string]any{"type": "null"}}},
-		"notification_type": map[string]any{"type": "string", "enum": []string{"mention", "comment", "like", "enrollment", "quiz_completed", "quiz_graded", "appointment", "message"}},
+		"notification_type": map[string]any{"type": "string", "enum": []string{"mention", "comment", "like", "enrollment", "quiz_completed", "quiz_graded", "appointment", "message", "assignment_graded"}},
 		"text":              str, "is_read": boolean, "created_at": instant, "post": map[string]any{"type": []string{"integer", "null"}},
 		"comment": map[string]any{"type": []string{"integer", "null"}}, "url": str, "preview": str}),
 	"UnreadCount": obj([]string{"status", "unread_count"}, map[string]any{"status": str, "unread_count": integer}),
@@ -176,16 +179,18 @@ var schemas = map[string]any{
 		"status":  str,
 		"outcome": map[string]any{"type": "string", "enum": []string{"enrolled", "re-enrolled", "already enrolled", "unenrolled", "not enrolled"}},
 		"message": str, "is_enrolled": boolean, "students_count": integer}),
-	"Material": obj([]string{"id", "subject", "type", "title", "description", "file_url", "file_name", "file_size", "content_type", "external_url", "due_at", "position", "is_active", "url", "created_at", "updated_at"}, map[string]any{
+	"Material": obj([]string{"id", "subject", "type", "title", "description", "file_url", "file_name", "file_size", "content_type", "external_url", "due_at", "position", "is_active", "max_marks", "late_policy", "url", "created_at", "updated_at"}, map[string]any{
 		"id": integer, "subject": integer,
 		"type":  map[string]any{"type": "string", "enum": []string{"document", "video", "link", "assignment"}},
 		"title": str, "description": str,
 		"file_url":  map[string]any{"type": []string{"string", "null"}, "description": "served only to the subject's students, instructor and admins"},
 		"file_name": nullStr, "file_size": map[string]any{"type": []string{"integer", "null"}}, "content_type": nullStr,
 		"external_url": nullStr, "due_at": map[string]any{"type": []string{"string", "null"}, "format": "date-time"},
-		"position":  map[string]any{"type": "integer", "description": "sort key in the instructor's order"},
-		"is_active": map[string]any{"type": "boolean", "description": "false: hidden from students"},
-		"url":       str, "created_at": instant, "updated_at": instant}),
+		"position":    map[string]any{"type": "integer", "description": "sort key in the instructor's order"},
+		"is_active":   map[string]any{"type": "boolean", "description": "false: hidden from students"},
+		"max_marks":   map[string]any{"type": "integer", "minimum": 1, "maximum": 1000, "description": "assignments: hand-ins are graded from 0 to this"},
+		"late_policy": latePolicy,
+		"url":         str, "created_at": instant, "updated_at": instant}),
 	"MaterialList": listOf("Material"),
 	"MaterialUpload": obj([]string{"type", "title"}, map[string]any{
 		"type":  map[string]any{"type": "string", "enum": []string{"document", "video", "link", "assignment"}},
@@ -193,13 +198,17 @@ var schemas = map[string]any{
 		"file":         map[string]any{"type": "string", "format": "binary", "description": "document (PDF, Office, OpenDocument, Markdown, text, CSV, TeX, ZIP) ≤ 25 MB or video (MP4, WebM, Ogg, MOV) ≤ 200 MB, recognised by content; required for a document, or a video without external_url"},
 		"external_url": map[string]any{"type": "string", "description": "http(s); required for a link"},
 		"due_at":       map[string]any{"type": "string", "format": "date-time", "description": "assignments only; RFC 3339, or YYYY-MM-DDTHH:MM in UTC"},
-		"is_active":    map[string]any{"type": "boolean", "default": true}}),
+		"is_active":    map[string]any{"type": "boolean", "default": true},
+		"max_marks":    map[string]any{"type": "integer", "minimum": 1, "maximum": 1000, "default": 100, "description": "assignments only"},
+		"late_policy":  latePolicy}),
 	"MaterialPatch": obj(nil, map[string]any{
 		"type":  map[string]any{"type": "string", "enum": []string{"document", "video", "link", "assignment"}},
 		"title": str, "description": str, "external_url": nullStr,
 		"due_at":      map[string]any{"type": []string{"string", "null"}, "format": "date-time"},
 		"is_active":   boolean,
 		"remove_file": map[string]any{"type": "boolean", "description": "drop the file of an assignment"},
+		"max_marks":   map[string]any{"type": "integer", "minimum": 1, "maximum": 1000, "description": "assignments only; not below a grade already given"},
+		"late_policy": latePolicy,
 		"position":    map[string]any{"type": "integer", "minimum": 0, "description": "move to this index (0 = first)"}}),
 	"MaterialOrder": obj([]string{"order"}, map[string]any{"order": map[string]any{"type": "array", "items": integer,
 		"description": "every material id of the subject once, in the new order"}}),

@@ -24,6 +24,7 @@ type QuizJSON struct {
 	MaxAttempts      int     `json:"max_attempts"`
 	IsRandomized     bool    `json:"is_randomized"`
 	IsActive         bool    `json:"is_active"`
+	GradeBy          string  `json:"grade_by"`
 	TotalMarks       int     `json:"total_marks"`
 	QuestionCount    int     `json:"question_count"`
 	CanManage        bool    `json:"can_manage"`
@@ -76,7 +77,7 @@ func quizJSON(a quiz.Access, base string) QuizJSON {
 	q := a.Quiz
 	out := QuizJSON{ID: q.ID, Subject: q.SubjectID, Title: q.Title, Description: q.Description,
 		TimeLimitMinutes: q.TimeLimitMinutes, PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts,
-		IsRandomized: q.IsRandomized, IsActive: q.IsActive, TotalMarks: q.TotalMarks, QuestionCount: q.QuestionCount,
+		IsRandomized: q.IsRandomized, IsActive: q.IsActive, GradeBy: q.GradeBy, TotalMarks: q.TotalMarks, QuestionCount: q.QuestionCount,
 		CanManage: a.Manage, URL: base + quiz.QuizURL(q.ID), CreatedAt: iso(q.CreatedAt), UpdatedAt: iso(q.UpdatedAt)}
 	if !q.DueAt.IsZero() {
 		d := iso(q.DueAt)
@@ -154,12 +155,13 @@ type quizWrite struct {
 	IsRandomized     *bool   `json:"is_randomized"`
 	IsActive         *bool   `json:"is_active"`
 	DueAt            *string `json:"due_at"`
+	GradeBy          *string `json:"grade_by"`
 }
 
 func (q quizWrite) input() quiz.QuizInput {
 	return quiz.QuizInput{Title: q.Title, Description: q.Description, TimeLimitMinutes: q.TimeLimitMinutes,
 		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, IsRandomized: q.IsRandomized, IsActive: q.IsActive,
-		Due: q.DueAt}
+		Due: q.DueAt, GradeBy: q.GradeBy}
 }
 
 func (a *API) listQuizzes(w http.ResponseWriter, r *http.Request) {

@@ -9,17 +9,19 @@ var (
 	quizKind    = map[string]any{"type": "string", "enum": []string{"mcq", "true_false", "short_answer"}}
 	quizStatus  = map[string]any{"type": "string", "enum": []string{"in_progress", "completed", "timed_out"}}
 	nullInteger = map[string]any{"type": []string{"integer", "null"}}
+	quizGradeBy = map[string]any{"type": "string", "enum": []string{"best", "last"}, "default": "best",
+		"description": "which finished attempt the gradebook counts"}
 )
 
 var quizSchemas = map[string]any{
 	"Quiz": obj([]string{"id", "subject", "title", "description", "time_limit_minutes", "passing_percent", "max_attempts",
-		"is_randomized", "is_active", "total_marks", "question_count", "can_manage", "url", "created_at", "updated_at"}, map[string]any{
+		"is_randomized", "is_active", "grade_by", "total_marks", "question_count", "can_manage", "url", "created_at", "updated_at"}, map[string]any{
 		"id": integer, "subject": integer, "title": str, "description": str,
 		"time_limit_minutes": map[string]any{"type": "integer", "minimum": 1, "maximum": 240},
 		"passing_percent":    map[string]any{"type": "integer", "minimum": 0, "maximum": 100},
 		"max_attempts":       map[string]any{"type": "integer", "minimum": 0, "description": "0 = unlimited"},
 		"is_randomized":      map[string]any{"type": "boolean", "description": "question and answer order shuffled per attempt, stable within it"},
-		"is_active":          boolean, "total_marks": integer, "question_count": integer, "can_manage": boolean,
+		"is_active":          boolean, "grade_by": quizGradeBy, "total_marks": integer, "question_count": integer, "can_manage": boolean,
 		"url": str, "created_at": instant, "updated_at": instant,
 		"due_at": map[string]any{"type": []string{"string", "null"}, "format": "date-time",
 			"description": "no attempt starts after it and none runs past it; null: always open"}}),
@@ -29,7 +31,7 @@ var quizSchemas = map[string]any{
 		"time_limit_minutes": map[string]any{"type": "integer", "minimum": 1, "maximum": 240, "default": 30},
 		"passing_percent":    map[string]any{"type": "integer", "minimum": 0, "maximum": 100, "default": 60},
 		"max_attempts":       map[string]any{"type": "integer", "minimum": 0, "default": 0},
-		"is_randomized":      boolean, "is_active": boolean,
+		"is_randomized":      boolean, "is_active": boolean, "grade_by": quizGradeBy,
 		"due_at": map[string]any{"type": "string", "description": "RFC 3339 or 2006-01-02T15:04 (UTC); \"\" removes it; not in the past"}}),
 	"Answer": obj([]string{"id", "text"}, map[string]any{"id": integer, "text": str,
 		"is_correct": map[string]any{"type": "boolean", "description": "only for the quiz's managers and in results"}}),

@@ -46,6 +46,8 @@ var FragmentRoutes = []string{
 	"GET /home/comment/{id}/{$}",           // one comment
 	"GET /chat/conversation/{id}/item/{$}", // one line of the conversation list
 	"GET /chat/message/{id}/{$}",           // one message
+	// coursework.js: an assignment's hand-in part, again when the student's grade arrives.
+	"GET /home/materials/{id}/submission/{$}",
 }
 
 // fragmentHeader marks a request for a fragment.

@@ -40,6 +40,9 @@ func TestFragmentRoutesAnswerFragments(t *testing.T) {
 	link := url.Values{"type": {"link"}, "title": {"The Go Tour"}, "external_url": {"https://go.dev/tour/"}, "is_active": {"1"}}
 	r = tina.PostForm("/home/subjects/GO1/materials/new/", link)
 	material := regexp.MustCompile(`material-(\d+)`).FindStringSubmatch(r.Header.Get("Location"))[1]
+	r = tina.PostForm("/home/subjects/GO1/materials/new/", url.Values{"type": {"assignment"}, "title": {"Essay"},
+		"max_marks": {"10"}, "late_policy": {"accept"}, "is_active": {"1"}})
+	assignment := regexp.MustCompile(`material-(\d+)`).FindStringSubmatch(r.Header.Get("Location"))[1]
 	// An appointment ada booked, so she may cancel it.
 	app.User("prof", "instructor")
 	if r := ada.PostForm("/home/contact/appointment/", bookForm(userID(t, app, "prof"), "2026-11-26", "10:00")); r.StatusCode != http.StatusSeeOther {
@@ -60,6 +63,7 @@ func TestFragmentRoutesAnswerFragments(t *testing.T) {
 	paths := map[string]string{"POST /home/subjects/{code}/materials/new/{$}": "/home/subjects/GO1/materials/new/",
 		"POST /home/appointments/{id}/{action}/{$}": "/home/appointments/" + appointment + "/cancel/"}
 	clients := map[string]*apptest.Client{"POST /home/subjects/{code}/materials/new/{$}": tina, "POST /home/materials/{id}/edit/{$}": tina}
+	ids["GET /home/materials/{id}/submission/{$}"], clients["GET /home/materials/{id}/submission/{$}"] = assignment, tina
 	bodies := map[string]url.Values{"POST /home/subjects/{code}/materials/new/{$}": link, "POST /home/materials/{id}/edit/{$}": link}
 	for _, route := range web.FragmentRoutes {
 		method, pattern, _ := strings.Cut(route, " ")

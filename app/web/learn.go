@@ -89,6 +89,14 @@ func (h *Web) subjectPage(w http.ResponseWriter, r *http.Request) {
 		EnrollURL: "/home/subjects/" + id + "/enroll/", UnenrollURL: "/home/subjects/" + id + "/unenroll/",
 		EditURL: base + "edit/", AddMaterialURL: base + "materials/new/", OrderURL: "/api/subjects/" + id + "/materials/order/",
 	}
+	if p.CanSeeMaterials {
+		o, err := h.st.Coursework.Overview(r.Context(), u, s)
+		if err != nil {
+			h.fail(w, r, err, "")
+			return
+		}
+		d.Coursework = courseworkData(o, s, h.st.Now())
+	}
 	h.render(w, r, http.StatusOK, views.SubjectPage(h.page(w, r, s.Name, "subjects"), d))
 }
 

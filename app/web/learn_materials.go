@@ -50,8 +50,18 @@ func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn
 		Due: learn.Str(values.Get("due_at")), IsActive: &active, File: file,
 		RemoveFile: values.Get("remove_file") != "",
 	}
+	if values.Has("max_marks") {
+		// Not a whole number reads as 0, which the rules refuse for an assignment (and
+		// ignore for the other kinds, whose form hides the field).
+		n, _ := strconv.Atoi(strings.TrimSpace(values.Get("max_marks")))
+		in.MaxMarks = &n
+	}
+	if values.Has("late_policy") {
+		in.LatePolicy = learn.Str(values.Get("late_policy"))
+	}
 	d = views.MaterialFormData{Kind: values.Get("type"), Title: values.Get("title"), Description: values.Get("description"),
-		ExternalURL: values.Get("external_url"), Due: values.Get("due_at"), Active: active}
+		ExternalURL: values.Get("external_url"), Due: values.Get("due_at"), Active: active,
+		MaxMarks: values.Get("max_marks"), LatePolicy: values.Get("late_policy")}
 	return in, d, refused, true
 }
 
@@ -102,7 +112,7 @@ func (h *Web) newMaterialForm(w http.ResponseWriter, r *http.Request) {
 	}
 	base := learn.SubjectURL(s.Code)
 	h.showMaterialForm(w, r, http.StatusOK, s, views.MaterialFormData{Action: base + "materials/new/", CancelURL: base,
-		Kind: learn.Document, Active: true})
+		Kind: learn.Document, Active: true, MaxMarks: strconv.Itoa(learn.DefaultMaxMarks), LatePolicy: learn.LateAccept})
 }
 
 func (h *Web) createMaterial(w http.ResponseWriter, r *http.Request) {
@@ -170,6 +180,7 @@ func (h *Web) editMaterialForm(w http.ResponseWriter, r *http.Request) {
 	m := a.Material
 	d := editMaterialOf(a)
 	d.Kind, d.Title, d.Description, d.ExternalURL, d.Due, d.Active = m.Kind, m.Title, m.Description, m.ExternalURL, dueInput(m.DueAt), m.IsActive
+	d.MaxMarks, d.LatePolicy = strconv.Itoa(m.MaxMarks), m.LatePolicy
 	h.showMaterialForm(w, r, http.StatusOK, a.Subject, d)
 }
 
@@ -268,9 +279,11 @@ func (h *Web) materialPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := identity(r.Context())
-	d := views.MaterialPageData{Subject: subjectCard(a.Subject, false, u), Material: materialItem(a.Material, h.st.Now()),
-		CanManage: a.CanManage}
+	d, err := h.materialPageData(r, a)
+	if err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
 	h.render(w, r, http.StatusOK, views.MaterialPage(h.page(w, r, a.Material.Title, "subjects"), d))
 }
 

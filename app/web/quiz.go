@@ -47,7 +47,7 @@ func summaryOf(a quiz.Access, now time.Time) views.QuizSummary {
 func quizFormOf(q store.Quiz, action string) views.QuizForm {
 	return views.QuizForm{Action: action, Title: q.Title, Description: q.Description,
 		TimeLimit: strconv.Itoa(q.TimeLimitMinutes), PassingPercent: strconv.Itoa(q.PassingPercent),
-		MaxAttempts: strconv.Itoa(q.MaxAttempts), Due: dueInput(q.DueAt), Randomized: q.IsRandomized, Active: q.IsActive}
+		MaxAttempts: strconv.Itoa(q.MaxAttempts), Due: dueInput(q.DueAt), Randomized: q.IsRandomized, Active: q.IsActive, GradeBy: q.GradeBy}
 }
 
 // quizInput reads the settings form; a number that does not parse is a field error
@@ -57,6 +57,9 @@ func quizInput(r *http.Request) (quiz.QuizInput, error) {
 	in := quiz.QuizInput{Title: ptr(r.PostFormValue("title")), Description: ptr(r.PostFormValue("description")),
 		IsRandomized: ptr(r.PostFormValue("is_randomized") != ""), IsActive: ptr(r.PostFormValue("is_active") != ""),
 		Due: ptr(r.PostFormValue("due_at"))}
+	if r.PostForm.Has("grade_by") {
+		in.GradeBy = ptr(r.PostFormValue("grade_by"))
+	}
 	num := func(name string) *int {
 		v := strings.TrimSpace(r.PostFormValue(name))
 		if v == "" {
@@ -82,7 +85,7 @@ func quizFormAgain(r *http.Request, action string, errs form.Errors) views.QuizF
 		Description: r.PostFormValue("description"), TimeLimit: r.PostFormValue("time_limit_minutes"),
 		PassingPercent: r.PostFormValue("passing_percent"), MaxAttempts: r.PostFormValue("max_attempts"),
 		Due: r.PostFormValue("due_at"), Randomized: r.PostFormValue("is_randomized") != "",
-		Active: r.PostFormValue("is_active") != "", Errors: formErrors(errs)}
+		Active: r.PostFormValue("is_active") != "", GradeBy: r.PostFormValue("grade_by"), Errors: formErrors(errs)}
 }
 
 func ptr[T any](v T) *T { return &v }

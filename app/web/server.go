@@ -69,6 +69,7 @@ func (h *Web) Register(mux *http.ServeMux) {
 	h.registerLearn(mux)
 	h.registerPeople(mux)
 	h.registerQuiz(mux)
+	h.registerCoursework(mux)
 	h.registerDesk(mux)
 	h.registerCalendar(mux)
 

@@ -138,7 +138,7 @@
   var TYPE_ICONS = {
     mention: "user", comment: "comment", like: "heart", enrollment: "book",
     quiz_completed: "quiz", quiz_graded: "quiz", quiz_attempt: "quiz",
-    appointment: "calendar", message: "chat"
+    appointment: "calendar", message: "chat", assignment_graded: "check"
   };
   function typeIcon(t) { return TYPE_ICONS[t] || "bell"; }
   function personName(p) {
