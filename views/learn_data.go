@@ -104,8 +104,8 @@ type MaterialFormData struct {
 	ExternalURL string
 	Due         string // as the datetime-local control wants it: 2026-12-01T17:00
 	Active      bool
-	MaxMarks    string // assignments: the maximum mark, as typed
-	LatePolicy  string // assignments: accept | refuse
+	MaxMarks    string        // assignments: the maximum mark, as typed
+	LatePolicy  string        // assignments: accept | refuse
 	CurrentFile *MaterialItem // the stored file, when editing one that has it
 	Kinds       []Option
 	Errors      FormErrors
