@@ -355,7 +355,8 @@ var ErrNotMultipart = errors.New("media: not a multipart form")
 // fields, 64 KB together at most, are returned as values). onFile runs before the
 // file is read — a rate limit — and its error is returned as is. The caller bounds
 // r.Body (MaxMaterialBody) and removes the returned file if it does not keep it.
-// Refusals are *UploadError (400, or 413 with TooLarge).
+// Refusals are *UploadError (400, or 413 with TooLarge), returned with the fields read
+// before them.
 func (s Store) ReadMaterialForm(r *http.Request, fileField string, onFile func() error) (url.Values, *MaterialFile, error) {
 	return s.readUploadForm(r, fileField, onFile, s.SaveMaterial, maxMaterialFields, MaxMaterialVideo)
 }
@@ -376,11 +377,13 @@ func (s Store) readUploadForm(r *http.Request, fileField string, onFile func() e
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	values := url.Values{}
 	var file *MaterialFile
+	// A refusal still returns the fields read before it, so a form can be shown again
+	// as it was sent.
 	fail := func(err error) (url.Values, *MaterialFile, error) {
 		if file != nil {
 			_ = s.Remove(file.Path) // clean-up after the error returned; a left file is only space
 		}
-		return nil, nil, err
+		return values, nil, err
 	}
 	budget := fieldBudget
 	for {
