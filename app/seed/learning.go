@@ -20,6 +20,7 @@ import (
 	"slices"
 	"time"
 
+	"eplatform/app/coursework"
 	"eplatform/app/learn"
 	"eplatform/app/quiz"
 	"eplatform/app/store"
@@ -54,7 +55,9 @@ func collectSubjects(subjects []seededSubject, b *store.SeedBatch) []seededSubje
 // LearningResult counts the learning content added.
 type LearningResult struct {
 	Materials, Views, Quizzes, Questions, Attempts, Graded, Pending int64
-	Elapsed                                                         time.Duration
+	// Hand-ins for the assignments: all of them, the late ones, the graded ones.
+	HandIns, LateHandIns, GradedHandIns int64
+	Elapsed                             time.Duration
 	// Student is a student who took quizzes (the most attempts), the login to show.
 	Student string
 }
@@ -107,7 +110,9 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 	setClock := func(t time.Time) { clock = t }
 	learnSvc := &learn.Service{DB: db, Now: tick}
 	quizSvc := &quiz.Service{DB: db, Now: tick}
+	workSvc := &coursework.Service{DB: db, Now: tick}
 	r := rand.New(rand.NewPCG(uint64(opts.Seed), learningStream))
+	rw := rand.New(rand.NewPCG(uint64(opts.Seed), courseworkStream))
 
 	users := map[int64]store.User{}
 	user := func(ctx context.Context, id int64) (store.User, error) {
@@ -162,12 +167,14 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 			Description: learn.Str(c.reading.text), ExternalURL: learn.Str(c.reading.url)})
 		pastAt := now.Add(-days(30 + 4*r.Float64()))
 		pastDue := pastAt.Add(days(10 + float64(r.IntN(6)))).Truncate(24 * time.Hour).Add(17 * time.Hour)
+		pastMax, nextMax := pastMaxMarks, nextMaxMarks
 		material(pastAt, learn.MaterialInput{Kind: learn.Str(learn.Assignment), Title: learn.Str(c.past.title),
-			Description: learn.Str(c.past.text), Due: learn.Str(pastDue.Format(time.RFC3339))})
+			Description: learn.Str(c.past.text), Due: learn.Str(pastDue.Format(time.RFC3339)), MaxMarks: &pastMax})
 		nextAt := now.Add(-days(3 + 4*r.Float64()))
 		nextDue := now.Add(days(float64(3 + r.IntN(5)))).Truncate(24 * time.Hour).Add(17 * time.Hour)
 		material(nextAt, learn.MaterialInput{Kind: learn.Str(learn.Assignment), Title: learn.Str(c.next.title),
-			Description: learn.Str(c.next.text), Due: learn.Str(nextDue.Format(time.RFC3339))})
+			Description: learn.Str(c.next.text), Due: learn.Str(nextDue.Format(time.RFC3339)), MaxMarks: &nextMax,
+			LatePolicy: learn.Str(learn.LateRefuse)})
 
 		// Students open the materials (the "opened by" counts, and the assistant's
 		// "not opened yet"): most the reading, fewer the assignments, some none.
@@ -199,6 +206,13 @@ func addLearning(ctx context.Context, db *store.DB, opts Options, subjects []see
 				})
 			}
 		}
+
+		// Hand-ins: on time, late, missing and graded for the assignment that is over;
+		// some early ones for the next.
+		planHandIns(rw, add, subj, assignmentPlan{k: 1, added: pastAt, due: pastDue, maxMarks: pastMax, over: true},
+			mids, now, workSvc, user, &res)
+		planHandIns(rw, add, subj, assignmentPlan{k: 2, added: nextAt, due: nextDue, maxMarks: nextMax},
+			mids, now, workSvc, user, &res)
 
 		// The quiz, with its questions added a minute apart.
 		quizAt := now.Add(-days(21 + 2*r.Float64()))

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
+	"eplatform/app/coursework"
 	"eplatform/app/quiz"
 	"eplatform/app/store"
 )
@@ -177,6 +179,77 @@ func TestLearningContent(t *testing.T) {
 		t.Errorf("%d short answers graded, %d pending (result: %+v); want both", graded, pending, l)
 	}
 	t.Logf("%d passed, %d failed, %d timed out, %d graded, %d pending", passed, failed, timedOut, graded, pending)
+
+	// Hand-ins: for the assignment that is over, some on time, some late, some missing
+	// and most graded; the gradebook shows results.
+	var onTime, late, missing, handedIn, gradedHandIns int
+	cw := &coursework.Service{DB: db, Now: func() time.Time { return testNow }}
+	for id := int64(1); id <= res.Subjects; id++ {
+		subj, err := db.SubjectByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		roster, err := db.Roster(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		marks, err := db.MarksOfSubject(ctx, id, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := readLearning(t, db, id)
+		var over *store.Material
+		for i, m := range c.materials {
+			if m.Kind == "assignment" && m.DueAt.Before(testNow) {
+				over = &c.materials[i]
+			}
+		}
+		if over == nil {
+			t.Fatalf("%s has no assignment that is over", subj.Code)
+		}
+		byStudent := map[int64]store.Mark{}
+		for _, m := range marks {
+			handedIn++
+			if m.Marks != nil {
+				gradedHandIns++
+			}
+			if m.MaterialID == over.ID {
+				byStudent[m.StudentID] = m
+			}
+		}
+		for _, u := range roster {
+			m, ok := byStudent[u.ID]
+			switch {
+			case !ok:
+				missing++
+			case m.IsLate:
+				late++
+			default:
+				onTime++
+			}
+		}
+		if subj.Instructor == nil {
+			continue
+		}
+		teacher, err := db.UserByID(ctx, subj.Instructor.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := cw.Gradebook(ctx, teacher, id)
+		if err != nil || len(g.Columns) != 3 || len(g.Rows) != len(roster) {
+			t.Fatalf("%s gradebook: %d columns, %d rows, %v", subj.Code, len(g.Columns), len(g.Rows), err)
+		}
+		if len(roster) > 3 && !g.Average.Valid {
+			t.Errorf("%s: the gradebook counts nothing", subj.Code)
+		}
+	}
+	if onTime == 0 || late == 0 || missing == 0 || gradedHandIns == 0 || gradedHandIns == handedIn {
+		t.Errorf("hand-ins: %d on time, %d late, %d missing, %d of %d graded; want each", onTime, late, missing, gradedHandIns, handedIn)
+	}
+	if int64(handedIn) != l.HandIns || int64(gradedHandIns) != l.GradedHandIns || l.LateHandIns == 0 {
+		t.Errorf("hand-in counts %d, %d graded; result %+v", handedIn, gradedHandIns, l)
+	}
+	t.Logf("hand-ins: %d on time, %d late, %d missing; %d of %d graded", onTime, late, missing, gradedHandIns, handedIn)
 	if l.Elapsed <= 0 || res.Elapsed <= 0 {
 		t.Errorf("durations: %+v", res)
 	}
@@ -201,6 +274,17 @@ func learningSnapshot(t *testing.T, db *store.DB, subjects int64) []string {
 				out = append(out, fmt.Sprintf("attempt %d|%d|%s|%d/%d|%d|%v|%v", a.UserID, a.Number, a.Status,
 					a.Score, a.MaxScore, a.PendingCount, a.StartedAt, a.FinishedAt))
 			}
+		}
+		marks, err := db.MarksOfSubject(context.Background(), id, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range marks {
+			grade := "-"
+			if m.Marks != nil {
+				grade = fmt.Sprint(*m.Marks)
+			}
+			out = append(out, fmt.Sprintf("hand-in %d|%d|%v|%v|%s", m.MaterialID, m.StudentID, m.IsLate, m.SubmittedAt, grade))
 		}
 	}
 	return out

@@ -85,8 +85,9 @@ func (l LearningResult) String() string {
 		return ""
 	}
 	return fmt.Sprintf("; then %d materials (opened %d times), %d quizzes (%d questions), %d attempts, "+
-		"%d short answers graded and %d waiting for grading in %s", l.Materials, l.Views, l.Quizzes, l.Questions,
-		l.Attempts, l.Graded, l.Pending, fmtDuration(l.Elapsed))
+		"%d short answers graded and %d waiting for grading, %d hand-ins (%d late, %d graded) in %s", l.Materials,
+		l.Views, l.Quizzes, l.Questions, l.Attempts, l.Graded, l.Pending, l.HandIns, l.LateHandIns, l.GradedHandIns,
+		fmtDuration(l.Elapsed))
 }
 
 func (o *Options) check() error {
