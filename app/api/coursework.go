@@ -1,16 +1,13 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"eplatform/app/coursework"
 	"eplatform/app/learn"
-	"eplatform/app/limit"
 	"eplatform/app/media"
 	"eplatform/app/notify"
-	"eplatform/app/problem"
 	"eplatform/app/store"
 )
 
@@ -156,19 +153,8 @@ func (a *API) handIn(w http.ResponseWriter, r *http.Request) {
 	}
 	var in coursework.SubmitInput
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		r.Body = http.MaxBytesReader(w, r.Body, media.MaxSubmissionBody)
-		values, file, err := a.st.Media.ReadSubmissionForm(r, "file", func() error {
-			return limit.Check(r.Context(), a.st.Limiter, a.st.Limits.Upload, limit.UserKey(v.ID))
-		})
-		if ue, ok := media.IsUploadError(err); ok && ue.Kind == problem.KindInvalid {
-			err = ue.WithField("file")
-		}
-		if errors.Is(err, media.ErrNotMultipart) {
-			detail(w, http.StatusBadRequest, "The multipart body could not be read.")
-			return
-		}
-		if err != nil {
-			a.fail(w, r, err)
+		values, file, ok := a.readUpload(w, r, media.MaxSubmissionBody, a.st.Media.ReadSubmissionForm)
+		if !ok {
 			return
 		}
 		rm, _ := parseBool(values.Get("remove_file"))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -371,19 +372,8 @@ func (a *API) listMaterials(w http.ResponseWriter, r *http.Request) {
 func (a *API) materialInput(w http.ResponseWriter, r *http.Request) (learn.MaterialInput, *int64, bool) {
 	var in learn.MaterialInput
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		r.Body = http.MaxBytesReader(w, r.Body, media.MaxMaterialBody)
-		values, file, err := a.st.Media.ReadMaterialForm(r, "file", func() error {
-			return limit.Check(r.Context(), a.st.Limiter, a.st.Limits.Upload, limit.UserKey(viewer(r).ID))
-		})
-		if ue, ok := media.IsUploadError(err); ok && ue.Kind == problem.KindInvalid {
-			err = ue.WithField("file")
-		}
-		if errors.Is(err, media.ErrNotMultipart) {
-			detail(w, http.StatusBadRequest, "The multipart body could not be read.")
-			return in, nil, false
-		}
-		if err != nil {
-			a.fail(w, r, err)
+		values, file, ok := a.readUpload(w, r, media.MaxMaterialBody, a.st.Media.ReadMaterialForm)
+		if !ok {
 			return in, nil, false
 		}
 		f := &fields{m: map[string]any{}, errs: form.Errors{}}
@@ -408,6 +398,30 @@ func (a *API) materialInput(w http.ResponseWriter, r *http.Request) (learn.Mater
 		f.errs.Add("file", "Send files as multipart/form-data.")
 	}
 	return materialFields(w, f)
+}
+
+// readUpload reads a multipart body with at most one file, in the field "file",
+// streamed to disk by read (media's ReadMaterialForm or ReadSubmissionForm) within
+// maxBody, spending the upload rate limit. It answers a refusal itself (the file
+// field's 400, 413, 429) and returns false then.
+func (a *API) readUpload(w http.ResponseWriter, r *http.Request, maxBody int64,
+	read func(*http.Request, string, func() error) (url.Values, *media.MaterialFile, error)) (url.Values, *media.MaterialFile, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	values, file, err := read(r, "file", func() error {
+		return limit.Check(r.Context(), a.st.Limiter, a.st.Limits.Upload, limit.UserKey(viewer(r).ID))
+	})
+	if ue, ok := media.IsUploadError(err); ok && ue.Kind == problem.KindInvalid {
+		err = ue.WithField("file")
+	}
+	if errors.Is(err, media.ErrNotMultipart) {
+		detail(w, http.StatusBadRequest, "The multipart body could not be read.")
+		return nil, nil, false
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return nil, nil, false
+	}
+	return values, file, true
 }
 
 func materialFields(w http.ResponseWriter, f *fields) (learn.MaterialInput, *int64, bool) {

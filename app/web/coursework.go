@@ -3,10 +3,8 @@ package web
 import (
 	"archive/zip"
 	"encoding/csv"
-	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -14,7 +12,6 @@ import (
 	"eplatform/app/coursework"
 	"eplatform/app/form"
 	"eplatform/app/learn"
-	"eplatform/app/limit"
 	"eplatform/app/media"
 	"eplatform/app/problem"
 	"eplatform/app/store"
@@ -39,30 +36,11 @@ func (h *Web) handInFragment(w http.ResponseWriter, r *http.Request) {
 	h.renderFragment(w, r, http.StatusOK, views.HandInPanel(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, *handInPanel(d, h.st.Now())))
 }
 
-// readHandIn reads the hand-in form — multipart with the file streamed to disk, or
-// urlencoded without one. A refused upload comes back as the file field's problem;
-// ok is false when the response was written.
+// readHandIn reads the hand-in form (see readUpload).
 func (h *Web) readHandIn(w http.ResponseWriter, r *http.Request) (in coursework.SubmitInput, text string, refused error, ok bool) {
-	u, _ := identity(r.Context())
-	r.Body = http.MaxBytesReader(w, r.Body, media.MaxSubmissionBody)
-	values, file, err := h.st.Media.ReadSubmissionForm(r, "file", func() error {
-		return limit.Check(r.Context(), h.st.Limiter, h.st.Limits.Upload, limit.UserKey(u.ID))
-	})
-	ue, isUpload := media.IsUploadError(err)
-	switch {
-	case errors.Is(err, media.ErrNotMultipart):
-		if !h.parseForm(w, r, formLimit) {
-			return in, "", nil, false
-		}
-		values = r.PostForm
-	case isUpload:
-		refused = ue.WithField("file")
-	case err != nil:
-		h.fail(w, r, err, "")
+	values, file, refused, ok := h.readUpload(w, r, media.MaxSubmissionBody, h.st.Media.ReadSubmissionForm)
+	if !ok {
 		return in, "", nil, false
-	}
-	if values == nil {
-		values = url.Values{}
 	}
 	in = coursework.SubmitInput{Text: values.Get("text"), File: file, RemoveFile: values.Get("remove_file") != ""}
 	return in, values.Get("text"), refused, true

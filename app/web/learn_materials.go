@@ -22,26 +22,9 @@ import (
 // field's problem (413 when it was too large), for the form to show; ok is false when
 // the response was written.
 func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn.MaterialInput, d views.MaterialFormData, refused error, ok bool) {
-	u, _ := identity(r.Context())
-	r.Body = http.MaxBytesReader(w, r.Body, media.MaxMaterialBody)
-	values, file, err := h.st.Media.ReadMaterialForm(r, "file", func() error {
-		return limit.Check(r.Context(), h.st.Limiter, h.st.Limits.Upload, limit.UserKey(u.ID))
-	})
-	ue, isUpload := media.IsUploadError(err)
-	switch {
-	case errors.Is(err, media.ErrNotMultipart):
-		if !h.parseForm(w, r, formLimit) {
-			return in, d, nil, false
-		}
-		values = r.PostForm
-	case isUpload:
-		refused = ue.WithField("file")
-	case err != nil:
-		h.fail(w, r, err, "")
+	values, file, refused, ok := h.readUpload(w, r, media.MaxMaterialBody, h.st.Media.ReadMaterialForm)
+	if !ok {
 		return in, d, nil, false
-	}
-	if values == nil {
-		values = url.Values{}
 	}
 	active := values.Get("is_active") != ""
 	in = learn.MaterialInput{
@@ -63,6 +46,39 @@ func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn
 		ExternalURL: values.Get("external_url"), Due: values.Get("due_at"), Active: active,
 		MaxMarks: values.Get("max_marks"), LatePolicy: values.Get("late_policy")}
 	return in, d, refused, true
+}
+
+// uploadReader is media's ReadMaterialForm or ReadSubmissionForm.
+type uploadReader func(r *http.Request, fileField string, onFile func() error) (url.Values, *media.MaterialFile, error)
+
+// readUpload reads a form with at most one file, in the field "file": multipart with
+// the file streamed to disk by read (within maxBody, spending the upload rate limit),
+// or urlencoded without one. A refused upload is returned as the file field's problem
+// (413 when it was too large) with the fields read before it, for the form to show;
+// ok is false when the response was written.
+func (h *Web) readUpload(w http.ResponseWriter, r *http.Request, maxBody int64, read uploadReader) (values url.Values, file *media.MaterialFile, refused error, ok bool) {
+	u, _ := identity(r.Context())
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	values, file, err := read(r, "file", func() error {
+		return limit.Check(r.Context(), h.st.Limiter, h.st.Limits.Upload, limit.UserKey(u.ID))
+	})
+	ue, isUpload := media.IsUploadError(err)
+	switch {
+	case errors.Is(err, media.ErrNotMultipart):
+		if !h.parseForm(w, r, formLimit) {
+			return nil, nil, nil, false
+		}
+		values = r.PostForm
+	case isUpload:
+		refused = ue.WithField("file")
+	case err != nil:
+		h.fail(w, r, err, "")
+		return nil, nil, nil, false
+	}
+	if values == nil {
+		values = url.Values{}
+	}
+	return values, file, refused, true
 }
 
 // showMaterialForm renders the material form for subject s.
