@@ -34,9 +34,12 @@ func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn
 		RemoveFile: values.Get("remove_file") != "",
 	}
 	if values.Has("max_marks") {
-		// Not a whole number reads as 0, which the rules refuse for an assignment (and
-		// ignore for the other kinds, whose form hides the field).
-		n, _ := strconv.Atoi(strings.TrimSpace(values.Get("max_marks")))
+		n, err := strconv.Atoi(strings.TrimSpace(values.Get("max_marks")))
+		if err != nil {
+			// Not a whole number reads as 0, which the rules refuse for an assignment
+			// (and ignore for the other kinds, whose form hides the field).
+			n = 0
+		}
 		in.MaxMarks = &n
 	}
 	if values.Has("late_policy") {
