@@ -70,6 +70,9 @@ func seedWorld(t *testing.T, app *apptest.App) *world {
 	w.call(t, "stud", "POST", "/api/subjects/"+w.id("subject")+"/enroll/", nil, nil)
 	w.ids["material"] = w.create(t, "teach", "POST", "/api/subjects/"+w.id("subject")+"/materials/",
 		map[string]any{"type": "link", "title": "Reading", "external_url": "https://example.org/reading"})
+	w.ids["assignment"] = w.create(t, "teach", "POST", "/api/subjects/"+w.id("subject")+"/materials/",
+		map[string]any{"type": "assignment", "title": "Essay", "max_marks": 20})
+	w.ids["submission"] = w.create(t, "stud", "POST", "/api/materials/"+w.id("assignment")+"/submission/", map[string]any{"text": "My essay."})
 	w.ids["quiz"] = w.create(t, "teach", "POST", "/api/subjects/"+w.id("subject")+"/quizzes/", map[string]any{"title": "Quiz one"})
 	var mcq struct {
 		ID      int64
@@ -166,6 +169,9 @@ var contractIDs = []struct{ prefix, row string }{
 	{"/api/chat/messages/{id}/", "message"},
 	{"/api/subjects/{id}/", "subject"},
 	{"/api/materials/{id}/", "material"},
+	{"/api/materials/{id}/submission/", "assignment"},
+	{"/api/materials/{id}/submissions/", "assignment"},
+	{"/api/submissions/{id}/", "submission"},
 	{"/api/quizzes/{id}/", "quiz"},
 	{"/api/quizzes/{id}/questions/", "quiz2"},
 	{"/api/questions/{id}/", "question2"},
@@ -220,6 +226,8 @@ func (w *world) realPath(t *testing.T, path string, missing bool) string {
 // that must differ per caller use it). An operation with a request body and no entry
 // here is sent {}.
 var contractBodies = map[string]func(w *world, role string) any{
+	"POST /api/materials/{id}/submission/": func(w *world, role string) any { return map[string]any{"text": "A second version."} },
+	"POST /api/submissions/{id}/grade/":    func(w *world, role string) any { return map[string]any{"marks": 15, "feedback": "Well argued."} },
 	"POST /api/auth/register/": func(w *world, role string) any {
 		return map[string]any{"username": "newbie", "email": "newbie@example.com", "password": "correct-Horse-7",
 			"password2": "correct-Horse-7", "first_name": "New", "last_name": "Bie", "birthdate": "2005-03-04"}

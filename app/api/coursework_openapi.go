@@ -3,7 +3,21 @@ package api
 import "maps"
 
 // The coursework request and response schemas, merged into schemas (openapi.go).
-func init() { maps.Copy(schemas, courseworkSchemas) }
+func init() {
+	maps.Copy(schemas, courseworkSchemas)
+	addOpDocs(courseworkOps)
+}
+
+// courseworkOps add the statuses the route tables cannot infer: who may read what.
+var courseworkOps = map[string]opDoc{
+	"GET /api/materials/{id}/submission/": {Description: "Students see their own hand-in; the subject's managers see the class's counts. " +
+		"Anyone else who may see the subject is refused (403).", Status: []int{403}},
+	"POST /api/materials/{id}/submission/": {Description: "Only the subject's active students hand in (403); a second hand-in before the due date " +
+		"answers 200; after it, 409 unless the assignment accepts a late first hand-in.", Status: []int{200, 409}},
+	"GET /api/materials/{id}/submissions/": {Description: "The subject's instructor and admins only (403 for anyone else who may see it).", Status: []int{403}},
+	"GET /api/subjects/{id}/gradebook/":    {Description: "The subject's instructor and admins only (403 for anyone else who may see it).", Status: []int{403}},
+	"POST /api/submissions/{id}/grade/":    {Description: "The subject's instructor and admins only; the hand-in's student gets 403, anyone else 404."},
+}
 
 var (
 	handInStatus = map[string]any{"type": "string", "enum": []string{"not_submitted", "missing", "submitted", "late", "graded"},

@@ -241,6 +241,7 @@ var tags = []any{
 	map[string]any{"name": "chat", "description": "Direct and group conversations, messages with attachments, presence; also answered under /chat/api/ instead of /api/chat/."},
 	map[string]any{"name": "learn", "description": "Subjects, enrollment and course materials (visible to the enrolled, the instructor and admins)."},
 	map[string]any{"name": "quiz", "description": "Quizzes and questions (managed by the subject's instructor and admins), attempts with server-side deadlines, grading and analytics."},
+	map[string]any{"name": "coursework", "description": "Hand-ins for assignments, their grading with a history, a subject's gradebook and the caller's own grades."},
 	map[string]any{"name": "people", "description": "Profiles with privacy per section, and the caller's own profile and entries."},
 	map[string]any{"name": "search", "description": "Full-text search of people, posts and subjects, and suggestions as one types."},
 	map[string]any{"name": "desk", "description": "Contact form, FAQ, appointments with instructors and the learning assistant."},

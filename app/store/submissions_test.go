@@ -23,7 +23,7 @@ func TestCourseworkMigrationKeepsData(t *testing.T) {
 	}
 	before := -1
 	for i, m := range ms {
-		if m.name == "0005_coursework.sql" {
+		if m.name == "0006_coursework.sql" {
 			before = i
 		}
 	}
