@@ -108,8 +108,22 @@ func TestSignupLoginDarkModeLogout(t *testing.T) {
 	if got := b.Attr("html", "data-theme"); got != "" {
 		t.Fatalf("data-theme = %q before any choice", got)
 	}
+	// The palette is defined once (light-dark()): the page's background follows the
+	// scheme chosen, and the avatars' tones with it.
+	pageColours := func() (bg, avatar string) {
+		b.Eval(`getComputedStyle(document.body).backgroundColor`, &bg)
+		b.Eval(`(function(){var a=document.querySelector("[class*='avatar--t']");return a?getComputedStyle(a).backgroundColor:"none"})()`, &avatar)
+		return bg, avatar
+	}
+	lightBG, lightAvatar := pageColours()
+	if lightBG != "rgb(245, 245, 250)" {
+		t.Errorf("light page background = %s, want rgb(245, 245, 250) (--bg)", lightBG)
+	}
 	b.Click("[data-theme-toggle]")
 	b.WaitJS(`document.documentElement.dataset.theme === "dark"`)
+	if bg, avatar := pageColours(); bg != "rgb(17, 17, 28)" || (avatar != "none" && avatar == lightAvatar) {
+		t.Errorf("dark page background = %s (want rgb(17, 17, 28)), avatar tone %s (light: %s)", bg, avatar, lightAvatar)
+	}
 	if got := b.Attr("[data-theme-toggle]", "aria-pressed"); got != "true" {
 		t.Errorf("theme toggle aria-pressed = %q in dark mode", got)
 	}

@@ -15,6 +15,7 @@
     return $all("a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])", scope)
       .filter(function (el) { return !el.closest("[hidden]") && el.getClientRects().length > 0; });
   }
+  // The one builder of an icon (a <use> of the sprite); other scripts call ep.icon.
   function icon(name, cls) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = doc.createElementNS(ns, "svg");
@@ -272,5 +273,5 @@
   // "Back" buttons need history, which only a script can reach.
   if (window.history.length > 1) $all("[data-back]").forEach(function (b) { b.hidden = false; });
 
-  window.ep = { toast: toast, setUnread: setUnread, setTheme: setTheme, theme: currentTheme };
+  window.ep = { toast: toast, setUnread: setUnread, setTheme: setTheme, theme: currentTheme, icon: icon };
 })();

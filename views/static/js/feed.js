@@ -404,7 +404,7 @@
       media.src = objectURL;
     } else {
       media = el("span", "doc__icon doc__icon--" + ({ pdf: "pdf", docx: "doc", xlsx: "sheet", pptx: "slides" }[extOf(file.name)] || "text"));
-      if (ep.icon) media.appendChild(ep.icon("file"));
+      media.appendChild(ep.icon("file"));
       media.appendChild(el("span", "doc__ext", extOf(file.name).toUpperCase().slice(0, 4)));
     }
     media.setAttribute("aria-hidden", "true");
@@ -417,7 +417,7 @@
     rm.type = "button";
     rm.setAttribute("data-composer-remove", "");
     rm.setAttribute("aria-label", "Remove " + file.name);
-    if (ep.icon) rm.appendChild(ep.icon("close"));
+    rm.appendChild(ep.icon("close"));
     pv.appendChild(rm);
     pv.hidden = false;
   }

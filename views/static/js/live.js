@@ -114,16 +114,6 @@
   }
   relTimes();
   window.setInterval(function () { relTimes(); }, 60000);
-  function icon(name, cls) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = doc.createElementNS(ns, "svg");
-    svg.setAttribute("class", "icon" + (cls ? " " + cls : ""));
-    svg.setAttribute("aria-hidden", "true");
-    var use = doc.createElementNS(ns, "use");
-    use.setAttribute("href", (doc.body.getAttribute("data-icons") || "") + "#" + name);
-    svg.appendChild(use);
-    return svg;
-  }
   function el(tag, cls, text) {
     var e = doc.createElement(tag);
     if (cls) e.className = cls;
@@ -178,7 +168,7 @@
     var fig = el("span", "bell__figure");
     fig.setAttribute("aria-hidden", "true");
     var badge = el("span", "notif__type notif__type--solo notif__type--" + typeIcon(n.notification_type));
-    badge.appendChild(icon(typeIcon(n.notification_type)));
+    badge.appendChild(ep.icon(typeIcon(n.notification_type)));
     fig.appendChild(badge);
     a.appendChild(fig);
     var body = el("span", "bell__body");
@@ -284,7 +274,6 @@
   };
   ep.ago = ago;
   ep.relTimes = relTimes;
-  ep.icon = icon;
   ep.markNotificationRead = markItemRead;
   ep.initials = initials;
 
