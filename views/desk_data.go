@@ -99,6 +99,16 @@ type AdminSystem struct {
 	Users, Posts            int
 	OpenContacts            int
 	Backups                 AdminBackups
+	// Caches has a row per cache: data (memory or Redis), fragments, pages.
+	Caches []AdminCache
+}
+
+// AdminCache is one cache's row on the system page; Bytes and Evictions are "" for
+// the data cache (Redis keeps its own figures).
+type AdminCache struct {
+	Name, Purpose           string
+	Hits, Misses            uint64
+	HitRate, Bytes, Evicted string
 }
 
 // AdminBackups is the scheduled backups' part of the system page.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"eplatform/app/backup"
+	"eplatform/app/cache"
 	"eplatform/app/desk"
 	"eplatform/app/form"
 	"eplatform/app/store"
@@ -387,11 +388,30 @@ func (h *Web) SystemStats(r *http.Request) (views.AdminSystem, error) {
 	}
 	s.Backups = backupStatus(h.st.Backups.Status())
 	s.Backups.Schedule = h.st.Config.BackupSchedule()
-	if total := cs.Hits + cs.Misses; total > 0 {
-		s.CacheHitRate = fmt.Sprintf("%.1f%%", 100*float64(cs.Hits)/float64(total))
+	s.CacheHitRate = hitRate(cs.Hits, cs.Misses)
+	backend := "in process"
+	if h.st.Config.Cache != "memory" {
+		backend = "Redis"
+	}
+	s.Caches = []views.AdminCache{{Name: "data", Purpose: "rows and counters, " + backend,
+		Hits: cs.Hits, Misses: cs.Misses, HitRate: hitRate(cs.Hits, cs.Misses), Bytes: "—", Evicted: "—"}}
+	for _, c := range []struct {
+		name, purpose string
+		stats         cache.LocalStats
+	}{{"fragments", "rendered cards, rows and page shells", h.st.Fragments.Stats()}, {"pages", "whole pages for visitors not signed in", h.st.Pages.Stats()}} {
+		s.Caches = append(s.Caches, views.AdminCache{Name: c.name, Purpose: c.purpose, Hits: c.stats.Hits, Misses: c.stats.Misses,
+			HitRate: hitRate(c.stats.Hits, c.stats.Misses), Bytes: humanBytes(c.stats.Bytes), Evicted: strconv.FormatUint(c.stats.Evictions, 10)})
 	}
 	s.Posts, err = h.st.Feed.PostCount(r.Context())
 	return s, err
+}
+
+// hitRate is hits as a share of lookups, "—" before the first.
+func hitRate(hits, misses uint64) string {
+	if hits+misses == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(hits)/float64(hits+misses))
 }
 
 func backupStatus(b backup.Status) views.AdminBackups {

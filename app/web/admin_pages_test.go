@@ -184,7 +184,7 @@ func TestAdminModerationFAQInboxSystem(t *testing.T) {
 	}
 	// System page and backup.
 	r := admin.Get("/admin/system/")
-	for _, want := range []string{`data-stat="db"`, `data-stat="cache"`, `data-stat="sockets"`, `data-stat="rejected"`, "/admin/system/backup/"} {
+	for _, want := range []string{`data-stat="db"`, `data-stat="cache"`, `data-cache="data"`, `data-cache="fragments"`, `data-cache="pages"`, `data-stat="sockets"`, `data-stat="rejected"`, "/admin/system/backup/"} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("system page lacks %s", want)
 		}
