@@ -667,7 +667,7 @@ func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	list, err := a.st.Notify.List(r.Context(), nq)
+	list, err := a.st.Notify.Page(r.Context(), nq)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -17,8 +17,9 @@ import (
 // their likes and comments move on. A change on any process is therefore seen by the
 // next read on every process (with a Redis cache), and nothing kept is ever stale.
 
-// headsNamespace is the version of the feed's heads.
-const headsNamespace = "feed-heads"
+// HeadsNamespace is the version of the feed's heads: every change to what a card shows
+// (a post or comment written, edited or deleted, a like) moves it on.
+const HeadsNamespace = "feed-heads"
 
 // marksNamespace is the version of one viewer's marks.
 func marksNamespace(userID int64) string { return "feed-marks:" + strconv.FormatInt(userID, 10) }
@@ -53,7 +54,7 @@ func (s *Service) changedHeads(ctx context.Context) {
 	if s.Cache == nil {
 		return
 	}
-	if err := s.Cache.Bump(ctx, headsNamespace); err != nil && s.Log != nil {
+	if err := s.Cache.Bump(ctx, HeadsNamespace); err != nil && s.Log != nil {
 		s.Log.WarnContext(ctx, "bump the feed heads' version", "err", err)
 	}
 }
@@ -76,7 +77,7 @@ func (s *Service) cachedHeads(ctx context.Context, where string, load func() ([]
 	if err != nil || s.Cache == nil {
 		return load()
 	}
-	v, err := s.Cache.Version(ctx, headsNamespace)
+	v, err := s.Cache.Version(ctx, HeadsNamespace)
 	if err != nil {
 		return load()
 	}

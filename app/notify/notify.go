@@ -32,6 +32,11 @@ type Service struct {
 	// MessagesUnread, when set, gives the unread chat messages that unread_count
 	// frames carry beside the notification count.
 	MessagesUnread func(ctx context.Context, userID int64) (int, error)
+	// DependsOn names the Cache versions that notification rows are read from beside
+	// the recipient's own: post and comment text (previews) and people (senders).
+	DependsOn []string
+
+	pages pages
 }
 
 // UserMini is the API's short user.
@@ -104,7 +109,7 @@ func (s *Service) Unread(ctx context.Context, userID int64) (int, error) {
 func (s *Service) Deliver(ctx context.Context, ids []int64, recipients []int64) {
 	for i, id := range ids {
 		rcpt := recipients[i]
-		s.forgetUnread(ctx, rcpt)
+		s.changed(ctx, rcpt)
 		if s.Pub == nil {
 			continue
 		}
@@ -183,7 +188,7 @@ func (s *Service) MarkAllRead(ctx context.Context, userID int64) (int64, error) 
 
 // afterRead refreshes the cached count and tells the user's other tabs.
 func (s *Service) afterRead(ctx context.Context, userID int64) (int, error) {
-	s.forgetUnread(ctx, userID)
+	s.changed(ctx, userID)
 	s.PushUnread(ctx, userID)
 	return s.Unread(ctx, userID)
 }
@@ -192,7 +197,7 @@ func (s *Service) afterRead(ctx context.Context, userID int64) (int, error) {
 // cascade (their post or comment went away) and tells their open tabs.
 func (s *Service) Recount(ctx context.Context, userIDs []int64) {
 	for _, id := range userIDs {
-		s.forgetUnread(ctx, id)
+		s.changed(ctx, id)
 		s.PushUnread(ctx, id)
 	}
 }

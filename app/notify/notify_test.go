@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"eplatform/app/apptest"
+	"eplatform/app/auth"
 	"eplatform/app/notify"
+	"eplatform/app/people"
 	"eplatform/app/store"
 )
 
@@ -98,5 +100,82 @@ func TestFrameAndJSON(t *testing.T) {
 	j := notify.ToJSON(list[0], store.UserMini{ID: ada.ID, Username: ada.Username})
 	if j.Type != "mention" || j.Sender == nil || j.Sender.Username != "bob" || j.Recipient.Username != "ada" || j.IsRead || j.URL == "" {
 		t.Fatalf("JSON %+v", j)
+	}
+}
+
+// TestPageFollowsEveryChange: the kept notifications page is never stale — a new
+// notification, a read mark, an edited comment (the preview), a renamed sender and a
+// deleted post (its notifications go by cascade) each show at the next read, and the
+// unread filter is kept apart from the whole list.
+func TestPageFollowsEveryChange(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	ctx := context.Background()
+	ada, bob := app.Account("ada", "student"), app.Account("bob", "student")
+	n := app.State.Notify
+	unread := true
+	page := func(onlyUnread bool) []store.Notification {
+		t.Helper()
+		q := store.NotificationQuery{RecipientID: ada.ID, Limit: 31}
+		if onlyUnread {
+			q.Unread = &unread
+		}
+		list, err := n.Page(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := n.List(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != len(want) {
+			t.Fatalf("kept page has %d rows, the database %d", len(list), len(want))
+		}
+		for i := range list {
+			if list[i].ID != want[i].ID || list[i].IsRead != want[i].IsRead || list[i].Preview != want[i].Preview ||
+				(list[i].Sender == nil) != (want[i].Sender == nil) || (list[i].Sender != nil && *list[i].Sender != *want[i].Sender) {
+				t.Fatalf("kept row %d = %+v, the database has %+v", i, list[i], want[i])
+			}
+		}
+		return list
+	}
+	if len(page(false)) != 0 || len(page(true)) != 0 {
+		t.Fatal("a new user has notifications")
+	}
+	post, err := app.State.Feed.CreatePost(ctx, ada, "hello", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := app.State.Feed.AddComment(ctx, bob, post.ID, "first words")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := page(false); len(got) != 1 || got[0].Preview != "first words" {
+		t.Fatalf("after a comment: %+v", got)
+	}
+	page(true)
+	if _, err := app.State.Feed.UpdateComment(ctx, bob, c.ID, "second thoughts"); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(false); got[0].Preview != "second thoughts" {
+		t.Fatalf("preview after an edit: %q", got[0].Preview)
+	}
+	if _, err := n.MarkRead(ctx, ada.ID, page(false)[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(true); len(got) != 0 {
+		t.Fatalf("unread page after reading: %d rows", len(got))
+	}
+	first, last := "Robert", "Builder"
+	if err := app.State.People.Update(ctx, bob, people.ProfileInput{Account: auth.AccountUpdate{FirstName: &first, LastName: &last}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(false); got[0].Sender == nil || got[0].Sender.FirstName != "Robert" {
+		t.Fatalf("sender after a rename: %+v", got[0].Sender)
+	}
+	if err := app.State.Feed.DeletePost(ctx, ada, post.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(false); len(got) != 0 {
+		t.Fatalf("after the post went: %d rows", len(got))
 	}
 }

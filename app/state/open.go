@@ -154,7 +154,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 			}
 		})
 	}
-	st.Notify = &notify.Service{DB: db, Cache: c, Pub: st.Hub, Log: o.Log, BaseURL: cfg.BaseURL}
+	st.Notify = &notify.Service{DB: db, Cache: c, Pub: st.Hub, Log: o.Log, BaseURL: cfg.BaseURL,
+		DependsOn: []string{feed.HeadsNamespace, auth.PeopleNamespace}}
 	st.Feed = &feed.Service{DB: db, Cache: c, Notify: st.Notify, Pub: st.Hub, Media: st.Media, Log: o.Log, Now: o.Now}
 	// Signing out everywhere also closes the user's open sockets on every process.
 	st.Auth.OnSessionsEnded = func(ctx context.Context, userID int64) {

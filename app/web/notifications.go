@@ -25,7 +25,7 @@ func (h *Web) notificationsPage(w http.ResponseWriter, r *http.Request) {
 		unread := true
 		q.Unread = &unread
 	}
-	list, err := h.st.Notify.List(r.Context(), q)
+	list, err := h.st.Notify.Page(r.Context(), q)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
