@@ -243,6 +243,8 @@ type Socket interface {
 	Identity() auth.Identity
 	Send(v any) error
 	Context() context.Context
+	// Room is how many more frames the socket takes before a Send drops it.
+	Room() int
 }
 
 // Connected is the connect hook: the user's contacts learn they are online (for the
@@ -284,16 +286,24 @@ func (s *Service) announcePresence(ctx context.Context, userID int64, online boo
 }
 
 // deliverPending hands the rest of the backlog over, batch by batch, until none is
-// left or the socket closes. It waits between batches for the socket to write the
-// previous one: long enough for a slow link (256 KiB/s), at least 50 ms.
+// left or the socket closes. Before each batch it waits for the socket to have
+// written the previous one — long enough for a slow link (256 KiB/s), at least 50 ms,
+// and then until the socket's buffer has room for a whole batch, however long a slow
+// reader or a loaded machine takes — so the backlog never overflows the buffer.
 func (s *Service) deliverPending(sock Socket, sent int) {
 	ctx := sock.Context()
 	for {
 		wait := max(50*time.Millisecond, time.Duration(sent)*time.Second/(256<<10))
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			if sock.Room() >= pendingBatch {
+				break
+			}
+			wait = 50 * time.Millisecond
 		}
 		more, n := s.deliverBatch(ctx, sock)
 		if !more {

@@ -58,6 +58,10 @@ func (c *Client) ConnectedAt() time.Time { return c.connectedAt }
 // this one connected (the counterpart of OnDisconnect's lastForUser).
 func (c *Client) FirstForUser() bool { return c.first }
 
+// Room is how many more frames the socket's buffer takes before Send drops it: a
+// sender of a backlog paces itself by it.
+func (c *Client) Room() int { return cap(c.send) - len(c.send) }
+
 // Send queues v, encoded as JSON, for this socket only. It never blocks: when the
 // socket's buffer is full the socket is closed and ErrTooSlow returned; after the
 // socket closed it returns ErrClosed.
