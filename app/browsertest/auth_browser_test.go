@@ -141,6 +141,27 @@ func TestSignupLoginDarkModeLogout(t *testing.T) {
 		t.Errorf("theme toggle aria-pressed = %q after a reload", got)
 	}
 
+	// Back to following the system: the user menu's Theme group (system / light / dark).
+	b.Click("[data-menu-button][aria-controls=user-menu]")
+	b.WaitVisible(`[data-theme-set="system"]`)
+	if got := b.Attr(`[data-theme-set="dark"]`, "aria-pressed"); got != "true" {
+		t.Errorf("Theme: Dark aria-pressed = %q while dark is chosen", got)
+	}
+	b.Click(`[data-theme-set="system"]`)
+	b.WaitJS(`!document.documentElement.hasAttribute("data-theme") && localStorage.getItem("theme") === null`)
+	if bg, _ := pageColours(); bg != "rgb(245, 245, 250)" {
+		t.Errorf("page background following the (light) system = %s", bg)
+	}
+	if got := b.Attr(`[data-theme-set="system"]`, "aria-pressed"); got != "true" {
+		t.Errorf("Theme: System aria-pressed = %q after choosing it", got)
+	}
+	b.Reload()
+	if got := b.Attr("html", "data-theme"); got != "" {
+		t.Errorf("data-theme = %q after choosing the system's and a reload", got)
+	}
+	b.Click("[data-theme-toggle]")
+	b.WaitJS(`document.documentElement.dataset.theme === "dark"`)
+
 	// The user menu opens and logs out with its POST form.
 	b.WaitNotVisible("#user-menu")
 	b.Click(".user-menu [data-menu-button]")

@@ -32,14 +32,29 @@
   function currentTheme() {
     return root.getAttribute("data-theme") || (darkQuery.matches ? "dark" : "light");
   }
+  // The user's choice: "light", "dark", or "system" (nothing stored: the page follows
+  // the system's scheme, and light-dark() in the CSS does the rest).
+  function themeChoice() {
+    var t = root.getAttribute("data-theme");
+    return t === "dark" || t === "light" ? t : "system";
+  }
   function syncThemeButtons() {
-    var dark = currentTheme() === "dark";
+    var dark = currentTheme() === "dark", choice = themeChoice();
     $all("[data-theme-toggle]").forEach(function (b) { b.setAttribute("aria-pressed", String(dark)); });
+    $all("[data-theme-set]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-theme-set") === choice));
+    });
   }
   function setTheme(theme) {
-    if (theme !== "dark" && theme !== "light") return;
-    root.setAttribute("data-theme", theme);
-    try { window.localStorage.setItem("theme", theme); } catch (e) { /* private mode */ }
+    if (theme === "system") {
+      root.removeAttribute("data-theme");
+      try { window.localStorage.removeItem("theme"); } catch (e) { /* private mode */ }
+    } else if (theme === "dark" || theme === "light") {
+      root.setAttribute("data-theme", theme);
+      try { window.localStorage.setItem("theme", theme); } catch (e) { /* private mode */ }
+    } else {
+      return;
+    }
     syncThemeButtons();
   }
   if (darkQuery.addEventListener) darkQuery.addEventListener("change", syncThemeButtons);
@@ -188,6 +203,8 @@
     var el;
     if (t.closest("[data-theme-toggle]")) {
       setTheme(currentTheme() === "dark" ? "light" : "dark");
+    } else if ((el = t.closest("[data-theme-set]"))) {
+      setTheme(el.getAttribute("data-theme-set"));
     } else if (t.closest("[data-nav-toggle]")) {
       setNav(!navOpen());
     } else if (t.closest("[data-nav-close]")) {
