@@ -129,9 +129,11 @@ func TestSearchSuggestions(t *testing.T) {
 	// Enter without choosing submits the search.
 	b.SetValue("#site-search", "recurs")
 	b.Submit("#site-search")
-	b.WaitVisible("[data-results=people], .search-page .empty")
-	b.ClickAndWait("[data-tab=posts]")
+	// Nobody is called "recurs…": the page opens on the posts, the tab with results.
 	b.WaitVisible("[data-results=posts] mark")
+	if b.Attr("[data-tab=posts]", "aria-current") == "" {
+		t.Error("the posts tab is not marked current when the search opened on it")
+	}
 	if got := b.Text("[data-results=posts] [data-snippet]"); !strings.Contains(got, "<b>is</b>") {
 		t.Errorf("snippet = %q, want the markup as text", got)
 	}
@@ -145,4 +147,34 @@ func itoaUser(t *testing.T, app *apptest.App, name string) string {
 		t.Fatal(err)
 	}
 	return strconv.FormatInt(u.ID, 10)
+}
+
+// TestTabBarsScrollOnPhones: a tab bar wider than a phone scrolls sideways with the
+// current tab in view and a faded edge where more tabs are.
+func TestTabBarsScrollOnPhones(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	app.User("root", "admin")
+	b := New(t)
+	b.SetViewport(360, 740)
+	logIn(t, b, app, "root")
+	b.Navigate(app.URL + "/admin/system/")
+	b.WaitVisible(".admin .tabs")
+	var bar struct {
+		Overflow                string
+		Wide                    bool
+		CurLeft, CurRight, L, R float64
+	}
+	b.Eval(`(function(){var t=document.querySelector(".admin .tabs"),c=t.querySelector("[aria-current]"),
+		tr=t.getBoundingClientRect(),cr=c.getBoundingClientRect();
+		return {Overflow:t.getAttribute("data-overflow")||"",Wide:t.scrollWidth>t.clientWidth,CurLeft:cr.left,CurRight:cr.right,L:tr.left,R:tr.right}})()`, &bar)
+	if !bar.Wide {
+		t.Skip("the admin tabs fit 360 px: nothing to scroll")
+	}
+	if bar.Overflow == "" || bar.Overflow == "end" {
+		t.Errorf("data-overflow = %q on the last tab's page, want start or both", bar.Overflow)
+	}
+	if bar.CurLeft < bar.L-1 || bar.CurRight > bar.R+1 {
+		t.Errorf("the current tab (%.0f–%.0f) is outside the bar (%.0f–%.0f)", bar.CurLeft, bar.CurRight, bar.L, bar.R)
+	}
+	b.Screenshot("admin-tabs-phone")
 }

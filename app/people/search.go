@@ -119,7 +119,10 @@ const maxWords = 8
 // naming tab.
 func (s *Service) Search(ctx context.Context, viewer store.User, in SearchQuery) (SearchResult, error) {
 	q := parseQuery(in.Q)
-	if in.Tab == "" {
+	// Without a tab asked for, the search opens on the first tab that has results
+	// (people, then posts, then subjects), not on an empty one.
+	auto := in.Tab == ""
+	if auto {
 		in.Tab = TabPeople
 	}
 	if !ValidTab(in.Tab) {
@@ -148,6 +151,14 @@ func (s *Service) Search(ctx context.Context, viewer store.User, in SearchQuery)
 	}
 	if res.Counts[TabSubjects], err = s.DB.CountSearchSubjectHits(ctx, q.names, CountCap+1); err != nil {
 		return res, err
+	}
+	if auto && res.Counts[TabPeople] == 0 {
+		for _, t := range Tabs[1:] {
+			if res.Counts[t] > 0 {
+				in.Tab, res.Tab = t, t
+				break
+			}
+		}
 	}
 	offset := (in.Page - 1) * in.PageSize
 	limit := in.PageSize + 1 // one more tells whether there is a next page

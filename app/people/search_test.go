@@ -121,6 +121,17 @@ func TestSearchPostsAndTabs(t *testing.T) {
 	if err != nil || res.Counts[people.TabPosts] != 3 || len(res.Posts) != 3 {
 		t.Fatalf("posts: %+v %v", res, err)
 	}
+	// Without a tab asked for, the search opens on the first tab with results: nobody
+	// is called "recurs…", so the posts; asked for people, it stays there (empty).
+	if auto, err := s.Search(ctx, ada, people.SearchQuery{Q: "recurs"}); err != nil || auto.Tab != people.TabPosts || len(auto.Posts) != 3 {
+		t.Errorf("no tab: opened on %q with %d posts, %v", auto.Tab, len(auto.Posts), err)
+	}
+	if asked, err := s.Search(ctx, ada, people.SearchQuery{Q: "recurs", Tab: people.TabPeople}); err != nil || asked.Tab != people.TabPeople || len(asked.People) != 0 {
+		t.Errorf("people asked for: %q, %d people, %v", asked.Tab, len(asked.People), err)
+	}
+	if named, err := s.Search(ctx, ada, people.SearchQuery{Q: "ada"}); err != nil || named.Tab != people.TabPeople {
+		t.Errorf("a name: opened on %q, %v", named.Tab, err)
+	}
 	// bm25: the post that repeats the word ranks first.
 	if res.Posts[0].Post.Author.Username != "bob" {
 		t.Errorf("ranking: first is %q", res.Posts[0].Post.Content)

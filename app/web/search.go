@@ -47,11 +47,8 @@ func searchURL(q, tab string, page int) string {
 func (h *Web) search(w http.ResponseWriter, r *http.Request) {
 	qs := r.URL.Query()
 	q := strings.TrimSpace(qs.Get("q"))
-	tab := qs.Get("tab")
-	if tab == "" {
-		tab = people.TabPeople
-	}
-	if !people.ValidTab(tab) {
+	tab := qs.Get("tab") // "": the first tab with results
+	if tab != "" && !people.ValidTab(tab) {
 		h.fail(w, r, problem.Field("tab", "Select a valid choice: people, posts or subjects."), "")
 		return
 	}

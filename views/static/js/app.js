@@ -287,6 +287,22 @@
     var d = new Date(t.getAttribute("datetime"));
     if (!isNaN(d)) t.title = d.toLocaleString();
   });
+  // Tab bars wider than the screen scroll sideways: their faded edge says so (CSS on
+  // data-overflow), and the current tab is scrolled into view.
+  function markOverflow(bar) {
+    var max = bar.scrollWidth - bar.clientWidth, at = bar.scrollLeft;
+    var edge = max <= 1 ? "" : at <= 1 ? "end" : at >= max - 1 ? "start" : "both";
+    if (edge) bar.setAttribute("data-overflow", edge); else bar.removeAttribute("data-overflow");
+  }
+  var tabBars = $all(".tabs");
+  tabBars.forEach(function (bar) {
+    var current = bar.querySelector("[aria-current]");
+    if (current && bar.scrollWidth > bar.clientWidth) bar.scrollLeft = current.offsetLeft - (bar.clientWidth - current.offsetWidth) / 2;
+    markOverflow(bar);
+    bar.addEventListener("scroll", function () { markOverflow(bar); }, { passive: true });
+  });
+  if (tabBars.length) window.addEventListener("resize", function () { tabBars.forEach(markOverflow); });
+
   // "Back" buttons need history, which only a script can reach.
   if (window.history.length > 1) $all("[data-back]").forEach(function (b) { b.hidden = false; });
 
