@@ -722,6 +722,21 @@ func (b *Browser) Screenshot(name string) string {
 	return path
 }
 
+// ViewportShot saves what the viewport shows as a PNG at path (the README's pictures).
+func (b *Browser) ViewportShot(path string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, StepTimeout)
+	defer cancel()
+	_ = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](settleJS, chromedp.EvalAwaitPromise)) // best effort: a shot of a moving page is still a shot
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.fatalf("screenshot %s: %s", path, explain(err))
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatalf("screenshot %s: %v", path, err)
+	}
+}
+
 // fullPage captures the whole page as PNG. As Puppeteer does, it grows the
 // viewport to the page's height for the capture: capturing beyond the viewport
 // instead renders fixed backgrounds and fixed elements wrongly.
