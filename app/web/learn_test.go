@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"eplatform/app/apptest"
 	"eplatform/app/store"
@@ -531,4 +532,34 @@ func TestSubjectsPageQueriesBounded(t *testing.T) {
 			few, many, fewMine, manyMine, fewPage, manyPage)
 	}
 	t.Logf("/home/subjects/: %d statements; /my/: %d; a subject page: %d", many, manyMine, manyPage)
+}
+
+// TestOverdueMaterialIsNotNew: an unopened assignment is badged "New" until its due
+// date passes; then the red due badge alone says what matters.
+func TestOverdueMaterialIsNotNew(t *testing.T) {
+	t.Parallel()
+	s := newLearnSite(t)
+	due := s.app.Clock.Now().Add(2 * time.Hour).UTC().Format("2006-01-02T15:04")
+	id := materialID(t, materialPost(s.clients["teach"], "/home/subjects/CS101/materials/new/",
+		map[string]string{"type": "assignment", "title": "Essay", "due_at": due, "is_active": "1"}, "", ""))
+	item := func() string {
+		t.Helper()
+		body := s.clients["stud"].Get("/home/subjects/CS101/").Body
+		i := strings.Index(body, `id="material-`+id+`"`)
+		if i < 0 {
+			t.Fatalf("material %s is not on the subject page", id)
+		}
+		body = body[i:]
+		if j := strings.Index(body, "</li>"); j > 0 {
+			body = body[:j]
+		}
+		return body
+	}
+	if got := item(); !strings.Contains(got, ">New<") || strings.Contains(got, "badge--danger") {
+		t.Errorf("before its due date: want New and no red badge in %s", got)
+	}
+	s.app.Clock.Advance(3 * time.Hour)
+	if got := item(); strings.Contains(got, ">New<") || !strings.Contains(got, "badge--danger") {
+		t.Errorf("past its due date: want the red due badge and no New in %s", got)
+	}
 }
