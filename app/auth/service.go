@@ -246,6 +246,14 @@ func (s *Service) authenticate(ctx context.Context, username, password string, d
 	if err != nil {
 		return store.User{}, "", err
 	}
+	if u.PasswordHash == UnusablePassword {
+		// An invited account before its owner chose a password: the same work as a
+		// wrong password, and no "unreadable hash" in the log.
+		if _, _, err := CheckPassword(s.dummyHash(), password, s.Params); err != nil {
+			s.Log.ErrorContext(ctx, "dummy password hash", "err", err)
+		}
+		return store.User{}, "", ErrInvalidCredentials
+	}
 	ok, rehash, err := CheckPassword(u.PasswordHash, password, s.Params)
 	if err != nil {
 		s.Log.Error("unreadable password hash", "user", u.ID, "err", err)

@@ -171,6 +171,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.openCoursework()
 	st.openDesk()
 	st.openCalendar()
+	st.openRoster()
 
 	// The hub runs as long as the State: the domain publishes through it even when no
 	// HTTP server is running (tests, CLI).

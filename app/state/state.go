@@ -27,6 +27,7 @@ import (
 	"eplatform/app/notify"
 	"eplatform/app/people"
 	"eplatform/app/quiz"
+	"eplatform/app/roster"
 	"eplatform/app/store"
 )
 
@@ -56,6 +57,8 @@ type State struct {
 	Desk       *desk.Service
 	// Calendar gathers each person's dates (month page, iCalendar feed).
 	Calendar *calendar.Service
+	// Roster brings class lists in: accounts from a CSV file, enrollment lists.
+	Roster *roster.Service
 	// Broker fans live events out between processes; Hub holds this process's
 	// sockets and is how the domain publishes (notify.Publisher).
 	Broker live.Broker
@@ -87,6 +90,9 @@ type Limits struct {
 	// change), Enroll enrolling and leaving: each its own bucket, so building a quiz
 	// does not spend likes.
 	Quiz, Answer, Enroll limit.Rule
+	// ClassList guards class-list previews, imports and enrollment lists (each costs
+	// thousands of lookups).
+	ClassList limit.Rule
 
 	// More sign-in limits (see Login below and auth/login.go).
 	LoginUser, LoginAccount, LoginDevice limit.Rule
@@ -116,6 +122,8 @@ func DefaultLimits(overrides map[string]config.Limit) Limits {
 		Quiz:    rule("quiz", 120, time.Minute),
 		Answer:  rule("answer", 300, time.Minute),
 		Enroll:  rule("enroll", 30, time.Minute),
+
+		ClassList: rule("class_list", 30, time.Hour),
 
 		// Sign-ins count failures only (successes are refunded). A school signs in from
 		// one address: Login allows 100 failures per address in 15 minutes (then one
