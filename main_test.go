@@ -320,3 +320,58 @@ func TestHealthcheckFailsOnUnhealthyAnswer(t *testing.T) {
 		t.Fatal("healthcheck accepted an address without a port")
 	}
 }
+
+func TestCLIUserImport(t *testing.T) {
+	c := cli{t, t.TempDir()}
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// Ages are counted from today: a student born 20 years ago is in range.
+	born := time.Now().AddDate(-20, 0, 0).Format(time.DateOnly)
+	bad := write("bad.csv", "username,email,first_name,last_name,user_type,birthdate\r\n"+
+		"ada,ada@example.com,Ada,Lovelace,student,"+born+"\r\n"+
+		"ADA,bad-address,Ada,Again,student,"+born+"\r\n")
+	out, err := c.run("user", "import", bad)
+	if err == nil || !strings.Contains(err.Error(), "nothing was imported") ||
+		!strings.Contains(out, "bad.csv line 3: email: Enter a valid email address.") || !strings.Contains(out, "line 3: username: The same username as line 2.") {
+		t.Fatalf("bad file: %v\n%s", err, out)
+	}
+	good := write("class.csv", "\xEF\xBB\xBFemail,username,first_name,last_name,user_type,birthdate\n"+
+		"ada@example.com,ada,Ada,Lovelace,student,"+born+"\n"+
+		"grace@example.com,grace,Grace,Hopper,instructor,\n")
+	// Flags after the file work too; a dry run writes nothing.
+	out = c.must("user", "import", good, "-dry-run")
+	if !strings.Contains(out, `would create student "ada" <ada@example.com>`) || !strings.Contains(out, "nothing was written") {
+		t.Fatalf("dry run: %s", out)
+	}
+	out = c.must("user", "import", "-data", c.data, good)
+	links := regexp.MustCompile(`created (student|instructor) "(ada|grace)" <[^>]+>: (http\S+/reset/[A-Za-z0-9_-]+/)`).FindAllStringSubmatch(out, -1)
+	if len(links) != 2 || !strings.Contains(out, "imported 2 users") || !strings.Contains(out, "admin outbox") {
+		t.Fatalf("import: %s", out)
+	}
+	// The accounts exist; importing again finds them taken.
+	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(c.data, "eplatform.db"), Schema: schemaSQL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.UserByUsername(context.Background(), "grace")
+	db.Close()
+	if err != nil || u.UserType != "instructor" || u.Email != "grace@example.com" {
+		t.Fatalf("grace: %+v %v", u, err)
+	}
+	out, err = c.run("user", "import", good)
+	if err == nil || !strings.Contains(out, "line 2: username: A user with that username already exists.") {
+		t.Fatalf("again: %v\n%s", err, out)
+	}
+	if _, err := c.run("user", "import"); err == nil || !strings.Contains(err.Error(), "usage") {
+		t.Fatalf("no file: %v", err)
+	}
+	if _, err := c.run("user", "import", write("x.csv", "name,mail\n")); err == nil || !strings.Contains(err.Error(), "unknown column") {
+		t.Fatalf("bad header: %v", err)
+	}
+}

@@ -59,7 +59,7 @@ func (s *Service) Preview(ctx context.Context, by store.User, data []byte) (Repo
 	if !auth.IsAdmin(by) {
 		return Report{}, problem.ErrForbidden
 	}
-	return s.check(ctx, data)
+	return s.Check(ctx, data)
 }
 
 // Import checks a class list and, when every row is good, creates the accounts, their
@@ -76,7 +76,7 @@ func (s *Service) Import(ctx context.Context, by store.User, data []byte) (Repor
 // ImportAsOwner is Import for `eplatform user import`: whoever runs the binary owns
 // the site.
 func (s *Service) ImportAsOwner(ctx context.Context, data []byte) (Report, error) {
-	rep, err := s.check(ctx, data)
+	rep, err := s.Check(ctx, data)
 	if err != nil {
 		return rep, err
 	}
@@ -169,9 +169,10 @@ func (s *Service) write(ctx context.Context, rep *Report) error {
 	return err
 }
 
-// check parses the file and checks every row against the signup rules, the database
-// and the rest of the file.
-func (s *Service) check(ctx context.Context, data []byte) (Report, error) {
+// Check parses the file and checks every row against the signup rules, the database
+// and the rest of the file; it writes nothing (Preview for admins, the command's
+// -dry-run).
+func (s *Service) Check(ctx context.Context, data []byte) (Report, error) {
 	rows, err := Parse(data)
 	if err != nil {
 		return Report{}, err
