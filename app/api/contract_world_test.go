@@ -328,7 +328,17 @@ var contractBodies = map[string]func(w *world, role string) any{
 	"POST /api/profile/projects/{id}/image/": func(w *world, role string) any {
 		return picture{field: "image", name: "robot.png", contentType: "image/png"}
 	},
+	"POST /api/admin/users/import/": func(w *world, role string) any {
+		return csvBody("username,email,first_name,last_name,user_type,birthdate,subjects\n" +
+			"imported-" + role + ",imported-" + role + "@example.com,Imported,Person,student,2005-03-04,CS1\n")
+	},
+	"POST /api/subjects/{id}/enroll_list/": func(w *world, role string) any {
+		return map[string]any{"users": []string{"stud", "nobody-at-all"}}
+	},
 }
+
+// csvBody is a text/csv body (a class list).
+type csvBody string
 
 // picture is a multipart body with one picture.
 type picture struct{ field, name, contentType string }
@@ -344,6 +354,8 @@ func (w *world) bodyFor(t *testing.T, op *operation, role string) (contentType s
 		return "application/json", []byte("{}")
 	}
 	switch b := mk(w, role).(type) {
+	case csvBody:
+		return "text/csv", []byte(b)
 	case picture:
 		buf, ct := multipartBody(t, b.field, b.name, b.contentType, pngBytes(t, 40, 30))
 		return ct, buf.Bytes()

@@ -396,6 +396,8 @@ func bodyTypes(schema string) []string {
 		return []string{"multipart/form-data"}
 	case "PostCreate", "MessageCreate", "MaterialUpload", "MaterialPatch":
 		return []string{"application/json", "multipart/form-data"}
+	case "UserImportUpload":
+		return []string{"text/csv", "multipart/form-data"}
 	}
 	return []string{"application/json"}
 }
