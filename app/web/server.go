@@ -72,6 +72,7 @@ func (h *Web) Register(mux *http.ServeMux) {
 	h.registerCoursework(mux)
 	h.registerDesk(mux)
 	h.registerCalendar(mux)
+	h.registerRoster(mux)
 
 	// Everything else: a friendly 404 page (the API has its own JSON 404).
 	mux.HandleFunc("/", h.notFound)
