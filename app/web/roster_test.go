@@ -159,7 +159,7 @@ func TestEnrollListPage(t *testing.T) {
 	if r := teach.PostForm(base+"enroll-list/", url.Values{"users": {"  \n "}}); r.StatusCode != 200 || !strings.Contains(r.Body, "at least one") {
 		t.Errorf("empty: %d", r.StatusCode)
 	}
-	if r := teach.PostForm(base+"enroll-list/", url.Values{"users": {manyNames(roster.MaxListLines+1)}}); r.StatusCode != 413 {
+	if r := teach.PostForm(base+"enroll-list/", url.Values{"users": {manyNames(roster.MaxListLines + 1)}}); r.StatusCode != 413 {
 		t.Errorf("too many: %d", r.StatusCode)
 	}
 }
