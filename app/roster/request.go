@@ -20,7 +20,7 @@ const maxFormOverhead = 64 << 10
 // limit is ErrTooLarge (413); another media type a 415; no list at all a 400 naming
 // file.
 func ReadRequest(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")) // unparsable: "", answered 415 below
 	switch ct {
 	case "text/csv":
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBytes+1)
