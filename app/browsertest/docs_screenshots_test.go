@@ -15,9 +15,9 @@ import (
 // runs with every test run (into a temporary directory, checking that no page is wider
 // than its screen); to refresh the pictures in docs/screenshots:
 //
-//	EPLATFORM_DOCS_SHOTS=$PWD/docs/screenshots go test ./app/browsertest -run TestDocsScreenshots
+//	DOCS_SHOTS=$PWD/docs/screenshots go test ./app/browsertest -run TestDocsScreenshots
 func TestDocsScreenshots(t *testing.T) {
-	dir := os.Getenv("EPLATFORM_DOCS_SHOTS")
+	dir := os.Getenv("DOCS_SHOTS")
 	if dir == "" {
 		dir = t.TempDir()
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
