@@ -47,6 +47,20 @@ func (a *API) cachedPosts(w http.ResponseWriter, r *http.Request, pg paging) {
 		a.fail(w, r, err)
 		return
 	}
+	// As on the feed page, the posts of people the caller blocked are left out of the
+	// newest posts (count stays the site's, so the pages do not shift).
+	if hidden, err := a.st.Feed.Hidden(ctx, me.ID); err != nil {
+		a.fail(w, r, err)
+		return
+	} else if len(hidden) > 0 {
+		kept := heads[:0:0]
+		for _, h := range heads {
+			if !hidden[h.AuthorID] {
+				kept = append(kept, h)
+			}
+		}
+		heads = kept
+	}
 	ids := make([]int64, len(heads))
 	for i, h := range heads {
 		ids[i] = h.ID

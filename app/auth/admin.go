@@ -55,11 +55,17 @@ func (s *Service) ChangeRole(ctx context.Context, by store.User, id int64, role 
 // ChangeActive activates or deactivates another user (deactivation ends their
 // sessions and tokens at once).
 func (s *Service) ChangeActive(ctx context.Context, by store.User, id int64, active bool) (store.User, error) {
+	return s.ChangeActiveWith(ctx, by, id, active, nil)
+}
+
+// ChangeActiveWith is ChangeActive that also runs also (when not nil) in the same
+// transaction.
+func (s *Service) ChangeActiveWith(ctx context.Context, by store.User, id int64, active bool, also func(tx *store.Queries) error) (store.User, error) {
 	u, err := s.target(ctx, by, id, "deactivate or activate yourself")
 	if err != nil {
 		return u, err
 	}
-	if err := s.SetActive(ctx, u.ID, active); err != nil {
+	if err := s.SetActiveWith(ctx, u.ID, active, also); err != nil {
 		return store.User{}, err
 	}
 	return s.DB.UserByID(ctx, u.ID)

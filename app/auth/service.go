@@ -426,7 +426,18 @@ func (s *Service) SetRole(ctx context.Context, userID int64, role string) error 
 // SetActive activates or deactivates a user; deactivation also ends their sessions
 // and tokens at once.
 func (s *Service) SetActive(ctx context.Context, userID int64, active bool) error {
-	err := s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.SetUserActive(ctx, userID, active) })
+	return s.SetActiveWith(ctx, userID, active, nil)
+}
+
+// SetActiveWith is SetActive that also runs also (when not nil) in the same transaction
+// (a moderator deactivating an author closes the reports that led to it).
+func (s *Service) SetActiveWith(ctx context.Context, userID int64, active bool, also func(tx *store.Queries) error) error {
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		if err := tx.SetUserActive(ctx, userID, active); err != nil || also == nil {
+			return err
+		}
+		return also(tx)
+	})
 	s.ForgetUser(ctx, userID)
 	if err != nil || active {
 		return err

@@ -265,6 +265,9 @@ func (s *Service) StartDirect(ctx context.Context, viewer store.User, otherID in
 	if err != nil {
 		return StartResult{}, err
 	}
+	if err := s.blockedBetween(ctx, viewer.ID, otherID); err != nil {
+		return StartResult{}, err
+	}
 	first, msg := CheckContent(first)
 	if msg != "" {
 		return StartResult{}, problem.Field("message", msg)
@@ -717,4 +720,45 @@ func (s *Service) Status(ctx context.Context, userID int64) (store.User, bool, e
 		return store.User{}, false, ErrNotFound
 	}
 	return u, s.Online(userID), nil
+}
+
+// Blocks in the chat: a block stops direct messages both ways — the blocked person
+// cannot start a conversation with, or write in the direct conversation of, the one who
+// blocked them, and the blocker cannot write to them either until they unblock (so a
+// conversation is never one-sided). Groups are left alone: a group is its owner's, and
+// a block there would silence one member for everyone.
+
+// Messages of the refusals, said to the sender.
+const (
+	blockedByText = "You cannot message this person: they have blocked you."
+	blockingText  = "You have blocked this person. Unblock them (Settings › Blocked people) to send a message."
+)
+
+// blockedBetween refuses a direct message from sender to peer when either blocks the
+// other.
+func (s *Service) blockedBetween(ctx context.Context, senderID, peerID int64) error {
+	by, err := s.DB.Blocks(ctx, peerID, senderID)
+	if err != nil {
+		return err
+	}
+	if by {
+		return problem.Forbidden(blockedByText)
+	}
+	blocking, err := s.DB.Blocks(ctx, senderID, peerID)
+	if err != nil {
+		return err
+	}
+	if blocking {
+		return problem.Forbidden(blockingText)
+	}
+	return nil
+}
+
+// directBlocked refuses a message in a direct conversation between blocked people.
+func (s *Service) directBlocked(ctx context.Context, convID, senderID int64) error {
+	peer, err := s.DB.DirectPeer(ctx, convID, senderID)
+	if err != nil || peer == 0 {
+		return err
+	}
+	return s.blockedBetween(ctx, senderID, peer)
 }

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"eplatform/app/auth"
 	"path"
 
 	"eplatform/app/form"
@@ -43,6 +44,9 @@ func (s *Service) Send(ctx context.Context, viewer store.User, convID int64, con
 	// Membership first, so a stranger neither learns anything from the limiter nor
 	// leaves a file behind.
 	if _, err := s.DB.Membership(ctx, convID, viewer.ID); err != nil {
+		return store.Message{}, err
+	}
+	if err := s.directBlocked(ctx, convID, viewer.ID); err != nil {
 		return store.Message{}, err
 	}
 	if err := s.allow(ctx, s.Rule, viewer.ID); err != nil {
@@ -172,21 +176,46 @@ func (s *Service) Edit(ctx context.Context, viewer store.User, messageID int64, 
 // Delete blanks the viewer's own message: its text and its file, everywhere; the file
 // is removed from disk after the commit.
 func (s *Service) Delete(ctx context.Context, viewer store.User, messageID int64) (store.Message, error) {
+	return s.deleteMessage(ctx, viewer, messageID, false, nil)
+}
+
+// ModeratorDelete blanks a reported message as an admin, who need not be a member of
+// its conversation, and runs also in the same transaction (closing its reports).
+func (s *Service) ModeratorDelete(ctx context.Context, admin store.User, messageID int64, also func(tx *store.Queries) error) (store.Message, error) {
+	if !auth.IsAdmin(admin) {
+		return store.Message{}, problem.ErrForbidden
+	}
+	return s.deleteMessage(ctx, admin, messageID, true, also)
+}
+
+func (s *Service) deleteMessage(ctx context.Context, viewer store.User, messageID int64, moderator bool,
+	also func(tx *store.Queries) error) (store.Message, error) {
 	var m store.Message
 	var members []store.Membership
 	var path string
 	now := s.now()
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		path = ""
-		cur, _, err := s.message(ctx, tx, viewer.ID, messageID)
+		var cur store.Message
+		var err error
+		if moderator {
+			cur, err = tx.MessageByID(ctx, messageID)
+		} else {
+			cur, _, err = s.message(ctx, tx, viewer.ID, messageID)
+		}
 		if err != nil {
 			return err
 		}
-		if cur.SenderID() != viewer.ID {
+		if !moderator && cur.SenderID() != viewer.ID {
 			return problem.ErrForbidden
 		}
 		if !cur.IsDeleted {
 			if path, err = tx.DeleteMessage(ctx, messageID, now); err != nil {
+				return err
+			}
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
 				return err
 			}
 		}

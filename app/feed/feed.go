@@ -117,6 +117,16 @@ func (s *Service) mention(ctx context.Context, tx *store.Queries, content string
 		if !isNew {
 			continue
 		}
+		// Someone who blocked the author hears nothing of their mentions. The mention is
+		// still recorded (it renders as a link like any other), so unblocking later does
+		// not make an old edit notify.
+		blocked, err := tx.Blocks(ctx, u.ID, authorID)
+		if err != nil {
+			return err
+		}
+		if blocked {
+			continue
+		}
 		id, ok, err := tx.InsertNotification(ctx, notification(u.ID))
 		if err != nil {
 			return err
@@ -256,6 +266,12 @@ func CanDeletePost(viewer store.User, p store.Post) bool {
 
 // DeletePost removes a post with its likes, comments and notifications.
 func (s *Service) DeletePost(ctx context.Context, viewer store.User, postID int64) error {
+	return s.DeletePostWith(ctx, viewer, postID, nil)
+}
+
+// DeletePostWith is DeletePost that also runs also (when not nil) in the same
+// transaction: a moderator's deletion closes the post's reports atomically with it.
+func (s *Service) DeletePostWith(ctx context.Context, viewer store.User, postID int64, also func(tx *store.Queries) error) error {
 	var removed store.Post
 	var affected []int64
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
@@ -270,7 +286,13 @@ func (s *Service) DeletePost(ctx context.Context, viewer store.User, postID int6
 		if affected, err = tx.UnreadRecipientsOf(ctx, postID, 0); err != nil {
 			return err
 		}
-		return tx.DeletePost(ctx, postID)
+		if err := tx.DeletePost(ctx, postID); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -427,6 +449,12 @@ func CanDeleteComment(viewer store.User, c store.Comment, postOwner int64) bool 
 
 // DeleteComment removes a comment.
 func (s *Service) DeleteComment(ctx context.Context, viewer store.User, commentID int64) (postID int64, err error) {
+	return s.DeleteCommentWith(ctx, viewer, commentID, nil)
+}
+
+// DeleteCommentWith is DeleteComment that also runs also (when not nil) in the same
+// transaction (a moderator's deletion closes the comment's reports with it).
+func (s *Service) DeleteCommentWith(ctx context.Context, viewer store.User, commentID int64, also func(tx *store.Queries) error) (postID int64, err error) {
 	var count, likes int
 	var affected []int64
 	var author int64
@@ -446,8 +474,10 @@ func (s *Service) DeleteComment(ctx context.Context, viewer store.User, commentI
 		if affected, err = tx.UnreadRecipientsOf(ctx, c.PostID, commentID); err != nil {
 			return err
 		}
-		count, err = tx.DeleteComment(ctx, commentID, c.PostID)
-		return err
+		if count, err = tx.DeleteComment(ctx, commentID, c.PostID); err != nil || also == nil {
+			return err
+		}
+		return also(tx)
 	})
 	if err != nil {
 		return 0, err

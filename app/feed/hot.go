@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -115,4 +116,83 @@ func (s *Service) cachedMarks(ctx context.Context, viewerID int64, ids []int64) 
 		h.marks.Set(key, marks{liked, comments}, int64(64+len(liked)*16+len(comments)*32+len(key)), 0)
 	}
 	return liked, comments, err
+}
+
+// Hidden returns the authors whose posts and comments the viewer's feed leaves out:
+// the people the viewer blocked. It is kept with the viewer's marks, under their
+// version, which blocking and unblocking move on (BlocksChanged), so a cached feed
+// never shows someone just blocked.
+func (s *Service) Hidden(ctx context.Context, viewerID int64) (map[int64]bool, error) {
+	if viewerID == 0 {
+		return nil, nil
+	}
+	h, err := s.hotReads()
+	if err != nil || s.Cache == nil {
+		return s.DB.BlockedIDs(ctx, viewerID)
+	}
+	v, err := s.Cache.Version(ctx, marksNamespace(viewerID))
+	if err != nil {
+		return s.DB.BlockedIDs(ctx, viewerID)
+	}
+	key := "hidden:" + strconv.FormatInt(viewerID, 10) + ":" + strconv.FormatUint(v, 10)
+	if m, ok := h.marks.Get(key); ok {
+		return m.liked, nil
+	}
+	hidden, err := s.DB.BlockedIDs(ctx, viewerID)
+	if err == nil {
+		h.marks.Set(key, marks{liked: hidden}, int64(64+len(hidden)*16+len(key)), 0)
+	}
+	return hidden, err
+}
+
+// BlocksChanged moves the viewer's marks on after they blocked or unblocked someone.
+func (s *Service) BlocksChanged(ctx context.Context, viewerID int64) { s.changedMarks(ctx, viewerID) }
+
+// HiddenKey is a short name of a hidden set for the keys of cached views that leave
+// those authors out ("" when nothing is hidden, so most viewers share their cards).
+func HiddenKey(hidden map[int64]bool) string {
+	if len(hidden) == 0 {
+		return ""
+	}
+	ids := make([]int64, 0, len(hidden))
+	for id := range hidden {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	f := fnv.New64a()
+	for _, id := range ids {
+		f.Write(strconv.AppendInt(nil, id, 10))
+		f.Write([]byte{','})
+	}
+	return "h" + strconv.FormatUint(f.Sum64(), 36)
+}
+
+// WithoutHidden leaves out of items the posts and the comments of hidden authors.
+func WithoutHidden(items []Item, hidden map[int64]bool) []Item {
+	if len(hidden) == 0 {
+		return items
+	}
+	out := items[:0:0]
+	for _, it := range items {
+		if hidden[it.Post.Author.ID] {
+			continue
+		}
+		out = append(out, it.WithoutHidden(hidden))
+	}
+	return out
+}
+
+// WithoutHidden is the item without the comments of hidden authors.
+func (it Item) WithoutHidden(hidden map[int64]bool) Item {
+	if len(hidden) == 0 {
+		return it
+	}
+	var cs []store.Comment
+	for _, c := range it.Comments {
+		if !hidden[c.Author.ID] {
+			cs = append(cs, c)
+		}
+	}
+	it.Comments = cs
+	return it
 }

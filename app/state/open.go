@@ -172,6 +172,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.openDesk()
 	st.openCalendar()
 	st.openRoster()
+	st.openModeration()
 
 	// The hub runs as long as the State: the domain publishes through it even when no
 	// HTTP server is running (tests, CLI).

@@ -24,6 +24,7 @@ import (
 	"eplatform/app/live"
 	"eplatform/app/mail"
 	"eplatform/app/media"
+	"eplatform/app/moderation"
 	"eplatform/app/notify"
 	"eplatform/app/people"
 	"eplatform/app/quiz"
@@ -59,6 +60,8 @@ type State struct {
 	Calendar *calendar.Service
 	// Roster brings class lists in: accounts from a CSV file, enrollment lists.
 	Roster *roster.Service
+	// Moderation is reports to the admins and people blocking people.
+	Moderation *moderation.Service
 	// Broker fans live events out between processes; Hub holds this process's
 	// sockets and is how the domain publishes (notify.Publisher).
 	Broker live.Broker
@@ -94,6 +97,9 @@ type Limits struct {
 	// thousands of lookups).
 	ClassList limit.Rule
 
+	// Report guards reports of content, Block blocking and unblocking people.
+	Report, Block limit.Rule
+
 	// More sign-in limits (see Login below and auth/login.go).
 	LoginUser, LoginAccount, LoginDevice limit.Rule
 }
@@ -122,6 +128,8 @@ func DefaultLimits(overrides map[string]config.Limit) Limits {
 		Quiz:    rule("quiz", 120, time.Minute),
 		Answer:  rule("answer", 300, time.Minute),
 		Enroll:  rule("enroll", 30, time.Minute),
+		Report:  rule("report", 20, time.Hour),
+		Block:   rule("block", 30, time.Hour),
 
 		ClassList: rule("class_list", 30, time.Hour),
 

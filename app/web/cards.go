@@ -44,7 +44,9 @@ func cardRole(viewer store.User, authorID int64) byte {
 }
 
 // cardKey names a card fragment.
-func cardKey(h store.PostHead, people uint64, liked bool, role byte, own []int64) string {
+// hidden is feed.HiddenKey of the authors the viewer blocked: their comments are left
+// out of the card.
+func cardKey(h store.PostHead, people uint64, liked bool, role byte, own []int64, hidden string) string {
 	b := make([]byte, 0, 64)
 	b = append(b, "card:"...)
 	b = strconv.AppendInt(b, h.ID, 10)
@@ -59,6 +61,10 @@ func cardKey(h store.PostHead, people uint64, liked bool, role byte, own []int64
 	for _, c := range own {
 		b = append(b, ',')
 		b = strconv.AppendInt(b, c, 10)
+	}
+	if hidden != "" {
+		b = append(b, '.')
+		b = append(b, hidden...)
 	}
 	return string(b)
 }
@@ -75,6 +81,11 @@ func (h *Web) feedCards(ctx context.Context, viewer store.User, heads []store.Po
 	if err != nil {
 		return nil, err
 	}
+	hidden, err := h.st.Feed.Hidden(ctx, viewer.ID)
+	if err != nil {
+		return nil, err
+	}
+	hiddenKey := feed.HiddenKey(hidden)
 	people, err := h.st.Cache.Version(ctx, auth.PeopleNamespace)
 	if err != nil {
 		return nil, err
@@ -83,7 +94,7 @@ func (h *Web) feedCards(ctx context.Context, viewer store.User, heads []store.Po
 	cardKeys := make([]string, len(heads))
 	var missing []int64
 	for i, hd := range heads {
-		cardKeys[i] = cardKey(hd, people, liked[hd.ID], cardRole(viewer, hd.AuthorID), own[hd.ID])
+		cardKeys[i] = cardKey(hd, people, liked[hd.ID], cardRole(viewer, hd.AuthorID), own[hd.ID], hiddenKey)
 		if f, ok := h.st.Fragments.Peek(cardKeys[i]); ok {
 			out[i] = f
 		} else {
@@ -105,6 +116,7 @@ func (h *Web) feedCards(ctx context.Context, viewer store.User, heads []store.Po
 				continue // deleted meanwhile
 			}
 			it.Liked = liked[hd.ID]
+			it = it.WithoutHidden(hidden)
 			out[i], err = h.st.Fragments.Render(cardKeys[i], func() ([]byte, error) {
 				return renderBytes(ctx, views.PostCard(p, h.cachedPostView(it, viewer, known)))
 			})
@@ -201,6 +213,12 @@ func (h *Web) cachedFeed(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	// The heads are everyone's; the posts of people the viewer blocked leave this
+	// viewer's page (which may then be shorter; the next page still starts after it).
+	if heads, err = h.withoutHidden(ctx, u, heads); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	a := h.newAssembly(r, u)
 	var keys []string
 	if a.cards, err = h.feedCards(ctx, u, heads, &keys); err != nil {
@@ -282,12 +300,18 @@ func (h *Web) cachedPostPage(w http.ResponseWriter, r *http.Request, id int64) {
 		h.serverError(w, r, err)
 		return
 	}
-	key := "full" + cardKey(hd, people, liked[id], cardRole(u, hd.AuthorID), own[id])
+	hidden, err := h.st.Feed.Hidden(ctx, u.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	key := "full" + cardKey(hd, people, liked[id], cardRole(u, hd.AuthorID), own[id], feed.HiddenKey(hidden))
 	card, err := h.st.Fragments.Get(key, func() ([]byte, error) {
 		it, known, err := h.st.Feed.Post(ctx, u, id)
 		if err != nil {
 			return nil, err
 		}
+		it = it.WithoutHidden(hidden)
 		p := views.Page{Viewer: viewerOf(u), Asset: h.assets.URL, Cached: true}
 		return renderBytes(ctx, views.FullPostCard(p, h.cachedPostView(it, u, known)))
 	})
@@ -313,4 +337,19 @@ func (h *Web) cachedPostPage(w http.ResponseWriter, r *http.Request, id int64) {
 	a.etag.parts = []string{key, shell.key}
 	a.resp.Add(shell.frag, a.fill)
 	frag.Serve(w, r, http.StatusOK, "text/html; charset=utf-8", "no-store", a.resp.Pieces(), a.etag.etag())
+}
+
+// withoutHidden leaves out the heads of posts by people the viewer blocked.
+func (h *Web) withoutHidden(ctx context.Context, viewer store.User, heads []store.PostHead) ([]store.PostHead, error) {
+	hidden, err := h.st.Feed.Hidden(ctx, viewer.ID)
+	if err != nil || len(hidden) == 0 {
+		return heads, err
+	}
+	out := make([]store.PostHead, 0, len(heads))
+	for _, hd := range heads {
+		if !hidden[hd.AuthorID] {
+			out = append(out, hd)
+		}
+	}
+	return out, nil
 }
