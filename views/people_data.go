@@ -65,6 +65,8 @@ type ProfileData struct {
 	Sections   []SectionView // the sections the viewer may see
 	ShowPosts  bool
 	Posts      []PostView
+	// Blocked: the viewer blocks this person (the profile offers Unblock).
+	Blocked bool
 }
 
 // ProfileRoleLabel is "Student", "Instructor" or "Admin".

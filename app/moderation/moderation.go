@@ -11,6 +11,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strconv"
 	"time"
 
 	"eplatform/app/auth"
@@ -94,6 +95,30 @@ type ReportInput struct {
 type reported struct {
 	authorID, postID int64
 	excerpt          string
+	author           store.UserMini
+	back             string // the item's page
+}
+
+// Reportable is an item as its report form shows it.
+type Reportable struct {
+	ItemType string
+	ItemID   int64
+	Author   store.UserMini
+	Excerpt  string
+	// Back is the item's page, where the form returns.
+	Back string
+}
+
+// Reportable returns what viewer would report: an item they can see (404 otherwise).
+func (s *Service) Reportable(ctx context.Context, viewer store.User, kind string, id int64) (Reportable, error) {
+	if !slices.Contains(ItemTypes, kind) {
+		return Reportable{}, store.ErrNotFound
+	}
+	it, err := s.item(ctx, viewer, kind, id)
+	if err != nil {
+		return Reportable{}, err
+	}
+	return Reportable{ItemType: kind, ItemID: id, Author: it.author, Excerpt: it.excerpt, Back: it.back}, nil
 }
 
 // Report files viewer's report of an item they can see. Unknown types and reasons are
@@ -151,13 +176,14 @@ func (s *Service) item(ctx context.Context, viewer store.User, kind string, id i
 		if err != nil {
 			return reported{}, err
 		}
-		return reported{p.Author.ID, p.ID, p.Content}, nil
+		return reported{p.Author.ID, p.ID, p.Content, p.Author, "/home/post/" + strconv.FormatInt(p.ID, 10) + "/"}, nil
 	case "comment":
 		c, err := s.DB.CommentByID(ctx, id)
 		if err != nil {
 			return reported{}, err
 		}
-		return reported{c.Author.ID, c.PostID, c.Content}, nil
+		back := "/home/post/" + strconv.FormatInt(c.PostID, 10) + "/#comment-" + strconv.FormatInt(c.ID, 10)
+		return reported{c.Author.ID, c.PostID, c.Content, c.Author, back}, nil
 	default:
 		m, err := s.Chat.Message(ctx, viewer.ID, id)
 		if err != nil {
@@ -170,7 +196,12 @@ func (s *Service) item(ctx context.Context, viewer store.User, kind string, id i
 		if excerpt == "" && m.Message.File != nil {
 			excerpt = "[file: " + m.Message.File.Name + "]"
 		}
-		return reported{m.Message.SenderID(), 0, excerpt}, nil
+		var author store.UserMini
+		if m.Message.Sender != nil {
+			author = *m.Message.Sender
+		}
+		back := "/chat/conversation/" + strconv.FormatInt(m.Message.ConversationID, 10) + "/"
+		return reported{m.Message.SenderID(), 0, excerpt, author, back}, nil
 	}
 }
 

@@ -225,3 +225,14 @@ func (s *Service) Act(ctx context.Context, admin store.User, reportID int64, act
 	}
 	return out, nil
 }
+
+// Authors returns the authors of the groups' content, by id, in one query.
+func (s *Service) Authors(ctx context.Context, groups []Group) (map[int64]store.UserMini, error) {
+	ids := make([]int64, 0, len(groups))
+	for _, g := range groups {
+		if g.AuthorID != 0 {
+			ids = append(ids, g.AuthorID)
+		}
+	}
+	return s.DB.UsersByIDs(ctx, ids)
+}

@@ -46,7 +46,7 @@ func (h *Web) registerAdmin(mux *http.ServeMux) {
 
 // AdminPages lists the admin area's pages (for the authorisation tests).
 var AdminPages = []string{"/admin/", "/admin/users/", "/admin/import/", "/admin/moderation/", "/admin/subjects/", "/admin/faq/",
-	"/admin/contact/", "/admin/appointments/", "/admin/system/"}
+	"/admin/contact/", "/admin/appointments/", "/admin/system/", "/admin/reports/"}
 
 func stamp(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04 UTC") }
 

@@ -112,6 +112,13 @@ func (h *Web) renderProfile(w http.ResponseWriter, r *http.Request, prof people.
 	}
 	d.Person = person(store.UserMini{ID: prof.Person.ID, Username: prof.Person.Username, FirstName: prof.Person.FirstName,
 		LastName: prof.Person.LastName, UserType: prof.Person.Role, ProfilePicture: prof.Person.Picture})
+	if signedIn && !prof.IsOwner() {
+		var err error
+		if d.Blocked, err = h.st.Moderation.Blocks(r.Context(), viewer, prof.Person.ID); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
 	if !prof.LastSeen.IsZero() {
 		d.LastSeen = ago(prof.LastSeen, now)
 	}
