@@ -118,6 +118,9 @@ func (s *Service) Reportable(ctx context.Context, viewer store.User, kind string
 	if err != nil {
 		return Reportable{}, err
 	}
+	if it.authorID == viewer.ID {
+		return Reportable{}, errOwn(kind)
+	}
 	return Reportable{ItemType: kind, ItemID: id, Author: it.author, Excerpt: it.excerpt, Back: it.back}, nil
 }
 
@@ -146,7 +149,7 @@ func (s *Service) Report(ctx context.Context, viewer store.User, in ReportInput)
 		return store.Report{}, err
 	}
 	if it.authorID == viewer.ID {
-		return store.Report{}, problem.Invalid("You cannot report your own " + in.ItemType + ".")
+		return store.Report{}, errOwn(in.ItemType)
 	}
 	if err := s.allow(ctx, s.ReportRule, viewer.ID); err != nil {
 		return store.Report{}, err
@@ -214,3 +217,5 @@ func (s *Service) MyReports(ctx context.Context, viewer store.User, limit, offse
 	rs, err := s.DB.ReportsBy(ctx, viewer.ID, limit, offset)
 	return rs, n, err
 }
+
+func errOwn(kind string) error { return problem.Invalid("You cannot report your own " + kind + ".") }
