@@ -112,6 +112,9 @@ func seedWorld(t *testing.T, app *apptest.App) *world {
 	w.ids["education"] = w.create(t, "stud", "POST", "/api/profile/education/", map[string]any{"institution": "Uni", "degree": "BSc",
 		"start_date": "2024-09-01"})
 	w.ids["project"] = w.create(t, "stud", "POST", "/api/profile/projects/", map[string]any{"title": "Robot", "description": "A line follower"})
+
+	// Moderation: the victim's report of the student's post.
+	w.ids["report"] = w.create(t, "victim", "POST", "/api/reports/", map[string]any{"item_type": "post", "item_id": w.ids["post"], "reason": "spam"})
 	return w
 }
 
@@ -182,6 +185,8 @@ var contractIDs = []struct{ prefix, row string }{
 	{"/api/admin/users/{id}/", "victim"},
 	{"/api/profile/projects/{id}/", "project"},
 	{"/api/profile/{kind}/{id}/", "education"},
+	{"/api/blocks/{id}/", "victim"},
+	{"/api/admin/reports/{id}/", "report"},
 }
 
 var pathParamRE = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -325,6 +330,14 @@ var contractBodies = map[string]func(w *world, role string) any{
 	"PUT /api/profile/{kind}/{id}/":       func(w *world, role string) any { return map[string]any{"institution": "Uni", "degree": "BSc"} },
 	"PATCH /api/profile/{kind}/{id}/":     func(w *world, role string) any { return map[string]any{"field_of_study": "Physics"} },
 	"POST /api/profile/{kind}/{id}/move/": func(w *world, role string) any { return map[string]any{"direction": "up"} },
+	"POST /api/reports/": func(w *world, role string) any {
+		if role == "stud" { // not one's own post
+			return map[string]any{"item_type": "comment", "item_id": w.ids["comment"], "reason": "harassment"}
+		}
+		return map[string]any{"item_type": "post", "item_id": w.ids["post"], "reason": "other", "note": "Off topic"}
+	},
+	"POST /api/blocks/":                    func(w *world, role string) any { return map[string]any{"user_id": w.ids["victim"]} },
+	"POST /api/admin/reports/{id}/action/": func(w *world, role string) any { return map[string]any{"action": "resolve"} },
 	"POST /api/profile/projects/{id}/image/": func(w *world, role string) any {
 		return picture{field: "image", name: "robot.png", contentType: "image/png"}
 	},

@@ -235,6 +235,7 @@ func addOpDocs(m map[string]opDoc) { maps.Copy(opDocs, m) }
 
 // tags are the document's top-level tags; a test checks every operation's tag is one.
 var tags = []any{
+	map[string]any{"name": "moderation", "description": "Reports of posts, comments and messages to the admins; blocking people."},
 	map[string]any{"name": "auth", "description": "Accounts and API tokens: register, log in, rotate and revoke tokens, the caller's account."},
 	map[string]any{"name": "feed", "description": "Posts with media, comments, likes and @mentions."},
 	map[string]any{"name": "notifications", "description": "The caller's notifications (mentions, comments, likes, enrollments, quizzes, appointments)."},
