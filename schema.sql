@@ -935,3 +935,19 @@ CREATE INDEX reports_open ON reports (item_type, item_id) WHERE status = 'open';
 CREATE INDEX reports_item ON reports (item_type, item_id, created_at);
 CREATE INDEX reports_author ON reports (author_id) WHERE author_id IS NOT NULL;
 CREATE INDEX reports_closed_by ON reports (closed_by) WHERE closed_by IS NOT NULL;
+-- My data: account deletions with a grace period
+------------------------------------------------------------------------------------------
+
+-- My data: accounts whose deletion was asked for (by the owner, with their password, or
+-- by an admin). The background job deletes each for good at delete_at unless the owner
+-- signs in before then, which removes the row (the deletion is cancelled).
+CREATE TABLE account_deletions (
+    user_id      INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    -- who asked: the owner or an admin; SET NULL so an admin's own removal keeps the row
+    requested_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    requested_at INTEGER NOT NULL,
+    delete_at    INTEGER NOT NULL CHECK (delete_at >= requested_at)
+);
+CREATE INDEX account_deletions_due ON account_deletions (delete_at);
+CREATE INDEX account_deletions_requested_by ON account_deletions (requested_by)
+    WHERE requested_by IS NOT NULL;

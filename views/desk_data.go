@@ -64,6 +64,8 @@ type AdminUserRow struct {
 	Active                bool
 	Joined, LastLogin     string
 	Self                  bool
+	// DeleteAt is when the account's scheduled deletion happens, "" when none.
+	DeleteAt string
 }
 
 // AdminModRow is a post or comment in the moderation list.

@@ -139,6 +139,13 @@ func newContract(t *testing.T, raw []byte) *contract {
 		if a.phase != b.phase {
 			return a.phase - b.phase
 		}
+		// Logging out ends each role's login, so it comes after everything else.
+		if la, lb := a.key == "POST /api/auth/logout/", b.key == "POST /api/auth/logout/"; la != lb {
+			if la {
+				return 1
+			}
+			return -1
+		}
 		if a.phase == phaseLast {
 			// Children before their parents: a question before its quiz, a quiz
 			// before its subject.
@@ -176,6 +183,17 @@ func (c *contract) resolve(r map[string]any) map[string]any {
 	return c.doc["components"].(map[string]any)["responses"].(map[string]any)[name].(map[string]any)
 }
 
+// binaryType is the media type of a response that is a file, "" for JSON or none.
+func binaryType(resp map[string]any) string {
+	content, _ := resp["content"].(map[string]any)
+	for mt := range content {
+		if mt != "application/json" {
+			return mt
+		}
+	}
+	return ""
+}
+
 func jsonBodySchema(resp map[string]any) any {
 	content, _ := resp["content"].(map[string]any)
 	media, _ := content["application/json"].(map[string]any)
@@ -203,6 +221,13 @@ func (c *contract) check(t *testing.T, op *operation, what string, resp *apptest
 		op.okRole = strings.Fields(what)[0]
 	}
 	schema, hasBody := c.schemas[op.key+" "+status]
+	if mt := binaryType(c.resolve(op.doc["responses"].(map[string]any)[status].(map[string]any))); mt != "" {
+		// A file (a zip download): its declared type, and something in it.
+		if ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); ct != mt || resp.Body == "" {
+			t.Errorf("%s %s: %d with Content-Type %q and %d bytes, declared a %s", op.key, what, resp.StatusCode, ct, len(resp.Body), mt)
+		}
+		return
+	}
 	if !hasBody {
 		if resp.Body != "" {
 			t.Errorf("%s %s: %d has a body where none is declared: %.300s", op.key, what, resp.StatusCode, resp.Body)
@@ -237,6 +262,7 @@ var destructive = map[string]bool{
 	"POST /api/subjects/{id}/unenroll/":        true,
 	"POST /api/admin/users/{id}/active/":       true,
 	"POST /api/auth/logout/":                   true,
+	"POST /api/me/delete/":                     true,
 }
 
 func phaseOf(op *operation) int {

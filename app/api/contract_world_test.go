@@ -323,6 +323,19 @@ var contractBodies = map[string]func(w *world, role string) any{
 	"POST /api/ai/feedback-request/":      func(w *world, role string) any { return map[string]any{"type": "general"} },
 	"POST /api/admin/users/{id}/role/":    func(w *world, role string) any { return map[string]any{"user_type": "instructor"} },
 	"POST /api/admin/users/{id}/active/":  func(w *world, role string) any { return map[string]any{"is_active": false} },
+	// Only "other" confirms with the right password, which signs them out everywhere;
+	// they sign in again at the next role's call (which cancels the deletion), for the
+	// probes that follow. The others' passwords are refused with a 400.
+	"POST /api/me/delete/": func(w *world, role string) any {
+		switch role {
+		case "other":
+			return map[string]any{"password": apptest.Password}
+		case "teach2":
+			w.tokens["other"], _ = w.app.Token("other")
+		}
+		return map[string]any{"password": "not-" + apptest.Password}
+	},
+	"POST /api/admin/users/{id}/delete/": func(w *world, role string) any { return map[string]any{"now": false} },
 	"PATCH /api/profile/": func(w *world, role string) any {
 		return map[string]any{"bio": "Learning Go", "privacy_settings": map[string]any{"bio": "public"}}
 	},

@@ -246,6 +246,7 @@ var tags = []any{
 	map[string]any{"name": "people", "description": "Profiles with privacy per section, and the caller's own profile and entries."},
 	map[string]any{"name": "search", "description": "Full-text search of people, posts and subjects, and suggestions as one types."},
 	map[string]any{"name": "desk", "description": "Contact form, FAQ, appointments with instructors and the learning assistant."},
+	map[string]any{"name": "mydata", "description": "The caller's own data: a zip of everything, and deleting the account after a grace period."},
 	map[string]any{"name": "admin", "description": "User administration; admins only."},
 	map[string]any{"name": "meta", "description": "This description of the API."},
 }
@@ -403,6 +404,10 @@ func bodyTypes(schema string) []string {
 	return []string{"application/json"}
 }
 
+// binaryResponses are the operations whose success answer is a file, not JSON, by
+// "METHOD /path": its media type.
+var binaryResponses = map[string]string{}
+
 // optionalAuth marks public operations that answer more to a signed-in caller.
 var optionalAuth = map[string]bool{
 	"GET /api/profiles/{username}/": true, // sections shown to registered users
@@ -461,6 +466,9 @@ func (a *API) openAPIDocument() map[string]any {
 			r := map[string]any{"description": http.StatusText(code)}
 			if rt.Response != "" && code < 300 && code != http.StatusNoContent {
 				r["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
+			}
+			if mt, ok := binaryResponses[key]; ok && code < 300 {
+				r["content"] = map[string]any{mt: map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": mt}}}
 			}
 			responses[strconv.Itoa(code)] = r
 		}

@@ -364,7 +364,7 @@ func (a *App) Token(username string) (access, refresh string) {
 // something else; tests of the limits themselves use the defaults.
 var RelaxedLimits = []string{"-limits", "login=100000/1m,login_user=100000/1m,login_account=100000/1m,login_device=100000/1m,signup=100000/1m,reset=100000/1m,post=100000/1m," +
 	"comment=100000/1m,like=100000/1m,upload=100000/1m,api=1000000/1m,chat=100000/1m,search=100000/1m," +
-	"quiz=100000/1m,answer=100000/1m,enroll=100000/1m,report=100000/1m,block=100000/1m"}
+	"quiz=100000/1m,answer=100000/1m,enroll=100000/1m,report=100000/1m,block=100000/1m,export=100000/1m,delete_account=100000/1m"}
 
 // StartRelaxed starts an app with RelaxedLimits.
 func StartRelaxed(t testing.TB) *App {

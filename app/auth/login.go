@@ -60,6 +60,9 @@ type Attempt struct {
 type SignedIn struct {
 	User   store.User
 	Device string
+	// DeletionCancelled says the account was waiting to be deleted (its owner asked
+	// to, see app/mydata) and this sign-in cancelled that, which the user is told.
+	DeletionCancelled bool
 }
 
 // tooManyLogins starts the message of a refused sign-in; the problem's RetryAfter says
@@ -106,7 +109,28 @@ func (s *Service) SignIn(ctx context.Context, a Attempt) (SignedIn, error) {
 	if err != nil {
 		return SignedIn{}, err
 	}
-	return SignedIn{User: u, Device: token}, nil
+	cancelled, err := s.cancelDeletion(ctx, u.ID)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	return SignedIn{User: u, Device: token, DeletionCancelled: cancelled}, nil
+}
+
+// cancelDeletion cancels the account's scheduled deletion, if any: coming back
+// during the grace period is how a person keeps their account. Most sign-ins have
+// none, found by a read, so they write nothing more.
+func (s *Service) cancelDeletion(ctx context.Context, userID int64) (bool, error) {
+	if _, err := s.DB.DeletionOf(ctx, userID); errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	var cancelled bool
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) (err error) {
+		cancelled, err = tx.CancelDeletion(ctx, userID)
+		return err
+	})
+	return cancelled, err
 }
 
 // take spends one token of each bucket, in order. When one refuses, the tokens already

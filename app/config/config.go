@@ -53,6 +53,9 @@ type Config struct {
 	BackupDir   string
 	BackupEvery time.Duration
 	BackupKeep  int
+	// DeletionGrace is how long an account whose owner asked to delete it waits before
+	// the background job deletes it; signing in during it cancels the deletion.
+	DeletionGrace time.Duration
 
 	SMTP SMTP
 
@@ -142,6 +145,15 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	}
 	fs.DurationVar(&c.BackupEvery, "backup-every", every, "make a backup archive this often, e.g. 24h; 0 is off ($EPLATFORM_BACKUP_EVERY)")
 	num(&c.BackupKeep, "backup-keep", "EPLATFORM_BACKUP_KEEP", 7, "scheduled backups to keep, newest first")
+	grace := 14 * 24 * time.Hour
+	if v := getenv("EPLATFORM_DELETION_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			c.envErr = fmt.Errorf("$EPLATFORM_DELETION_GRACE %q is not a duration such as 336h", v)
+		}
+		grace = d
+	}
+	fs.DurationVar(&c.DeletionGrace, "deletion-grace", grace, "how long a deleted account waits before it is deleted for good; signing in cancels ($EPLATFORM_DELETION_GRACE)")
 	demo := getenv("EPLATFORM_DEMO") == "1" || getenv("EPLATFORM_DEMO") == "true"
 	fs.BoolVar(&c.Demo, "demo", demo, "fill an empty database with demo content ($EPLATFORM_DEMO)")
 	return c
@@ -196,6 +208,9 @@ func (c *Config) Finish() error {
 	// meant as hours before it fills the disk.
 	if c.BackupEvery != 0 && c.BackupEvery < time.Minute {
 		return fmt.Errorf("-backup-every must be 0 (off) or at least 1m, not %s", c.BackupEvery)
+	}
+	if c.DeletionGrace < 0 {
+		return fmt.Errorf("-deletion-grace must not be negative, not %s", c.DeletionGrace)
 	}
 	if c.BackupKeep < 1 {
 		return fmt.Errorf("-backup-keep must be at least 1")

@@ -512,3 +512,15 @@ func (s *Service) postsChanged(ctx context.Context) {
 		}
 	}
 }
+
+// AccountRemoved follows the removal of an account (app/mydata): its posts went with
+// it and posts lists other people's posts that lost its likes or comments, so the
+// feed's heads, those cards and the post count move on.
+func (s *Service) AccountRemoved(ctx context.Context, userID int64, posts []int64) {
+	for _, id := range posts {
+		s.changed(ctx, id)
+	}
+	s.changedHeads(ctx)
+	s.changedMarks(ctx, userID)
+	s.postsChanged(ctx)
+}

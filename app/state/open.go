@@ -173,6 +173,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st.openCalendar()
 	st.openRoster()
 	st.openModeration()
+	st.openMyData()
 
 	// The hub runs as long as the State: the domain publishes through it even when no
 	// HTTP server is running (tests, CLI).
@@ -265,6 +266,10 @@ func (s *State) Janitor(ctx context.Context, interval time.Duration) {
 		})
 		if err != nil && ctx.Err() == nil {
 			s.Log.Warn("janitor", "err", err)
+		}
+		// Accounts whose deletion grace period is over (app/mydata).
+		if _, err := s.MyData.RemoveDue(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Warn("janitor: account deletions", "err", err)
 		}
 	}
 }

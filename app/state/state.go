@@ -25,6 +25,7 @@ import (
 	"eplatform/app/mail"
 	"eplatform/app/media"
 	"eplatform/app/moderation"
+	"eplatform/app/mydata"
 	"eplatform/app/notify"
 	"eplatform/app/people"
 	"eplatform/app/quiz"
@@ -56,6 +57,8 @@ type State struct {
 	// Coursework is hand-ins for assignments, their grading and the gradebook.
 	Coursework *coursework.Service
 	Desk       *desk.Service
+	// MyData is a person's data export and account deletion.
+	MyData *mydata.Service
 	// Calendar gathers each person's dates (month page, iCalendar feed).
 	Calendar *calendar.Service
 	// Roster brings class lists in: accounts from a CSV file, enrollment lists.
@@ -100,6 +103,10 @@ type Limits struct {
 	// Report guards reports of content, Block blocking and unblocking people.
 	Report, Block limit.Rule
 
+	// Export is data downloads (a zip of everything, so a few an hour), DeleteAccount
+	// deletion requests and cancellations, per person asking.
+	Export, DeleteAccount limit.Rule
+
 	// More sign-in limits (see Login below and auth/login.go).
 	LoginUser, LoginAccount, LoginDevice limit.Rule
 }
@@ -132,6 +139,9 @@ func DefaultLimits(overrides map[string]config.Limit) Limits {
 		Block:   rule("block", 30, time.Hour),
 
 		ClassList: rule("class_list", 30, time.Hour),
+
+		Export:        rule("export", 3, time.Hour),
+		DeleteAccount: rule("delete_account", 10, time.Hour),
 
 		// Sign-ins count failures only (successes are refunded). A school signs in from
 		// one address: Login allows 100 failures per address in 15 minutes (then one

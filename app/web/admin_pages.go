@@ -68,6 +68,10 @@ func (h *Web) adminUsers(w http.ResponseWriter, r *http.Request) {
 		rows[i] = views.AdminUserRow{ID: u.ID, Username: u.Username, Name: strings.TrimSpace(u.FirstName + " " + u.LastName),
 			Email: u.Email, Role: u.UserType, Active: u.IsActive, Joined: stamp(u.DateJoined), Self: u.ID == me.ID}
 	}
+	if err := h.deletionDates(r, rows); err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
 	h.render(w, r, http.StatusOK, views.AdminUsers(h.page(w, r, "Users · Admin", "admin"), q, rows))
 }
 

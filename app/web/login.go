@@ -59,6 +59,9 @@ func (h *Web) login(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	if in.DeletionCancelled {
+		h.flash(w, r, "success", "Welcome back. Your account was going to be deleted; signing in cancelled that, and it stays as it is.")
+	}
 	http.Redirect(w, r, landing(in.User.UserType, next), http.StatusSeeOther)
 }
 
