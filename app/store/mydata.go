@@ -85,7 +85,8 @@ type Removal struct {
 	Files []string
 	// Posts are other people's posts that lost the account's likes or comments.
 	Posts []int64
-	// Recipients are the people who lost unread notifications the account caused.
+	// Recipients are the people who lost notifications the account caused, read or
+	// not (their unread counts and kept notification pages move on).
 	Recipients []int64
 }
 
@@ -106,7 +107,7 @@ func (s *Queries) RemoveAccount(ctx context.Context, userID int64) (Removal, err
 		return r, err
 	}
 	if r.Recipients, err = s.ids(ctx, `SELECT DISTINCT recipient_id FROM notifications
-		WHERE is_read = 0 AND recipient_id <> ?1 AND (sender_id = ?1
+		WHERE recipient_id <> ?1 AND (sender_id = ?1
 			OR post_id IN (SELECT id FROM posts WHERE user_id = ?1)
 			OR comment_id IN (SELECT id FROM comments WHERE user_id = ?1))`, userID); err != nil {
 		return r, err
