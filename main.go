@@ -280,6 +280,11 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 			}
 		}
 	}()
+	pruned := make(chan struct{})
+	go func() {
+		defer close(pruned)
+		st.AuditPruner.Run(ctx)
+	}()
 	backups := make(chan struct{})
 	go func() {
 		defer close(backups)
@@ -291,6 +296,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	stop()
 	<-metricsDone
 	<-backups
+	<-pruned
 	log.Info("stopped")
 	return err
 }

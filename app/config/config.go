@@ -56,6 +56,8 @@ type Config struct {
 	// DeletionGrace is how long an account whose owner asked to delete it waits before
 	// the background job deletes it; signing in during it cancels the deletion.
 	DeletionGrace time.Duration
+	// AuditKeep is how long audit log entries are kept (0: forever).
+	AuditKeep time.Duration
 
 	SMTP SMTP
 
@@ -154,6 +156,20 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 		grace = d
 	}
 	fs.DurationVar(&c.DeletionGrace, "deletion-grace", grace, "how long a deleted account waits before it is deleted for good; signing in cancels ($EPLATFORM_DELETION_GRACE)")
+	c.AuditKeep = 365 * 24 * time.Hour
+	if v := getenv("EPLATFORM_AUDIT_KEEP"); v != "" {
+		d, err := ParseDays(v)
+		if err != nil {
+			c.envErr = fmt.Errorf("$EPLATFORM_AUDIT_KEEP: %w", err)
+		}
+		c.AuditKeep = d
+	}
+	fs.Func("audit-keep", "keep audit log entries this long, e.g. 365d or 2160h; 0 keeps them forever (default 365d; $EPLATFORM_AUDIT_KEEP)",
+		func(v string) error {
+			d, err := ParseDays(v)
+			c.AuditKeep = d
+			return err
+		})
 	demo := getenv("EPLATFORM_DEMO") == "1" || getenv("EPLATFORM_DEMO") == "true"
 	fs.BoolVar(&c.Demo, "demo", demo, "fill an empty database with demo content ($EPLATFORM_DEMO)")
 	return c
@@ -371,7 +387,7 @@ func (c *Config) Print(w io.Writer) {
 		{"addr", c.Addr}, {"base-url", c.BaseURL}, {"data", c.DataDir},
 		{"cache", redactURL(c.Cache) + fmt.Sprintf(" (%d MiB in process)", c.CacheMB)},
 		{"redis", redis}, {"trusted-proxies", orNone(c.TrustedProxies)},
-		{"sync", c.Synchronous}, {"limits", orNone(c.Limits)}, {"smtp", smtp}, {"backups", orNone(c.BackupSchedule())},
+		{"sync", c.Synchronous}, {"limits", orNone(c.Limits)}, {"smtp", smtp}, {"backups", orNone(c.BackupSchedule())}, {"audit-keep", c.AuditKeepText()},
 		{"access codes", "(set; see $EPLATFORM_INSTRUCTOR_CODE/$EPLATFORM_ADMIN_CODE or " + filepath.Join(c.DataDir, "secrets.json") + ")"},
 		{"metrics", c.MetricsWhere()},
 		{"sockets", fmt.Sprintf("%d per user", c.SocketsPerUser)},
@@ -437,4 +453,34 @@ func ParseLimits(s string) (map[string]Limit, error) {
 		out[name] = Limit{N: n, Period: d}
 	}
 	return out, nil
+}
+
+// ParseDays reads a duration that may also be whole days ("365d"), which
+// time.ParseDuration does not know; negative ones are refused.
+func ParseDays(v string) (time.Duration, error) {
+	var d time.Duration
+	var err error
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		var days int
+		days, err = strconv.Atoi(n)
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		d, err = time.ParseDuration(v)
+	}
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q is not a duration such as 365d or 720h", v)
+	}
+	return d, nil
+}
+
+// AuditKeepText says how long audit entries are kept, for the start-up summary and
+// the audit page.
+func (c *Config) AuditKeepText() string {
+	if c.AuditKeep <= 0 {
+		return "forever"
+	}
+	if c.AuditKeep%(24*time.Hour) == 0 {
+		return strconv.Itoa(int(c.AuditKeep/(24*time.Hour))) + " days"
+	}
+	return c.AuditKeep.String()
 }

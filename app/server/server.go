@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"eplatform/app/api"
+	"eplatform/app/audit"
 	"eplatform/app/auth"
 	"eplatform/app/httpx"
 	"eplatform/app/limit"
@@ -102,6 +103,7 @@ func New(st *state.State) (*Server, error) {
 		web.Gzip,
 		csrf.Handler,
 		s.identify,
+		s.auditClient,
 		w.AnonymousPages,
 		web.Route,
 	)
@@ -132,6 +134,16 @@ func (s *Server) identify(next http.Handler) http.Handler {
 					r = r.WithContext(auth.WithIdentity(ctx, auth.Identity{User: u}))
 				}
 			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// auditClient notes the client's address for the audit entries the request records.
+func (s *Server) auditClient(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a := s.st.ClientIP.Addr(r); a.IsValid() {
+			r = r.WithContext(audit.WithClient(r.Context(), a.String()))
 		}
 		next.ServeHTTP(w, r)
 	})

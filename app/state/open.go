@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"eplatform/app/audit"
 	"eplatform/app/auth"
 	"eplatform/app/backup"
 	"eplatform/app/cache"
@@ -131,6 +132,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		Source: backup.Source{DataDir: cfg.DataDir, Version: o.Version, Now: o.Now},
 		Dir:    cfg.BackupDir, Every: cfg.BackupEvery, Keep: cfg.BackupKeep, Log: o.Log,
 	}
+	st.AuditPruner = &audit.Pruner{DB: db, Keep: cfg.AuditKeep, Now: o.Now, Log: o.Log}
 	site, _ := url.Parse(cfg.BaseURL) // validated by config.Finish
 	st.Broker = broker
 	st.Hub = live.NewHub(broker, live.Options{Log: o.Log, Now: o.Now, AllowedOrigins: []string{site.Host},

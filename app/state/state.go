@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"eplatform/app/audit"
 	"eplatform/app/auth"
 	"eplatform/app/backup"
 	"eplatform/app/cache"
@@ -83,6 +84,8 @@ type State struct {
 	// Backups makes the scheduled backups (main runs it) and the admin download's
 	// archive, and remembers the last scheduled outcome.
 	Backups *backup.Scheduler
+	// AuditPruner deletes audit log entries older than -audit-keep (main runs it).
+	AuditPruner *audit.Pruner
 }
 
 // Limits are the named rate limits of every write path. Defaults below; each can be
