@@ -46,7 +46,7 @@ func (s *Service) ChangeRole(ctx context.Context, by store.User, id int64, role 
 	if err != nil {
 		return u, err
 	}
-	if err := s.SetRole(ctx, u.ID, role); err != nil {
+	if err := s.setRole(ctx, by, u, role); err != nil {
 		return store.User{}, err
 	}
 	return s.DB.UserByID(ctx, u.ID)
@@ -65,17 +65,18 @@ func (s *Service) ChangeActiveWith(ctx context.Context, by store.User, id int64,
 	if err != nil {
 		return u, err
 	}
-	if err := s.SetActiveWith(ctx, u.ID, active, also); err != nil {
+	if err := s.setActive(ctx, by, u, active, also); err != nil {
 		return store.User{}, err
 	}
 	return s.DB.UserByID(ctx, u.ID)
 }
 
 // MailReset mails a user a password reset link now; an inactive account is refused.
+// It is recorded in the audit log with the reset itself (sendPasswordReset).
 func (s *Service) MailReset(ctx context.Context, by store.User, id int64) (store.User, error) {
 	u, err := s.User(ctx, by, id)
 	if err != nil {
 		return u, err
 	}
-	return u, s.sendPasswordReset(ctx, u)
+	return u, s.sendPasswordReset(ctx, by, u)
 }

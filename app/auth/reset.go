@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"eplatform/app/form"
+	"eplatform/app/audit"
 	"eplatform/app/problem"
 	"eplatform/app/store"
 )
@@ -81,25 +82,32 @@ func (s *Service) mailResetTo(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
-	return s.mailReset(ctx, u)
+	return s.mailReset(ctx, u, nil)
 }
 
 // sendPasswordReset mails the user a reset link now: an admin's action, who is told
-// it was sent. An inactive account is refused.
-func (s *Service) sendPasswordReset(ctx context.Context, u store.User) error {
+// it was sent, and it is recorded in the audit log. An inactive account is refused.
+func (s *Service) sendPasswordReset(ctx context.Context, by, u store.User) error {
 	if !u.IsActive {
 		return problem.Invalid("Activate the account first.")
 	}
-	return s.mailReset(ctx, u)
+	return s.mailReset(ctx, u, &by)
 }
 
-func (s *Service) mailReset(ctx context.Context, u store.User) error {
+// mailReset makes a reset link for u and mails it; by is the admin who sent it (nil:
+// the user asked), recorded in the same transaction as the link.
+func (s *Service) mailReset(ctx context.Context, u store.User, by *store.User) error {
 	token, hash := newToken()
 	now := s.Now()
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
-		return tx.InsertPasswordReset(ctx, store.PasswordReset{
+		err := tx.InsertPasswordReset(ctx, store.PasswordReset{
 			TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(ResetTokenLife),
 		})
+		if err != nil || by == nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, Actor: *by, Action: audit.UserPasswordReset,
+			Target: audit.User(u), After: map[string]any{"email": u.Email}})
 	})
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"eplatform/app/audit"
 	"eplatform/app/cache"
 	"eplatform/app/form"
 	"eplatform/app/limit"
@@ -96,7 +97,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (store.User, error
 	if errs := s.validateSignup(in, true); len(errs) > 0 {
 		return store.User{}, problem.Fields(errs)
 	}
-	return s.createUser(ctx, in)
+	return s.createUser(ctx, in, false)
 }
 
 // CreateUserAdmin creates an account from the command line: the same field rules,
@@ -111,7 +112,7 @@ func (s *Service) CreateUserAdmin(ctx context.Context, in SignupInput) (store.Us
 	if len(errs) > 0 {
 		return store.User{}, problem.Fields(errs)
 	}
-	return s.createUser(ctx, in)
+	return s.createUser(ctx, in, true)
 }
 
 func (s *Service) validateSignup(in SignupInput, needCode bool) form.Errors {
@@ -177,7 +178,9 @@ func checkBirthdate(s, role string, now time.Time) string {
 // roleChoice is the message for an unknown role.
 const roleChoice = "Select a valid choice: student, instructor or admin."
 
-func (s *Service) createUser(ctx context.Context, in SignupInput) (store.User, error) {
+// createUser makes the account; byCommandLine records it in the audit log (a signup
+// is no administrative action).
+func (s *Service) createUser(ctx context.Context, in SignupInput, byCommandLine bool) (store.User, error) {
 	// Hash outside the transaction: it takes tens of milliseconds of CPU.
 	hash, err := HashPassword(in.Password1, s.Params)
 	if err != nil {
@@ -193,8 +196,11 @@ func (s *Service) createUser(ctx context.Context, in SignupInput) (store.User, e
 		if err != nil {
 			return err
 		}
-		user, err = tx.UserByID(ctx, id)
-		return err
+		if user, err = tx.UserByID(ctx, id); err != nil || !byCommandLine {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Action: audit.UserCreate, Target: audit.User(user),
+			After: map[string]any{"user_type": user.UserType, "email": user.Email}})
 	})
 	var conflict *store.ConflictError
 	if errors.As(err, &conflict) {
@@ -415,34 +421,78 @@ func (s *Service) forget(ctx context.Context, keys ...string) {
 // SetRole changes a user's role (`eplatform user promote`; the admin area goes
 // through ChangeRole). An unknown role is a problem naming user_type.
 func (s *Service) SetRole(ctx context.Context, userID int64, role string) error {
+	u, err := s.DB.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	return s.setRole(ctx, store.User{}, u, role)
+}
+
+// setRole changes u's role and records it for by (the zero User: the command line).
+func (s *Service) setRole(ctx context.Context, by, u store.User, role string) error {
 	if !ValidRole(role) {
 		return problem.Field("user_type", roleChoice)
 	}
-	err := s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.SetUserType(ctx, userID, role) })
-	s.ForgetUser(ctx, userID)
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		cur, err := tx.UserByID(ctx, u.ID) // "before" as the transaction sees it
+		if err != nil {
+			return err
+		}
+		if err := tx.SetUserType(ctx, u.ID, role); err != nil {
+			return err
+		}
+		if role == cur.UserType {
+			return nil // nothing changed: nothing to record
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: by, Action: audit.UserRole, Target: audit.User(cur),
+			Before: map[string]any{"user_type": cur.UserType}, After: map[string]any{"user_type": role}})
+	})
+	s.ForgetUser(ctx, u.ID)
 	return err
 }
 
-// SetActive activates or deactivates a user; deactivation also ends their sessions
-// and tokens at once.
+// SetActive activates or deactivates a user (`eplatform user deactivate`);
+// deactivation also ends their sessions and tokens at once.
 func (s *Service) SetActive(ctx context.Context, userID int64, active bool) error {
-	return s.SetActiveWith(ctx, userID, active, nil)
+	u, err := s.DB.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	return s.setActive(ctx, store.User{}, u, active, nil)
 }
 
-// SetActiveWith is SetActive that also runs also (when not nil) in the same transaction
-// (a moderator deactivating an author closes the reports that led to it).
-func (s *Service) SetActiveWith(ctx context.Context, userID int64, active bool, also func(tx *store.Queries) error) error {
+// setActive changes u's active flag as by (nobody: the command line), recorded in the
+// audit log, and runs also (when not nil) in the same transaction (a moderator
+// deactivating an author closes the reports that led to it).
+func (s *Service) setActive(ctx context.Context, by, u store.User, active bool, also func(tx *store.Queries) error) error {
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
-		if err := tx.SetUserActive(ctx, userID, active); err != nil || also == nil {
+		cur, err := tx.UserByID(ctx, u.ID)
+		if err != nil {
 			return err
 		}
-		return also(tx)
+		if err := tx.SetUserActive(ctx, u.ID, active); err != nil {
+			return err
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
+		if active == cur.IsActive {
+			return nil
+		}
+		action := audit.UserDeactivate
+		if active {
+			action = audit.UserActivate
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: by, Action: action, Target: audit.User(cur),
+			Before: map[string]any{"is_active": cur.IsActive}, After: map[string]any{"is_active": active}})
 	})
-	s.ForgetUser(ctx, userID)
+	s.ForgetUser(ctx, u.ID)
 	if err != nil || active {
 		return err
 	}
-	return s.EndAllSessions(ctx, userID)
+	return s.EndAllSessions(ctx, u.ID)
 }
 
 // newToken returns a random URL-safe token and its SHA-256, which is what is stored.

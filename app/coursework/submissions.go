@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"eplatform/app/audit"
 	"eplatform/app/learn"
 	"eplatform/app/media"
 	"eplatform/app/problem"
@@ -275,8 +276,16 @@ func (s *Service) Grade(ctx context.Context, viewer store.User, id int64, in Gra
 				return err
 			}
 		}
-		x, err = tx.SubmissionByID(ctx, id)
-		return err
+		if x, err = tx.SubmissionByID(ctx, id); err != nil {
+			return err
+		}
+		student, err := tx.UserByID(ctx, cur.StudentID)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, Actor: viewer, Action: audit.SubmissionGrade,
+			Target: audit.Target{Kind: audit.KindSubmission, ID: id, Label: a.Material.Title + " · " + student.Username},
+			Before: gradeSnapshot(cur, top), After: gradeSnapshot(x, top)})
 	})
 	if err != nil {
 		return store.Submission{}, err
@@ -285,6 +294,11 @@ func (s *Service) Grade(ctx context.Context, viewer store.User, id int64, in Gra
 		s.Notify.Deliver(ctx, []int64{nid}, []int64{x.StudentID})
 	}
 	return x, nil
+}
+
+// gradeSnapshot is the audit snapshot of a hand-in's grade (marks nil: not graded).
+func gradeSnapshot(x store.Submission, top int) map[string]any {
+	return map[string]any{"marks": x.Marks, "max_marks": top, "feedback": x.Feedback}
 }
 
 // ---- the instructor's view ---------------------------------------------------------

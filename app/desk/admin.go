@@ -3,8 +3,11 @@ package desk
 import (
 	"context"
 	"os"
+	"strings"
 
+	"eplatform/app/audit"
 	"eplatform/app/auth"
+	"eplatform/app/form"
 	"eplatform/app/problem"
 	"eplatform/app/store"
 )
@@ -113,4 +116,39 @@ func (s *Service) SiteCounts(ctx context.Context, by store.User) (Counts, error)
 		}
 	}
 	return c, nil
+}
+
+// AuditLog lists audit entries newest first; admins only. Unknown filter values are a
+// problem naming the field (an action that does not exist would silently match nothing).
+func (s *Service) AuditLog(ctx context.Context, by store.User, q store.AuditQuery) ([]store.AuditEntry, error) {
+	if err := admin(by); err != nil {
+		return nil, err
+	}
+	errs := form.Errors{}
+	if q.Action != "" && !audit.Known(audit.Actions, q.Action) {
+		errs.Add("action", "Select a valid choice: "+strings.Join(audit.Actions, ", ")+".")
+	}
+	if q.TargetKind != "" && !audit.Known(audit.Kinds, q.TargetKind) {
+		errs.Add("target_kind", "Select a valid choice: "+strings.Join(audit.Kinds, ", ")+".")
+	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Until.After(q.Since) {
+		errs.Add("until", "The end of the range must come after its start.")
+	}
+	if len(errs) > 0 {
+		return nil, problem.Fields(errs)
+	}
+	return s.DB.ListAudit(ctx, q)
+}
+
+// BackupDownloaded records that by is downloading a full backup (file). It is
+// written before the first byte goes out: a download that then fails was still an
+// attempt to take everything away, and is recorded as one.
+func (s *Service) BackupDownloaded(ctx context.Context, by store.User, file string) error {
+	if err := admin(by); err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: by, Action: audit.BackupDownload,
+			Target: audit.Target{Kind: audit.KindBackup, Label: file}})
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"eplatform/app/audit"
 	"eplatform/app/auth"
 	"eplatform/app/form"
 	"eplatform/app/mail"
@@ -163,11 +164,22 @@ func (s *Service) SaveFAQ(ctx context.Context, by store.User, id int64, in FAQIn
 		if id == 0 {
 			f.CreatedAt = now
 			var err error
-			id, err = tx.InsertFAQ(ctx, f)
+			if id, err = tx.InsertFAQ(ctx, f); err != nil {
+				return err
+			}
+			return audit.Record(ctx, tx, audit.Entry{At: now, Actor: by, Action: audit.FAQCreate,
+				Target: faqTarget(id, f.Question), After: faqSnapshot(f)})
+		}
+		cur, err := tx.FAQByID(ctx, id)
+		if err != nil {
 			return err
 		}
 		f.ID, f.UpdatedAt = id, now
-		return tx.UpdateFAQ(ctx, f)
+		if err := tx.UpdateFAQ(ctx, f); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, Actor: by, Action: audit.FAQUpdate,
+			Target: faqTarget(id, f.Question), Before: faqSnapshot(cur), After: faqSnapshot(f)})
 	})
 	if err != nil {
 		return store.FAQ{}, err
@@ -180,7 +192,30 @@ func (s *Service) DeleteFAQ(ctx context.Context, by store.User, id int64) error 
 	if !auth.IsAdmin(by) {
 		return problem.ErrForbidden
 	}
-	return s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.DeleteFAQ(ctx, id) })
+	return s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		cur, err := tx.FAQByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteFAQ(ctx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: by, Action: audit.FAQDelete,
+			Target: faqTarget(id, cur.Question), Before: faqSnapshot(cur)})
+	})
+}
+
+func faqTarget(id int64, question string) audit.Target {
+	return audit.Target{Kind: audit.KindFAQ, ID: id, Label: question}
+}
+
+// faqSnapshot is the audit snapshot of a FAQ entry (the answer's start only).
+func faqSnapshot(f store.FAQ) map[string]any {
+	answer := f.Answer
+	if r := []rune(answer); len(r) > 300 {
+		answer = string(r[:300]) + "…"
+	}
+	return map[string]any{"question": f.Question, "answer": answer, "category": f.Category, "position": f.Position, "is_active": f.IsActive}
 }
 
 // MarkHandled marks a contact message handled; admins only.
@@ -188,5 +223,11 @@ func (s *Service) MarkHandled(ctx context.Context, by store.User, id int64) erro
 	if !auth.IsAdmin(by) {
 		return problem.ErrForbidden
 	}
-	return s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.MarkContactHandled(ctx, id, s.Now()) })
+	return s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		if err := tx.MarkContactHandled(ctx, id, s.Now()); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: by, Action: audit.ContactHandled,
+			Target: audit.Target{Kind: audit.KindContact, ID: id}, After: map[string]any{"handled": true}})
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"eplatform/app/audit"
 	"eplatform/app/auth"
 	"eplatform/app/cache"
 	"eplatform/app/form"
@@ -290,9 +291,16 @@ func (s *Service) DeletePostWith(ctx context.Context, viewer store.User, postID 
 			return err
 		}
 		if also != nil {
-			return also(tx)
+			if err := also(tx); err != nil {
+				return err
+			}
 		}
-		return nil
+		if cur.Author.ID == viewer.ID {
+			return nil // one's own post: no moderation to record
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: viewer, Action: audit.PostDelete,
+			Target: audit.Target{Kind: audit.KindPost, ID: postID, Label: cur.Author.Username + ": " + cur.Content},
+			Before: removedText(cur.Author, cur.Content, cur.CreatedAt)})
 	})
 	if err != nil {
 		return err
@@ -474,10 +482,23 @@ func (s *Service) DeleteCommentWith(ctx context.Context, viewer store.User, comm
 		if affected, err = tx.UnreadRecipientsOf(ctx, c.PostID, commentID); err != nil {
 			return err
 		}
-		if count, err = tx.DeleteComment(ctx, commentID, c.PostID); err != nil || also == nil {
+		if count, err = tx.DeleteComment(ctx, commentID, c.PostID); err != nil {
 			return err
 		}
-		return also(tx)
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
+		if c.Author.ID == viewer.ID {
+			return nil
+		}
+		// Someone else's comment: its post's owner or a moderator removed it.
+		before := removedText(c.Author, c.Content, c.CreatedAt)
+		before["post"] = c.PostID
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: viewer, Action: audit.CommentDelete,
+			Target: audit.Target{Kind: audit.KindComment, ID: commentID, Label: c.Author.Username + ": " + c.Content},
+			Before: before})
 	})
 	if err != nil {
 		return 0, err
@@ -490,6 +511,15 @@ func (s *Service) DeleteCommentWith(ctx context.Context, viewer store.User, comm
 	s.broadcast(ctx, map[string]any{"type": "comment_deleted", "post_id": postID, "comment_id": commentID})
 	s.broadcast(ctx, map[string]any{"type": "post_stats", "post_id": postID, "likes_count": likes, "comments_count": count})
 	return postID, nil
+}
+
+// removedText is the audit snapshot of a deleted post or comment: whose it was, when,
+// and the start of its text (enough to tell what was removed, not a copy of it).
+func removedText(author store.UserMini, content string, at time.Time) map[string]any {
+	if r := []rune(content); len(r) > 500 {
+		content = string(r[:500]) + "…"
+	}
+	return map[string]any{"author": author.Username, "content": content, "created_at": at.UTC().Format(time.RFC3339)}
 }
 
 // PostCount is the number of posts, kept in the cache between posts and deletions:

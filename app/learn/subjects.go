@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"eplatform/app/audit"
 	"eplatform/app/auth"
 	"eplatform/app/form"
 	"eplatform/app/problem"
@@ -165,8 +166,15 @@ func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64
 				return err
 			}
 		}
-		subj, err = tx.SubjectByID(ctx, id)
-		return err
+		if subj, err = tx.SubjectByID(ctx, id); err != nil {
+			return err
+		}
+		if fields.InstructorID == base.InstructorID {
+			return nil
+		}
+		// A new owner: who manages the subject, its materials and grades changed.
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: viewer, Action: audit.SubjectUpdate,
+			Target: subjectTarget(subj), Before: instructorOf(cur), After: instructorOf(subj)})
 	})
 	if err != nil {
 		return store.Subject{}, codeConflict(err)
@@ -201,7 +209,13 @@ func (s *Service) DeleteSubject(ctx context.Context, viewer store.User, id int64
 		if affected, err = tx.UnreadRecipientsOfSubject(ctx, id); err != nil {
 			return err
 		}
-		return tx.DeleteSubject(ctx, id)
+		if err := tx.DeleteSubject(ctx, id); err != nil {
+			return err
+		}
+		before := instructorOf(cur)
+		before["name"], before["code"], before["files"] = cur.Name, cur.Code, len(files)
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: viewer, Action: audit.SubjectDelete,
+			Target: subjectTarget(cur), Before: before})
 	})
 	if err != nil {
 		return err
@@ -213,6 +227,18 @@ func (s *Service) DeleteSubject(ctx context.Context, viewer store.User, id int64
 		s.Notify.Recount(ctx, affected) // its notifications went with it
 	}
 	return nil
+}
+
+func subjectTarget(subj store.Subject) audit.Target {
+	return audit.Target{Kind: audit.KindSubject, ID: subj.ID, Label: subj.Code + " " + subj.Name}
+}
+
+// instructorOf is the audit snapshot of a subject's owner.
+func instructorOf(subj store.Subject) map[string]any {
+	if subj.Instructor == nil {
+		return map[string]any{"instructor": nil}
+	}
+	return map[string]any{"instructor": subj.Instructor.Username, "instructor_id": subj.Instructor.ID}
 }
 
 // ListQuery selects subjects for a viewer.

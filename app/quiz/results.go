@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"eplatform/app/audit"
 	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/app/text"
@@ -226,6 +227,11 @@ func (s *Service) gradeOne(ctx context.Context, tx *store.Queries, viewer store.
 		return store.Attempt{}, note{}, ErrBadMarks
 	}
 	now := s.Now()
+	saved, err := tx.AnswersOfAttempt(ctx, cur.ID)
+	if err != nil {
+		return store.Attempt{}, note{}, err
+	}
+	prev := saved[q.ID]
 	if err := tx.GradeAnswer(ctx, cur.ID, q.ID, marks, feedback, viewer.ID, now); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return store.Attempt{}, note{}, ErrNotGradable
@@ -233,6 +239,18 @@ func (s *Service) gradeOne(ctx context.Context, tx *store.Queries, viewer store.
 		return store.Attempt{}, note{}, err
 	}
 	att, n, err := s.rescore(ctx, tx, viewer.ID, a, cur.ID)
+	if err != nil {
+		return att, n, err
+	}
+	taker, err := tx.UserByID(ctx, cur.UserID)
+	if err != nil {
+		return att, n, err
+	}
+	before := map[string]any{"question": q.ID, "marks": prev.MarksAwarded, "feedback": prev.Feedback, "score": cur.Score, "pending": cur.PendingCount}
+	after := map[string]any{"question": q.ID, "marks": marks, "feedback": feedback, "score": att.Score, "pending": att.PendingCount}
+	err = audit.Record(ctx, tx, audit.Entry{At: now, Actor: viewer, Action: audit.AnswerGrade, Before: before, After: after,
+		Target: audit.Target{Kind: audit.KindAttempt, ID: cur.ID,
+			Label: a.Quiz.Title + " · " + taker.Username + " · attempt " + strconv.Itoa(cur.Number)}})
 	return att, n, err
 }
 
