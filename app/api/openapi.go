@@ -247,7 +247,7 @@ var tags = []any{
 	map[string]any{"name": "search", "description": "Full-text search of people, posts and subjects, and suggestions as one types."},
 	map[string]any{"name": "desk", "description": "Contact form, FAQ, appointments with instructors and the learning assistant."},
 	map[string]any{"name": "mydata", "description": "The caller's own data: a zip of everything, and deleting the account after a grace period."},
-	map[string]any{"name": "admin", "description": "User administration; admins only."},
+	map[string]any{"name": "admin", "description": "User administration and the audit log; admins only."},
 	map[string]any{"name": "meta", "description": "This description of the API."},
 }
 

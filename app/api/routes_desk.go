@@ -19,5 +19,6 @@ func (a *API) deskRoutes() []route {
 		{Method: "POST", Path: "/api/admin/users/{id}/role/", Tag: "admin", Summary: "Change a user's role ({user_type}); admins only, not yourself", Auth: true, Body: "AdminRole", Response: "AdminUser", Status: 200, Handler: ad(a.adminSetRole)},
 		{Method: "POST", Path: "/api/admin/users/{id}/active/", Tag: "admin", Summary: "Activate or deactivate a user ({is_active}); deactivation ends their sessions and tokens; admins only", Auth: true, Body: "AdminActive", Response: "AdminUser", Status: 200, Handler: ad(a.adminSetActive)},
 		{Method: "POST", Path: "/api/admin/users/{id}/password-reset/", Tag: "admin", Summary: "Mail the user a password reset link (kept in the outbox too); admins only", Auth: true, Response: "Detail", Status: 200, Handler: ad(a.adminPasswordReset)},
+		{Method: "GET", Path: "/api/admin/audit/", Tag: "admin", Summary: "The audit log, newest first, with filters (actor, action, target_kind, target_id, since, until) and keyset paging (before); admins only", Auth: true, Response: "AuditPage", Status: 200, Handler: ad(a.adminAudit)},
 	}
 }

@@ -3,11 +3,9 @@ package desk
 import (
 	"context"
 	"os"
-	"strings"
 
 	"eplatform/app/audit"
 	"eplatform/app/auth"
-	"eplatform/app/form"
 	"eplatform/app/problem"
 	"eplatform/app/store"
 )
@@ -118,23 +116,13 @@ func (s *Service) SiteCounts(ctx context.Context, by store.User) (Counts, error)
 	return c, nil
 }
 
-// AuditLog lists audit entries newest first; admins only. Unknown filter values are a
-// problem naming the field (an action that does not exist would silently match nothing).
+// AuditLog lists audit entries newest first; admins only. Filters that cannot exist
+// (audit.Check) are a problem naming the field, not an empty list.
 func (s *Service) AuditLog(ctx context.Context, by store.User, q store.AuditQuery) ([]store.AuditEntry, error) {
 	if err := admin(by); err != nil {
 		return nil, err
 	}
-	errs := form.Errors{}
-	if q.Action != "" && !audit.Known(audit.Actions, q.Action) {
-		errs.Add("action", "Select a valid choice: "+strings.Join(audit.Actions, ", ")+".")
-	}
-	if q.TargetKind != "" && !audit.Known(audit.Kinds, q.TargetKind) {
-		errs.Add("target_kind", "Select a valid choice: "+strings.Join(audit.Kinds, ", ")+".")
-	}
-	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Until.After(q.Since) {
-		errs.Add("until", "The end of the range must come after its start.")
-	}
-	if len(errs) > 0 {
+	if errs := audit.Check(q); len(errs) > 0 {
 		return nil, problem.Fields(errs)
 	}
 	return s.DB.ListAudit(ctx, q)

@@ -42,11 +42,13 @@ func (h *Web) registerAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/appointments/{$}", a(h.adminAppointments))
 	mux.HandleFunc("GET /admin/system/{$}", a(h.adminSystem))
 	mux.HandleFunc("POST /admin/system/backup/{$}", a(h.adminBackup))
+	mux.HandleFunc("GET /admin/audit/{$}", a(h.adminAudit))
+	mux.HandleFunc("GET /admin/audit/audit.csv", a(h.adminAuditCSV))
 }
 
 // AdminPages lists the admin area's pages (for the authorisation tests).
 var AdminPages = []string{"/admin/", "/admin/users/", "/admin/import/", "/admin/moderation/", "/admin/subjects/", "/admin/faq/",
-	"/admin/contact/", "/admin/appointments/", "/admin/system/", "/admin/reports/"}
+	"/admin/contact/", "/admin/appointments/", "/admin/system/", "/admin/reports/", "/admin/audit/", "/admin/audit/audit.csv"}
 
 func stamp(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04 UTC") }
 
@@ -453,6 +455,11 @@ func (h *Web) adminSystem(w http.ResponseWriter, r *http.Request) {
 // file, so memory stays small however large the site is.
 func (h *Web) adminBackup(w http.ResponseWriter, r *http.Request) {
 	name := backup.FileName(h.st.Now())
+	me, _ := identity(r.Context())
+	if err := h.st.Desk.BackupDownloaded(r.Context(), me, name); err != nil {
+		h.fail(w, r, err, "/admin/system/")
+		return
+	}
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
