@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"eplatform/app/form"
 	"eplatform/app/audit"
+	"eplatform/app/form"
 	"eplatform/app/problem"
 	"eplatform/app/store"
 )
