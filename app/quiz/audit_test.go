@@ -76,4 +76,3 @@ func TestGradesAreAudited(t *testing.T) {
 		t.Fatalf("a rolled-back batch left entries: %d", n)
 	}
 }
-
