@@ -25,6 +25,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"os/signal"
 	"runtime/debug"
 	"slices"
@@ -32,6 +33,7 @@ import (
 	"syscall"
 	"time"
 
+	"eplatform/app/audit"
 	"eplatform/app/auth"
 	"eplatform/app/backup"
 	"eplatform/app/config"
@@ -397,9 +399,28 @@ func restoreCmd(args []string, getenv func(string) string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	if err := recordRestore(ctx, cfg, rest[0], m); err != nil {
+		return fmt.Errorf("restored %s, but could not record it in the audit log: %w", rest[0], err)
+	}
 	fmt.Fprintf(stdout, "restored %s into %s: made %s by version %s, schema version %d, %d files (%d bytes) checked, database intact, %d users, %d posts\n",
 		rest[0], cfg.DataDir, m.Created.Format(time.RFC3339), m.AppVersion, m.SchemaVersion, len(m.Files), m.Size(), m.Tables["users"], m.Tables["posts"])
 	return nil
+}
+
+// recordRestore writes the restore into the restored site's audit log: the log
+// otherwise shows the archive's history, with no trace that the site went back in time.
+func recordRestore(ctx context.Context, cfg *config.Config, archive string, m *backup.Manifest) error {
+	db, err := store.Open(ctx, store.Options{Path: cfg.DatabasePath(), Schema: schemaSQL})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.WithTx(ctx, func(tx *store.Queries) error {
+		return audit.Record(ctx, tx, audit.Entry{At: time.Now(), Action: audit.BackupRestore,
+			Target: audit.Target{Kind: audit.KindBackup, Label: filepath.Base(archive)},
+			After: map[string]any{"archive_created": m.Created.UTC().Format(time.RFC3339), "app_version": m.AppVersion,
+				"schema_version": m.SchemaVersion, "files": len(m.Files)}})
+	})
 }
 
 func userCmd(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {

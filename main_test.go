@@ -158,6 +158,11 @@ func TestCLIBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, err := db.UserByUsername(context.Background(), "keep")
+	// The restore is in the restored site's audit log (the archive's own history is not).
+	restores, lerr := db.ListAudit(context.Background(), store.AuditQuery{Action: "backup.restore"})
+	if lerr != nil || len(restores) != 1 || restores[0].TargetLabel != "again.zip" || restores[0].ActorID != 0 {
+		t.Errorf("restore entries: %+v (%v)", restores, lerr)
+	}
 	db.Close()
 	if err != nil || u.UserType != "admin" {
 		t.Fatalf("after restore -force keep is %+v (%v), want the archived admin", u, err)
