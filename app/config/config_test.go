@@ -153,6 +153,7 @@ func TestInvalidValues(t *testing.T) {
 		{"-sockets-per-user", "0"}, {"-conns-per-client", "-1"}, {"-min-body-rate", "-4"}, {"-body-grace", "-1s"},
 		{"-metrics-addr", "9090"},
 		{"-backup-every", "24"}, {"-backup-every", "10s"}, {"-backup-keep", "0"},
+		{"-audit-keep", "1y"}, {"-audit-keep", "-3d"}, {"-audit-keep", "d"},
 	} {
 		if _, err := load(t, map[string]string{"EPLATFORM_DATA": dir}, args...); err == nil {
 			t.Errorf("%v accepted", args)
@@ -209,5 +210,30 @@ func TestBackupSchedule(t *testing.T) {
 	c.Print(&b)
 	if !strings.Contains(b.String(), "every 6h0m0s") {
 		t.Fatalf("Print lacks the schedule:\n%s", b.String())
+	}
+}
+
+func TestAuditKeep(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		env, flag string
+		want      time.Duration
+	}{
+		{"", "", 365 * 24 * time.Hour},
+		{"30d", "", 30 * 24 * time.Hour},
+		{"30d", "720h", 720 * time.Hour},
+		{"", "0", 0},
+	} {
+		var args []string
+		if c.flag != "" {
+			args = []string{"-audit-keep", c.flag}
+		}
+		cfg, err := load(t, map[string]string{"EPLATFORM_DATA": dir, "EPLATFORM_AUDIT_KEEP": c.env}, args...)
+		if err != nil || cfg.AuditKeep != c.want {
+			t.Errorf("env %q flag %q: %v (%v), want %v", c.env, c.flag, cfg.AuditKeep, err, c.want)
+		}
+	}
+	if _, err := load(t, map[string]string{"EPLATFORM_DATA": dir, "EPLATFORM_AUDIT_KEEP": "soon"}); err == nil {
+		t.Error("a bad $EPLATFORM_AUDIT_KEEP was accepted")
 	}
 }
