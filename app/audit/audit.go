@@ -152,7 +152,9 @@ func snapshot(v any) (string, error) {
 		return "", fmt.Errorf("audit: snapshot: %w", err)
 	}
 	if len(b) > maxJSON {
-		b, _ = json.Marshal(map[string]string{"truncated": clip(string(b), maxJSON-100)})
+		if b, err = json.Marshal(map[string]string{"truncated": clip(string(b), maxJSON-100)}); err != nil {
+			return "", fmt.Errorf("audit: snapshot: %w", err)
+		}
 	}
 	return string(b), nil
 }
