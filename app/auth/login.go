@@ -63,6 +63,9 @@ type SignedIn struct {
 	// DeletionCancelled says the account was waiting to be deleted (its owner asked
 	// to, see app/mydata) and this sign-in cancelled that, which the user is told.
 	DeletionCancelled bool
+	// Challenge is set instead of Device when the user has a second factor: nothing is
+	// signed in yet, the client must present it with a code (CompleteSignIn).
+	Challenge string
 }
 
 // tooManyLogins starts the message of a refused sign-in; the problem's RetryAfter says
@@ -83,29 +86,37 @@ func (s *Service) SignIn(ctx context.Context, a Attempt) (SignedIn, error) {
 	if a.Username == "" || a.Password == "" {
 		return SignedIn{}, ErrInvalidCredentials // nothing to guess with: nothing to count
 	}
-	account := strings.ToLower(a.Username)
-	var device []byte
-	trusted := false
-	if validDeviceToken(a.Device) {
-		device = hashToken(a.Device)
-		var err error
-		if trusted, err = s.DB.DeviceTrusted(ctx, device, a.Username, s.Now()); err != nil {
-			return SignedIn{}, err
-		}
-	}
-	buckets := []bucket{{s.Rules.Login, "ip:" + a.Address}, {s.Rules.LoginUser, account + "|" + a.Address}, {s.Rules.LoginAccount, account}}
-	if trusted {
-		buckets = []bucket{{s.Rules.LoginDevice, hex.EncodeToString(device[:16]) + "|" + account}}
+	buckets, trusted, err := s.signInBuckets(ctx, a.Username, a.Address, a.Device)
+	if err != nil {
+		return SignedIn{}, err
 	}
 	taken, err := s.take(ctx, buckets)
 	if err != nil {
 		return SignedIn{}, err
 	}
-	u, token, err := s.authenticate(ctx, a.Username, a.Password, &deviceArg{sent: a.Device, trusted: trusted, issue: a.NewDevice})
+	u, newHash, err := s.checkCredentials(ctx, a.Username, a.Password)
 	if errors.Is(err, ErrInvalidCredentials) {
 		return SignedIn{}, err // the failure counts: its tokens stay spent
 	}
 	s.refund(ctx, taken)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	on, err := s.TwoFactorOn(ctx, u.ID)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	if on {
+		// The password was right; nothing is recorded (device, last login) until the
+		// code is, except an upgraded password hash. A pending deletion is cancelled
+		// by the completed sign-in (CompleteSignIn).
+		if _, err := s.recordSignIn(ctx, u, newHash, nil, false); err != nil {
+			return SignedIn{}, err
+		}
+		challenge, err := s.newChallenge(ctx, u.ID)
+		return SignedIn{User: u, Challenge: challenge}, err
+	}
+	token, err := s.recordSignIn(ctx, u, newHash, &deviceArg{sent: a.Device, trusted: trusted, issue: a.NewDevice}, true)
 	if err != nil {
 		return SignedIn{}, err
 	}
@@ -131,6 +142,23 @@ func (s *Service) cancelDeletion(ctx context.Context, userID int64) (bool, error
 		return err
 	})
 	return cancelled, err
+}
+
+// signInBuckets are the limits an attempt on the account from the client counts on
+// (see the top of this file), and whether the client's device is trusted for it.
+func (s *Service) signInBuckets(ctx context.Context, username, address, device string) ([]bucket, bool, error) {
+	account := strings.ToLower(username)
+	if validDeviceToken(device) {
+		hash := hashToken(device)
+		trusted, err := s.DB.DeviceTrusted(ctx, hash, username, s.Now())
+		if err != nil {
+			return nil, false, err
+		}
+		if trusted {
+			return []bucket{{s.Rules.LoginDevice, hex.EncodeToString(hash[:16]) + "|" + account}}, true, nil
+		}
+	}
+	return []bucket{{s.Rules.Login, "ip:" + address}, {s.Rules.LoginUser, account + "|" + address}, {s.Rules.LoginAccount, account}}, false, nil
 }
 
 // take spends one token of each bucket, in order. When one refuses, the tokens already

@@ -237,11 +237,25 @@ type deviceArg struct {
 // authenticate checks the credentials and records the sign-in. With a device (SignIn)
 // it also records the client's device as the user's and returns the token to keep.
 func (s *Service) authenticate(ctx context.Context, username, password string, dev *deviceArg) (store.User, string, error) {
+	u, newHash, err := s.checkCredentials(ctx, username, password)
+	if err != nil {
+		return store.User{}, "", err
+	}
+	device, err := s.recordSignIn(ctx, u, newHash, dev, true)
+	if err != nil {
+		return store.User{}, "", err
+	}
+	return u, device, nil
+}
+
+// checkCredentials checks a username and password; newHash is the password hashed
+// with the current parameters when the stored hash is older ("" otherwise).
+func (s *Service) checkCredentials(ctx context.Context, username, password string) (u store.User, newHash string, err error) {
 	username = strings.TrimSpace(username)
 	if username == "" || password == "" || len(password) > 4*MaxPassword {
 		return store.User{}, "", ErrInvalidCredentials
 	}
-	u, err := s.DB.UserByUsername(ctx, username)
+	u, err = s.DB.UserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
 		// Same work as a wrong password; the outcome cannot differ.
 		if _, _, err := CheckPassword(s.dummyHash(), password, s.Params); err != nil {
@@ -268,19 +282,26 @@ func (s *Service) authenticate(ctx context.Context, username, password string, d
 	if !ok || !u.IsActive {
 		return store.User{}, "", ErrInvalidCredentials
 	}
-	var newHash string
 	if rehash {
 		if newHash, err = HashPassword(password, s.Params); err != nil {
 			// The old hash still works; upgrading it can wait for the next sign-in.
 			s.Log.WarnContext(ctx, "rehash password", "user", u.ID, "err", err)
 		}
 	}
+	return u, newHash, nil
+}
+
+// recordSignIn stores what a successful sign-in changes: an upgraded password hash,
+// the client's device (when dev is given; its token is returned) and, with login, the
+// time of the last login.
+func (s *Service) recordSignIn(ctx context.Context, u store.User, newHash string, dev *deviceArg, login bool) (string, error) {
+	var err error
 	device := ""
 	if dev != nil {
 		device = dev.sent
 		if !dev.trusted {
 			if device, err = s.deviceFor(ctx, dev.sent, dev.issue); err != nil {
-				return store.User{}, "", err
+				return "", err
 			}
 		}
 	}
@@ -296,13 +317,18 @@ func (s *Service) authenticate(ctx context.Context, username, password string, d
 				return err
 			}
 		}
+		if !login {
+			return nil
+		}
 		return tx.RecordLogin(ctx, u.ID, now)
 	})
 	if err != nil {
-		return store.User{}, "", err
+		return "", err
 	}
-	s.ForgetUser(ctx, u.ID)
-	return u, device, nil
+	if login || newHash != "" {
+		s.ForgetUser(ctx, u.ID)
+	}
+	return device, nil
 }
 
 // dummyHash is hashed against for unknown usernames, computed once with the
