@@ -130,6 +130,12 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	if in.Challenge != "" {
+		// A second factor: no tokens until /api/auth/login/2fa/ has the code.
+		writeJSON(w, http.StatusAccepted, twoFactorChallenge{TwoFactorRequired: true, Challenge: in.Challenge,
+			Message: "Enter the code from your authenticator app (or a recovery code) at /api/auth/login/2fa/."})
+		return
+	}
 	pair, err := a.st.Auth.IssueTokens(r.Context(), in.User.ID)
 	if err != nil {
 		a.fail(w, r, err)

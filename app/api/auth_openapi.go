@@ -10,7 +10,8 @@ var authOps = map[string]opDoc{
 		"Limited to 10 signups an hour per address."},
 	"POST /api/auth/login/": {Description: "Checks the credentials and answers the account and a new token pair (access 30 minutes, " +
 		"refresh 14 days). Wrong credentials or an inactive account: 400 with non_field_errors. Limited to 5 attempts " +
-		"in 5 minutes per address and per username."},
+		"in 5 minutes per address and per username. An account with a second factor answers 202 with a challenge instead of tokens: " +
+		"send it with a code to /api/auth/login/2fa/.", Status: []int{202}, Responses: map[int]string{202: "TwoFactorChallenge"}},
 	"POST /api/auth/refresh/": {Description: "Exchanges a refresh token for a new pair. The old refresh token is revoked; presenting it " +
 		"again revokes the whole login (every token of that pair's family) and answers 401.", Status: []int{401}},
 	"POST /api/auth/logout/": {Description: "Revokes the login of the bearer token used, and the login of the refresh token in the body " +

@@ -225,6 +225,9 @@ type opDoc struct {
 	// Status adds statuses: a second success (200 beside 201), 403 for a GET that only
 	// some roles may use, 409, 401 of a public operation, 404 of an id in the body.
 	Status []int
+	// Responses names the body schema of a success status other than the route's
+	// (e.g. the login's 202 challenge beside its 200 tokens).
+	Responses map[int]string
 }
 
 // opDocs are keyed "METHOD /path" as in the route tables; each area adds its own
@@ -464,8 +467,12 @@ func (a *API) openAPIDocument() map[string]any {
 				continue
 			}
 			r := map[string]any{"description": http.StatusText(code)}
-			if rt.Response != "" && code < 300 && code != http.StatusNoContent {
-				r["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
+			schema := rt.Response
+			if name, ok := d.Responses[code]; ok {
+				schema = name
+			}
+			if schema != "" && code < 300 && code != http.StatusNoContent {
+				r["content"] = map[string]any{"application/json": map[string]any{"schema": ref(schema)}}
 			}
 			if mt, ok := binaryResponses[key]; ok && code < 300 {
 				r["content"] = map[string]any{mt: map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": mt}}}

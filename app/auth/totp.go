@@ -111,6 +111,11 @@ func (s *Service) TOTPStatus(ctx context.Context, u store.User) (TOTPState, erro
 // whose second factor is on must turn it off first: a stolen session alone cannot
 // swap the secret.
 func (s *Service) StartTOTP(ctx context.Context, u store.User) (*Enrolment, error) {
+	// Every start counts (nothing to refund): ten new secrets per quarter hour is far
+	// more than setting up a phone takes.
+	if _, err := s.take(ctx, []bucket{{s.Rules.LoginAccount, "2fa-start:" + strconv.FormatInt(u.ID, 10)}}); err != nil {
+		return nil, err
+	}
 	secret := make([]byte, 20) // 160 bits, RFC 4226's recommendation
 	if _, err := rand.Read(secret); err != nil {
 		return nil, err
@@ -407,4 +412,17 @@ func (s *Service) failChallenge(ctx context.Context, hash []byte) (int, error) {
 		return err
 	})
 	return n, err
+}
+
+// ResetTwoFactor turns another user's second factor off, for an admin helping someone
+// who lost both their phone and their recovery codes; on tells whether it was on.
+// Admins reset their own only through DisableTOTP, with password and code.
+func (s *Service) ResetTwoFactor(ctx context.Context, by store.User, id int64) (u store.User, on bool, err error) {
+	if u, err = s.target(ctx, by, id, "reset your own two-factor authentication here; turn it off in your settings"); err != nil {
+		return u, false, err
+	}
+	if on, err = s.TwoFactorOn(ctx, u.ID); err != nil {
+		return u, false, err
+	}
+	return u, on, s.ResetTOTP(ctx, u.ID)
 }

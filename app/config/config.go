@@ -34,6 +34,9 @@ type Config struct {
 	LogLevel       string // debug, info, warn, error
 	Limits         string // overrides of rate limits: "post=10/1m,comment=30/1m"
 	Demo           bool   // seed demo content into an empty database on start
+	// Require2FAAdmins sends admins without a second factor to its set-up page after
+	// signing in; until they set it up they can do nothing else.
+	Require2FAAdmins bool
 
 	// SocketsPerUser caps one user's WebSockets (tabs) on one process; a new one beyond
 	// it closes their oldest.
@@ -172,6 +175,8 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 		})
 	demo := getenv("EPLATFORM_DEMO") == "1" || getenv("EPLATFORM_DEMO") == "true"
 	fs.BoolVar(&c.Demo, "demo", demo, "fill an empty database with demo content ($EPLATFORM_DEMO)")
+	req2fa := getenv("EPLATFORM_REQUIRE_2FA_ADMINS") == "1" || getenv("EPLATFORM_REQUIRE_2FA_ADMINS") == "true"
+	fs.BoolVar(&c.Require2FAAdmins, "require-2fa-admins", req2fa, "admins must set up two-factor authentication before doing anything else ($EPLATFORM_REQUIRE_2FA_ADMINS)")
 	return c
 }
 

@@ -104,6 +104,7 @@ func New(st *state.State) (*Server, error) {
 		csrf.Handler,
 		s.identify,
 		s.auditClient,
+		s.requireTwoFactor,
 		w.AnonymousPages,
 		web.Route,
 	)

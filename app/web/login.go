@@ -54,15 +54,11 @@ func (h *Web) login(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	auth.SetDeviceCookie(w, in.Device, h.st.Config.SecureCookies())
-	if err := h.sessions.LogIn(w, r, in.User.ID, remember); err != nil {
-		h.serverError(w, r, err)
+	if in.Challenge != "" {
+		h.askSecondFactor(w, r, in.Challenge, remember, next)
 		return
 	}
-	if in.DeletionCancelled {
-		h.flash(w, r, "success", "Welcome back. Your account was going to be deleted; signing in cancelled that, and it stays as it is.")
-	}
-	http.Redirect(w, r, landing(in.User.UserType, next), http.StatusSeeOther)
+	h.signedIn(w, r, in, remember, next)
 }
 
 // landing is where a signed-in user goes: next when given, else the admin area for

@@ -75,6 +75,7 @@ func (h *Web) Register(mux *http.ServeMux) {
 	h.registerRoster(mux)
 	h.registerModeration(mux)
 	h.registerMyData(mux)
+	h.registerTwoFactor(mux)
 
 	// Everything else: a friendly 404 page (the API has its own JSON 404).
 	mux.HandleFunc("/", h.notFound)
