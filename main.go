@@ -292,13 +292,19 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		defer close(backups)
 		st.Backups.Run(ctx)
 	}()
+	digests := make(chan struct{})
+	go func() {
+		defer close(digests)
+		st.Digest.Run(ctx)
+	}()
 	err = srv.Run(ctx, ln)
-	// The metrics listener and a backup under way end with the site, also when Run
-	// failed on its own.
+	// The metrics listener, a backup and a digest run under way end with the site, also
+	// when Run failed on its own.
 	stop()
 	<-metricsDone
 	<-backups
 	<-pruned
+	<-digests
 	log.Info("stopped")
 	return err
 }

@@ -154,3 +154,47 @@ func TestFailedDeliveryIsRecorded(t *testing.T) {
 		t.Fatalf("failure not recorded: %+v", mails)
 	}
 }
+
+// A message queued in a transaction carries its extra headers (the digest's
+// List-Unsubscribe) to the mail server; one whose transaction rolls back is neither in
+// the outbox nor sent; a header value spanning lines is refused.
+func TestQueuedMessageKeepsHeaders(t *testing.T) {
+	db := openDB(t)
+	sink := startSink(t)
+	host, port, _ := net.SplitHostPort(sink.ln.Addr().String())
+	p, _ := strconv.Atoi(port)
+	m := New(db, SMTPConfig{Host: host, Port: p, From: "noreply@example.org"},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	ctx := context.Background()
+	msg := Message{To: "bob@example.com", Subject: "Digest", Body: "B",
+		Headers: [][2]string{{"List-Unsubscribe", "<https://example.org/u?t=x>"}, {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"}}}
+	var q Queued
+	if err := db.WithTx(ctx, func(tx *store.Queries) error {
+		var err error
+		q, err = m.Queue(ctx, tx, msg)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m.Dispatch(q)
+	m.Wait()
+	sink.mu.Lock()
+	data := sink.data
+	sink.mu.Unlock()
+	if !strings.Contains(data, "\r\nList-Unsubscribe: <https://example.org/u?t=x>\r\n") ||
+		!strings.Contains(data, "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n") {
+		t.Fatalf("headers missing:\n%s", data)
+	}
+	bad := msg
+	bad.Headers = [][2]string{{"X-Evil", "a\r\nBcc: eve@example.com"}}
+	err := db.WithTx(ctx, func(tx *store.Queries) error {
+		_, err := m.Queue(ctx, tx, bad)
+		return err
+	})
+	if err == nil {
+		t.Fatal("a header spanning lines was queued")
+	}
+	if mails, _ := db.RecentMail(ctx, 0, 10); len(mails) != 1 {
+		t.Fatalf("outbox holds %d mails, want 1", len(mails))
+	}
+}

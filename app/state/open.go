@@ -158,6 +158,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	}
 	st.Notify = &notify.Service{DB: db, Cache: c, Pub: st.Hub, Log: o.Log, BaseURL: cfg.BaseURL,
 		DependsOn: []string{feed.HeadsNamespace, auth.PeopleNamespace}}
+	st.Digest = &notify.Digester{DB: db, Mail: mailer, Presence: st.Presence, Now: o.Now, BaseURL: cfg.BaseURL,
+		Every: 15 * time.Minute, Log: o.Log}
 	st.Feed = &feed.Service{DB: db, Cache: c, Notify: st.Notify, Pub: st.Hub, Media: st.Media, Log: o.Log, Now: o.Now}
 	// Signing out everywhere also closes the user's open sockets on every process.
 	st.Auth.OnSessionsEnded = func(ctx context.Context, userID int64) {

@@ -86,6 +86,8 @@ type State struct {
 	Backups *backup.Scheduler
 	// AuditPruner deletes audit log entries older than -audit-keep (main runs it).
 	AuditPruner *audit.Pruner
+	// Digest mails the notification digests (main runs it every 15 minutes).
+	Digest *notify.Digester
 }
 
 // Limits are the named rate limits of every write path. Defaults below; each can be
@@ -109,6 +111,9 @@ type Limits struct {
 	// Export is data downloads (a zip of everything, so a few an hour), DeleteAccount
 	// deletion requests and cancellations, per person asking.
 	Export, DeleteAccount limit.Rule
+	// NotifyPrefs guards saving notification preferences and the unsubscribe links
+	// (those per address: they need no sign-in).
+	NotifyPrefs limit.Rule
 
 	// More sign-in limits (see Login below and auth/login.go).
 	LoginUser, LoginAccount, LoginDevice limit.Rule
@@ -141,7 +146,8 @@ func DefaultLimits(overrides map[string]config.Limit) Limits {
 		Report:  rule("report", 20, time.Hour),
 		Block:   rule("block", 30, time.Hour),
 
-		ClassList: rule("class_list", 30, time.Hour),
+		ClassList:   rule("class_list", 30, time.Hour),
+		NotifyPrefs: rule("notification_prefs", 30, time.Minute),
 
 		Export:        rule("export", 3, time.Hour),
 		DeleteAccount: rule("delete_account", 10, time.Hour),

@@ -377,14 +377,19 @@ func (s *Queries) RescoreChoices(ctx context.Context, attemptID int64) error {
 }
 
 // UpsertGradedNotification tells a student their attempt was graded: one notification
-// per attempt, refreshed (and unread again) on a regrade.
+// per attempt, refreshed (and unread again) on a regrade. The id is 0 when the student
+// turned quiz_graded off (see wantedGuard).
 func (s *Queries) UpsertGradedNotification(ctx context.Context, n NewNotification) (int64, error) {
 	var id int64
 	err := s.queryRow(ctx, `INSERT INTO notifications (recipient_id, sender_id, type, text, url, attempt_id, created_at)
-		VALUES (?, ?, 'quiz_graded', ?, ?, ?, ?)
+		SELECT ?, ?, 'quiz_graded', ?, ?, ?, ?`+wantedGuard+`
 		ON CONFLICT (attempt_id, type) WHERE attempt_id IS NOT NULL
 		DO UPDATE SET text = excluded.text, sender_id = excluded.sender_id, is_read = 0, created_at = excluded.created_at
-		RETURNING id`, n.RecipientID, orNull(n.SenderID), n.Text, n.URL, n.AttemptID, millis(n.Now)).Scan(&id)
+		RETURNING id`, n.RecipientID, orNull(n.SenderID), n.Text, n.URL, n.AttemptID, millis(n.Now),
+		n.RecipientID, "quiz_graded").Scan(&id)
+	if err == sql.ErrNoRows { // the guard chose nothing to insert
+		return 0, nil
+	}
 	return id, wrapf(err, "store: graded notification")
 }
 

@@ -40,14 +40,24 @@ func orNull(id int64) any {
 	return id
 }
 
+// wantedGuard is the WHERE of every notification insert: nothing is created for a
+// recipient who turned the kind off (notification_prefs). Checking it in the insert
+// itself, inside the caller's transaction, means no code path can forget it and a
+// choice saved concurrently is never half applied. Its two arguments are the recipient
+// and the kind.
+const wantedGuard = ` WHERE NOT EXISTS (SELECT 1 FROM notification_prefs
+	WHERE user_id = ? AND kind = ? AND choice = 'off')`
+
 // InsertNotification stores a notification unless the de-duplication indexes already
-// hold one like it; ok is false then (and nobody should be told again).
+// hold one like it or the recipient turned its kind off; ok is false then (and nobody
+// should be told).
 func (s *Queries) InsertNotification(ctx context.Context, n NewNotification) (id int64, ok bool, err error) {
 	err = s.queryRow(ctx, `INSERT INTO notifications (recipient_id, sender_id, type, text, url, post_id, comment_id,
 			subject_id, attempt_id, appointment_id, conversation_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`+wantedGuard+` ON CONFLICT DO NOTHING RETURNING id`,
 		n.RecipientID, orNull(n.SenderID), n.Type, n.Text, n.URL, orNull(n.PostID), orNull(n.CommentID),
-		orNull(n.SubjectID), orNull(n.AttemptID), orNull(n.AppointmentID), orNull(n.ConversationID), millis(n.Now)).Scan(&id)
+		orNull(n.SubjectID), orNull(n.AttemptID), orNull(n.AppointmentID), orNull(n.ConversationID), millis(n.Now),
+		n.RecipientID, n.Type).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, false, nil
 	}

@@ -197,15 +197,20 @@ func (s *Queries) GradesOfSubmission(ctx context.Context, id int64) ([]Submissio
 }
 
 // UpsertSubmissionNotification tells a student their hand-in was graded: one
-// notification per hand-in, refreshed (and unread again) by a regrade.
+// notification per hand-in, refreshed (and unread again) by a regrade. The id is 0
+// when the student turned assignment_graded off (see wantedGuard).
 func (s *Queries) UpsertSubmissionNotification(ctx context.Context, submissionID int64, n NewNotification) (int64, error) {
 	var id int64
 	err := s.queryRow(ctx, `INSERT INTO notifications (recipient_id, sender_id, type, text, url, submission_id, created_at)
-		VALUES (?, ?, 'assignment_graded', ?, ?, ?, ?)
+		SELECT ?, ?, 'assignment_graded', ?, ?, ?, ?`+wantedGuard+`
 		ON CONFLICT (submission_id) WHERE submission_id IS NOT NULL
 		DO UPDATE SET text = excluded.text, sender_id = excluded.sender_id, url = excluded.url, is_read = 0,
 			created_at = excluded.created_at
-		RETURNING id`, n.RecipientID, orNull(n.SenderID), n.Text, n.URL, submissionID, millis(n.Now)).Scan(&id)
+		RETURNING id`, n.RecipientID, orNull(n.SenderID), n.Text, n.URL, submissionID, millis(n.Now),
+		n.RecipientID, "assignment_graded").Scan(&id)
+	if err == sql.ErrNoRows { // the guard chose nothing to insert
+		return 0, nil
+	}
 	return id, wrapf(err, "store: assignment graded notification")
 }
 
