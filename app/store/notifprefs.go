@@ -132,8 +132,8 @@ func digestKind(r DigestRules) (string, []any) {
 // newer than both that digest and their last visit.
 func (s *Queries) DigestDue(ctx context.Context, now time.Time, r DigestRules, afterID int64, limit int) ([]DigestRecipient, error) {
 	kind, kindArgs := digestKind(r)
-	args := []any{r.DefaultFrequency, r.DefaultFrequency, afterID, r.DefaultFrequency, millis(now),
-		r.DefaultFrequency, r.Weekly.Milliseconds(), r.Daily.Milliseconds()}
+	args := []any{r.DefaultFrequency, r.DefaultFrequency, afterID, millis(now), r.DefaultFrequency,
+		r.Weekly.Milliseconds(), r.Daily.Milliseconds()}
 	args = append(append(args, kindArgs...), limit)
 	rows, err := s.query(ctx, `SELECT `+userMiniColumns+`, u.email, coalesce(ns.digest_frequency, ?), `+digestSince+`
 		FROM users u LEFT JOIN notification_settings ns ON ns.user_id = u.id
