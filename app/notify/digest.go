@@ -207,24 +207,40 @@ var errBadLink = problem.NotFound("This unsubscribe link is not valid. Sign in a
 
 // Unsubscribe turns the digest off for the person a valid token names.
 func (s *Service) Unsubscribe(ctx context.Context, token string) error {
-	id, mac, ok := strings.Cut(token, ".")
-	userID, err := strconv.ParseInt(id, 10, 64)
-	if !ok || err != nil || userID <= 0 || strconv.FormatInt(userID, 10) != id {
-		return errBadLink
-	}
-	got, err := base64.RawURLEncoding.DecodeString(mac)
-	if err != nil {
-		return errBadLink
-	}
-	key, err := s.DB.StoredUnsubscribeKey(ctx, userID)
-	if errors.Is(err, store.ErrNotFound) {
-		return errBadLink
-	}
+	userID, err := s.unsubscriber(ctx, token)
 	if err != nil {
 		return err
 	}
-	if !hmac.Equal(got, sign(key, id)) {
-		return errBadLink
-	}
 	return s.DB.WithTx(ctx, func(tx *store.Queries) error { return tx.SetDigestFrequency(ctx, userID, Never) })
+}
+
+// UnsubscribeValid tells whether a token is a valid unsubscribe link (the page shows
+// its button only then).
+func (s *Service) UnsubscribeValid(ctx context.Context, token string) bool {
+	_, err := s.unsubscriber(ctx, token)
+	return err == nil
+}
+
+// unsubscriber returns the person a valid token names.
+func (s *Service) unsubscriber(ctx context.Context, token string) (int64, error) {
+	id, mac, ok := strings.Cut(token, ".")
+	userID, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || userID <= 0 || strconv.FormatInt(userID, 10) != id {
+		return 0, errBadLink
+	}
+	got, err := base64.RawURLEncoding.DecodeString(mac)
+	if err != nil {
+		return 0, errBadLink
+	}
+	key, err := s.DB.StoredUnsubscribeKey(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, errBadLink
+	}
+	if err != nil {
+		return 0, err
+	}
+	if !hmac.Equal(got, sign(key, id)) {
+		return 0, errBadLink
+	}
+	return userID, nil
 }

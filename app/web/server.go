@@ -76,6 +76,7 @@ func (h *Web) Register(mux *http.ServeMux) {
 	h.registerModeration(mux)
 	h.registerMyData(mux)
 	h.registerTwoFactor(mux)
+	h.registerNotifyPrefs(mux)
 
 	// Everything else: a friendly 404 page (the API has its own JSON 404).
 	mux.HandleFunc("/", h.notFound)
