@@ -231,6 +231,9 @@ func (w *world) realPath(t *testing.T, path string, missing bool) string {
 // that must differ per caller use it). An operation with a request body and no entry
 // here is sent {}.
 var contractBodies = map[string]func(w *world, role string) any{
+	"PUT /api/notifications/preferences/": func(w *world, role string) any {
+		return map[string]any{"kinds": map[string]any{"like": "off"}, "digest_frequency": "weekly"}
+	},
 	"POST /api/materials/{id}/submission/": func(w *world, role string) any { return map[string]any{"text": "A second version."} },
 	"POST /api/submissions/{id}/grade/":    func(w *world, role string) any { return map[string]any{"marks": 15, "feedback": "Well argued."} },
 	"POST /api/auth/register/": func(w *world, role string) any {
