@@ -87,10 +87,50 @@ run 'eplatform serve -h' to list them.
 `
 
 func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && isHelpFlag(args[0]) {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	// Asked-for help is the answer, not an error: the flag listing goes to stdout and
+	// the command exits 0 (a wrong flag still prints it to stderr and fails).
+	if helpAsked(args) {
+		stderr = stdout
+	}
+	err := dispatch(cmd, args, getenv, stdin, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+// isHelpFlag reports whether arg is one of the spellings the flag package treats as
+// a request for help.
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "--h":
+		return true
+	}
+	return false
+}
+
+// helpAsked reports whether a help flag stands among the flags (before "--").
+func helpAsked(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if isHelpFlag(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func dispatch(cmd string, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
 		return serve(args, getenv, stdout, stderr)
@@ -109,7 +149,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	case "version":
 		fmt.Fprintln(stdout, "eplatform", version())
 		return nil
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:

@@ -380,3 +380,25 @@ func TestCLIUserImport(t *testing.T) {
 		t.Fatalf("bad header: %v", err)
 	}
 }
+
+// Asking for help is not an error: the usage goes to stdout and the exit status is 0,
+// however it is asked; a wrong flag still fails with the listing on stderr.
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"serve", "-h"}, {"migrate", "-help"}, {"seed", "-h"}} {
+		var out, errOut bytes.Buffer
+		err := run(args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+		if err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
+		if !strings.Contains(out.String(), "-data") && !strings.Contains(out.String(), "Usage") {
+			t.Errorf("%v: no usage on stdout: %q", args, out.String())
+		}
+		if errOut.Len() != 0 {
+			t.Errorf("%v: stderr not empty: %q", args, errOut.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	if err := run([]string{"serve", "-no-such-flag"}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut); err == nil || !strings.Contains(errOut.String(), "-data") {
+		t.Errorf("a wrong flag: err %v, stderr %q", err, errOut.String())
+	}
+}
