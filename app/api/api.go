@@ -45,6 +45,7 @@ func New(st *state.State, sessions *auth.SessionStore) *API {
 	a.routes = append(a.routes, a.myDataRoutes()...)
 	a.routes = append(a.routes, a.twoFactorRoutes()...)
 	a.routes = append(a.routes, a.notifyPrefRoutes()...)
+	a.routes = append(a.routes, route{Method: "GET", Path: "/api/", Summary: "The API's sections", Tag: "meta", Response: "APIRoot", Status: 200, Handler: a.apiRoot})
 	a.routes = append(a.routes, route{Method: "GET", Path: "/api/openapi.json", Summary: "This document", Tag: "meta", Response: "OpenAPIDocument", Status: 200, Handler: a.openAPI})
 	for _, rt := range a.routes {
 		h := rt.Handler

@@ -381,6 +381,18 @@ func (a *API) userStatus(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a.st.Chat.StatusOf(u, online))
 }
 
+// ownStatus is the original's POST users/status/update/, kept for its clients: it
+// answers the caller's presence. The body's is_online is not stored; whether someone is
+// online follows their open sockets, which a client cannot claim otherwise.
+func (a *API) ownStatus(w http.ResponseWriter, r *http.Request) {
+	u, online, err := a.st.Chat.Status(r.Context(), viewer(r).ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.st.Chat.StatusOf(u, online))
+}
+
 func (a *API) chatUnreadCount(w http.ResponseWriter, r *http.Request) {
 	n, err := a.st.Chat.Unread(r.Context(), viewer(r).ID)
 	if err != nil {

@@ -28,6 +28,7 @@ func (a *API) feedRoutes() []route {
 		{Method: "PATCH", Path: "/api/posts/{id}/", Tag: "feed", Summary: "Edit your post", Auth: true, Body: "ContentBody", Response: "Post", Status: 200, Handler: a.updatePost},
 		{Method: "DELETE", Path: "/api/posts/{id}/", Tag: "feed", Summary: "Delete your post (admins: any post)", Auth: true, Status: 204, Handler: a.deletePost},
 		{Method: "POST", Path: "/api/posts/{id}/like/", Tag: "feed", Summary: "Like or unlike a post", Auth: true, Response: "LikeResult", Status: 200, Handler: a.likePost},
+		{Method: "GET", Path: "/api/posts/{id}/likes/", Tag: "feed", Summary: "Who liked a post, newest like first (a keyset page)", Auth: true, Response: "LikerList", Status: 200, Handler: a.postLikers},
 		{Method: "GET", Path: "/api/posts/{id}/comments/", Tag: "feed", Summary: "All comments of a post, newest first (a bare array)", Auth: true, Response: "CommentArray", Status: 200, Handler: a.postComments},
 		{Method: "POST", Path: "/api/posts/{id}/comments/", Tag: "feed", Summary: "Comment on a post", Auth: true, Body: "ContentBody", Response: "Comment", Status: 201, Handler: a.commentOnPost},
 		{Method: "GET", Path: "/api/comments/", Tag: "feed", Summary: "List comments (post_id, user_id, start_date, end_date, search, ordering)", Auth: true, Response: "CommentList", Status: 200, Handler: a.listComments},

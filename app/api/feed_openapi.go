@@ -9,6 +9,16 @@ var (
 	qEndDate   = qDate("end_date", "created on or before this day")
 )
 
+func init() {
+	schemas["Liker"] = obj([]string{"user", "display_name", "liked_at"}, map[string]any{
+		"user": ref("UserMini"), "display_name": map[string]any{"type": "string", "description": "full name, or the username"}, "liked_at": instant})
+	schemas["LikerList"] = listOf("Liker")
+	schemas["APIRoot"] = obj([]string{"name", "openapi", "sections"}, map[string]any{
+		"name": str, "openapi": str, "posts": str, "comments": str, "notifications": str,
+		"sections": map[string]any{"type": "array", "items": obj([]string{"name", "description", "url"}, map[string]any{"name": str, "description": str, "url": str})}})
+	addOpDocs(map[string]opDoc{"GET /api/": {Description: "The API's sections (the tags of this document) with where each starts, and the OpenAPI document's address."}})
+}
+
 var feedOps = map[string]opDoc{
 	"GET /api/posts/": {Description: "Posts of everyone, newest first unless ordered otherwise, with the caller's like. " +
 		"search matches words anywhere in the content (full text).",
@@ -41,6 +51,12 @@ var feedOps = map[string]opDoc{
 	"DELETE /api/posts/{id}/": {Description: "Deletes a post with its comments, likes and files. The author or an admin (403 for others)."},
 	"POST /api/posts/{id}/like/": {Description: "Likes the post, or takes the like back when the caller already likes it; the author is notified " +
 		"once per person and post, even after unliking and liking again. Limited to 120 a minute."},
+	"GET /api/posts/{id}/likes/": {Description: "The people who liked the post, newest like first, with their display names. " +
+		"count is every like of the post; next carries a keyset cursor (before), so pages stay right while likes come and go.",
+		Query: []map[string]any{
+			query("before", "the cursor from the previous page's next link (MILLIS-USERID)",
+				map[string]any{"type": "string", "pattern": "^[0-9]+-[0-9]+$", "examples": []any{"1764072000000-1"}}),
+			query("page_size", "people per page (default 30, at most 100)", map[string]any{"type": "integer", "minimum": 1})}},
 	"GET /api/posts/{id}/comments/":  {Description: "Every comment of the post, newest first, as a bare array (not paginated), as the original API did."},
 	"POST /api/posts/{id}/comments/": {Description: "Comments on the post (1–5000 characters); the post's author and the people mentioned are notified. Limited to 30 a minute."},
 	"GET /api/comments/": {Description: "Comments of every post, newest first, with filters.",

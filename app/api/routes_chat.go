@@ -14,6 +14,7 @@ func (a *API) chatRoutes() []route {
 		{Method: "POST", Path: "/api/chat/conversations/{id}/leave/", Tag: "chat", Summary: "Leave a group", Auth: true, Status: 204, Handler: a.leaveConversation},
 		{Method: "POST", Path: "/api/chat/groups/", Tag: "chat", Summary: "Create a group with a title and members (at most 50 with you)", Auth: true, Body: "GroupCreate", Response: "Conversation", Status: 201, Handler: a.createGroup},
 		{Method: "GET", Path: "/api/chat/users/", Tag: "chat", Summary: "People to chat with (q: username or name prefixes)", Auth: true, Response: "ChatUserList", Status: 200, Handler: a.chatUsers},
+		{Method: "POST", Path: "/api/chat/users/status/update/", Tag: "chat", Summary: "The caller's presence (the original's status update; presence follows open sockets)", Auth: true, Response: "UserStatus", Status: 200, Handler: a.ownStatus},
 		{Method: "GET", Path: "/api/chat/users/{id}/status/", Tag: "chat", Summary: "A user's presence (404 for an unknown user)", Auth: true, Response: "UserStatus", Status: 200, Handler: a.userStatus},
 		{Method: "GET", Path: "/api/chat/unread-count/", Tag: "chat", Summary: "Your unread messages over all conversations", Auth: true, Response: "ChatUnreadCount", Status: 200, Handler: a.chatUnreadCount},
 		{Method: "PUT", Path: "/api/chat/messages/{id}/edit/", Tag: "chat", Summary: "Edit your message (not a deleted one)", Auth: true, Body: "ContentBody", Response: "Message", Status: 200, Handler: a.editMessage},

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"eplatform/app/quiz"
 	"eplatform/app/text"
@@ -22,27 +21,14 @@ func (h *Web) registerQuizLegacy(mux *http.ServeMux) {
 	mux.HandleFunc("GET /home/questions/{id}/edit/{$}", h.requireLogin(h.legacyQuestion))
 	mux.HandleFunc("/home/questions/{id}/answers/{$}", moved(func(r *http.Request) string { return "/home/questions/" + r.PathValue("id") + "/edit/" }))
 	mux.HandleFunc("/home/attempt/{id}/take/{$}", moved(func(r *http.Request) string { return "/home/attempts/" + r.PathValue("id") + "/" }))
+	// The original deleted on a GET confirmation page and started an attempt on a GET:
+	// both are buttons on the quiz page now.
+	mux.HandleFunc("GET /home/quizzes/{id}/delete/{$}", moved(func(r *http.Request) string { return "/home/quizzes/" + r.PathValue("id") + "/#settings" }))
+	mux.HandleFunc("GET /home/quizzes/{id}/start/{$}", moved(func(r *http.Request) string { return "/home/quizzes/" + r.PathValue("id") + "/" }))
+	mux.HandleFunc("GET /home/questions/{id}/add/{$}", moved(func(r *http.Request) string { return "/home/quizzes/" + r.PathValue("id") + "/#questions" }))
+	mux.HandleFunc("POST /home/questions/{id}/add/{$}", moved(func(r *http.Request) string { return "/home/quizzes/" + r.PathValue("id") + "/questions/" }))
+	mux.HandleFunc("GET /home/questions/{id}/delete/{$}", h.requireLogin(h.legacyQuestion))
 	mux.HandleFunc("/home/attempt/{id}/result/{$}", moved(func(r *http.Request) string { return "/home/attempts/" + r.PathValue("id") + "/results/" }))
-}
-
-// moved answers with a permanent redirect to to(r), keeping the query: 301 for GET
-// and HEAD, 308 (method and body kept) for the others.
-func moved(to func(*http.Request) string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		target := to(r)
-		if r.URL.RawQuery != "" {
-			path, frag, found := strings.Cut(target, "#")
-			target = path + "?" + r.URL.RawQuery
-			if found {
-				target += "#" + frag
-			}
-		}
-		status := http.StatusPermanentRedirect
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			status = http.StatusMovedPermanently
-		}
-		http.Redirect(w, r, target, status)
-	}
 }
 
 // legacyQuestion is the original's question edit page: the question's form on its

@@ -77,6 +77,7 @@ func (h *Web) Register(mux *http.ServeMux) {
 	h.registerMyData(mux)
 	h.registerTwoFactor(mux)
 	h.registerNotifyPrefs(mux)
+	h.registerLegacy(mux)
 
 	// Everything else: a friendly 404 page (the API has its own JSON 404).
 	mux.HandleFunc("/", h.notFound)
