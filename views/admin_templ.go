@@ -15,8 +15,8 @@ type OutboxMail struct {
 	Failed                             bool
 }
 
-// AdminHome is the admin area's start page; for now it shows the mail outbox, which is
-// where password-reset mail goes when no SMTP server is configured.
+// AdminHome is the admin area's mail outbox (/admin/outbox/), which is where
+// password-reset mail goes when no SMTP server is configured.
 func AdminHome(p Page, mails []OutboxMail, smtpConfigured bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -65,7 +65,7 @@ func AdminHome(p Page, mails []OutboxMail, smtpConfigured bool) templ.Component 
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = AdminNav(p, "home").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = AdminNav(p, "outbox").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

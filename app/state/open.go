@@ -120,6 +120,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		Config: cfg, DB: db, Cache: c, Limiter: limiter, Mail: mailer, Log: o.Log, Now: o.Now,
 		Limits: limits, Static: o.Static, ClientIP: limit.ClientIP{Trusted: trusted},
 		Media: media.Store{Root: cfg.MediaDir()}, Fragments: fragments, Pages: pages,
+		Version: o.Version, Started: o.Now(),
 	}
 	st.Auth = &auth.Service{
 		DB: db, Cache: c, Limiter: limiter, Mail: mailer, Media: st.Media,

@@ -88,6 +88,10 @@ type State struct {
 	AuditPruner *audit.Pruner
 	// Digest mails the notification digests (main runs it every 15 minutes).
 	Digest *notify.Digester
+	// Version is the build's version and Started when Open ran (the admin dashboard's
+	// health figures).
+	Version string
+	Started time.Time
 }
 
 // Limits are the named rate limits of every write path. Defaults below; each can be

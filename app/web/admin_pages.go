@@ -24,6 +24,7 @@ import (
 
 func (h *Web) registerAdmin(mux *http.ServeMux) {
 	a := h.requireAdmin
+	mux.HandleFunc("GET /admin/outbox/{$}", a(h.adminOutbox))
 	mux.HandleFunc("GET /admin/users/{$}", a(h.adminUsers))
 	mux.HandleFunc("POST /admin/users/{id}/role/{$}", a(h.adminSetRole))
 	mux.HandleFunc("POST /admin/users/{id}/deactivate/{$}", a(h.adminSetActive(false)))

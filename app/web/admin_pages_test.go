@@ -117,7 +117,7 @@ func TestAdminUserActions(t *testing.T) {
 	if r := admin.PostForm("/admin/users/"+id+"/reset/", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reset: %d", r.StatusCode)
 	}
-	if r := admin.Get("/admin/"); !strings.Contains(r.Body, "stud@example.com") || !strings.Contains(r.Body, "/reset/") {
+	if r := admin.Get("/admin/outbox/"); !strings.Contains(r.Body, "stud@example.com") || !strings.Contains(r.Body, "/reset/") {
 		t.Error("no reset mail in the outbox")
 	}
 }

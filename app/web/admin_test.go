@@ -31,9 +31,9 @@ func TestAdminOutboxAccess(t *testing.T) {
 		{"admin", admin, http.StatusOK},
 	}
 	for _, tc := range cases {
-		r := tc.c.Get("/admin/")
+		r := tc.c.Get("/admin/outbox/")
 		if r.StatusCode != tc.status {
-			t.Errorf("%s: GET /admin/ = %d, want %d", tc.name, r.StatusCode, tc.status)
+			t.Errorf("%s: GET /admin/outbox/ = %d, want %d", tc.name, r.StatusCode, tc.status)
 		}
 		if tc.status == http.StatusOK && (!strings.Contains(r.Body, "stud@example.com") || !strings.Contains(r.Body, "/reset/")) {
 			t.Errorf("admin outbox lacks the reset mail")
