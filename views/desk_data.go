@@ -71,7 +71,8 @@ type AdminUserRow struct {
 // AdminModRow is a post or comment in the moderation list.
 type AdminModRow struct {
 	ID, PostID      int64
-	Author, Content string
+	Author, Content string // Author: the display name
+	Username        string
 	Created         string
 }
 

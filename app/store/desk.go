@@ -464,20 +464,21 @@ func (s *Queries) SearchUsers(ctx context.Context, q string, limit int) ([]User,
 // ModItem is a recent post or comment for moderation.
 type ModItem struct {
 	ID, PostID int64
-	Author     string
+	Author     string // username
+	AuthorName string // first and last name ("" when none)
 	Content    string
 	CreatedAt  time.Time
 }
 
 // RecentPostsForModeration returns the newest posts.
 func (s *Queries) RecentPostsForModeration(ctx context.Context, limit int) ([]ModItem, error) {
-	return s.modItems(ctx, `SELECT p.id, p.id, u.username, substr(p.content, 1, 300), p.created_at
+	return s.modItems(ctx, `SELECT p.id, p.id, u.username, trim(u.first_name || ' ' || u.last_name), substr(p.content, 1, 300), p.created_at
 		FROM posts p JOIN users u ON u.id = p.user_id ORDER BY p.created_at DESC, p.id DESC LIMIT ?`, limit)
 }
 
 // RecentCommentsForModeration returns the newest comments.
 func (s *Queries) RecentCommentsForModeration(ctx context.Context, limit int) ([]ModItem, error) {
-	return s.modItems(ctx, `SELECT c.id, c.post_id, u.username, substr(c.content, 1, 300), c.created_at
+	return s.modItems(ctx, `SELECT c.id, c.post_id, u.username, trim(u.first_name || ' ' || u.last_name), substr(c.content, 1, 300), c.created_at
 		FROM comments c JOIN users u ON u.id = c.user_id ORDER BY c.created_at DESC, c.id DESC LIMIT ?`, limit)
 }
 
@@ -491,7 +492,7 @@ func (s *Queries) modItems(ctx context.Context, query string, args ...any) ([]Mo
 	for rows.Next() {
 		var m ModItem
 		var c int64
-		if err := rows.Scan(&m.ID, &m.PostID, &m.Author, &m.Content, &c); err != nil {
+		if err := rows.Scan(&m.ID, &m.PostID, &m.Author, &m.AuthorName, &m.Content, &c); err != nil {
 			return nil, err
 		}
 		m.CreatedAt = FromMillis(c)

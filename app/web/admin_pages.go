@@ -122,7 +122,11 @@ func (h *Web) adminSendReset(w http.ResponseWriter, r *http.Request) {
 func modRows(items []store.ModItem) []views.AdminModRow {
 	out := make([]views.AdminModRow, len(items))
 	for i, m := range items {
-		out[i] = views.AdminModRow{ID: m.ID, PostID: m.PostID, Author: m.Author, Content: m.Content, Created: stamp(m.CreatedAt)}
+		name := m.AuthorName
+		if name == "" {
+			name = m.Author
+		}
+		out[i] = views.AdminModRow{ID: m.ID, PostID: m.PostID, Author: name, Username: m.Author, Content: m.Content, Created: stamp(m.CreatedAt)}
 	}
 	return out
 }
