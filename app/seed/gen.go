@@ -202,6 +202,8 @@ func (g *generator) userRows(rows []store.SeedUser, from, to int) []store.SeedUs
 		first := firstNames[r.IntN(len(firstNames))]
 		last := lastNames[r.IntN(len(lastNames))]
 		if u.role == roleAdmin {
+			// The demo's admin says what it is wherever names are shown.
+			first, last = "Site", "Admin"
 			u.name = g.unique(r, "admin", true)
 		} else {
 			u.name = g.unique(r, strings.ToLower(asciiFold.Replace(first)+"."+asciiFold.Replace(last)), r.IntN(10) < 3)

@@ -59,6 +59,9 @@ type Result struct {
 	Rows     int64
 	Elapsed  time.Duration
 	Learning LearningResult
+	// Demo is the chats, FAQ, appointments and contact messages (when the run has an
+	// admin, an instructor and a student).
+	Demo DemoResult
 	// Logins to show: the admin, an instructor and a student ("" when none).
 	Admin, Instructor, Student string
 }
@@ -76,7 +79,7 @@ func (r Result) String() string {
 	return fmt.Sprintf("seeded %d users, %d posts, %d comments, %d likes, %d mentions, %d notifications, "+
 		"%d subjects, %d enrollments: %d rows in %s (%s rows/s)",
 		r.Users, r.Posts, r.Comments, r.Likes, r.Mentions, r.Notifications, r.Subjects, r.Enrollments,
-		r.Rows, fmtDuration(r.Elapsed), humanCount(r.RowsPerSecond())) + r.Learning.String()
+		r.Rows, fmtDuration(r.Elapsed), humanCount(r.RowsPerSecond())) + r.Learning.String() + r.Demo.String()
 }
 
 // String is the learning content's part of the summary ("" when none was added).
@@ -244,6 +247,18 @@ func Run(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 		}
 		if res.Learning.Student != "" {
 			res.Student = res.Learning.Student // one whose quiz results and feedback show something
+		}
+	}
+	if res.Admin != "" && res.Instructor != "" && res.Student != "" {
+		p.Note("adding chats, FAQ, appointments and contact messages")
+		var students []int64
+		for _, u := range g.users {
+			if u.role == roleStudent {
+				students = append(students, u.id)
+			}
+		}
+		if res.Demo, err = addDemo(ctx, db, opts, res.Admin, res.Instructor, res.Student, students); err != nil {
+			return res, err
 		}
 	}
 	return res, nil

@@ -216,14 +216,15 @@ func TestContent(t *testing.T) {
 		t.Errorf("notifications: %d read, %d unread; want a mix", d.Read, d.Unread)
 	}
 	// The bulk rows' four types, the two that taking and grading the demo quizzes
-	// create through the quiz rules, and the one grading hand-ins creates.
-	for _, typ := range []string{"like", "comment", "mention", "enrollment", "quiz_completed", "quiz_graded", "assignment_graded"} {
+	// create through the quiz rules, the one grading hand-ins creates, and the demo
+	// appointments' status changes.
+	for _, typ := range []string{"like", "comment", "mention", "enrollment", "quiz_completed", "quiz_graded", "assignment_graded", "appointment"} {
 		if d.Types[typ] == 0 {
 			t.Errorf("notification types %v; want %s", d.Types, typ)
 		}
 	}
-	if len(d.Types) != 7 {
-		t.Errorf("notification types %v; want exactly seven", d.Types)
+	if len(d.Types) != 8 {
+		t.Errorf("notification types %v; want exactly eight", d.Types)
 	}
 
 	// Seeded posts are searchable by a word of their content.
