@@ -93,6 +93,13 @@ type LoginForm struct {
 	Username   string
 	RememberMe bool
 	Errors     FormErrors
+	// Demo are the one-click sign-ins of a server started with -demo.
+	Demo []DemoLogin
+}
+
+// DemoLogin is a demo account's sign-in button.
+type DemoLogin struct {
+	Role, Name, Username, Password string
 }
 
 // SignupForm is the signup page's state. Passwords are never echoed back.

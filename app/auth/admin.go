@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"context"
 
 	"eplatform/app/problem"
@@ -79,4 +80,22 @@ func (s *Service) MailReset(ctx context.Context, by store.User, id int64) (store
 		return u, err
 	}
 	return u, s.sendPasswordReset(ctx, by, u)
+}
+
+// DemoAccounts returns the first active admin, instructor and student (those that
+// exist), for the demo's one-click sign-in buttons. Only a server started with -demo
+// shows them: anywhere else they would name accounts to strangers.
+func (s *Service) DemoAccounts(ctx context.Context) ([]store.User, error) {
+	var out []store.User
+	for _, role := range []string{"admin", "instructor", "student"} {
+		u, err := s.DB.FirstUserOfRole(ctx, role)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
 }

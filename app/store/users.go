@@ -161,3 +161,10 @@ func (s *Queries) updateOne(ctx context.Context, query string, args ...any) erro
 	}
 	return nil
 }
+
+// FirstUserOfRole returns the active user of a role with the smallest id (the demo's
+// first admin, instructor and student); ErrNotFound when there is none.
+func (s *Queries) FirstUserOfRole(ctx context.Context, role string) (User, error) {
+	return scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users
+		WHERE user_type = ? AND is_active = 1 ORDER BY id LIMIT 1`, role))
+}

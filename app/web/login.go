@@ -7,6 +7,7 @@ import (
 	"eplatform/app/auth"
 	"eplatform/app/httpx"
 	"eplatform/app/problem"
+	"eplatform/app/seed"
 	"eplatform/views"
 )
 
@@ -21,7 +22,34 @@ func (h *Web) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.page(w, r, "Log in", "")
 	p.Next = next
-	h.render(w, r, http.StatusOK, views.LoginPage(p, views.LoginForm{}))
+	f := views.LoginForm{}
+	var err error
+	if f.Demo, err = h.demoLogins(r); err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
+	h.render(w, r, http.StatusOK, views.LoginPage(p, f))
+}
+
+// roleWords name the roles on the demo's sign-in buttons.
+var roleWords = map[string]string{"admin": "Admin", "instructor": "Instructor", "student": "Student"}
+
+// demoLogins are the one-click sign-ins of a server started with -demo (none
+// otherwise): switching roles never means typing, so never a failed sign-in, which is
+// all the sign-in limits count.
+func (h *Web) demoLogins(r *http.Request) ([]views.DemoLogin, error) {
+	if !h.st.Config.Demo {
+		return nil, nil
+	}
+	users, err := h.st.Auth.DemoAccounts(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.DemoLogin, len(users))
+	for i, u := range users {
+		out[i] = views.DemoLogin{Role: roleWords[u.UserType], Name: viewerOf(u).DisplayName(), Username: u.Username, Password: seed.DefaultPassword}
+	}
+	return out, nil
 }
 
 func (h *Web) login(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +61,11 @@ func (h *Web) login(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostForm.Get("next"))
 	form := views.LoginForm{Username: username, RememberMe: remember, Errors: views.FormErrors{}}
 	show := func(status int) {
+		demo, err := h.demoLogins(r)
+		if err != nil {
+			h.st.Log.WarnContext(r.Context(), "demo logins", "err", err) // the form works without them
+		}
+		form.Demo = demo
 		p := h.page(w, r, "Log in", "")
 		p.Next = next
 		h.render(w, r, status, views.LoginPage(p, form))
