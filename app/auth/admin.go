@@ -1,8 +1,8 @@
 package auth
 
 import (
-	"errors"
 	"context"
+	"errors"
 
 	"eplatform/app/problem"
 	"eplatform/app/store"
