@@ -295,7 +295,7 @@ func importDone(p Page, d ImportData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "No SMTP server is configured: their set-password links are in the <a href=\"/admin/\">outbox</a>; pass them on.")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "No SMTP server is configured: their set-password links are in the <a href=\"/admin/outbox/\">outbox</a>; pass them on.")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

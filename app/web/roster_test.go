@@ -71,7 +71,7 @@ func TestAdminImportPages(t *testing.T) {
 	if _, err := app.State.DB.UserByUsername(context.Background(), "alan"); err != nil {
 		t.Fatal(err)
 	}
-	if r := admin.Get("/admin/"); !strings.Contains(r.Body, "Your E-Platform account") || !strings.Contains(r.Body, "ada@example.com") {
+	if r := admin.Get("/admin/outbox/"); !strings.Contains(r.Body, "Your E-Platform account") || !strings.Contains(r.Body, "ada@example.com") {
 		t.Error("the invitations are not in the outbox")
 	}
 	// Confirming the same list again: everything taken, nothing imported.
