@@ -78,10 +78,12 @@ var deskOps = map[string]opDoc{
 		"cancels it (the instructor may cancel an approved one). The other side is notified live. Someone who is no party, " +
 		"or a change the caller may not make, is a 403; a change the current state does not allow is a 409.", Status: []int{409}},
 	"GET /api/ai/feedback/": {Description: "The learning assistant's feedback, computed from the caller's own attempts, materials, deadlines and activity, and stored. " +
-		"type general looks at everything, quiz at one attempt and assignment at one assignment (submission_id); an unknown type is taken as general.",
+		"type general looks at everything, quiz at one attempt and assignment at one assignment (submission_id); an unknown type, " +
+		"or a submission_id with control characters, is a 400 naming the parameter.",
 		Query: []map[string]any{
-			qKnown("type", "what the feedback is about (an unknown one is taken as general)", "general", "general", "quiz", "assignment"),
-			qString("submission_id", "the attempt (quiz) or assignment material (assignment) the feedback is about")}},
+			qEnum("type", "what the feedback is about", "general", "general", "quiz", "assignment"),
+			qString("submission_id", "the attempt (quiz) or assignment material (assignment) the feedback is about")},
+		Status: []int{400}},
 	"POST /api/ai/feedback-request/": {Description: "The same as GET /api/ai/feedback/ with the parameters in the body."},
 	"GET /api/ai/feedback/history/":  {Description: "The caller's stored assistant feedback, newest first (at most 50). Not paginated."},
 	"GET /api/admin/users/": {Description: "Users whose username, name or email starts with q (at most 100)." + adminsOnly,

@@ -135,10 +135,19 @@ func (q CommentQuery) where() (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// likeEscape escapes LIKE wildcards in user input.
+// likeEscape escapes LIKE wildcards in user input. SQLite refuses a LIKE pattern over
+// 50,000 bytes as an error, so only the first maxLikeTerm bytes of the input are
+// searched for (escaped, at most twice as long); no searched text is looked up by so
+// long a piece anyway.
 func likeEscape(s string) string {
+	if len(s) > maxLikeTerm {
+		s = strings.ToValidUTF8(s[:maxLikeTerm], "") // drops a character cut in half
+	}
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// maxLikeTerm is the longest search term, in bytes, a LIKE pattern is made of.
+const maxLikeTerm = 1000
 
 // ListComments returns the comments q selects.
 func (s *Queries) ListComments(ctx context.Context, q CommentQuery) ([]Comment, error) {

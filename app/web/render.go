@@ -14,6 +14,7 @@ import (
 	"eplatform/app/auth"
 	"eplatform/app/form"
 	"eplatform/app/httpx"
+	"eplatform/app/problem"
 	"eplatform/app/store"
 	"eplatform/views"
 )
@@ -144,7 +145,8 @@ func identity(ctx context.Context) (store.User, bool) {
 }
 
 // parseForm reads an urlencoded or multipart form of at most maxBytes; it answers 413
-// or 400 itself and returns false when the body is unusable.
+// or 400 itself (through fail, so a fragment request gets the error JSON its script
+// reads) and returns false when the body is unusable.
 func (h *Web) parseForm(w http.ResponseWriter, r *http.Request, maxBytes int64) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 	var err error
@@ -158,9 +160,9 @@ func (h *Web) parseForm(w http.ResponseWriter, r *http.Request, maxBytes int64) 
 	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		h.errorPage(w, r, http.StatusRequestEntityTooLarge, "That was too much data", "The form was larger than this page accepts.")
+		h.fail(w, r, problem.TooLarge("The form was larger than this page accepts."), "")
 	} else {
-		h.errorPage(w, r, http.StatusBadRequest, "Bad request", "The form could not be read. Please try again.")
+		h.fail(w, r, problem.Invalid("The form could not be read. Please try again."), "")
 	}
 	return false
 }
