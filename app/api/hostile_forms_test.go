@@ -306,6 +306,13 @@ func (h *hostile) walkForms(t *testing.T) *formWalk {
 		}
 	}
 	fw.rendered = len(fw.forms)
+	if testing.Verbose() {
+		for _, r := range posts {
+			if fw.forms[r] == nil {
+				t.Logf("no page rendered a form for %s", r)
+			}
+		}
+	}
 	fw.fields = slices.Sorted(maps.Keys(names))
 
 	slices.SortStableFunc(fw.routes, func(a, b string) int {

@@ -132,12 +132,21 @@ func (s *Service) UserForAccessToken(ctx context.Context, access string) (Authen
 		}
 		return tokenInfo{UserID: t.UserID, Family: t.Family, ExpiresAt: t.ExpiresAt}, nil
 	})
-	if err != nil || !s.Now().Before(info.ExpiresAt) {
+	// Only what says the token is no good is ErrInvalidToken; a database or cache
+	// failure (or a cancelled request) is returned as it is, so the caller does not
+	// take a signed-in request for an anonymous one.
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, ErrInvalidToken) || err == nil && !s.Now().Before(info.ExpiresAt) {
 		return Authenticated{}, ErrInvalidToken
 	}
+	if err != nil {
+		return Authenticated{}, err
+	}
 	u, err := s.UserByID(ctx, info.UserID)
-	if err != nil || !u.IsActive {
+	if errors.Is(err, store.ErrNotFound) || err == nil && !u.IsActive {
 		return Authenticated{}, ErrInvalidToken
+	}
+	if err != nil {
+		return Authenticated{}, err
 	}
 	return Authenticated{User: u, Family: info.Family}, nil
 }

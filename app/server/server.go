@@ -5,6 +5,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -22,6 +23,7 @@ import (
 	"eplatform/app/media"
 	"eplatform/app/metrics"
 	"eplatform/app/state"
+	"eplatform/app/store"
 	"eplatform/app/web"
 )
 
@@ -118,10 +120,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // or else the session cookie. Inactive users are anonymous.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A token or session that is no good makes the request anonymous; one that could
+		// not be looked up (the database or cache failed, the client went away) stops it
+		// with a server error (499 for a client gone): going on as anonymous would do
+		// an anonymous write in a signed-in person's stead, or tell an API client 401
+		// so that it drops its tokens.
 		ctx := r.Context()
 		if tok := bearer(r); tok != "" {
-			if a, err := s.st.Auth.UserForAccessToken(ctx, tok); err == nil {
+			a, err := s.st.Auth.UserForAccessToken(ctx, tok)
+			switch {
+			case err == nil:
 				r = r.WithContext(auth.WithIdentity(ctx, auth.Identity{User: a.User, TokenFamily: a.Family}))
+			case !errors.Is(err, auth.ErrInvalidToken):
+				httpx.ServerError(w, r, s.st.Log, fmt.Errorf("look up the access token: %w", err))
+				return
 			}
 			next.ServeHTTP(w, r)
 			return
@@ -129,10 +141,17 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		if _, err := r.Cookie(auth.SessionName); err == nil {
 			sess, err := s.sessions.Get(r, auth.SessionName)
 			if err != nil {
-				s.st.Log.WarnContext(ctx, "load session", "err", err)
-			} else if uid := auth.UserID(sess); uid != 0 {
-				if u, err := s.st.Auth.UserByID(ctx, uid); err == nil && u.IsActive {
+				httpx.ServerError(w, r, s.st.Log, fmt.Errorf("load the session: %w", err))
+				return
+			}
+			if uid := auth.UserID(sess); uid != 0 {
+				u, err := s.st.Auth.UserByID(ctx, uid)
+				switch {
+				case err == nil && u.IsActive:
 					r = r.WithContext(auth.WithIdentity(ctx, auth.Identity{User: u}))
+				case err != nil && !errors.Is(err, store.ErrNotFound):
+					httpx.ServerError(w, r, s.st.Log, fmt.Errorf("load the session's user: %w", err))
+					return
 				}
 			}
 		}

@@ -33,10 +33,15 @@ func main() {
 	users := flag.Int("sockets", 500, "users, one socket each")
 	rate := flag.Int("rate", 200, "messages per second, in total")
 	dur := flag.Duration("duration", 15*time.Second, "how long to send")
-	metricsURL := flag.String("metrics", "", "where /metrics is served without a token, e.g. the server's -metrics-addr (default: -url)")
+	metricsURL := flag.String("metrics", "", "where /metrics is served, e.g. the server's -metrics-addr (default: -url, which needs the token)")
+	metricsToken := flag.String("metrics-token", os.Getenv("EPLATFORM_METRICS_TOKEN"), "bearer token of /metrics on the site ($EPLATFORM_METRICS_TOKEN; see also -secrets)")
+	secretsFile := flag.String("secrets", "", "the server's DATA/secrets.json, to read metrics_token from")
 	flag.Parse()
 	if *metricsURL == "" {
 		metricsURL = base
+	}
+	if *metricsToken == "" && *secretsFile != "" {
+		*metricsToken = readMetricsToken(*secretsFile)
 	}
 	u, err := url.Parse(*base)
 	if err != nil || !(strings.HasPrefix(u.Hostname(), "127.") || u.Hostname() == "localhost" || u.Hostname() == "::1") {
@@ -76,7 +81,7 @@ func main() {
 		convs[a], convs[b] = out.ID, out.ID
 	})
 
-	before := metrics(*metricsURL)
+	before := metrics(*metricsURL, *metricsToken)
 	// 3. One socket per user; every chat_message from someone else is timed.
 	var mu sync.Mutex
 	var latencies []time.Duration
@@ -118,7 +123,7 @@ func main() {
 		}(ids[i])
 	})
 	time.Sleep(2 * time.Second) // let the connect-time frames settle
-	after := metrics(*metricsURL)
+	after := metrics(*metricsURL, *metricsToken)
 	log.Printf("%d sockets open", *users)
 
 	// 4. Send at the fixed rate, round-robin over users, for the duration.
@@ -204,14 +209,31 @@ func call(base, method, path, token string, body, out any) int {
 
 var metricLine = regexp.MustCompile(`^([a-z_]+) ([0-9.e+]+)$`)
 
-// metrics reads the server's unlabelled gauges from /metrics.
-func metrics(base string) map[string]float64 {
-	resp, err := http.Get(base + "/metrics")
+// metrics reads the server's unlabelled gauges from /metrics, with the bearer token
+// when there is one (the site's /metrics needs it; a -metrics-addr listener does
+// not). Anything but a 200 stops the run: silently empty gauges would report
+// nonsense per socket.
+func metrics(base, token string) map[string]float64 {
+	req, err := http.NewRequest("GET", base+"/metrics", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		log.Fatalf("GET %s/metrics: %d %s(give -metrics-token, -secrets DATA/secrets.json or -metrics with the server's -metrics-addr)",
+			base, resp.StatusCode, data)
+	}
 	out := map[string]float64{}
 	for _, line := range strings.Split(string(data), "\n") {
 		if m := metricLine.FindStringSubmatch(line); m != nil {
@@ -220,4 +242,22 @@ func metrics(base string) map[string]float64 {
 		}
 	}
 	return out
+}
+
+// readMetricsToken reads metrics_token from the server's secrets.json.
+func readMetricsToken(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var s struct {
+		MetricsToken string `json:"metrics_token"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		log.Fatalf("%s: %v", path, err)
+	}
+	if s.MetricsToken == "" {
+		log.Fatalf("%s has no metrics_token (start the server once to add it)", path)
+	}
+	return s.MetricsToken
 }
