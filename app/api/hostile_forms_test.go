@@ -29,6 +29,7 @@ type formWalk struct {
 	fields   []string             // every field name of every rendered form
 	rendered int
 	clients  map[string]*apptest.Client
+	random   bool // the long walk: every form value, and random combinations
 }
 
 // pageForm is one form of a page: where it posts, as whom, with the values the page
@@ -273,6 +274,7 @@ func (h *hostile) walkForms(t *testing.T) *formWalk {
 	posts, gets := webRoutes(t)
 	fw := &formWalk{routes: posts, forms: map[string]*pageForm{}, clients: map[string]*apptest.Client{}}
 	fw.clients["anon"] = h.app.Client()
+	fw.clients["anon"].Transport = h.w.client.Transport
 	h.webLogin(t, fw)
 
 	names := map[string]bool{}
@@ -341,6 +343,7 @@ func (h *hostile) webLogin(t *testing.T, fw *formWalk) {
 	t.Helper()
 	for _, role := range []string{"stud", "teach", "admin"} {
 		c := h.app.Client()
+		c.Transport = h.w.client.Transport
 		c.LogIn(role, apptest.Password)
 		fw.clients[role] = c
 	}
@@ -361,6 +364,9 @@ var formValues = func() []hostileValue {
 	return out
 }()
 
+// coreFormValues go into every form field in the short walk; the others take turns.
+var coreFormValues = []string{"NUL-prefixed", "invalid UTF-8", "a long string", "form -1", "form 1e400"}
+
 // walkForm sends one POST route every hostile request.
 func (h *hostile) walkForm(t *testing.T, fw *formWalk, route string) {
 	t.Helper()
@@ -371,7 +377,7 @@ func (h *hostile) walkForm(t *testing.T, fw *formWalk, route string) {
 		// and the instructor.
 		path := h.webPath(route)
 		for _, role := range []string{"stud", "teach"} {
-			for _, v := range formValues {
+			for _, v := range h.pick(formValues, coreFormValues) {
 				vals := url.Values{}
 				for i, n := range fw.fields {
 					// A long value in one field is enough: the body limit refuses the rest.
@@ -381,9 +387,9 @@ func (h *hostile) walkForm(t *testing.T, fw *formWalk, route string) {
 				}
 				h.sendForm(t, fw, route, role, path, "with every field "+v.name, urlencoded(vals))
 			}
-			for _, b := range hostileFormBodies(t, "file") {
-				h.sendForm(t, fw, route, role, path, b.what, b)
-			}
+		}
+		for _, b := range walkedFormBodies(t, "file", false) {
+			h.sendForm(t, fw, route, "stud", path, b.what, b)
 		}
 		return
 	}
@@ -397,7 +403,7 @@ func (h *hostile) walkForm(t *testing.T, fw *formWalk, route string) {
 			if s != m[0] || i >= len(asegs) {
 				continue
 			}
-			for _, id := range hostileIDs {
+			for _, id := range walkedIDs() {
 				bad := slices.Clone(asegs)
 				bad[i] = id
 				h.sendForm(t, fw, route, f.role, strings.Join(bad, "/"), "with "+m[0]+"="+abbrev(id), urlencoded(f.values))
@@ -405,15 +411,17 @@ func (h *hostile) walkForm(t *testing.T, fw *formWalk, route string) {
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(f.values)) {
-		for _, v := range formValues {
+		for _, v := range h.pick(formValues, coreFormValues) {
 			vals := cloneValues(f.values)
 			vals.Set(name, v.form)
 			h.sendForm(t, fw, route, f.role, action, "with "+name+" = "+v.name, urlencoded(vals))
 		}
 		vals := cloneValues(f.values)
-		vals[name] = []string{"\x00x", "ok"}
-		h.sendForm(t, fw, route, f.role, action, "with "+name+" twice", urlencoded(vals))
-		vals = cloneValues(f.values)
+		if *hostileLong > 0 {
+			vals[name] = []string{"\x00x", "ok"}
+			h.sendForm(t, fw, route, f.role, action, "with "+name+" twice", urlencoded(vals))
+			vals = cloneValues(f.values)
+		}
 		vals.Del(name)
 		h.sendForm(t, fw, route, f.role, action, "without "+name, urlencoded(vals))
 		// The same as multipart, which every form handler also reads.
@@ -425,9 +433,30 @@ func (h *hostile) walkForm(t *testing.T, fw *formWalk, route string) {
 	if file == "" {
 		file = "file"
 	}
-	for _, b := range hostileFormBodies(t, file) {
+	for _, b := range walkedFormBodies(t, file, f.file != "") {
 		h.sendForm(t, fw, route, f.role, action, b.what, b)
 	}
+}
+
+// shortFormBodies are the whole bodies the short walk sends to a form without a file
+// input (one with a file gets every broken upload).
+var shortFormBodies = []string{"with no body", "with an empty form", "with a broken escape", "with raw invalid UTF-8",
+	"with 100,000 fields", "with a 2 MB field", "with JSON", "multipart with no boundary", "multipart truncated in a part",
+	"multipart with a huge part header", "multipart empty"}
+
+func walkedFormBodies(t *testing.T, file string, upload bool) []hostileBody {
+	t.Helper()
+	all := hostileFormBodies(t, file)
+	if upload || *hostileLong > 0 {
+		return all
+	}
+	var out []hostileBody
+	for _, b := range all {
+		if slices.Contains(shortFormBodies, b.what) {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -484,6 +513,20 @@ func multipartForm(v url.Values, file string) hostileBody {
 // hostileFormBodies are whole bodies sent to every form route.
 func hostileFormBodies(t *testing.T, file string) []hostileBody {
 	t.Helper()
+	if b, ok := formBodies.Load(file); ok {
+		return b.([]hostileBody)
+	}
+	b := makeFormBodies(t, file)
+	formBodies.Store(file, b)
+	return b
+}
+
+// formBodies keeps the bodies by file field name: they are large, and the same for
+// every route.
+var formBodies sync.Map
+
+func makeFormBodies(t *testing.T, file string) []hostileBody {
+	t.Helper()
 	out := []hostileBody{
 		{"with no body", "", nil},
 		{"with an empty form", "application/x-www-form-urlencoded", []byte{}},
@@ -507,7 +550,8 @@ func (h *hostile) sendForm(t *testing.T, fw *formWalk, route, role, path, what s
 	c := fw.clients[role]
 	fragment := slices.Contains(web.FragmentRoutes, route)
 	for _, frag := range []bool{false, true} {
-		if frag && !fragment {
+		// The short walk asks a fragment route for the fragment every other time.
+		if frag && (!fragment || *hostileLong == 0 && h.requests%2 == 0) {
 			continue
 		}
 		hd := http.Header{}
