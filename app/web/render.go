@@ -145,8 +145,8 @@ func identity(ctx context.Context) (store.User, bool) {
 }
 
 // parseForm reads an urlencoded or multipart form of at most maxBytes; it answers 413
-// or 400 itself (through fail, so a fragment request gets the error JSON its script
-// reads) and returns false when the body is unusable.
+// or 400 itself (a fragment request as the error JSON its script reads) and returns
+// false when the body is unusable.
 func (h *Web) parseForm(w http.ResponseWriter, r *http.Request, maxBytes int64) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 	var err error
@@ -159,10 +159,15 @@ func (h *Web) parseForm(w http.ResponseWriter, r *http.Request, maxBytes int64) 
 		return true
 	}
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	switch {
+	case wantsFragment(r) && errors.As(err, &tooBig):
 		h.fail(w, r, problem.TooLarge("The form was larger than this page accepts."), "")
-	} else {
+	case wantsFragment(r):
 		h.fail(w, r, problem.Invalid("The form could not be read. Please try again."), "")
+	case errors.As(err, &tooBig):
+		h.errorPage(w, r, http.StatusRequestEntityTooLarge, "That was too much data", "The form was larger than this page accepts.")
+	default:
+		h.errorPage(w, r, http.StatusBadRequest, "Bad request", "The form could not be read. Please try again.")
 	}
 	return false
 }
