@@ -457,7 +457,7 @@ func (h *hostile) relogin(t *testing.T) {
 	t.Helper()
 	for _, role := range roles {
 		if role != "anon" {
-			h.w.tokens[role], _ = h.app.Token(role)
+			h.w.tokens[role] = h.w.signIn(role)
 		}
 	}
 }
