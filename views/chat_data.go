@@ -122,9 +122,13 @@ type ChatMembersData struct {
 	Errors       FormErrors
 }
 
-// ChatStartData is the confirmation page of GET /chat/start/{user_id}/.
+// ChatStartData is the compose page of GET /chat/start/{user_id}/: the conversation
+// is created with its first message.
 type ChatStartData struct {
-	User ChatUserView
+	User       ChatUserView
+	Draft      string
+	Errors     []string // the message's
+	MaxContent int
 }
 
 func chatURL(id int64) templ.SafeURL {
@@ -139,8 +143,8 @@ func chatMessageAction(id int64, verb string) templ.SafeURL {
 	return templ.SafeURL("/chat/message/" + strconv.FormatInt(id, 10) + "/" + verb + "/")
 }
 
-// ChatStartURL is the form action that starts or reopens the 1:1 conversation with a
-// user (POST); other areas use it through MessageButton.
+// ChatStartURL is the page that starts (with a first message, POST) or reopens (GET)
+// the 1:1 conversation with a user; other areas use it through MessageButton.
 func ChatStartURL(userID int64) templ.SafeURL {
 	return templ.SafeURL("/chat/start/" + strconv.FormatInt(userID, 10) + "/")
 }
@@ -172,3 +176,21 @@ func (d ChatPageData) maxFile() int {
 // chatAccept is the attachment picker's filter: what the server accepts.
 const chatAccept = "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm,video/ogg,video/quicktime," +
 	"audio/mpeg,audio/wav,audio/ogg,.mp3,.wav,.pdf,.docx,.xlsx,.pptx,.md,.tex,.txt,application/pdf,text/plain,text/markdown"
+
+// Emoji is one choice of the emoji picker: the character and its name (read aloud).
+type Emoji struct{ Char, Name string }
+
+// chatEmoji is the picker's fixed list: embedded, so no font or script comes from a
+// CDN; the browser's own emoji font draws them.
+var chatEmoji = []Emoji{
+	{"😀", "grinning face"}, {"😂", "tears of joy"}, {"🙂", "slightly smiling face"}, {"😉", "winking face"},
+	{"😊", "smiling face"}, {"😍", "heart eyes"}, {"🤔", "thinking face"}, {"😅", "sweat smile"},
+	{"😎", "sunglasses"}, {"😢", "crying face"}, {"😮", "surprised face"}, {"😴", "sleeping face"},
+	{"🙄", "rolling eyes"}, {"😬", "grimacing face"}, {"🤯", "mind blown"}, {"🥳", "partying face"},
+	{"👍", "thumbs up"}, {"👎", "thumbs down"}, {"👏", "clapping hands"}, {"🙌", "raised hands"},
+	{"🙏", "folded hands"}, {"👋", "waving hand"}, {"💪", "flexed biceps"}, {"👌", "OK hand"},
+	{"❤️", "red heart"}, {"🔥", "fire"}, {"✨", "sparkles"}, {"🎉", "party popper"},
+	{"✅", "check mark"}, {"❌", "cross mark"}, {"❓", "question mark"}, {"💡", "light bulb"},
+	{"📚", "books"}, {"📝", "memo"}, {"📅", "calendar"}, {"⏰", "alarm clock"},
+	{"💯", "hundred points"}, {"🚀", "rocket"}, {"☕", "coffee"}, {"🍕", "pizza"},
+}

@@ -127,3 +127,60 @@ func TestChatLive(t *testing.T) {
 	}
 	b.Screenshot("bob-phone")
 }
+
+// TestChatStartEmojiAndDrop: "Message" on the people list opens a compose page and no
+// conversation exists until the first message, which the emoji picker helps write
+// (inserted at the cursor); in the conversation a file dropped on it is attached and
+// sent.
+func TestChatStartEmojiAndDrop(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	app.User("alice", "student")
+	app.User("bob", "student")
+	a := New(t)
+	logIn(t, a, app, "alice")
+	a.Navigate(app.URL + "/chat/users/?q=bob")
+	a.ClickAndWait(".chat-users form.message-btn button")
+	a.WaitVisible("#chat-start-message")
+	ctx := context.Background()
+	alice, _ := app.State.DB.UserByUsername(ctx, "alice")
+	bob, _ := app.State.DB.UserByUsername(ctx, "bob")
+	if id, err := app.State.Chat.ExistingDirect(ctx, alice.ID, bob.ID); err != nil || id != 0 {
+		t.Fatalf("opening the compose page created conversation %d (%v)", id, err)
+	}
+	// The emoji goes where the cursor is, not at the end.
+	a.SetValue("#chat-start-message", "Hi Bob!")
+	a.Eval(`(() => { const f = document.getElementById("chat-start-message"); f.focus(); f.setSelectionRange(2, 2); return true; })()`, new(bool))
+	a.Click("[data-emoji-toggle]")
+	a.WaitVisible(".emoji__panel")
+	a.Click(`.emoji__btn[data-emoji-char="👋"]`)
+	a.WaitNotVisible(".emoji__panel")
+	var got string
+	a.Eval(`document.getElementById("chat-start-message").value`, &got)
+	if got != "Hi👋 Bob!" {
+		t.Fatalf("after the emoji: %q", got)
+	}
+	a.ClickAndWait(".chat-start__form button[type=submit]")
+	a.WaitVisible("[data-convo]")
+	a.WaitJS(`document.querySelector("[data-messages]").textContent.includes("Hi👋 Bob!")`)
+	a.WaitJS(`document.querySelector("[data-chat-list] [data-chat-item]") !== null`)
+
+	// Drop a file on the conversation: it is attached (previewed) and sent.
+	a.WaitJS(`document.documentElement.dataset.live === "open"`)
+	a.Eval(`(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File(["week 3 notes"], "notes.txt", { type: "text/plain" }));
+		const zone = document.querySelector("[data-convo]");
+		zone.dispatchEvent(new DragEvent("dragenter", { dataTransfer: dt, bubbles: true, cancelable: true }));
+		zone.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+		return true;
+	})()`, new(bool))
+	a.WaitJS(`document.querySelector("[data-chat-preview]").textContent.includes("notes.txt")`)
+	a.WaitJS(`document.querySelector("[data-chat-drop]").hidden`)
+	a.Click("[data-chat-composer] button[type=submit]")
+	a.WaitJS(`Array.from(document.querySelectorAll(".msg--mine")).some(m => m.textContent.includes("notes.txt"))`)
+	a.Screenshot("alice-dropped-a-file")
+	// The attach control is an icon button with a name.
+	if label := a.Text("[data-chat-attach] .visually-hidden"); !strings.Contains(label, "Attach a file") {
+		t.Errorf("attach label %q", label)
+	}
+}

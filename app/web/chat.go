@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"eplatform/app/chat"
 	"eplatform/app/form"
@@ -338,6 +339,13 @@ func (h *Web) chatStartForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.renderChatStart(w, r, http.StatusOK, uid, "", nil)
+}
+
+// renderChatStart answers the compose page of a conversation that does not exist yet,
+// or redirects to the one that does. Nothing is written until the first message is
+// sent, so "Message" on a profile never leaves an empty conversation behind.
+func (h *Web) renderChatStart(w http.ResponseWriter, r *http.Request, status int, uid int64, draft string, errs []string) {
 	u, _ := identity(r.Context())
 	if uid == u.ID {
 		h.flash(w, r, "error", "You cannot start a conversation with yourself.")
@@ -357,19 +365,44 @@ func (h *Web) chatStartForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mini := store.UserMini{ID: other.ID, Username: other.Username, FirstName: other.FirstName, LastName: other.LastName, UserType: other.UserType, ProfilePicture: other.ProfilePicture}
-	d := views.ChatStartData{User: views.ChatUserView{Person: person(mini), Online: online, LastSeen: lastSeen(other.LastSeenAt, h.st.Now())}}
-	h.render(w, r, http.StatusOK, views.ChatStartPage(h.page(w, r, "Message "+d.User.Name, "chat"), d))
+	d := views.ChatStartData{User: views.ChatUserView{Person: person(mini), Online: online, LastSeen: lastSeen(other.LastSeenAt, h.st.Now())},
+		Draft: draft, Errors: errs, MaxContent: chat.MaxContent}
+	h.render(w, r, status, views.ChatStartPage(h.page(w, r, "Message "+d.User.Name, "chat"), d))
 }
 
+// errNoFirstMessage refuses starting a conversation without writing anything.
+const errNoFirstMessage = "Write a message to start the conversation."
+
+// chatStart: POST /chat/start/{user_id}/ with the first message creates the
+// conversation and sends it; without one it only shows the compose page (or goes to
+// the existing conversation).
 func (h *Web) chatStart(w http.ResponseWriter, r *http.Request) {
 	uid, ok := h.id(w, r, "user_id")
 	if !ok {
 		return
 	}
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, problem.Invalid("The form could not be read. Please try again."), "")
+		return
+	}
 	u, _ := identity(r.Context())
-	res, err := h.st.Chat.StartDirect(r.Context(), u, uid, "")
-	if fields, ok := invalidFields(r, err); ok && fields.Has("user_id") {
-		h.fail(w, r, store.ErrNotFound, "") // the person in the address does not exist
+	first := r.PostFormValue("message")
+	if strings.TrimSpace(first) == "" {
+		status := http.StatusOK
+		var errs []string
+		if r.PostForm.Has("message") {
+			status, errs = http.StatusBadRequest, []string{errNoFirstMessage}
+		}
+		h.renderChatStart(w, r, status, uid, "", errs)
+		return
+	}
+	res, err := h.st.Chat.StartDirect(r.Context(), u, uid, first)
+	if fields, ok := invalidFields(r, err); ok {
+		if fields.Has("user_id") {
+			h.fail(w, r, store.ErrNotFound, "") // the person in the address does not exist
+			return
+		}
+		h.renderChatStart(w, r, http.StatusBadRequest, uid, first, fields["message"])
 		return
 	}
 	if err != nil {

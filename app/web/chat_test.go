@@ -30,13 +30,16 @@ func chatUserID(t *testing.T, app *apptest.App, name string) string {
 
 var conversationRE = regexp.MustCompile(`^/chat/conversation/(\d+)/`)
 
-// startChat starts (or reopens) the 1:1 conversation through the Message button.
+// startChat opens the 1:1 conversation without writing in it, as the API's start does
+// without a message (the pages only create one with its first message, see
+// TestChatStartComposesTheFirstMessage).
 func startChat(t *testing.T, app *apptest.App, c *apptest.Client, other string) string {
 	t.Helper()
-	r := c.PostForm("/chat/start/"+chatUserID(t, app, other)+"/", nil)
-	m := conversationRE.FindStringSubmatch(r.Header.Get("Location"))
-	if r.StatusCode != http.StatusSeeOther || m == nil {
-		t.Fatalf("start: %d %q", r.StatusCode, r.Header.Get("Location"))
+	id, _ := strconv.ParseInt(chatUserID(t, app, other), 10, 64)
+	r := c.JSON("POST", "/api/chat/conversations/start/", map[string]any{"user_id": id}, "")
+	m := regexp.MustCompile(`^\{"id":(\d+)`).FindStringSubmatch(r.Body)
+	if r.StatusCode/100 != 2 || m == nil {
+		t.Fatalf("start: %d %s", r.StatusCode, r.Body)
 	}
 	return m[1]
 }
@@ -515,5 +518,47 @@ func TestChatWebRateLimit(t *testing.T) {
 	r := chatForm(t, ada, conv, "too many")
 	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, "too quickly") {
 		t.Errorf("over the limit: %d %v", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+}
+
+// TestChatStartComposesTheFirstMessage: "Message" opens a compose page that writes
+// nothing; sending the first message creates the conversation (issue 14), and an
+// empty one is refused with the field named.
+func TestChatStartComposesTheFirstMessage(t *testing.T) {
+	t.Parallel()
+	app := apptest.StartRelaxed(t)
+	ada, bob := app.User("ada", "student"), app.User("bob", "student")
+	path := "/chat/start/" + chatUserID(t, app, "bob") + "/"
+	if p := ada.Get(path); p.StatusCode != 200 || !strings.Contains(p.Body, `name="message"`) || !strings.Contains(p.Body, `method="post" action="`+path+`"`) {
+		t.Fatalf("compose page: %d", p.StatusCode)
+	}
+	// The button's old POST without a message still only shows the page.
+	if p := ada.PostForm(path, nil); p.StatusCode != 200 || !strings.Contains(p.Body, `name="message"`) {
+		t.Errorf("post without the field: %d", p.StatusCode)
+	}
+	if p := ada.PostForm(path, url.Values{"message": {"  "}}); p.StatusCode != http.StatusBadRequest || !strings.Contains(p.Body, "Write a message to start the conversation.") {
+		t.Errorf("blank first message: %d", p.StatusCode)
+	}
+	if p := ada.PostForm(path, url.Values{"message": {"hi\x00"}}); p.StatusCode != http.StatusBadRequest || !strings.Contains(p.Body, "U+0000") {
+		t.Errorf("NUL in the first message: %d", p.StatusCode)
+	}
+	adaID, _ := strconv.ParseInt(chatUserID(t, app, "ada"), 10, 64)
+	if n, err := app.State.Chat.CountConversations(context.Background(), adaID); err != nil || n != 0 {
+		t.Fatalf("conversations before the first message: %d %v", n, err)
+	}
+	if id, err := app.State.Chat.ExistingDirect(context.Background(), adaID, mustID(t, app, "bob")); err != nil || id != 0 {
+		t.Fatalf("a conversation was created without a message: %d %v", id, err)
+	}
+	r := ada.PostForm(path, url.Values{"message": {"Hello Bob"}})
+	m := conversationRE.FindStringSubmatch(r.Header.Get("Location"))
+	if r.StatusCode != http.StatusSeeOther || m == nil {
+		t.Fatalf("send the first message: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if p := bob.Get("/chat/"); !strings.Contains(p.Body, `data-chat-item="`+m[1]+`"`) || !strings.Contains(p.Body, "Hello Bob") {
+		t.Error("bob's list lacks the new conversation")
+	}
+	// Now the button goes straight to it.
+	if r := ada.Get(path); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/chat/conversation/"+m[1]+"/" {
+		t.Errorf("reopen: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
 }

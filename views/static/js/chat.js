@@ -434,6 +434,86 @@
     done.catch(function () { toast("Could not save. Try again."); });
   });
 
+  // Drag a file onto the conversation to attach it: it goes into the form's file
+  // input (the same path as the attach button), previewed before sending.
+  if (form && fileInput && convo) {
+    var dropHint = $("[data-chat-drop]", form);
+    var depth = 0;
+    var hasFiles = function (e) {
+      return e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types || [], "Files") >= 0;
+    };
+    var dropping = function (on) {
+      convo.classList.toggle("is-dropping", on);
+      if (dropHint) dropHint.hidden = !on;
+    };
+    var zone = convo.closest("[data-chat]") || convo;
+    zone.addEventListener("dragenter", function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth++;
+      dropping(true);
+    });
+    zone.addEventListener("dragover", function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+    });
+    zone.addEventListener("dragleave", function () {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) dropping(false);
+    });
+    zone.addEventListener("drop", function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      dropping(false);
+      var files = e.dataTransfer.files;
+      if (!files || !files.length) return;
+      var dt = new DataTransfer();
+      dt.items.add(files[0]);
+      fileInput.files = dt.files;
+      showFile();
+      input.focus();
+    });
+  }
+
+  // The emoji picker: a toggle and a panel whose buttons insert at the cursor of the
+  // field it belongs to. Escape or a click elsewhere closes it.
+  $all("[data-emoji]").forEach(function (box) {
+    var field = doc.getElementById(box.getAttribute("data-emoji"));
+    var toggle = $("[data-emoji-toggle]", box);
+    var panel = $(".emoji__panel", box);
+    if (!field || !toggle || !panel) return;
+    box.hidden = false;
+    var open = function (on) {
+      panel.hidden = !on;
+      toggle.setAttribute("aria-expanded", on ? "true" : "false");
+    };
+    toggle.addEventListener("click", function () {
+      open(panel.hidden);
+      if (!panel.hidden) { var first = $("[data-emoji-char]", panel); if (first) first.focus(); }
+    });
+    panel.addEventListener("click", function (e) {
+      var b = e.target.closest && e.target.closest("[data-emoji-char]");
+      if (!b) return;
+      var ch = b.getAttribute("data-emoji-char");
+      var start = field.selectionStart == null ? field.value.length : field.selectionStart;
+      var end = field.selectionEnd == null ? start : field.selectionEnd;
+      field.value = field.value.slice(0, start) + ch + field.value.slice(end);
+      var at = start + ch.length;
+      field.focus();
+      field.setSelectionRange(at, at);
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      open(false);
+    });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && !panel.hidden) { open(false); toggle.focus(); }
+    });
+    doc.addEventListener("click", function (e) {
+      if (!panel.hidden && !box.contains(e.target)) open(false);
+    });
+  });
+
   if (convo) {
     localTimes(messages);
     layoutDays();
