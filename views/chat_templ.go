@@ -2495,7 +2495,7 @@ func ChatGroupPage(p Page, f ChatGroupForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = FormField(p, Field{Name: "members", Label: "Members", Type: "textarea", Rows: 3, Value: f.Members, Required: true,
-				Help: "Usernames, separated by commas or spaces. At most 49 people besides you.", Placeholder: "ada, bob, cy", Errors: f.Errors["user_ids"]}).Render(ctx, templ_7745c5c3_Buffer)
+				Help: "Usernames, separated by commas or spaces. At most 49 people besides you.", Placeholder: "ada, bob, cy", Errors: f.Errors["user_ids"], Attrs: templ.Attributes{"data-member-picker": ""}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2634,7 +2634,7 @@ func ChatMembersPage(p Page, d ChatMembersData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = FormField(p, Field{Name: "members", Label: "Add people", Value: d.Add, Placeholder: "Usernames, separated by commas", Errors: d.Errors["user_ids"]}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = FormField(p, Field{Name: "members", Label: "Add people", Value: d.Add, Placeholder: "Usernames, separated by commas", Errors: d.Errors["user_ids"], Attrs: templ.Attributes{"data-member-picker": ""}}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -184,3 +184,38 @@ func TestChatStartEmojiAndDrop(t *testing.T) {
 		t.Errorf("attach label %q", label)
 	}
 }
+
+// TestChatGroupMemberSearch: the new group form finds people by name (the users
+// search API) and adds their usernames; the group is created with them.
+func TestChatGroupMemberSearch(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	app.User("alice", "student")
+	app.User("bob", "student")
+	app.User("carol", "student")
+	a := New(t)
+	logIn(t, a, app, "alice")
+	a.Navigate(app.URL + "/chat/groups/new/")
+	a.SetValue("#id_title", "Study group")
+	a.WaitVisible(".member-picker [role=combobox]")
+	a.Type(".member-picker [role=combobox]", "bob")
+	a.WaitVisible(".member-picker [role=option]")
+	a.Click(".member-picker [role=option]")
+	a.Type(".member-picker [role=combobox]", "caro")
+	a.WaitVisible(".member-picker [role=option]")
+	a.Eval(`(() => { const q = document.querySelector(".member-picker [role=combobox]");
+		q.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+		q.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+		return true; })()`, new(bool))
+	a.WaitJS(`document.querySelector("[data-member-picker]").value === "bob, carol"`)
+	a.Screenshot("group-members-picked")
+	a.ClickAndWait("form[action='/chat/groups/new/'] button[type=submit]")
+	a.WaitVisible("[data-convo]")
+	ctx := context.Background()
+	bob, _ := app.State.DB.UserByUsername(ctx, "bob")
+	carol, _ := app.State.DB.UserByUsername(ctx, "carol")
+	for _, u := range []int64{bob.ID, carol.ID} {
+		if n, err := app.State.Chat.CountConversations(ctx, u); err != nil || n != 1 {
+			t.Errorf("user %d is in %d conversations (%v)", u, n, err)
+		}
+	}
+}

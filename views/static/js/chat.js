@@ -514,6 +514,106 @@
     });
   });
 
+  // Group members: a people search (the users search API) above the usernames field.
+  // Choosing someone adds their username to the field, which stays the form's value,
+  // so the form works the same without this script.
+  $all("[data-member-picker]").forEach(function (field, n) {
+    var wrap = doc.createElement("div");
+    wrap.className = "member-picker mention-host";
+    var label = doc.createElement("label");
+    label.className = "field__label";
+    label.textContent = "Find people";
+    var q = doc.createElement("input");
+    q.type = "search";
+    q.className = "input";
+    q.id = "member-search-" + n;
+    label.htmlFor = q.id;
+    q.autocomplete = "off";
+    q.placeholder = "Type a name or username";
+    q.setAttribute("role", "combobox");
+    q.setAttribute("aria-autocomplete", "list");
+    q.setAttribute("aria-expanded", "false");
+    var list = doc.createElement("ul");
+    list.className = "mention-list";
+    list.id = q.id + "-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "People");
+    list.hidden = true;
+    q.setAttribute("aria-controls", list.id);
+    wrap.appendChild(label);
+    wrap.appendChild(q);
+    wrap.appendChild(list);
+    var host = field.closest(".field") || field;
+    host.parentNode.insertBefore(wrap, host);
+    var users = [], active = -1, timer = 0, ctrl = null;
+    function chosen() { return field.value.split(/[\s,]+/).filter(Boolean); }
+    function close() {
+      list.hidden = true; list.textContent = ""; active = -1; users = [];
+      q.setAttribute("aria-expanded", "false");
+      q.removeAttribute("aria-activedescendant");
+    }
+    function mark(i) {
+      active = i;
+      $all("[role=option]", list).forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+      if (i >= 0) q.setAttribute("aria-activedescendant", list.id + "-" + i); else q.removeAttribute("aria-activedescendant");
+    }
+    function pick(u) {
+      var names = chosen();
+      if (names.indexOf(u.username) < 0) names.push(u.username);
+      field.value = names.join(", ");
+      q.value = "";
+      close();
+      q.focus();
+    }
+    function show(found) {
+      close();
+      var taken = chosen();
+      users = found.filter(function (u) { return Number(u.id) !== me && taken.indexOf(u.username) < 0; }).slice(0, 8);
+      if (!users.length) return;
+      users.forEach(function (u, i) {
+        var li = doc.createElement("li");
+        li.id = list.id + "-" + i;
+        li.className = "mention-list__item";
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        var t = doc.createElement("span");
+        t.className = "mention-list__text";
+        var nm = doc.createElement("span");
+        nm.className = "mention-list__name";
+        nm.textContent = u.full_name || u.username;
+        var un = doc.createElement("span");
+        un.className = "mention-list__user";
+        un.textContent = "@" + u.username;
+        t.appendChild(nm); t.appendChild(un); li.appendChild(t);
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); pick(u); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      q.setAttribute("aria-expanded", "true");
+    }
+    q.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      var text = q.value.trim();
+      if (!text) { close(); return; }
+      timer = window.setTimeout(function () {
+        if (ctrl) ctrl.abort();
+        ctrl = window.AbortController ? new AbortController() : null;
+        fetch("/api/users/search/?q=" + encodeURIComponent(text) + "&page_size=10", {
+          headers: { Accept: "application/json" }, credentials: "same-origin", signal: ctrl ? ctrl.signal : undefined
+        }).then(function (r) { return r.ok ? r.json() : { results: [] }; }).then(function (d) {
+          if (q.value.trim() === text) show((d && d.results) || []);
+        }).catch(function () {});
+      }, 200);
+    });
+    q.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && users.length) { e.preventDefault(); mark((active + 1) % users.length); }
+      else if (e.key === "ArrowUp" && users.length) { e.preventDefault(); mark((active - 1 + users.length) % users.length); }
+      else if (e.key === "Enter") { e.preventDefault(); if (active >= 0) pick(users[active]); else if (users.length === 1) pick(users[0]); }
+      else if (e.key === "Escape" && !list.hidden) { e.preventDefault(); close(); }
+    });
+    q.addEventListener("blur", function () { window.setTimeout(close, 150); });
+  });
+
   if (convo) {
     localTimes(messages);
     layoutDays();
