@@ -292,7 +292,7 @@ func AdminUsers(p Page, q string, users []AdminUserRow) templ.Component {
 					}
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<div class=\"table-wrap\"><table class=\"table table--cards admin-users\"><thead><tr><th scope=\"col\">User</th><th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Status</th><th scope=\"col\">Actions</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table table--cards admin-users\"><thead><tr><th scope=\"col\">User</th><th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Status</th><th scope=\"col\">Actions</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -875,7 +875,7 @@ func adminModTable(rows []AdminModRow, kind string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "<div class=\"table-wrap\"><table class=\"table table--cards\"><thead><tr><th scope=\"col\">Author</th><th scope=\"col\">Content</th><th scope=\"col\">Created</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table table--cards\"><thead><tr><th scope=\"col\">Author</th><th scope=\"col\">Content</th><th scope=\"col\">Created</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1007,7 +1007,7 @@ func AdminSubjects(p Page, rows []AdminSubjectRow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<div class=\"table-wrap\"><table class=\"table table--cards\"><thead><tr><th scope=\"col\">Subject</th><th scope=\"col\">Code</th><th scope=\"col\">Instructor</th><th scope=\"col\">Students</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table table--cards\"><thead><tr><th scope=\"col\">Subject</th><th scope=\"col\">Code</th><th scope=\"col\">Instructor</th><th scope=\"col\">Students</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1204,7 +1204,7 @@ func AdminFAQ(p Page, items []FAQView, editing int64, fields []Field, errs []str
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 95, "<div class=\"table-wrap\"><table class=\"table table--cards\"><thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Category</th><th scope=\"col\">Position</th><th scope=\"col\">Shown</th><th scope=\"col\"></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 95, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table table--cards\"><thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Category</th><th scope=\"col\">Position</th><th scope=\"col\">Shown</th><th scope=\"col\"></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1565,7 +1565,7 @@ func AdminAppointments(p Page, rows []AppointmentView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "<div class=\"table-wrap\"><table class=\"table table--cards\"><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Requester</th><th scope=\"col\">Instructor</th><th scope=\"col\">Type</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table table--cards\"><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Requester</th><th scope=\"col\">Instructor</th><th scope=\"col\">Type</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1854,7 +1854,7 @@ func AdminSystemPage(p Page, s AdminSystem) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 147, "</dd></div></dl><section class=\"card\" data-caches><h2 class=\"card__title\">Caches</h2><div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">Cache</th><th scope=\"col\">Hit rate</th><th scope=\"col\">Hits</th><th scope=\"col\">Misses</th><th scope=\"col\">Held</th><th scope=\"col\">Evictions</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 147, "</dd></div></dl><section class=\"card\" data-caches><h2 class=\"card__title\">Caches</h2><div class=\"table-wrap\" tabindex=\"0\"><table class=\"table\"><thead><tr><th scope=\"col\">Cache</th><th scope=\"col\">Hit rate</th><th scope=\"col\">Hits</th><th scope=\"col\">Misses</th><th scope=\"col\">Held</th><th scope=\"col\">Evictions</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

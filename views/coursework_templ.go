@@ -1104,7 +1104,7 @@ func HandInsPage(p Page, d HandInsPageData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "<div class=\"table-wrap\"><table class=\"table\" data-hand-ins><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Status</th><th scope=\"col\">Handed in</th><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Marks</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table\" data-hand-ins><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Status</th><th scope=\"col\">Handed in</th><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Marks</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1790,7 +1790,7 @@ func gradeTable(p Page, cols []GradeColumn, rows []GradeRow, names bool) templ.C
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 168, "<div class=\"table-wrap\"><table class=\"table gradebook\" data-gradebook><thead><tr>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 168, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table gradebook\" data-gradebook><thead><tr>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

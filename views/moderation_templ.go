@@ -381,7 +381,7 @@ func BlockedPage(p Page, d BlockedData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<div class=\"table-wrap\"><table class=\"table\" data-my-reports><thead><tr><th scope=\"col\">What</th><th scope=\"col\">Reason</th><th scope=\"col\">Sent</th><th scope=\"col\">Outcome</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table\" data-my-reports><thead><tr><th scope=\"col\">What</th><th scope=\"col\">Reason</th><th scope=\"col\">Sent</th><th scope=\"col\">Outcome</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -834,7 +834,7 @@ func AdminReports(p Page, groups []AdminReportGroup, total int) templ.Component 
 						}
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 67, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">Reporter</th><th scope=\"col\">Reason</th><th scope=\"col\">Note</th><th scope=\"col\">When</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 67, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table\"><thead><tr><th scope=\"col\">Reporter</th><th scope=\"col\">Reason</th><th scope=\"col\">Note</th><th scope=\"col\">When</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -2049,7 +2049,7 @@ func QuizPage(p Page, d QuizPageData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if len(d.Attempts) > 0 {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 193, "<section class=\"card\"><h2>Your attempts</h2><div class=\"table-wrap\"><table class=\"quiz-table\"><thead><tr><th>#</th><th>Started</th><th>Status</th><th>Score</th><th>Result</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 193, "<section class=\"card\"><h2>Your attempts</h2><div class=\"table-wrap\" tabindex=\"0\"><table class=\"quiz-table\"><thead><tr><th>#</th><th>Started</th><th>Status</th><th>Score</th><th>Result</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -5483,7 +5483,7 @@ func AnalyticsPage(p Page, d AnalyticsData) templ.Component {
 				}
 			}
 			if len(d.Rows) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 506, "<div class=\"table-wrap\"><table class=\"quiz-table\"><thead><tr><th>Student</th><th>#</th><th>Status</th><th>Score</th><th>Result</th><th>Time</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 506, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"quiz-table\"><thead><tr><th>Student</th><th>#</th><th>Status</th><th>Score</th><th>Result</th><th>Time</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

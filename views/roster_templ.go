@@ -352,7 +352,7 @@ func importTable(rows []ImportRow, done bool) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<div class=\"table-wrap\"><table class=\"table\" id=\"import-rows\"><thead><tr><th scope=\"col\">Line</th><th scope=\"col\">Username</th><th scope=\"col\">Email</th><th scope=\"col\">Name</th><th scope=\"col\">Role</th><th scope=\"col\">Birthdate</th><th scope=\"col\">Subjects</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"table\" id=\"import-rows\"><thead><tr><th scope=\"col\">Line</th><th scope=\"col\">Username</th><th scope=\"col\">Email</th><th scope=\"col\">Name</th><th scope=\"col\">Role</th><th scope=\"col\">Birthdate</th><th scope=\"col\">Subjects</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -639,7 +639,7 @@ func EnrollListPage(p Page, d EnrollListData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, " students.</p><div class=\"table-wrap\"><table class=\"table\" id=\"enroll-results\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Account</th><th scope=\"col\">Outcome</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 50, " students.</p><div class=\"table-wrap\" tabindex=\"0\"><table class=\"table\" id=\"enroll-results\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Account</th><th scope=\"col\">Outcome</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -1,0 +1,47 @@
+package browsertest
+
+import (
+	"strconv"
+	"testing"
+
+	"eplatform/app/apptest"
+)
+
+// TestMainPagesCheck: the main pages of a student and the admin pages, at a phone's and
+// a laptop's width and dark at the phone's, in one browser: no horizontal overflow, no
+// serious or critical axe-core finding (checkPage). Pages that need seeded rows (a
+// subject, a quiz, an attempt, the gradebook, the instructor's pages) are not in it
+// yet.
+func TestMainPagesCheck(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	app.User("alice", "student")
+	app.User("root", "admin")
+	axe := axeScript(t)
+	roles := []struct {
+		user  string
+		pages []string
+	}{
+		{"alice", []string{"/home/", "/home/notifications/", "/home/subjects/", "/home/quizzes/", "/home/grades/", "/home/calendar/",
+			"/home/profile/", "/home/me/", "/home/search/?q=alice", "/home/contact/", "/home/appointments/"}},
+		{"root", []string{"/admin/", "/admin/users/", "/admin/subjects/", "/admin/appointments/", "/admin/audit/", "/admin/contact/",
+			"/admin/faq/", "/admin/import/", "/admin/moderation/", "/admin/reports/", "/admin/system/"}},
+	}
+	for _, r := range roles {
+		b := New(t)
+		logIn(t, b, app, r.user)
+		for _, size := range [][2]int{{360, 740}, {1280, 800}} {
+			b.SetViewport(size[0], size[1])
+			for _, p := range r.pages {
+				b.Navigate(app.URL + p)
+				checkPage(t, b, axe, r.user+" "+p+" at "+strconv.Itoa(size[0]))
+			}
+		}
+		b.SetViewport(360, 740)
+		b.Eval(`localStorage.setItem("theme", "dark"), true`, new(bool))
+		for _, p := range r.pages {
+			b.Navigate(app.URL + p)
+			b.WaitJS(`document.documentElement.getAttribute("data-theme") === "dark"`)
+			checkPage(t, b, axe, r.user+" "+p+" dark")
+		}
+	}
+}
