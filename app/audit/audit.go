@@ -33,6 +33,7 @@ const (
 	UserCreate        = "user.create"         // an account made by an admin (or the command line)
 	UserDelete        = "user.delete"         // an account deleted by an admin
 	UserPasswordReset = "user.password_reset" // an admin mailed someone a reset link
+	UserTwoFactorOff  = "user.2fa_reset"      // an admin turned someone's second factor off
 	PostDelete        = "post.delete"         // someone else's post deleted by a moderator
 	CommentDelete     = "comment.delete"      // someone else's comment deleted by a moderator
 	MessageDelete     = "message.delete"      // someone else's chat message deleted by a moderator
@@ -49,7 +50,7 @@ const (
 )
 
 // Actions lists every action, for the admin page's filter and the API's document.
-var Actions = []string{UserRole, UserActivate, UserDeactivate, UserCreate, UserDelete, UserPasswordReset,
+var Actions = []string{UserRole, UserActivate, UserDeactivate, UserCreate, UserDelete, UserPasswordReset, UserTwoFactorOff,
 	PostDelete, CommentDelete, MessageDelete, SubjectUpdate, SubjectDelete, AnswerGrade, SubmissionGrade,
 	BackupDownload, BackupRestore, FAQCreate, FAQUpdate, FAQDelete, ContactHandled}
 

@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/binary"
+	"eplatform/app/audit"
 	"errors"
 	"fmt"
 	"net/url"
@@ -424,5 +425,14 @@ func (s *Service) ResetTwoFactor(ctx context.Context, by store.User, id int64) (
 	if on, err = s.TwoFactorOn(ctx, u.ID); err != nil {
 		return u, false, err
 	}
-	return u, on, s.ResetTOTP(ctx, u.ID)
+	// Recorded in the audit log in the same transaction, when there was one to reset.
+	err = s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		if err := tx.DeleteTOTP(ctx, u.ID); err != nil || !on {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: by, Action: audit.UserTwoFactorOff, Target: audit.User(u),
+			Before: map[string]any{"two_factor": true}, After: map[string]any{"two_factor": false}})
+	})
+	s.forgetTOTP(ctx, u.ID)
+	return u, on, err
 }

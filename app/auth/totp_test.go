@@ -210,6 +210,18 @@ func TestRecoveryCodesAreSingleUse(t *testing.T) {
 	if n, _ := app.State.DB.RecoveryCodesLeft(ctx, bob.ID); n != 0 || len(codes) == 0 {
 		t.Fatalf("%d recovery codes left after a reset", n)
 	}
+	// An admin's reset is recorded in the audit log (and only when there was one).
+	admin := app.Account("root", "admin")
+	enrol(t, app, bob)
+	if _, on, err := s.ResetTwoFactor(ctx, admin, bob.ID); err != nil || !on {
+		t.Fatalf("admin reset: %v %v", on, err)
+	}
+	if _, on, err := s.ResetTwoFactor(ctx, admin, bob.ID); err != nil || on {
+		t.Fatalf("admin reset of nothing: %v %v", on, err)
+	}
+	if got := app.AuditEntries("user.2fa_reset"); len(got) != 1 || got[0].ActorID != admin.ID || got[0].TargetID != bob.ID {
+		t.Fatalf("audit entries of the resets: %+v", got)
+	}
 }
 
 // Wrong codes count on the sign-in limits, as wrong passwords do: with the default

@@ -45,6 +45,7 @@ import (
 	"strings"
 	"time"
 
+	"eplatform/app/audit"
 	"eplatform/app/auth"
 	"eplatform/app/feed"
 	"eplatform/app/limit"
@@ -327,7 +328,11 @@ func (s *Service) schedule(ctx context.Context, u, by store.User) (Status, error
 	now := s.Now()
 	at := now.Add(s.Grace)
 	if err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
-		return tx.ScheduleDeletion(ctx, u.ID, by.ID, now, at)
+		if err := tx.ScheduleDeletion(ctx, u.ID, by.ID, now, at); err != nil || by.ID == u.ID {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, Actor: by, Action: audit.UserDelete, Target: audit.User(u),
+			After: map[string]any{"deleted_at": at.UTC().Format(time.RFC3339), "grace": true}})
 	}); err != nil {
 		return Status{}, err
 	}
@@ -379,7 +384,11 @@ func (s *Service) AdminDelete(ctx context.Context, by store.User, userID int64, 
 	if !now {
 		return s.schedule(ctx, u, by)
 	}
-	if err := s.Remove(ctx, u.ID); err != nil {
+	record := func(tx *store.Queries) error {
+		return audit.Record(ctx, tx, audit.Entry{At: s.Now(), Actor: by, Action: audit.UserDelete, Target: audit.User(u),
+			After: map[string]any{"deleted_at": s.Now().UTC().Format(time.RFC3339), "grace": false}})
+	}
+	if err := s.remove(ctx, u.ID, record); err != nil {
 		return Status{}, err
 	}
 	return Status{UserID: u.ID, Deleted: true}, nil
@@ -387,15 +396,21 @@ func (s *Service) AdminDelete(ctx context.Context, by store.User, userID int64, 
 
 // Remove deletes an account for good now (see the package comment for what stays),
 // then tells every cache and open tab.
-func (s *Service) Remove(ctx context.Context, userID int64) error {
+func (s *Service) Remove(ctx context.Context, userID int64) error { return s.remove(ctx, userID, nil) }
+
+// remove is Remove that also runs also (when not nil) in the removal's transaction:
+// an admin's deletion is recorded in the audit log with it.
+func (s *Service) remove(ctx context.Context, userID int64, also func(tx *store.Queries) error) error {
 	// First, so no session or token of theirs is served from a cache afterwards.
 	if err := s.Auth.EndAllSessions(ctx, userID); err != nil {
 		return err
 	}
 	var r store.Removal
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) (err error) {
-		r, err = tx.RemoveAccount(ctx, userID)
-		return err
+		if r, err = tx.RemoveAccount(ctx, userID); err != nil || also == nil {
+			return err
+		}
+		return also(tx)
 	})
 	if err != nil {
 		return err

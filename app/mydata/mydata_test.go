@@ -355,12 +355,22 @@ func TestDeletionRules(t *testing.T) {
 	apptest.WantKind(t, "a student's export of another", err, problem.KindForbidden)
 	_, err = s.CancelDeletion(ctx, alice, bob.ID)
 	apptest.WantKind(t, "a student cancelling another's", err, problem.KindForbidden)
+	if _, err := s.AdminDelete(ctx, admin, alice.ID, false); err != nil {
+		t.Fatalf("schedule: %v", err)
+	}
 	st, err := s.AdminDelete(ctx, admin, bob.ID, true)
 	if err != nil || !st.Deleted {
 		t.Fatalf("delete now: %+v %v", st, err)
 	}
 	_, err = s.AdminDelete(ctx, admin, bob.ID, true)
 	apptest.WantKind(t, "deleting a missing account", err, problem.KindNotFound)
+	// Both of the admin's deletions are in the audit log (the refused ones are not);
+	// the newest first.
+	got := app.AuditEntries("user.delete")
+	if len(got) != 2 || got[0].TargetID != bob.ID || got[1].TargetID != alice.ID || got[0].ActorID != admin.ID ||
+		!strings.Contains(got[0].After, `"grace":false`) || !strings.Contains(got[1].After, `"grace":true`) {
+		t.Fatalf("audit entries of the deletions: %+v", got)
+	}
 }
 
 // TestExportIsRateLimited: a few downloads an hour with the default limits.
