@@ -9,13 +9,13 @@ import (
 	"maps"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"eplatform/app/apptest"
 )
@@ -226,14 +226,14 @@ func jsonString(s string) string {
 	return b.String()
 }
 
-func decodeRune(s string) (rune, int, bool) {
-	for _, r := range s {
-		if r == 0xFFFD && !strings.HasPrefix(s, "\uFFFD") {
-			return 0, 1, false
-		}
-		return r, len(string(r)), true
+// decodeRune is the first rune of s and its size; ok is false for a byte that is not
+// UTF-8 (and for an empty s).
+func decodeRune(s string) (r rune, size int, ok bool) {
+	r, size = utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && size <= 1 {
+		return 0, 1, false
 	}
-	return 0, 1, false
+	return r, size, true
 }
 
 var (
@@ -685,12 +685,4 @@ func (h *hostile) random(t *testing.T, d time.Duration, forms *formWalk) {
 			h.relogin(t)
 		}
 	}
-}
-
-// formPath is url.PathEscape for a value that may already be escaped.
-func formPath(s string) string {
-	if _, err := url.PathUnescape(s); err == nil {
-		return s
-	}
-	return url.PathEscape(s)
 }
