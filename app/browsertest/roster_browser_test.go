@@ -77,10 +77,14 @@ func TestClassListImport(t *testing.T) {
 		}
 	}
 	// The outbox holds ada's link; she chooses a password and signs in.
-	b.Navigate(app.URL + "/admin/")
+	b.Navigate(app.URL + "/admin/outbox/")
 	var body string
 	b.Eval(`Array.from(document.querySelectorAll("pre.mail-body")).map(p => p.textContent).join("\n")`, &body)
-	link := regexp.MustCompile(`http\S+/reset/\S+/`).FindString(body[strings.Index(body, `"ada"`):])
+	i := strings.Index(body, `"ada"`)
+	if i < 0 {
+		t.Fatalf("no mail to ada in the outbox: %s", body)
+	}
+	link := regexp.MustCompile(`http\S+/reset/\S+/`).FindString(body[i:])
 	if link == "" {
 		t.Fatalf("no link for ada in the outbox: %s", body)
 	}
