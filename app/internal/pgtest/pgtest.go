@@ -147,7 +147,7 @@ func binDir() (string, error) {
 		return filepath.Dir(p), nil
 	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin") // a malformed pattern is impossible here
-	sort.Sort(sort.Reverse(sort.StringSlice(dirs)))          // newest major version first
+	sort.Sort(sort.Reverse(sort.StringSlice(dirs)))       // newest major version first
 	for _, d := range dirs {
 		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
 			return d, nil
