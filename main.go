@@ -253,7 +253,7 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 func openState(ctx context.Context, cfg *config.Config, log *slog.Logger) (*state.State, error) {
-	return state.Open(ctx, cfg, state.Options{Schema: schemaSQL, Static: staticFS(), Log: log, Version: version()})
+	return state.Open(ctx, cfg, state.Options{Schema: schemaSQL, PostgresSchema: schemaPostgresSQL, Static: staticFS(), Log: log, Version: version()})
 }
 
 func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -392,7 +392,7 @@ func migrate(args []string, getenv func(string) string, stdout, stderr io.Writer
 	if err := noArgs("migrate", rest); err != nil {
 		return err
 	}
-	db, err := store.Open(context.Background(), store.Options{Path: cfg.DatabasePath(), Schema: schemaSQL, Synchronous: cfg.Synchronous})
+	db, err := store.Open(context.Background(), storeOptions(cfg))
 	if err != nil {
 		return err
 	}
@@ -401,7 +401,7 @@ func migrate(args []string, getenv func(string) string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s is at schema version %d\n", cfg.DatabasePath(), v)
+	fmt.Fprintf(stdout, "%s is at schema version %d\n", cfg.DatabaseText(), v)
 	return nil
 }
 
@@ -456,7 +456,7 @@ func restoreCmd(args []string, getenv func(string) string, stdout, stderr io.Wri
 // recordRestore writes the restore into the restored site's audit log: the log
 // otherwise shows the archive's history, with no trace that the site went back in time.
 func recordRestore(ctx context.Context, cfg *config.Config, archive string, m *backup.Manifest) error {
-	db, err := store.Open(ctx, store.Options{Path: cfg.DatabasePath(), Schema: schemaSQL})
+	db, err := store.Open(ctx, storeOptions(cfg))
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,9 @@ func seedCmd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	db, err := store.Open(ctx, store.Options{Path: cfg.DatabasePath(), Schema: schemaSQL, Synchronous: cfg.Synchronous, Readers: 2})
+	opts := storeOptions(cfg)
+	opts.Readers = 2
+	db, err := store.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -49,7 +51,7 @@ func seedCmd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	}
 	res, err := seed.Run(ctx, db, o)
 	if errors.Is(err, seed.ErrNotEmpty) {
-		return fmt.Errorf("%s already has users: seeding would mix demo accounts into real data; pass -force to do it anyway", cfg.DatabasePath())
+		return fmt.Errorf("%s already has users: seeding would mix demo accounts into real data; pass -force to do it anyway", cfg.DatabaseText())
 	}
 	if err != nil {
 		if res.Rows > 0 {

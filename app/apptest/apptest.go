@@ -24,6 +24,7 @@ import (
 
 	"eplatform/app/auth"
 	"eplatform/app/config"
+	"eplatform/app/internal/pgtest"
 	"eplatform/app/server"
 	"eplatform/app/state"
 	"eplatform/app/store"
@@ -44,6 +45,22 @@ func Schema(t testing.TB) string {
 	}
 	return string(b)
 }
+
+// PostgresSchema returns schema_postgres.sql.
+func PostgresSchema(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(Root(), "schema_postgres.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// OnPostgres reports whether the apps of this test run put their database on
+// PostgreSQL (EPLATFORM_TEST_DB=postgres; .ci/run runs the HTTP suites that way a
+// second time). Each app gets a fresh database on a PostgreSQL server shared by the
+// test binary.
+func OnPostgres() bool { return os.Getenv("EPLATFORM_TEST_DB") == "postgres" }
 
 // Clock is a settable clock shared by the app under test.
 type Clock struct {
@@ -112,6 +129,9 @@ func Start(t testing.TB, opts ...Options) *App {
 	if o.DataDir != "" {
 		env["EPLATFORM_DATA"] = o.DataDir
 	}
+	if OnPostgres() && o.DataDir == "" {
+		env["EPLATFORM_DB"] = pgtest.URL(t)
+	}
 	for k, v := range o.Env {
 		env[k] = v
 	}
@@ -135,7 +155,7 @@ func Start(t testing.TB, opts ...Options) *App {
 		now = time.Now
 	}
 	st, err := state.Open(context.Background(), cfg, state.Options{
-		Schema: Schema(t), Static: os.DirFS(filepath.Join(Root(), "views", "static")), Log: log, Now: now,
+		Schema: Schema(t), PostgresSchema: PostgresSchema(t), Static: os.DirFS(filepath.Join(Root(), "views", "static")), Log: log, Now: now,
 		// Cheap argon2id parameters keep the suite fast; the default ones are tested in auth.
 		PasswordParams: auth.Params{MemoryKiB: 1024, Time: 1, Threads: 1},
 	})

@@ -24,6 +24,10 @@ import (
 type Config struct {
 	Addr           string // listen address
 	DataDir        string // database, media, secrets
+	// DB is a postgres:// URL to run on PostgreSQL; "" keeps SQLite in DataDir.
+	DB string
+	// DBReplicas are postgres:// URLs of read replicas of DB.
+	DBReplicas []string
 	BaseURL        string // public URL, for links in mail and absolute media URLs
 	Cache          string // "memory" or redis://…
 	CacheMB        int    // memory budget of the in-process cache
@@ -115,6 +119,15 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	}
 	str(&c.Addr, "addr", "EPLATFORM_ADDR", "127.0.0.1:8080", "listen address")
 	str(&c.DataDir, "data", "EPLATFORM_DATA", "./data", "data directory: database, media, secrets")
+	str(&c.DB, "db", "EPLATFORM_DB", "", "database: empty for SQLite in the data directory, or postgres://user:pass@host/db")
+	if v := getenv("EPLATFORM_DB_REPLICAS"); v != "" {
+		c.DBReplicas = strings.Split(v, ",")
+	}
+	fs.Func("db-replica", "postgres:// URL of a read replica of -db; repeat for several ($EPLATFORM_DB_REPLICAS, comma-separated)",
+		func(v string) error {
+			c.DBReplicas = append(c.DBReplicas, v)
+			return nil
+		})
 	str(&c.BaseURL, "base-url", "EPLATFORM_BASE_URL", "", "public URL of the site, e.g. https://learn.example.org (default http://ADDR)")
 	str(&c.Cache, "cache", "EPLATFORM_CACHE", "memory", "cache backend: memory or redis://host:port/db")
 	num(&c.CacheMB, "cache-mb", "EPLATFORM_CACHE_MB", 64, "memory budget of the in-process cache in MiB")
@@ -207,6 +220,17 @@ func (c *Config) Finish() error {
 	if c.CacheMB < 1 {
 		return fmt.Errorf("-cache-mb must be at least 1")
 	}
+	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return fmt.Errorf("-db must be empty (SQLite in the data directory) or a postgres:// URL")
+	}
+	for _, r := range c.DBReplicas {
+		if c.DB == "" {
+			return fmt.Errorf("-db-replica needs -db postgres://…")
+		}
+		if !strings.HasPrefix(r, "postgres://") && !strings.HasPrefix(r, "postgresql://") {
+			return fmt.Errorf("-db-replica must be a postgres:// URL")
+		}
+	}
 	c.Synchronous = strings.ToUpper(c.Synchronous)
 	if c.Synchronous != "NORMAL" && c.Synchronous != "FULL" {
 		return fmt.Errorf("-sync must be NORMAL or FULL")
@@ -251,6 +275,19 @@ func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "htt
 
 // DatabasePath is the SQLite file inside the data directory.
 func (c *Config) DatabasePath() string { return filepath.Join(c.DataDir, "eplatform.db") }
+
+// DatabaseText names the database for people: the SQLite file, or the PostgreSQL
+// URL (without its password) and its replicas.
+func (c *Config) DatabaseText() string {
+	if c.DB == "" {
+		return "SQLite " + c.DatabasePath()
+	}
+	out := "PostgreSQL " + redactURL(c.DB)
+	for _, r := range c.DBReplicas {
+		out += ", replica " + redactURL(r)
+	}
+	return out
+}
 
 // MediaDir is where uploaded files live.
 func (c *Config) MediaDir() string { return filepath.Join(c.DataDir, "media") }
@@ -389,7 +426,7 @@ func (c *Config) Print(w io.Writer) {
 		rate = fmt.Sprintf("at least %d KiB/s after %s", c.MinBodyRate, c.BodyGrace)
 	}
 	rows := [][2]string{
-		{"addr", c.Addr}, {"base-url", c.BaseURL}, {"data", c.DataDir},
+		{"addr", c.Addr}, {"base-url", c.BaseURL}, {"data", c.DataDir}, {"db", c.DatabaseText()},
 		{"cache", redactURL(c.Cache) + fmt.Sprintf(" (%d MiB in process)", c.CacheMB)},
 		{"redis", redis}, {"trusted-proxies", orNone(c.TrustedProxies)},
 		{"sync", c.Synchronous}, {"limits", orNone(c.Limits)}, {"smtp", smtp}, {"backups", orNone(c.BackupSchedule())}, {"audit-keep", c.AuditKeepText()},

@@ -29,7 +29,8 @@ import (
 
 // Options are what Open needs besides the configuration.
 type Options struct {
-	Schema string // schema.sql
+	Schema         string // schema.sql
+	PostgresSchema string // schema_postgres.sql
 	Static fs.FS  // views/static
 	Log    *slog.Logger
 	// Now is the clock (time.Now when nil); tests pass a fake one.
@@ -38,6 +39,13 @@ type Options struct {
 	PasswordParams auth.Params
 	// Version is the app version recorded in backup manifests.
 	Version string
+}
+
+// StoreOptions are the database options the configuration gives: the SQLite file in
+// the data directory, or PostgreSQL with -db (and its -db-replica).
+func StoreOptions(cfg *config.Config, schema, postgresSchema string) store.Options {
+	return store.Options{Path: cfg.DatabasePath(), URL: cfg.DB, Replicas: cfg.DBReplicas,
+		Schema: schema, PostgresSchema: postgresSchema, Synchronous: cfg.Synchronous}
 }
 
 // Open builds the State from a finished configuration: the database (migrated), the
@@ -57,7 +65,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-trusted-proxies: %w", err)
 	}
-	db, err := store.Open(ctx, store.Options{Path: cfg.DatabasePath(), Schema: o.Schema, Synchronous: cfg.Synchronous})
+	db, err := store.Open(ctx, StoreOptions(cfg, o.Schema, o.PostgresSchema))
 	if err != nil {
 		return nil, err
 	}

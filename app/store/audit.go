@@ -26,14 +26,14 @@ type AuditEntry struct {
 
 // InsertAudit writes an entry (inside the transaction of the action it records).
 func (s *Queries) InsertAudit(ctx context.Context, e AuditEntry) (int64, error) {
-	res, err := s.exec(ctx, `INSERT INTO audit_log (created_at, actor_id, actor_name, action, target_kind, target_id,
+	id, err := s.insertID(ctx, `INSERT INTO audit_log (created_at, actor_id, actor_name, action, target_kind, target_id,
 		target_label, before_json, after_json, request_id, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		millis(e.At), orNull(e.ActorID), e.ActorName, e.Action, e.TargetKind, orNull(e.TargetID), e.TargetLabel,
 		e.Before, e.After, e.RequestID, e.Client)
 	if err != nil {
 		return 0, wrapf(err, "store: insert audit entry")
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // AuditQuery selects audit entries, newest first. Zero fields do not filter.

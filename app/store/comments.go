@@ -32,13 +32,10 @@ func scanComment(row interface{ Scan(...any) error }) (Comment, error) {
 // InsertComment adds a comment and bumps the post's comments_count (call inside
 // WithTx). It returns the comment id and the new count.
 func (s *Queries) InsertComment(ctx context.Context, postID, userID int64, content string, now time.Time) (id int64, count int, err error) {
-	res, err := s.exec(ctx, `INSERT INTO comments (post_id, user_id, content, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+	id, err = s.insertID(ctx, `INSERT INTO comments (post_id, user_id, content, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
 		postID, userID, content, millis(now), millis(now))
 	if err != nil {
 		return 0, 0, wrapf(err, "store: insert comment")
-	}
-	if id, err = res.LastInsertId(); err != nil {
-		return 0, 0, err
 	}
 	err = s.queryRow(ctx, `UPDATE posts SET comments_count = comments_count + 1, version = version + 1 WHERE id = ? RETURNING comments_count`, postID).Scan(&count)
 	return id, count, scanOne(err)

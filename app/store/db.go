@@ -21,8 +21,15 @@ import (
 type Options struct {
 	// Path of the database file; its directory is created if missing.
 	Path string
+	// URL, when it is a postgres:// URL, puts the database on PostgreSQL instead of
+	// the SQLite file at Path.
+	URL string
 	// Schema is the fresh-install schema (schema.sql); see Migrate.
 	Schema string
+	// PostgresSchema is schema_postgres.sql, the same schema for PostgreSQL.
+	PostgresSchema string
+	// Replicas are postgres:// URLs of read replicas of URL.
+	Replicas []string
 	// Synchronous is NORMAL (default; safe in WAL mode, may lose the last commits on
 	// power loss) or FULL.
 	Synchronous string
@@ -41,6 +48,7 @@ type DB struct {
 	reader  *sql.DB
 	path    string
 	metrics *Metrics
+	pg      bool // on PostgreSQL (db_postgres.go)
 }
 
 // Metrics counts what the store does; exported to Prometheus by the metrics package.
@@ -54,6 +62,9 @@ type Metrics struct {
 // Open opens (creating if needed) the database at opts.Path and migrates it to the
 // current schema.
 func Open(ctx context.Context, opts Options) (*DB, error) {
+	if IsPostgresURL(opts.URL) {
+		return openPostgres(ctx, opts)
+	}
 	if opts.Path == "" {
 		return nil, errors.New("store: empty database path")
 	}
@@ -161,7 +172,9 @@ func (db *DB) Metrics() *Metrics { return db.metrics }
 
 // Close closes both pools. The writer checkpoints the WAL on close.
 func (db *DB) Close() error {
-	db.stmts.close()
+	if db.stmts != nil {
+		db.stmts.close()
+	}
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 
@@ -177,6 +190,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // the transaction fails with SQLITE_BUSY (another process holds the file) it is
 // retried a few times.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Queries) error) error {
+	if db.pg {
+		return db.withPgTx(ctx, fn)
+	}
 	const attempts = 5
 	var err error
 	for i := range attempts {
@@ -222,6 +238,9 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *Queries) error) (err error)
 // Backup writes a consistent copy of the live database to path with VACUUM INTO. It
 // is safe while the site serves: it reads one snapshot and does not block writers.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.pg {
+		return ErrBackupPostgres
+	}
 	// VACUUM INTO needs a connection that may write a new file; query_only forbids it,
 	// so VacuumInto opens a dedicated one rather than using the (busy) writer.
 	return VacuumInto(ctx, db.path, path)
@@ -242,6 +261,8 @@ type Queries struct {
 	stmts *stmtCache // prepared statements of the reader pool; nil in transactions
 	// textRoutes chooses the routes of posts_text.go (textRoutesAuto; tests force one).
 	textRoutes int
+	// pg: the queries run on PostgreSQL and are rewritten for it (see pgSQL).
+	pg bool
 }
 
 // stmt returns a prepared statement for query, so that SQLite parses each read once
@@ -259,19 +280,36 @@ func (s *Queries) stmt(ctx context.Context, query string) querier {
 
 func (s *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	countQuery(ctx, s.m)
+	if s.pg {
+		query, args = pgSQL(query), pgArgs(args)
+	}
 	res, err := s.stmt(ctx, query).ExecContext(ctx, query, args...)
 	return res, translate(err)
 }
 
 func (s *Queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	countQuery(ctx, s.m)
+	if s.pg {
+		query, args = pgSQL(query), pgArgs(args)
+	}
 	rows, err := s.stmt(ctx, query).QueryContext(ctx, query, args...)
 	return rows, translate(err)
 }
 
 func (s *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	countQuery(ctx, s.m)
+	if s.pg {
+		query, args = pgSQL(query), pgArgs(args)
+	}
 	return s.stmt(ctx, query).QueryRowContext(ctx, query, args...)
+}
+
+// insertID runs an INSERT and returns the new row's id. RETURNING works on both
+// engines; database/sql's LastInsertId does not exist on PostgreSQL.
+func (s *Queries) insertID(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := s.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, translate(err)
 }
 
 // stmtQuerier adapts a prepared statement to querier (the query text is ignored).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -33,6 +34,10 @@ func (e *ConflictError) Unwrap() error { return e.err }
 
 // translate maps driver errors to the package's typed errors.
 func translate(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return translatePg(err, pe)
+	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return err

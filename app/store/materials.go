@@ -87,7 +87,7 @@ func (f MaterialFields) args() []any {
 func (s *Queries) InsertMaterial(ctx context.Context, subjectID int64, f MaterialFields, now time.Time) (int64, error) {
 	args := append([]any{subjectID}, f.args()...)
 	args = append(args, subjectID, millis(now), millis(now))
-	res, err := s.exec(ctx, `INSERT INTO subject_materials (subject_id, kind, title, description, file_path, file_name,
+	id, err := s.insertID(ctx, `INSERT INTO subject_materials (subject_id, kind, title, description, file_path, file_name,
 		file_size, file_content_type, external_url, due_at, is_active, max_marks, late_policy, position, created_at,
 		updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
@@ -95,7 +95,7 @@ func (s *Queries) InsertMaterial(ctx context.Context, subjectID int64, f Materia
 	if err != nil {
 		return 0, wrapf(err, "store: insert material")
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // UpdateMaterial rewrites a material's editable fields.

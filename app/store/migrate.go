@@ -66,6 +66,10 @@ func LatestVersion() int {
 // SchemaVersion reads PRAGMA user_version.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
+	if db.pg {
+		err := db.writer.QueryRowContext(ctx, "SELECT version FROM schema_version").Scan(&v)
+		return v, err
+	}
 	err := db.writer.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
 	return v, err
 }

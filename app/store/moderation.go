@@ -109,12 +109,12 @@ func (s *Queries) InsertReport(ctx context.Context, n NewReport) (int64, error) 
 	if n.PostID != 0 {
 		post = n.PostID
 	}
-	res, err := s.exec(ctx, `INSERT INTO reports (reporter_id, item_type, item_id, author_id, post_id, excerpt, reason, note, created_at)
+	id, err := s.insertID(ctx, `INSERT INTO reports (reporter_id, item_type, item_id, author_id, post_id, excerpt, reason, note, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ReporterID, n.ItemType, n.ItemID, n.AuthorID, post, n.Excerpt, n.Reason, n.Note, millis(n.Now))
 	if err != nil {
 		return 0, wrapf(err, "insert report")
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 const reportColumns = `r.id, r.item_type, r.item_id, coalesce(r.author_id, 0), coalesce(r.post_id, 0), r.excerpt, r.reason, r.note,

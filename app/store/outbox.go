@@ -19,12 +19,12 @@ type Mail struct {
 
 // InsertMail records a mail in the outbox.
 func (s *Queries) InsertMail(ctx context.Context, m Mail) (int64, error) {
-	res, err := s.exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body, created_at) VALUES (?, ?, ?, ?)`,
+	id, err := s.insertID(ctx, `INSERT INTO mail_outbox (to_addr, subject, body, created_at) VALUES (?, ?, ?, ?)`,
 		m.To, m.Subject, m.Body, millis(m.CreatedAt))
 	if err != nil {
 		return 0, wrapf(err, "store: insert mail")
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // MarkMailSent records the outcome of an SMTP delivery.

@@ -92,7 +92,7 @@ func (s *Queries) InsertPost(ctx context.Context, n NewPost) (int64, error) {
 	if m := n.Media; m != nil {
 		kind, path, name, size, ctype = m.Kind, m.Path, m.Name, m.Size, m.ContentType
 	}
-	res, err := s.exec(ctx, `INSERT INTO posts (user_id, content, media_kind, media_path, media_name, media_size,
+	id, err := s.insertID(ctx, `INSERT INTO posts (user_id, content, media_kind, media_path, media_name, media_size,
 		media_content_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		n.UserID, n.Content, kind, path, name, size, ctype, millis(n.Now), millis(n.Now))
 	if err != nil {
@@ -101,7 +101,7 @@ func (s *Queries) InsertPost(ctx context.Context, n NewPost) (int64, error) {
 	if err := s.addPostTerms(ctx, n.Content); err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // PostByID returns a post with its author.

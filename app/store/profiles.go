@@ -323,12 +323,12 @@ func (s *Queries) InsertProfileEntry(ctx context.Context, e ProfileEntry, now ti
 	names := ProfileEntryColumns(e.Kind)
 	args := append([]any{e.UserID, e.IsVisible}, vals...)
 	args = append(args, millis(now), millis(now), e.UserID)
-	res, err := s.exec(ctx, `INSERT INTO `+t.table+` (user_id, is_visible, `+strings.Join(names, ", ")+`, created_at, updated_at, position)
+	id, err := s.insertID(ctx, `INSERT INTO `+t.table+` (user_id, is_visible, `+strings.Join(names, ", ")+`, created_at, updated_at, position)
 		VALUES (?, ?, `+marks(len(names))+`, ?, ?, (SELECT coalesce(max(position) + 1, 0) FROM `+t.table+` WHERE user_id = ?))`, args...)
 	if err != nil {
 		return 0, wrapf(err, "store: insert %s entry", e.Kind)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // UpdateProfileEntry writes an entry's fields and visibility; it must be the user's.

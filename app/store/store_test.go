@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"eplatform/app/internal/pgtest"
 	"errors"
 	"os"
 	"path/filepath"
@@ -22,9 +23,37 @@ func readSchema(t testing.TB) string {
 	return string(b)
 }
 
+// onPostgres: the suite runs on PostgreSQL (EPLATFORM_TEST_DB=postgres; .ci/run runs
+// the store, web and API suites a second time that way).
+var onPostgres = os.Getenv("EPLATFORM_TEST_DB") == "postgres"
+
+// sqliteOnly skips a test of something only the SQLite engine has (its file, PRAGMAs,
+// the bulk seeder's staging tables) when the suite runs on PostgreSQL.
+func sqliteOnly(t testing.TB) {
+	t.Helper()
+	if onPostgres {
+		t.Skip("SQLite only")
+	}
+}
+
+func readPostgresSchema(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile("../../schema_postgres.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// openTest opens a fresh database: a SQLite file, or a PostgreSQL database under
+// EPLATFORM_TEST_DB=postgres.
 func openTest(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), Options{Path: filepath.Join(t.TempDir(), "test.db"), Schema: readSchema(t)})
+	opts := Options{Path: filepath.Join(t.TempDir(), "test.db"), Schema: readSchema(t)}
+	if onPostgres {
+		opts.URL, opts.PostgresSchema = pgtest.URL(t), readPostgresSchema(t)
+	}
+	db, err := Open(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,14 +71,14 @@ type NewSubject struct {
 // InsertSubject creates a subject. A code taken in any letter case gives a
 // *ConflictError on subjects.code.
 func (s *Queries) InsertSubject(ctx context.Context, n NewSubject) (int64, error) {
-	res, err := s.exec(ctx, `INSERT INTO subjects (name, code, description, icon, is_active, instructor_id, created_by,
+	id, err := s.insertID(ctx, `INSERT INTO subjects (name, code, description, icon, is_active, instructor_id, created_by,
 		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		n.Name, n.Code, n.Description, n.Icon, n.IsActive, orNull(n.InstructorID), orNull(n.CreatedBy),
 		millis(n.Now), millis(n.Now))
 	if err != nil {
 		return 0, wrapf(err, "store: insert subject")
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // SubjectByID returns a subject with its instructor.

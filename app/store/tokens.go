@@ -21,14 +21,10 @@ type APIToken struct {
 // InsertAPIToken stores a token. A zero Family makes the token start its own family
 // (family = its id), which is what the first refresh token of a login does.
 func (s *Queries) InsertAPIToken(ctx context.Context, t APIToken) (int64, error) {
-	res, err := s.exec(ctx, `INSERT INTO api_tokens (token_hash, user_id, kind, family, created_at, expires_at)
+	id, err := s.insertID(ctx, `INSERT INTO api_tokens (token_hash, user_id, kind, family, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, t.TokenHash, t.UserID, t.Kind, t.Family, millis(t.CreatedAt), millis(t.ExpiresAt))
 	if err != nil {
 		return 0, wrapf(err, "store: insert token")
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
 	}
 	if t.Family == 0 {
 		if _, err := s.exec(ctx, `UPDATE api_tokens SET family = id WHERE id = ?`, id); err != nil {

@@ -58,14 +58,14 @@ func (s *Queries) CreateUser(ctx context.Context, n NewUser) (int64, error) {
 	if n.Birthdate != "" {
 		birth = n.Birthdate
 	}
-	res, err := s.exec(ctx, `INSERT INTO users
+	id, err := s.insertID(ctx, `INSERT INTO users
 		(username, email, password_hash, first_name, last_name, user_type, birthdate, date_joined)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		n.Username, n.Email, n.PasswordHash, n.FirstName, n.LastName, n.UserType, birth, millis(n.Now))
 	if err != nil {
 		return 0, wrapf(err, "store: create user %q", n.Username)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // UserByID returns a user, active or not.
