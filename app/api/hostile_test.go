@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"flag"
@@ -18,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"eplatform/app/apptest"
+	"eplatform/app/store"
 )
 
 // hostileLong turns the hostile-input walk into its long version (bench/hostile.sh):
@@ -91,7 +93,7 @@ type hostile struct {
 	app      *apptest.App
 	w        *world
 	c        *contract
-	db       *sql.DB
+	db       store.Raw
 	count    *sql.Stmt // one query counting the rows of every table
 	tables   []string
 	requests int
@@ -106,35 +108,23 @@ var uncounted = map[string]bool{}
 
 func newHostile(t *testing.T, app *apptest.App, w *world, c *contract) *hostile {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+app.State.DB.Path()+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := app.State.DB.Raw()
 	h := &hostile{app: app, w: w, c: c, db: db, rng: rand.New(rand.NewPCG(1, 2))}
 	if seed := os.Getenv("HOSTILE_SEED"); seed != "" {
 		n, _ := strconv.ParseUint(seed, 10, 64)
 		h.rng = rand.New(rand.NewPCG(n, n))
 	}
-	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`)
+	tables, err := app.State.DB.Tables(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
 	var parts []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		if uncounted[name] || strings.Contains(name, "_fts") {
+	for _, name := range tables {
+		if uncounted[name] {
 			continue
 		}
 		h.tables = append(h.tables, name)
 		parts = append(parts, fmt.Sprintf(`(SELECT count(*) FROM "%s")`, name))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	if h.count, err = db.Prepare("SELECT " + strings.Join(parts, ", ")); err != nil {
 		t.Fatal(err)

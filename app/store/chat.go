@@ -209,9 +209,9 @@ func (s *Queries) AddParticipant(ctx context.Context, convID, userID int64, role
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (conversation_id, user_id) DO UPDATE SET
 			role = excluded.role, joined_at = excluded.joined_at, left_at = NULL, unread_count = 0,
-			last_delivered_message_id = max(last_delivered_message_id, excluded.last_delivered_message_id),
-			last_read_message_id = max(last_read_message_id, excluded.last_read_message_id)
-		WHERE left_at IS NOT NULL`, convID, userID, role, millis(now), upTo, upTo)
+			last_delivered_message_id = max(conversation_participants.last_delivered_message_id, excluded.last_delivered_message_id),
+			last_read_message_id = max(conversation_participants.last_read_message_id, excluded.last_read_message_id)
+		WHERE conversation_participants.left_at IS NOT NULL`, convID, userID, role, millis(now), upTo, upTo)
 	if err != nil {
 		return false, wrapf(err, "store: add participant")
 	}

@@ -53,24 +53,29 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", RedactURL(opts.URL), err)
 	}
-	pool := stdlib.OpenDB(*cfg)
 	conns := opts.Readers
 	if conns <= 0 {
 		conns = 4 * runtime.GOMAXPROCS(0)
 	}
-	pool.SetMaxOpenConns(conns)
-	pool.SetMaxIdleConns(conns)
-	pool.SetConnMaxIdleTime(5 * time.Minute)
-	if err := pool.PingContext(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("store: open %s: %w", RedactURL(opts.URL), err)
+	// Two pools as on SQLite: the readers' sessions are read-only, so a write that
+	// forgot WithTx fails loudly instead of running outside a transaction.
+	writer := pgPool(*cfg, conns)
+	rcfg := cfg.Copy()
+	rcfg.RuntimeParams["default_transaction_read_only"] = "on"
+	reader := pgPool(*rcfg, conns)
+	for _, p := range []*sql.DB{writer, reader} {
+		if err := p.PingContext(ctx); err != nil {
+			writer.Close()
+			reader.Close()
+			return nil, fmt.Errorf("store: open %s: %w", RedactURL(opts.URL), err)
+		}
 	}
 	m := &Metrics{}
 	db := &DB{
 		// pgx keeps each connection's prepared statements itself, so no stmtCache.
-		Queries: &Queries{q: pool, m: m, pg: true},
-		writer:  pool,
-		reader:  pool,
+		Queries: &Queries{q: reader, m: m, pg: true},
+		writer:  writer,
+		reader:  reader,
 		path:    RedactURL(opts.URL),
 		metrics: m,
 		pg:      true,
@@ -82,11 +87,21 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	return db, nil
 }
 
+func pgPool(cfg pgx.ConnConfig, conns int) *sql.DB {
+	pool := stdlib.OpenDB(cfg)
+	pool.SetMaxOpenConns(conns)
+	pool.SetMaxIdleConns(conns)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return pool
+}
+
 // IsPostgres reports whether the database is on PostgreSQL.
 func (db *DB) IsPostgres() bool { return db.pg }
 
 func (db *DB) withPgTx(ctx context.Context, fn func(tx *Queries) error) error {
-	const attempts = 10
+	// Many: a row every request writes (a hot counter) makes transactions collide
+	// often under load, and each retry is cheap.
+	const attempts = 40
 	var err error
 	for i := range attempts {
 		err = db.tryPgTx(ctx, fn)
@@ -95,7 +110,7 @@ func (db *DB) withPgTx(ctx context.Context, fn func(tx *Queries) error) error {
 		}
 		db.metrics.BusyRetries.Add(1)
 		// Jittered backoff: two transactions that collided must not collide again.
-		backoff := time.Duration(1<<min(i, 5)) * time.Millisecond
+		backoff := time.Duration(1<<min(i, 4)) * time.Millisecond
 		time.Sleep(backoff/2 + rand.N(backoff))
 	}
 	return err

@@ -338,7 +338,7 @@ func (s *Queries) WeakQuestions(ctx context.Context, userID int64, limit int) ([
 		JOIN quiz_questions qq ON qq.id = aa.question_id JOIN quizzes q ON q.id = qq.quiz_id
 		JOIN subjects s ON s.id = q.subject_id
 		WHERE a.user_id = ? AND a.status <> 'in_progress' AND aa.needs_grading = 0
-		GROUP BY qq.id HAVING sum(coalesce(aa.marks_awarded, 0)) < sum(qq.marks)
+		GROUP BY qq.id, s.id HAVING sum(coalesce(aa.marks_awarded, 0)) < sum(qq.marks)
 		ORDER BY 1.0 * sum(coalesce(aa.marks_awarded, 0)) / sum(qq.marks), qq.id LIMIT ?`, userID, limit)
 }
 

@@ -116,7 +116,7 @@ func (s *Queries) MaterialByID(ctx context.Context, id int64) (Material, error) 
 // ones only with withHidden.
 func (s *Queries) MaterialsOfSubject(ctx context.Context, subjectID int64, withHidden bool) ([]Material, error) {
 	rows, err := s.query(ctx, `SELECT `+materialColumns+` FROM subject_materials m
-		WHERE m.subject_id = ? AND (? OR m.is_active = 1) ORDER BY m.position, m.id`, subjectID, withHidden)
+		WHERE m.subject_id = ? AND (? = 1 OR m.is_active = 1) ORDER BY m.position, m.id`, subjectID, withHidden)
 	if err != nil {
 		return nil, wrapf(err, "store: list materials")
 	}
@@ -193,7 +193,7 @@ func (s *Queries) MaterialIDsOfSubject(ctx context.Context, subjectID int64) ([]
 func (s *Queries) RecordMaterialView(ctx context.Context, materialID, userID int64, now time.Time) error {
 	_, err := s.exec(ctx, `INSERT INTO material_views (material_id, user_id, first_viewed_at, last_viewed_at, view_count)
 		VALUES (?, ?, ?, ?, 1) ON CONFLICT (material_id, user_id) DO UPDATE
-		SET last_viewed_at = max(last_viewed_at, excluded.last_viewed_at), view_count = view_count + 1`,
+		SET last_viewed_at = max(material_views.last_viewed_at, excluded.last_viewed_at), view_count = material_views.view_count + 1`,
 		materialID, userID, millis(now), millis(now))
 	return wrapf(err, "store: record material view")
 }

@@ -195,7 +195,7 @@ func (s *Queries) OpenReportedItems(ctx context.Context, limit, offset int) ([]R
 // CountOpenReportedItems counts the items with open reports.
 func (s *Queries) CountOpenReportedItems(ctx context.Context) (int, error) {
 	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM reports WHERE status = 'open' GROUP BY item_type, item_id)`).Scan(&n)
+	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM reports WHERE status = 'open' GROUP BY item_type, item_id) g`).Scan(&n)
 	return n, wrapf(err, "count reported items")
 }
 

@@ -64,7 +64,7 @@ func (s *Queries) SetDigestFrequency(ctx context.Context, userID int64, frequenc
 // from fresh when they have none yet (fresh must be 32 random bytes).
 func (s *Queries) UnsubscribeKey(ctx context.Context, userID int64, fresh []byte, defaultFrequency string) ([]byte, error) {
 	if _, err := s.exec(ctx, `INSERT INTO notification_settings (user_id, digest_frequency, unsubscribe_key) VALUES (?, ?, ?)
-		ON CONFLICT (user_id) DO UPDATE SET unsubscribe_key = coalesce(unsubscribe_key, excluded.unsubscribe_key)`,
+		ON CONFLICT (user_id) DO UPDATE SET unsubscribe_key = coalesce(notification_settings.unsubscribe_key, excluded.unsubscribe_key)`,
 		userID, defaultFrequency, fresh); err != nil {
 		return nil, wrapf(err, "store: unsubscribe key")
 	}

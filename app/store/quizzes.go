@@ -357,9 +357,9 @@ type QuizRow struct {
 func (s *Queries) QuizzesForUser(ctx context.Context, userID int64, all bool, limit int) ([]QuizRow, error) {
 	rows, err := s.query(ctx, `SELECT z.id, z.subject_id, coalesce(z.created_by, 0), z.title, z.description, z.time_limit_minutes,
 		z.passing_percent, z.max_attempts, z.is_randomized, z.is_active, z.total_marks, z.question_count, z.created_at,
-		z.updated_at, coalesce(z.due_at, 0), z.grade_by, s.name, s.code, ?1 OR s.instructor_id IS ?2
+		z.updated_at, coalesce(z.due_at, 0), z.grade_by, s.name, s.code, ?1 = 1 OR s.instructor_id IS ?2
 		FROM quizzes z JOIN subjects s ON s.id = z.subject_id
-		WHERE ?1 OR s.instructor_id = ?2
+		WHERE ?1 = 1 OR s.instructor_id = ?2
 			OR (z.is_active = 1 AND s.is_active = 1 AND EXISTS (SELECT 1 FROM subject_enrollments e
 				WHERE e.subject_id = s.id AND e.student_id = ?2 AND e.is_active = 1))
 		ORDER BY z.created_at DESC, z.id DESC LIMIT ?3`, all, userID, limit)
@@ -390,7 +390,7 @@ func scanQuizRows(rows *sql.Rows) ([]QuizRow, error) {
 func (s *Queries) QuizzesCreatedBy(ctx context.Context, userID int64, admin bool, limit int) ([]QuizRow, error) {
 	rows, err := s.query(ctx, `SELECT z.id, z.subject_id, coalesce(z.created_by, 0), z.title, z.description, z.time_limit_minutes,
 		z.passing_percent, z.max_attempts, z.is_randomized, z.is_active, z.total_marks, z.question_count, z.created_at,
-		z.updated_at, coalesce(z.due_at, 0), z.grade_by, s.name, s.code, ?2 OR s.instructor_id IS ?1
+		z.updated_at, coalesce(z.due_at, 0), z.grade_by, s.name, s.code, ?2 = 1 OR s.instructor_id IS ?1
 		FROM quizzes z JOIN subjects s ON s.id = z.subject_id
 		WHERE z.created_by = ?1
 		ORDER BY z.created_at DESC, z.id DESC LIMIT ?3`, userID, admin, limit)

@@ -255,7 +255,11 @@ func (s *Queries) addPostTerms(ctx context.Context, content string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.exec(ctx, `INSERT OR IGNORE INTO post_terms (term) SELECT value FROM json_each(?)`, string(list))
+	query := `INSERT OR IGNORE INTO post_terms (term) SELECT value FROM json_each(?)`
+	if s.pg { // the terms are text; ep_json_each gives ids
+		query = `INSERT INTO post_terms (term) SELECT value FROM jsonb_array_elements_text(?::jsonb) ON CONFLICT DO NOTHING`
+	}
+	_, err = s.exec(ctx, query, string(list))
 	return wrapf(err, "store: post terms")
 }
 

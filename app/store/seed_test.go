@@ -89,6 +89,7 @@ func count(t *testing.T, db *DB, query string) int {
 }
 
 func TestSeeder(t *testing.T) {
+	sqliteOnly(t)
 	for _, commitRows := range []int{1, 0} { // a commit after every batch, and one at the end
 		db := openTest(t)
 		ctx := context.Background()
@@ -159,6 +160,7 @@ func TestSeeder(t *testing.T) {
 }
 
 func TestSeederOnTopOfData(t *testing.T) {
+	sqliteOnly(t)
 	db := openTest(t)
 	ctx := context.Background()
 	if err := seed(t, db, SeedOptions{}, seedFixture()...); err != nil {
@@ -186,6 +188,7 @@ func TestSeederOnTopOfData(t *testing.T) {
 }
 
 func TestSeederRejectsWrongIDs(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	for name, b := range map[string]*SeedBatch{
 		"user ids with a gap": {Users: []SeedUser{
@@ -220,6 +223,7 @@ func TestSeederRejectsWrongIDs(t *testing.T) {
 }
 
 func TestSeederRollsBackUncommitted(t *testing.T) {
+	sqliteOnly(t)
 	db := openTest(t)
 	ctx := context.Background()
 	s, err := db.Seeder(ctx, SeedOptions{})
@@ -258,6 +262,7 @@ func TestSeederRollsBackUncommitted(t *testing.T) {
 
 // TestSeedCheckFindsProblems breaks each promise once and expects SeedCheck to say so.
 func TestSeedCheckFindsProblems(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	for name, c := range map[string]struct {
 		edit func(b []*SeedBatch)
@@ -300,6 +305,7 @@ func TestSeedCheckFindsProblems(t *testing.T) {
 // TestSeedCheckFindsMissingPostTerms: the vocabulary that expands prefixes must hold
 // every term of the seeded posts.
 func TestSeedCheckFindsMissingPostTerms(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	db := openTest(t)
 	if err := seed(t, db, SeedOptions{}, seedFixture()...); err != nil {
@@ -321,6 +327,7 @@ func TestSeedCheckFindsMissingPostTerms(t *testing.T) {
 // loading and come back, identical, whether the seed finishes or stops early; Open
 // rebuilds them if a seed was killed before it could.
 func TestSeederDeferIndexes(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	indexes := func(db *DB) map[string]string {
 		t.Helper()

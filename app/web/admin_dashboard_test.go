@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"context"
-	"database/sql"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -41,15 +39,11 @@ func TestAdminDashboardNumbers(t *testing.T) {
 	c.LogIn(w.admin, apptest.Password)
 	body := c.Get("/admin/").Body
 
-	conn, err := sql.Open("sqlite", "file:"+w.app.State.DB.Path()+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := w.app.State.DB.Raw()
 	count := func(q string, args ...any) int {
 		t.Helper()
 		var n int
-		if err := conn.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+		if err := conn.QueryRow(q, args...).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n

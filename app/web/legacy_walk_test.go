@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,11 +27,7 @@ func startLegacyWorld(t *testing.T) *legacyWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := sql.Open("sqlite", "file:"+app.State.DB.Path()+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := app.State.DB.Raw()
 	w := &legacyWorld{app: app, ids: map[string]string{}, admin: res.Admin}
 	for name, q := range map[string]string{
 		"post":              "SELECT id FROM posts ORDER BY id LIMIT 1",
@@ -49,7 +44,7 @@ func startLegacyWorld(t *testing.T) *legacyWorld {
 		"notification_user": "SELECT u.username FROM notifications n JOIN users u ON u.id = n.recipient_id ORDER BY n.id LIMIT 1",
 	} {
 		var v string
-		if err := conn.QueryRowContext(ctx, q).Scan(&v); err != nil {
+		if err := conn.QueryRow(q).Scan(&v); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		w.ids[name] = v
