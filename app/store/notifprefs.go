@@ -138,7 +138,8 @@ func (s *Queries) DigestDue(ctx context.Context, now time.Time, r DigestRules, a
 	rows, err := s.query(ctx, `SELECT `+userMiniColumns+`, u.email, coalesce(ns.digest_frequency, ?), `+digestSince+`
 		FROM users u LEFT JOIN notification_settings ns ON ns.user_id = u.id
 		WHERE u.is_active = 1 AND u.email != '' AND coalesce(ns.digest_frequency, ?) != 'never' AND u.id > ?
-		  AND coalesce(ns.last_digest_at, u.date_joined) <= ? - CASE coalesce(ns.digest_frequency, ?) WHEN 'weekly' THEN ? ELSE ? END
+		  AND coalesce(ns.last_digest_at, u.date_joined) <= CAST(? AS BIGINT)
+			- CASE coalesce(ns.digest_frequency, ?) WHEN 'weekly' THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END
 		  AND EXISTS (SELECT 1 FROM notifications n WHERE n.recipient_id = u.id AND n.is_read = 0
 		              AND n.created_at > `+digestSince+` AND `+kind+`)
 		ORDER BY u.id LIMIT ?`, args...)

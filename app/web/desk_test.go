@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -299,7 +298,7 @@ func TestAssistant(t *testing.T) {
 	profID, studID := userID(t, app, "prof"), userID(t, app, "stud")
 	now := app.Clock.Now().UnixMilli()
 	db := app.State.DB
-	err := execAll(ctx, db.Path(),
+	err := execAll(db,
 		`INSERT INTO subjects (id, name, code, instructor_id, created_at, updated_at) VALUES (900, 'Algebra', 'ALG1', `+text.Itoa(profID)+`, `+text.Itoa(now)+`, `+text.Itoa(now)+`)`,
 		`INSERT INTO subject_enrollments (subject_id, student_id, enrolled_at) VALUES (900, `+text.Itoa(studID)+`, `+text.Itoa(now)+`)`,
 		`INSERT INTO subject_materials (subject_id, kind, title, external_url, created_at, updated_at) VALUES (900, 'link', 'Week 1 reading', 'https://example.org/', `+text.Itoa(now)+`, `+text.Itoa(now)+`)`,
@@ -309,7 +308,7 @@ func TestAssistant(t *testing.T) {
 		t.Fatalf("fixture: %v", err)
 	}
 	ms := func(d int64) string { return text.Itoa(now + d) }
-	err = execAll(ctx, db.Path(),
+	err = execAll(db,
 		`INSERT INTO quizzes (id, subject_id, title, created_at, updated_at) VALUES (70, 900, 'Fractions', `+ms(0)+`, `+ms(0)+`)`,
 		`INSERT INTO quiz_questions (id, quiz_id, text, marks, created_at, updated_at) VALUES (701, 70, 'What is 1/2 + 1/4?', 2, `+ms(0)+`, `+ms(0)+`)`,
 		`INSERT INTO quiz_questions (id, quiz_id, text, marks, created_at, updated_at) VALUES (702, 70, 'Simplify 2/4', 1, `+ms(0)+`, `+ms(0)+`)`,
@@ -369,16 +368,10 @@ func TestAssistant(t *testing.T) {
 	}
 }
 
-// execAll writes fixture rows through a connection of its own (the app's store only
-// offers its queries).
-func execAll(ctx context.Context, path string, stmts ...string) error {
-	conn, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
+// execAll writes fixture rows the app's services have no way to write.
+func execAll(db *store.DB, stmts ...string) error {
 	for _, s := range stmts {
-		if _, err := conn.ExecContext(ctx, s); err != nil {
+		if _, err := db.Raw().Exec(s); err != nil {
 			return err
 		}
 	}
