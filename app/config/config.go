@@ -22,12 +22,12 @@ import (
 // Config is everything the server can be told. Zero values are never used: Load fills
 // defaults.
 type Config struct {
-	Addr           string // listen address
-	DataDir        string // database, media, secrets
+	Addr    string // listen address
+	DataDir string // database, media, secrets
 	// DB is a postgres:// URL to run on PostgreSQL; "" keeps SQLite in DataDir.
 	DB string
 	// DBReplicas are postgres:// URLs of read replicas of DB.
-	DBReplicas []string
+	DBReplicas     []string
 	BaseURL        string // public URL, for links in mail and absolute media URLs
 	Cache          string // "memory" or redis://…
 	CacheMB        int    // memory budget of the in-process cache

@@ -31,8 +31,8 @@ import (
 type Options struct {
 	Schema         string // schema.sql
 	PostgresSchema string // schema_postgres.sql
-	Static fs.FS  // views/static
-	Log    *slog.Logger
+	Static         fs.FS  // views/static
+	Log            *slog.Logger
 	// Now is the clock (time.Now when nil); tests pass a fake one.
 	Now func() time.Time
 	// PasswordParams are the argon2id costs (auth.DefaultParams when zero).
