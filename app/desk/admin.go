@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"os"
 
 	"eplatform/app/audit"
 	"eplatform/app/auth"
@@ -104,16 +103,8 @@ func (s *Service) SiteCounts(ctx context.Context, by store.User) (Counts, error)
 	if c.OpenContacts, err = s.DB.CountOpenContacts(ctx); err != nil {
 		return c, err
 	}
-	for _, p := range []string{s.DB.Path(), s.DB.Path() + "-wal"} {
-		info, err := os.Stat(p)
-		switch {
-		case err == nil:
-			c.DatabaseBytes += info.Size()
-		case !os.IsNotExist(err): // no WAL file is no bytes
-			return c, err
-		}
-	}
-	return c, nil
+	c.DatabaseBytes, err = s.DB.Size(ctx)
+	return c, err
 }
 
 // AuditLog lists audit entries newest first; admins only. Filters that cannot exist

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"os"
 	"strings"
 )
 
@@ -47,6 +48,27 @@ func (r Raw) QueryRow(q string, args ...any) *sql.Row {
 func (r Raw) Prepare(q string) (*sql.Stmt, error) {
 	q, _ = r.sql(q, nil)
 	return r.db.Prepare(q)
+}
+
+// Size is the database's size on disk: the SQLite file and its write-ahead log, or
+// the PostgreSQL database.
+func (db *DB) Size(ctx context.Context) (int64, error) {
+	if db.pg {
+		var n int64
+		err := db.reader.QueryRowContext(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
+		return n, err
+	}
+	var n int64
+	for _, p := range []string{db.path, db.path + "-wal"} {
+		info, err := os.Stat(p)
+		switch {
+		case err == nil:
+			n += info.Size()
+		case !os.IsNotExist(err): // no WAL file is no bytes
+			return 0, err
+		}
+	}
+	return n, nil
 }
 
 // Tables lists the application's tables by name: not the engines' own, not SQLite's
