@@ -46,12 +46,14 @@ RETURN CASE
     ELSE false
 END;
 
--- Text as the search index sees it: diacritics removed, like FTS5's remove_diacritics 2
--- (Café is found by cafe). Immutable so generated columns may use it; a SQL-standard body
--- binds unaccent when created, so a restore's empty search_path does not break it.
-CREATE FUNCTION ep_unaccent(t text) RETURNS text
+-- Text as the search index sees it, like FTS5's 'unicode61 remove_diacritics 2':
+-- diacritics removed (Café is found by cafe) and lower-cased over all of Unicode with ICU,
+-- whatever the database's LC_CTYPE (to_tsvector folds only ASCII under LC_CTYPE C).
+-- Query words go through it too. Immutable so generated columns may use it; the SQL
+-- standard body binds unaccent when created, so a restore's empty search_path is fine.
+CREATE FUNCTION ep_search_text(t text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN unaccent('unaccent'::regdictionary, t);
+RETURN lower(unaccent('unaccent'::regdictionary, t) COLLATE "und-x-icu");
 
 ------------------------------------------------------------------------------------------
 -- Accounts
@@ -864,7 +866,7 @@ CREATE INDEX ai_feedback_user ON ai_feedback (user_id, created_at);
 ------------------------------------------------------------------------------------------
 -- PostgreSQL computes search_vector on every write of the row, so there are no triggers;
 -- the columns are those of posts_fts, users_fts and subjects_fts. The 'simple'
--- configuration (content is multilingual: no stemming, no stop words) over ep_unaccent
+-- configuration (content is multilingual: no stemming, no stop words) over ep_search_text
 -- stands for FTS5's 'unicode61 remove_diacritics 2'; queries match the word being typed
 -- as a prefix (to_tsquery('simple', 'prob:*')), which GIN answers without FTS5's
 -- prefix = '2 3' indexes. Weights carry bm25's column weights for ts_rank:
@@ -872,7 +874,7 @@ CREATE INDEX ai_feedback_user ON ai_feedback (user_id, created_at);
 -- description 1 (D).
 
 ALTER TABLE posts ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-    to_tsvector('simple', ep_unaccent(coalesce(content, '')))
+    to_tsvector('simple', ep_search_text(coalesce(content, '')))
 ) STORED;
 CREATE INDEX posts_search ON posts USING gin (search_vector);
 
@@ -884,16 +886,16 @@ CREATE TABLE post_terms (
 );
 
 ALTER TABLE users ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('simple', ep_unaccent(coalesce(username::text, ''))), 'A')
-    || setweight(to_tsvector('simple', ep_unaccent(coalesce(first_name, ''))), 'B')
-    || setweight(to_tsvector('simple', ep_unaccent(coalesce(last_name, ''))), 'B')
+    setweight(to_tsvector('simple', ep_search_text(coalesce(username::text, ''))), 'A')
+    || setweight(to_tsvector('simple', ep_search_text(coalesce(first_name, ''))), 'B')
+    || setweight(to_tsvector('simple', ep_search_text(coalesce(last_name, ''))), 'B')
 ) STORED;
 CREATE INDEX users_search ON users USING gin (search_vector);
 
 ALTER TABLE subjects ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('simple', ep_unaccent(coalesce(name, ''))), 'A')
-    || setweight(to_tsvector('simple', ep_unaccent(coalesce(code::text, ''))), 'A')
-    || setweight(to_tsvector('simple', ep_unaccent(coalesce(description, ''))), 'D')
+    setweight(to_tsvector('simple', ep_search_text(coalesce(name, ''))), 'A')
+    || setweight(to_tsvector('simple', ep_search_text(coalesce(code::text, ''))), 'A')
+    || setweight(to_tsvector('simple', ep_search_text(coalesce(description, ''))), 'D')
 ) STORED;
 CREATE INDEX subjects_search ON subjects USING gin (search_vector);
 
