@@ -21,8 +21,8 @@ import (
 // TestSchemaPostgres loads schema.sql into SQLite and schema_postgres.sql into a fresh
 // PostgreSQL database and proves they describe the same tables: names, columns in order,
 // NOT NULL, type family, defaults, primary keys, unique sets, foreign keys with their
-// ON DELETE rules, the named indexes (columns, uniqueness, partial predicate) and the
-// number of CHECKs per table. A migration that changes one file and not the other fails
+// ON DELETE rules, the named indexes (columns, uniqueness, partial predicate), and per
+// table the number of CHECKs and their literals (enum values, bounds). A migration that changes one file and not the other fails
 // here, naming the table and column. Then a sample of the CHECKs and the search vectors
 // run on PostgreSQL.
 func TestSchemaPostgres(t *testing.T) {
@@ -105,6 +105,9 @@ type dbTable struct {
 	fks     []string          // "a, b -> t(x, y) ON DELETE RULE", sorted
 	indexes map[string]string // named indexes: name -> "UNIQUE (cols) WHERE …"
 	checks  int
+	// the string and number literals of its CHECKs, sorted: an enum value or a bound
+	// changed in one file and not the other shows here
+	checkTokens []string
 }
 
 type dbColumn struct {
@@ -119,6 +122,85 @@ func stripSQLComments(s string) string {
 }
 
 var checkRE = regexp.MustCompile(`(?i)\bCHECK\s*\(`)
+
+// sqliteChecks returns the bodies of a CREATE TABLE's CHECK constraints.
+func sqliteChecks(create string) []string {
+	sql := stripSQLComments(create)
+	var out []string
+	for _, loc := range checkRE.FindAllStringIndex(sql, -1) {
+		depth := 1
+		i := loc[1]
+		for ; i < len(sql) && depth > 0; i++ {
+			switch sql[i] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			case '\'':
+				i += strings.IndexByte(sql[i+1:], '\'') + 1
+			}
+		}
+		out = append(out, sql[loc[1]:i-1])
+	}
+	return out
+}
+
+var (
+	stringLiteralRE = regexp.MustCompile(`'(?:[^']|'')*'`)
+	numberRE        = regexp.MustCompile(`\b[0-9]+(?:\.[0-9]+)?\b`)
+)
+
+// checkTokens lists, sorted, the string literals and numbers of CHECK expressions, which
+// survive PostgreSQL's rewriting of IN into = ANY (ARRAY[…]) and BETWEEN into >= AND <=.
+func checkTokens(expr string) []string {
+	out := stringLiteralRE.FindAllString(expr, -1)
+	out = append(out, numberRE.FindAllString(stringLiteralRE.ReplaceAllString(expr, "''"), -1)...)
+	sort.Strings(out)
+	return out
+}
+
+// checkTranslations are the CHECK literals of schema.sql that schema_postgres.sql writes
+// differently, per table: GLOB patterns became regexes, the weekday test moved into
+// ep_is_weekday, CASE … ELSE 1 became ELSE true. "" drops the literal.
+var checkTranslations = map[string][][2]string{
+	"conversations":     {{`'[1-9]*:[1-9]*'`, `'^[1-9].*:[1-9].*$'`}},
+	"subjects":          {{`'*[^A-Za-z0-9_-]*'`, `'[^A-Za-z0-9_-]'`}},
+	"subject_materials": {{`1`, ``}},
+	"appointments": {{`'[0-2][0-9]:[0-5][0-9]'`, `'^[0-2][0-9]:[0-5][0-9]$'`},
+		{`'%w'`, ``}, {`'0'`, ``}, {`'6'`, ``}},
+}
+
+// translateTokens applies a table's checkTranslations to schema.sql's tokens.
+func translateTokens(table string, tokens []string) ([]string, error) {
+	out := slices.Clone(tokens)
+	for _, tr := range checkTranslations[table] {
+		i := slices.Index(out, tr[0])
+		if i < 0 {
+			return nil, fmt.Errorf("translation of %s no longer applies (update checkTranslations)", tr[0])
+		}
+		if tr[1] == "" {
+			out = slices.Delete(out, i, i+1)
+		} else {
+			out[i] = tr[1]
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// tokenDiff returns the tokens of a missing from b, as a multiset difference.
+func tokenDiff(a, b []string) []string {
+	left := slices.Clone(b)
+	var out []string
+	for _, x := range a {
+		if i := slices.Index(left, x); i >= 0 {
+			left = slices.Delete(left, i, i+1)
+		} else {
+			out = append(out, x)
+		}
+	}
+	return out
+}
 
 // normDefault makes a default comparable across the engines: PostgreSQL adds casts
 // ('student'::text) and writes the empty blob as '\x'.
@@ -238,7 +320,9 @@ func describeSQLite(t *testing.T, db *sql.DB) dbSchema {
 	for name, create := range creates {
 		tb := &dbTable{indexes: map[string]string{}}
 		s.tables[name] = tb
-		tb.checks = len(checkRE.FindAllString(stripSQLComments(create), -1))
+		bodies := sqliteChecks(create)
+		tb.checks = len(bodies)
+		tb.checkTokens = checkTokens(strings.Join(bodies, " "))
 		nocase := sqliteNocaseColumns(create)
 		withoutRowid := regexp.MustCompile(`(?i)\)\s*WITHOUT\s+ROWID\s*$`).MatchString(strings.TrimSpace(create))
 
@@ -421,10 +505,10 @@ func describePostgres(t *testing.T, db *sql.DB) dbSchema {
 	for _, name := range names {
 		tb := &dbTable{indexes: map[string]string{}}
 		s.tables[name] = tb
-		if err := db.QueryRow(`SELECT count(*) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'c'`,
-			name).Scan(&tb.checks); err != nil {
-			t.Fatal(err)
-		}
+		checks := queryStrings(t, db, `SELECT pg_get_constraintdef(oid) FROM pg_constraint
+			WHERE conrelid = $1::regclass AND contype = 'c'`, name)
+		tb.checks = len(checks)
+		tb.checkTokens = checkTokens(strings.Join(checks, " "))
 
 		r, err := db.Query(`SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
 				a.attidentity <> '', coalesce(pg_get_expr(d.adbin, d.adrelid), '')
@@ -633,6 +717,13 @@ func compareSchemas(t *testing.T, lite, pg dbSchema) {
 		}
 		if want.checks != got.checks {
 			t.Errorf("table %s: %d CHECK constraints in %s, %d in %s", name, want.checks, a, got.checks, b)
+		}
+		wantTokens, err := translateTokens(name, want.checkTokens)
+		if err != nil {
+			t.Errorf("table %s: CHECK literals: %v", name, err)
+		} else if !slices.Equal(wantTokens, got.checkTokens) {
+			t.Errorf("table %s: CHECK literals differ: only in %s %v, only in %s %v", name,
+				a, tokenDiff(wantTokens, got.checkTokens), b, tokenDiff(got.checkTokens, wantTokens))
 		}
 	}
 }
