@@ -54,6 +54,15 @@ CREATE FUNCTION ep_search_text(t text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN lower(unaccent('unaccent'::regdictionary, t) COLLATE "und-x-icu");
 
+-- SQLite's json_each(?) over a JSON array of ids, as the store's queries use it
+-- (pgsql.go rewrites json_each to this): key is the 0-based position, value the id.
+-- Ids only: a query passing strings needs its own PostgreSQL form.
+CREATE FUNCTION ep_json_each(j text) RETURNS TABLE (key bigint, value bigint)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT e.ord - 1, e.v::bigint FROM jsonb_array_elements_text(j::jsonb) WITH ORDINALITY AS e (v, ord);
+END;
+
 ------------------------------------------------------------------------------------------
 -- Accounts
 ------------------------------------------------------------------------------------------

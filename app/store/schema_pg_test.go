@@ -805,18 +805,28 @@ func pgCheckSample(t *testing.T, db *sql.DB) {
 	reject("javascript website", checkViolation, addProfile, alice, "javascript:alert(1)")
 	exec(addProfile, alice, "HTTPS://example.com/") // SQLite's LIKE ignores ASCII case
 
-	// Search: the word being typed matches as a prefix, diacritics folded.
-	search := func(table, query string) []string {
-		t.Helper()
-		return queryStrings(t, db, `SELECT id::text FROM `+table+
-			` WHERE search_vector @@ to_tsquery('simple', $1) ORDER BY id`, query)
-	}
 	str := func(ids ...int64) []string {
 		var out []string
 		for _, id := range ids {
 			out = append(out, fmt.Sprint(id))
 		}
 		return out
+	}
+
+	// ep_json_each stands for json_each over a JSON array of ids (pgsql.go's rewrite).
+	if got := queryStrings(t, db, `SELECT key || ':' || value FROM ep_json_each($1) ORDER BY key`, "[3,1,2]"); !slices.Equal(got, []string{"0:3", "1:1", "2:2"}) {
+		t.Errorf("ep_json_each([3,1,2]) = %v", got)
+	}
+	if got := queryStrings(t, db, `SELECT id::text FROM users WHERE id IN (SELECT value FROM ep_json_each($1))`,
+		fmt.Sprintf("[%d]", bob)); !slices.Equal(got, str(bob)) {
+		t.Errorf("id IN ep_json_each = %v, want %v", got, str(bob))
+	}
+
+	// Search: the word being typed matches as a prefix, diacritics folded.
+	search := func(table, query string) []string {
+		t.Helper()
+		return queryStrings(t, db, `SELECT id::text FROM `+table+
+			` WHERE search_vector @@ to_tsquery('simple', $1) ORDER BY id`, query)
 	}
 	for _, c := range []struct {
 		table, query string
