@@ -24,7 +24,7 @@ import (
 // are the SQLite ones, rewritten once per query text by pgSQL (placeholders and the
 // few SQLite spellings); the handful that cannot be rewritten (full-text search) branch
 // on Queries.pg. The schema is schema_postgres.sql, kept table for table equal to
-// schema.sql (TestPostgresSchemaMatches).
+// schema.sql (TestSchemaPostgres).
 //
 // What is one immediate transaction on SQLite is one SERIALIZABLE transaction here,
 // retried on a serialization failure or deadlock: the functions given to WithTx are
