@@ -22,9 +22,9 @@ import (
 // PostgreSQL database and proves they describe the same tables: names, columns in order,
 // NOT NULL, type family, defaults, primary keys, unique sets, foreign keys with their
 // ON DELETE rules, the named indexes (columns, uniqueness, partial predicate), and per
-// table the number of CHECKs and their literals (enum values, bounds). A migration that changes one file and not the other fails
-// here, naming the table and column. Then a sample of the CHECKs and the search vectors
-// run on PostgreSQL.
+// table the number of CHECKs and their literals (enum values, bounds). A migration that
+// changes one file and not the other fails here, naming the table and column. Then a
+// sample of the CHECKs and the search vectors run on PostgreSQL.
 func TestSchemaPostgres(t *testing.T) {
 	lite := loadSchemaSQLite(t)
 	pg := loadSchemaPostgres(t)
@@ -118,7 +118,7 @@ type dbColumn struct {
 }
 
 func stripSQLComments(s string) string {
-	return regexp.MustCompile(`--[^\n]*`).ReplaceAllString(s, "")
+	return sqlComment.ReplaceAllString(s, "")
 }
 
 var checkRE = regexp.MustCompile(`(?i)\bCHECK\s*\(`)
