@@ -39,7 +39,7 @@ END;
 CREATE FUNCTION ep_is_weekday(d text) RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN CASE
-    WHEN ep_is_date(d) AND d >= '0001'
+    WHEN ep_is_date(d) AND substr(d, 1, 4) <> '0000'
         THEN extract(isodow FROM make_date(substr(d, 1, 4)::int, substr(d, 6, 2)::int,
                                            substr(d, 9, 2)::int)) < 6
     ELSE false
