@@ -63,6 +63,14 @@ BEGIN ATOMIC
     SELECT e.ord - 1, e.v::bigint FROM jsonb_array_elements_text(j::jsonb) WITH ORDINALITY AS e (v, ord);
 END;
 
+-- sum(boolean): SQLite's SUM(a = b) counts the rows where a comparison holds, and the
+-- store's queries use it; PostgreSQL has no sum over booleans. NULL adds 0, as does an
+-- empty set (0, not SQLite's NULL).
+CREATE FUNCTION ep_bool_sum(acc bigint, b boolean) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN acc + CASE WHEN b THEN 1 ELSE 0 END;
+CREATE AGGREGATE sum(boolean) (SFUNC = ep_bool_sum, STYPE = bigint, INITCOND = '0');
+
 ------------------------------------------------------------------------------------------
 -- Accounts
 ------------------------------------------------------------------------------------------

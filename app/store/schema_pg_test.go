@@ -822,6 +822,11 @@ func pgCheckSample(t *testing.T, db *sql.DB) {
 		t.Errorf("id IN ep_json_each = %v, want %v", got, str(bob))
 	}
 
+	// sum(boolean) counts the rows where a comparison holds, as SQLite's SUM(a = b).
+	if got := queryStrings(t, db, `SELECT sum(user_type = 'student')::text FROM users`); !slices.Equal(got, []string{"1"}) {
+		t.Errorf("sum(user_type = 'student') = %v, want [1]", got)
+	}
+
 	// Search: the word being typed matches as a prefix, diacritics folded.
 	search := func(table, query string) []string {
 		t.Helper()
