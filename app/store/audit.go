@@ -56,7 +56,7 @@ func (s *Queries) ListAudit(ctx context.Context, q AuditQuery) ([]AuditEntry, er
 	var args []any
 	add := func(cond string, arg any) { where = append(where, cond); args = append(args, arg) }
 	if q.Actor != "" {
-		add("lower(actor_name) = lower(?)", q.Actor)
+		add("actor_name = ? COLLATE NOCASE", q.Actor)
 	}
 	if q.ActorID != 0 {
 		add("actor_id = ?", q.ActorID)

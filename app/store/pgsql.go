@@ -13,7 +13,8 @@ import (
 //
 //	?  ?N                     → $n  $N
 //	INSERT OR IGNORE INTO …   → INSERT INTO … ON CONFLICT DO NOTHING
-//	x COLLATE NOCASE          → lower(x)           (only used to sort)
+//	x = ? COLLATE NOCASE      → lower(x) = lower(?)
+//	x COLLATE NOCASE          → lower(x)           (to sort)
 //	LIKE                      → ILIKE              (SQLite's LIKE ignores ASCII case)
 //	a IS b, a IS NOT b        → IS NOT DISTINCT FROM, IS DISTINCT FROM
 //	max(a, b), min(a, b)      → GREATEST(a, b), LEAST(a, b)   (the scalar forms)
@@ -49,6 +50,7 @@ var pgCache sync.Map // query text → rewritten text; bounded by the program's 
 
 var (
 	reInsertIgnore = regexp.MustCompile(`(?i)\bINSERT\s+OR\s+IGNORE\s+INTO\b`)
+	reNocaseEq     = regexp.MustCompile(`(?i)([\w.]+)\s*=\s*(\$\d+)\s+COLLATE\s+NOCASE\b`)
 	reNocase       = regexp.MustCompile(`(?i)([\w.]+)\s+COLLATE\s+NOCASE\b`)
 	reLike         = regexp.MustCompile(`\bLIKE\b`)
 	reIs           = regexp.MustCompile(`(?i)\bIS\s+(NOT\s+)?([\w.$?]+)`)
@@ -114,6 +116,7 @@ func rewritePg(query string) string {
 			q = strings.TrimRight(q, " \t\n;") + " ON CONFLICT DO NOTHING"
 		}
 	}
+	q = reNocaseEq.ReplaceAllString(q, "lower($1) = lower($2)")
 	q = reNocase.ReplaceAllString(q, "lower($1)")
 	q = reLike.ReplaceAllString(q, "ILIKE")
 	q = reIs.ReplaceAllStringFunc(q, func(m string) string {

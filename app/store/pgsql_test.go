@@ -10,6 +10,7 @@ func TestPgSQLRewrite(t *testing.T) {
 		{`SELECT 'it''s ? LIKE', x LIKE ?`, `SELECT 'it''s ? LIKE', x ILIKE $1`},
 		{`INSERT OR IGNORE INTO t (a) VALUES (?)`, `INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING`},
 		{`INSERT OR IGNORE INTO t (a) VALUES (?) RETURNING id`, `INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id`},
+		{`WHERE actor_name = ? COLLATE NOCASE AND id < ?`, `WHERE lower(actor_name) = lower($1) AND id < $2`},
 		{`ORDER BY u.last_name COLLATE NOCASE, s.name COLLATE NOCASE`, `ORDER BY lower(u.last_name), lower(s.name)`},
 		{`WHERE a IS ? AND b IS NOT ?1 AND c IS NULL AND d IS NOT NULL AND e IS NOT x.y`,
 			`WHERE a IS NOT DISTINCT FROM $1 AND b IS DISTINCT FROM $1 AND c IS NULL AND d IS NOT NULL AND e IS DISTINCT FROM x.y`},
