@@ -23,3 +23,11 @@ func TestPgSQLRewrite(t *testing.T) {
 		}
 	}
 }
+
+// Every SQLite migration after the PostgreSQL baseline has its PostgreSQL twin; this
+// runs without a server, so a migration added without one fails on every machine.
+func TestPostgresMigrationsComplete(t *testing.T) {
+	if _, err := loadPgMigrations(); err != nil {
+		t.Fatal(err)
+	}
+}
