@@ -641,8 +641,8 @@ func (s *Queries) ListChatUsers(ctx context.Context, ftsQuery string, exceptID i
 	query := `SELECT u.last_seen_at, ` + userMiniColumns + ` FROM users u WHERE u.is_active = 1 AND u.id != ?`
 	args := []any{exceptID}
 	if ftsQuery != "" {
-		query += ` AND u.id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?)`
-		args = append(args, ftsQuery)
+		query += chatUsersMatching(s.pg)
+		args = append(args, s.ftsArg(ftsQuery))
 	}
 	rows, err := s.query(ctx, query+` ORDER BY u.username LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
@@ -669,12 +669,21 @@ func (s *Queries) CountChatUsers(ctx context.Context, ftsQuery string, exceptID 
 	query := `SELECT count(*) FROM users u WHERE u.is_active = 1 AND u.id != ?`
 	args := []any{exceptID}
 	if ftsQuery != "" {
-		query += ` AND u.id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?)`
-		args = append(args, ftsQuery)
+		query += chatUsersMatching(s.pg)
+		args = append(args, s.ftsArg(ftsQuery))
 	}
 	var n int
 	err := s.queryRow(ctx, query, args...).Scan(&n)
 	return n, translate(err)
+}
+
+// chatUsersMatching is the condition of ListChatUsers and CountChatUsers on the users
+// matching a search (?).
+func chatUsersMatching(pg bool) string {
+	if pg {
+		return ` AND u.search_vector @@ to_tsquery('ep_search', ?)`
+	}
+	return ` AND u.id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?)`
 }
 
 // UsersByIDs returns the active users among ids, in one query.

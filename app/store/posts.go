@@ -149,7 +149,7 @@ func (q PostQuery) Unfiltered() bool {
 	return q == PostQuery{}
 }
 
-func (q PostQuery) where() (string, []any) {
+func (q PostQuery) where(pg bool) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
@@ -188,15 +188,29 @@ func (q PostQuery) where() (string, []any) {
 	if q.MinComms > 0 {
 		add("p.comments_count >= ?", q.MinComms)
 	}
-	if q.Search != "" {
-		add("p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)", q.Search)
-	}
-	if q.AuthorQ != "" {
-		add("p.user_id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?)", q.AuthorQ)
-	}
-	if q.Anywhere != "" {
-		add(`(p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)
+	switch {
+	case pg: // the same conditions on PostgreSQL's search_vector columns
+		if q.Search != "" {
+			add("p.id IN ("+pgPostsMatching+")", pgTSQuery(q.Search))
+		}
+		if q.AuthorQ != "" {
+			add("p.user_id IN ("+pgUsersMatching+")", pgTSQuery(q.AuthorQ))
+		}
+		if q.Anywhere != "" {
+			tsq := pgTSQuery(q.Anywhere)
+			add("(p.id IN ("+pgPostsMatching+") OR p.user_id IN ("+pgUsersMatching+"))", tsq, tsq)
+		}
+	default:
+		if q.Search != "" {
+			add("p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)", q.Search)
+		}
+		if q.AuthorQ != "" {
+			add("p.user_id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?)", q.AuthorQ)
+		}
+		if q.Anywhere != "" {
+			add(`(p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)
 			OR p.user_id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?))`, q.Anywhere, q.Anywhere)
+		}
 	}
 	if !q.After.IsZero() && q.orderColumn() == "created_at" && !q.Ascending {
 		// A row-value comparison lets SQLite seek the (created_at, id) index directly.
@@ -232,7 +246,7 @@ func (s *Queries) ListPosts(ctx context.Context, q PostQuery) ([]Post, error) {
 			return s.listByText(ctx, match, byAuthor, limit, q.Offset)
 		}
 	}
-	where, args := q.where()
+	where, args := q.where(s.pg)
 	dir := "DESC"
 	if q.Ascending {
 		dir = "ASC"
@@ -262,7 +276,7 @@ func (s *Queries) CountPosts(ctx context.Context, q PostQuery) (int, error) {
 	if match, byAuthor, ok := s.textScan(q); ok {
 		return s.countByText(ctx, match, byAuthor)
 	}
-	where, args := q.where()
+	where, args := q.where(s.pg)
 	var n int
 	err := s.queryRow(ctx, `SELECT count(*) FROM posts p`+where, args...).Scan(&n)
 	return n, translate(err)
@@ -376,16 +390,23 @@ func (s *Queries) ActiveUsersByName(ctx context.Context, names []string) (map[st
 // ftsQuery (an FTS5 query built by the caller), best matches first.
 func (s *Queries) SearchUsersMini(ctx context.Context, ftsQuery string, exceptID int64, limit, offset int) ([]UserMini, error) {
 	// No exact-username preference here (?2 is NULL): the API orders by relevance only.
-	return s.userMinis(ctx, "search users", `SELECT `+userMiniColumns+` FROM (`+rankedUsers+`) r
-		CROSS JOIN users u ON u.id = r.id ORDER BY r.exact DESC, r.rank, r.id`,
-		ftsQuery, nil, exceptID, limit, offset)
+	query := rankedUserMinis
+	if s.pg {
+		query, ftsQuery = pgRankedUserMinis, pgTSQuery(ftsQuery)
+	}
+	return s.userMinis(ctx, "search users", query, ftsQuery, nil, exceptID, limit, offset)
 }
 
 // CountSearchUsers counts SearchUsersMini's matches.
 func (s *Queries) CountSearchUsers(ctx context.Context, ftsQuery string, exceptID int64) (int, error) {
+	query := `SELECT count(*) FROM users_fts WHERE users_fts MATCH ? AND rowid != ?
+		AND rowid NOT IN (SELECT id FROM users WHERE is_active = 0)`
+	if s.pg {
+		query, ftsQuery = `SELECT count(*) FROM users WHERE search_vector @@ to_tsquery('ep_search', ?) AND id != ?
+			AND is_active = 1`, pgTSQuery(ftsQuery)
+	}
 	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM users_fts WHERE users_fts MATCH ? AND rowid != ?
-		AND rowid NOT IN (SELECT id FROM users WHERE is_active = 0)`, ftsQuery, exceptID).Scan(&n)
+	err := s.queryRow(ctx, query, ftsQuery, exceptID).Scan(&n)
 	return n, translate(err)
 }
 

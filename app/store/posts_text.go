@@ -63,15 +63,22 @@ func (s *Queries) walkPays(ctx context.Context, match string, want int) (bool, e
 		return false, wrapf(err, "store: search posts")
 	}
 	need := max(1, int64(want)*posts/postTextWalkRead)
+	query := `SELECT count(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ? LIMIT ?)`
+	if s.pg {
+		query = `SELECT count(*) FROM (` + pgPostsMatching + ` LIMIT ?) c`
+	}
 	var n int64
-	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ? LIMIT ?)`,
-		match, need).Scan(&n)
+	err := s.queryRow(ctx, query, s.ftsArg(match), need).Scan(&n)
 	return n >= need, wrapf(err, "store: search posts")
 }
 
 // textAuthors returns the users whose names match (for Anywhere).
 func (s *Queries) textAuthors(ctx context.Context, match string) (map[int64]bool, error) {
-	ids, err := s.idSet(ctx, `SELECT rowid FROM users_fts WHERE users_fts MATCH ?`, match)
+	query := `SELECT rowid FROM users_fts WHERE users_fts MATCH ?`
+	if s.pg {
+		query = pgUsersMatching
+	}
+	ids, err := s.idSet(ctx, query, s.ftsArg(match))
 	return ids, wrapf(err, "store: search posts")
 }
 
@@ -81,6 +88,11 @@ func (s *Queries) textMatching(ctx context.Context, match string, ids []int64) (
 	if len(ids) == 0 {
 		return map[int64]bool{}, nil
 	}
+	if s.pg {
+		out, err := s.idSet(ctx, `SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(?))
+			AND search_vector @@ to_tsquery('ep_search', ?)`, jsonIDs(ids), pgTSQuery(match))
+		return out, wrapf(err, "store: search posts")
+	}
 	lo, hi := idRange(ids)
 	out, err := s.idSet(ctx, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND rowid BETWEEN ? AND ?
 		AND +rowid IN (SELECT value FROM json_each(?))`, match, lo, hi, jsonIDs(ids))
@@ -89,15 +101,21 @@ func (s *Queries) textMatching(ctx context.Context, match string, ids []int64) (
 
 // countByText is CountPosts for a text search that textScan accepted.
 func (s *Queries) countByText(ctx context.Context, match string, byAuthor bool) (int, error) {
+	posts, users := `SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?`,
+		`SELECT p.id FROM posts p WHERE p.user_id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?)`
+	if s.pg {
+		posts, users = `SELECT count(*) FROM posts WHERE search_vector @@ to_tsquery('ep_search', ?)`,
+			`SELECT p.id FROM posts p WHERE p.user_id IN (`+pgUsersMatching+`)`
+	}
 	var n int
-	if err := s.queryRow(ctx, `SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?`, match).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, posts, s.ftsArg(match)).Scan(&n); err != nil {
 		return 0, wrapf(err, "store: count posts")
 	}
 	if !byAuthor {
 		return n, nil
 	}
 	// Posts of the matching authors that their content did not already count.
-	theirs, err := s.idSet(ctx, `SELECT p.id FROM posts p WHERE p.user_id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?)`, match)
+	theirs, err := s.idSet(ctx, users, s.ftsArg(match))
 	if err != nil {
 		return 0, wrapf(err, "store: count posts")
 	}

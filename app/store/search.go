@@ -38,9 +38,11 @@ type PersonHit struct {
 // username (exact, compared case-insensitively) ranks first, then bm25 with the
 // username weighted above the names.
 func (s *Queries) SearchPeople(ctx context.Context, ftsQuery, exact string, limit, offset int) ([]PersonHit, error) {
-	rows, err := s.query(ctx, `SELECT `+userMiniColumns+` FROM (`+rankedUsers+`) r
-		CROSS JOIN users u ON u.id = r.id ORDER BY r.exact DESC, r.rank, r.id`,
-		ftsQuery, exact, -1, limit, offset)
+	query := rankedUserMinis
+	if s.pg {
+		query, ftsQuery = pgRankedUserMinis, pgTSQuery(ftsQuery)
+	}
+	rows, err := s.query(ctx, query, ftsQuery, exact, -1, limit, offset)
 	if err != nil {
 		return nil, wrapf(err, "store: search people")
 	}
@@ -65,11 +67,16 @@ func (s *Queries) SearchPeople(ctx context.Context, ftsQuery, exact string, limi
 	for i, h := range out {
 		ids[i] = h.User.ID
 	}
-	lo, hi0 := idRange(ids)
-	hi, err := s.query(ctx, `SELECT rowid, highlight(users_fts, 0, char(2), char(3)), highlight(users_fts, 1, char(2), char(3)),
+	var hi *sql.Rows
+	if s.pg {
+		hi, err = s.query(ctx, pgPeopleHighlights, ftsQuery, jsonIDs(ids))
+	} else {
+		lo, hi0 := idRange(ids)
+		hi, err = s.query(ctx, `SELECT rowid, highlight(users_fts, 0, char(2), char(3)), highlight(users_fts, 1, char(2), char(3)),
 		highlight(users_fts, 2, char(2), char(3)) FROM users_fts
 		WHERE users_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+marks(len(ids))+`)`,
-		append([]any{ftsQuery, lo, hi0}, int64Args(ids)...)...)
+			append([]any{ftsQuery, lo, hi0}, int64Args(ids)...)...)
+	}
 	if err != nil {
 		return nil, wrapf(err, "store: highlight people")
 	}
@@ -104,6 +111,10 @@ const rankedUsers = `SELECT rowid AS id, rowid = (SELECT id FROM users WHERE use
 		WHERE users_fts MATCH ?1 AND rowid != ?3 AND rowid NOT IN (SELECT id FROM users WHERE is_active = 0)
 		ORDER BY exact DESC, rank, rowid LIMIT ?4 OFFSET ?5`
 
+// rankedUserMinis is one page of rankedUsers as UserMinis.
+const rankedUserMinis = `SELECT ` + userMiniColumns + ` FROM (` + rankedUsers + `) r
+		CROSS JOIN users u ON u.id = r.id ORDER BY r.exact DESC, r.rank, r.id`
+
 // idRange is the smallest and largest of ids. The highlight queries give FTS5 this
 // range and test the ids themselves with +rowid IN (…): the unary + keeps SQLite from
 // turning the IN into one FTS5 lookup per id, each of which would set the whole query
@@ -118,9 +129,14 @@ func idRange(ids []int64) (lo, hi int64) {
 
 // CountSearchPeople counts SearchPeople's matches, stopping at max.
 func (s *Queries) CountSearchPeople(ctx context.Context, ftsQuery string, max int) (int, error) {
+	query := `SELECT count(*) FROM (SELECT 1 FROM users_fts
+		WHERE users_fts MATCH ? AND rowid NOT IN (SELECT id FROM users WHERE is_active = 0) LIMIT ?)`
+	if s.pg {
+		query, ftsQuery = `SELECT count(*) FROM (SELECT 1 FROM users
+			WHERE search_vector @@ to_tsquery('ep_search', ?) AND is_active = 1 LIMIT ?) c`, pgTSQuery(ftsQuery)
+	}
 	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM users_fts
-		WHERE users_fts MATCH ? AND rowid NOT IN (SELECT id FROM users WHERE is_active = 0) LIMIT ?)`, ftsQuery, max).Scan(&n)
+	err := s.queryRow(ctx, query, ftsQuery, max).Scan(&n)
 	return n, wrapf(err, "store: count people")
 }
 
@@ -188,7 +204,9 @@ func (s *Queries) postQuery(ctx context.Context, q PostTextQuery) (string, []pos
 	}
 	if q.Prefix != "" {
 		g := postGroup{match: ftsPhrase(q.Prefix) + "*", word: q.Prefix, prefix: true}
-		if utf8.RuneCountInString(q.Prefix) > postPrefixIndexed {
+		// PostgreSQL's GIN index answers a prefix by scanning its sorted terms, without
+		// the merge an expansion avoids on FTS5.
+		if !s.pg && utf8.RuneCountInString(q.Prefix) > postPrefixIndexed {
 			terms, err := s.postTermsWithPrefix(ctx, q.Prefix, postPrefixTerms+1)
 			if err != nil {
 				return "", nil, err
@@ -284,9 +302,13 @@ func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, of
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.query(ctx, `SELECT p.id, p.user_id, p.content
+	query := `SELECT p.id, p.user_id, p.content
 		FROM (SELECT rowid AS id FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT ?) w
-		CROSS JOIN posts p ON p.id = w.id`, match, PostSearchWindow+1)
+		CROSS JOIN posts p ON p.id = w.id`
+	if s.pg {
+		query = pgPostWindow
+	}
+	rows, err := s.query(ctx, query, s.ftsArg(match), PostSearchWindow+1)
 	if err != nil {
 		return nil, 0, wrapf(err, "store: search posts")
 	}
@@ -328,8 +350,12 @@ func (s *Queries) SearchPostHits(ctx context.Context, q PostTextQuery, limit, of
 		return nil, count, nil
 	}
 	ids := window[offset:min(len(window), offset+limit)]
-	prow, err := s.query(ctx, `SELECT `+postColumns+` FROM json_each(?) j CROSS JOIN posts p ON p.id = j.value
-		CROSS JOIN users u ON u.id = p.user_id`, jsonIDs(ids))
+	query = `SELECT ` + postColumns + ` FROM json_each(?) j CROSS JOIN posts p ON p.id = j.value
+		CROSS JOIN users u ON u.id = p.user_id`
+	if s.pg {
+		query = pgPostsByIDs
+	}
+	prow, err := s.query(ctx, query, jsonIDs(ids))
 	if err != nil {
 		return nil, 0, wrapf(err, "store: search posts")
 	}
@@ -432,6 +458,11 @@ type postIndexStats struct {
 // figures bm25() reads. Should the record ever be unreadable, the number of rows is
 // the highest post id and the mean length is left to the caller.
 func (s *Queries) postIndexStats(ctx context.Context) (postIndexStats, error) {
+	if s.pg { // no such record: the window's own mean length
+		var st postIndexStats
+		err := s.queryRow(ctx, `SELECT coalesce(max(id), 0) FROM posts`).Scan(&st.rows)
+		return st, wrapf(err, "store: search posts")
+	}
 	var block []byte
 	err := s.queryRow(ctx, `SELECT block FROM posts_fts_data WHERE id = 1`).Scan(&block)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -475,10 +506,14 @@ func (s *Queries) postIDF(ctx context.Context, groups []postGroup, posts int64) 
 		return idf, nil
 	}
 	var newest int64
+	query := `SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), 0) FROM
+			(SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`
+	if s.pg {
+		query = pgPostSample
+	}
 	for i, g := range groups {
 		var n, oldest int64
-		err := s.queryRow(ctx, `SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), 0) FROM
-			(SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`, g.match, dfSample).Scan(&n, &oldest, &newest)
+		err := s.queryRow(ctx, query, s.ftsArg(g.match), dfSample).Scan(&n, &oldest, &newest)
 		if err != nil {
 			return nil, wrapf(err, "store: search posts")
 		}
@@ -499,6 +534,9 @@ func (s *Queries) postSnippets(ctx context.Context, match string, ids []int64) (
 	out := map[int64]string{}
 	if len(ids) == 0 {
 		return out, nil
+	}
+	if s.pg {
+		return s.pgPostSnippets(ctx, match, ids)
 	}
 	lo, hi := idRange(ids)
 	sn, err := s.query(ctx, `SELECT rowid, snippet(posts_fts, 0, char(2), char(3), '…', 32) FROM posts_fts
@@ -551,8 +589,12 @@ func (s *Queries) CountSearchPostHits(ctx context.Context, q PostTextQuery, max 
 		query = `SELECT count(*) FROM (SELECT 1 FROM posts_fts f CROSS JOIN posts p ON p.id = f.rowid
 			WHERE posts_fts MATCH ? AND p.user_id NOT IN (SELECT id FROM users WHERE is_active = 0) LIMIT ?)`
 	}
+	if s.pg {
+		query = `SELECT count(*) FROM (SELECT 1 FROM posts p WHERE p.search_vector @@ to_tsquery('ep_search', ?)
+			AND p.user_id NOT IN (SELECT id FROM users WHERE is_active = 0) LIMIT ?) c`
+	}
 	var n int
-	err = s.queryRow(ctx, query, match, max).Scan(&n)
+	err = s.queryRow(ctx, query, s.ftsArg(match), max).Scan(&n)
 	return n, wrapf(err, "store: count posts")
 }
 
@@ -571,13 +613,17 @@ type SubjectHit struct {
 
 // SearchSubjectHits finds active subjects; an exact code ranks first.
 func (s *Queries) SearchSubjectHits(ctx context.Context, ftsQuery, exact string, limit, offset int) ([]SubjectHit, error) {
-	rows, err := s.query(ctx, `SELECT s.id, s.code, s.name, s.description, s.icon, s.students_count,
+	query := `SELECT s.id, s.code, s.name, s.description, s.icon, s.students_count,
 		coalesce(nullif(trim(i.first_name || ' ' || i.last_name), ''), i.username, ''),
 		highlight(subjects_fts, 0, char(2), char(3)), highlight(subjects_fts, 1, char(2), char(3)),
 		snippet(subjects_fts, 2, char(2), char(3), '…', 24)
 		FROM subjects_fts f JOIN subjects s ON s.id = f.rowid LEFT JOIN users i ON i.id = s.instructor_id
 		WHERE subjects_fts MATCH ? AND s.is_active = 1
-		ORDER BY s.code = ? DESC, bm25(subjects_fts, 10.0, 10.0, 1.0), s.id LIMIT ? OFFSET ?`, ftsQuery, exact, limit, offset)
+		ORDER BY s.code = ? DESC, bm25(subjects_fts, 10.0, 10.0, 1.0), s.id LIMIT ? OFFSET ?`
+	if s.pg {
+		query = pgSubjectHits
+	}
+	rows, err := s.query(ctx, query, s.ftsArg(ftsQuery), exact, limit, offset)
 	if err != nil {
 		return nil, wrapf(err, "store: search subjects")
 	}
@@ -590,6 +636,9 @@ func (s *Queries) SearchSubjectHits(ctx context.Context, ftsQuery, exact string,
 			return nil, err
 		}
 		h.HiName, h.HiCode, h.Snippet = hn.String, hc.String, sn.String
+		if s.pg {
+			h.Snippet = pgSnippet(h.Description, h.Snippet)
+		}
 		out = append(out, h)
 	}
 	return out, rows.Err()
@@ -597,8 +646,13 @@ func (s *Queries) SearchSubjectHits(ctx context.Context, ftsQuery, exact string,
 
 // CountSearchSubjectHits counts SearchSubjectHits's matches, stopping at max.
 func (s *Queries) CountSearchSubjectHits(ctx context.Context, ftsQuery string, max int) (int, error) {
+	query := `SELECT count(*) FROM (SELECT 1 FROM subjects_fts f JOIN subjects s ON s.id = f.rowid
+		WHERE subjects_fts MATCH ? AND s.is_active = 1 LIMIT ?)`
+	if s.pg {
+		query = `SELECT count(*) FROM (SELECT 1 FROM subjects s
+			WHERE s.search_vector @@ to_tsquery('ep_search', ?) AND s.is_active = 1 LIMIT ?) c`
+	}
 	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM subjects_fts f JOIN subjects s ON s.id = f.rowid
-		WHERE subjects_fts MATCH ? AND s.is_active = 1 LIMIT ?)`, ftsQuery, max).Scan(&n)
+	err := s.queryRow(ctx, query, s.ftsArg(ftsQuery), max).Scan(&n)
 	return n, wrapf(err, "store: count subjects")
 }

@@ -829,8 +829,11 @@ func (db *DB) SeedCheck(ctx context.Context) ([]string, error) {
 // SeedSearchPosts returns the ids of up to limit posts whose text matches an FTS5
 // query, lowest id first: the check that seeded posts are searchable.
 func (s *Queries) SeedSearchPosts(ctx context.Context, match string, limit int) ([]int64, error) {
-	rows, err := s.query(ctx, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid LIMIT ?`,
-		match, limit)
+	query := `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid LIMIT ?`
+	if s.pg {
+		query = pgPostsMatching + ` ORDER BY id LIMIT ?`
+	}
+	rows, err := s.query(ctx, query, s.ftsArg(match), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: search posts: %w", err)
 	}

@@ -61,6 +61,18 @@ func openTest(t testing.TB) *DB {
 	return db
 }
 
+// openSQLiteTest opens a fresh SQLite database whatever EPLATFORM_TEST_DB says: a
+// reference for what the PostgreSQL engine must reproduce.
+func openSQLiteTest(t testing.TB) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), Options{Path: filepath.Join(t.TempDir(), "test.db"), Schema: readSchema(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 var (
 	sqlComment = regexp.MustCompile(`--[^\n]*`)
 	whitespace = regexp.MustCompile(`\s+`)

@@ -150,7 +150,7 @@ type SubjectQuery struct {
 	Offset, Limit int
 }
 
-func (q SubjectQuery) where() (string, []any) {
+func (q SubjectQuery) where(pg bool) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
@@ -162,7 +162,11 @@ func (q SubjectQuery) where() (string, []any) {
 			WHERE m.subject_id = s.id AND m.student_id = ? AND m.is_active = 1))`, q.ViewerID, q.ViewerID)
 	}
 	if q.Search != "" {
-		add("s.id IN (SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH ?)", q.Search)
+		if pg {
+			add("s.search_vector @@ to_tsquery('ep_search', ?)", pgTSQuery(q.Search))
+		} else {
+			add("s.id IN (SELECT rowid FROM subjects_fts WHERE subjects_fts MATCH ?)", q.Search)
+		}
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -173,7 +177,7 @@ func (q SubjectQuery) where() (string, []any) {
 // ListSubjects returns the subjects q selects, by name, each with its instructor and
 // whether the viewer is enrolled — one query whatever the page size.
 func (s *Queries) ListSubjects(ctx context.Context, q SubjectQuery) ([]SubjectRow, error) {
-	where, args := q.where()
+	where, args := q.where(s.pg)
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 20
@@ -202,7 +206,7 @@ func (s *Queries) ListSubjects(ctx context.Context, q SubjectQuery) ([]SubjectRo
 
 // CountSubjects counts what ListSubjects selects.
 func (s *Queries) CountSubjects(ctx context.Context, q SubjectQuery) (int, error) {
-	where, args := q.where()
+	where, args := q.where(s.pg)
 	var n int
 	err := s.queryRow(ctx, `SELECT count(*) FROM subjects s`+where, args...).Scan(&n)
 	return n, translate(err)
