@@ -40,7 +40,7 @@ type PersonHit struct {
 func (s *Queries) SearchPeople(ctx context.Context, ftsQuery, exact string, limit, offset int) ([]PersonHit, error) {
 	query := rankedUserMinis
 	if s.pg {
-		query, ftsQuery = pgRankedUserMinis, pgTSQuery(ftsQuery)
+		query, ftsQuery, exact = pgRankedUserMinis, pgTSQuery(ftsQuery), pgExact(exact)
 	}
 	rows, err := s.query(ctx, query, ftsQuery, exact, -1, limit, offset)
 	if err != nil {
@@ -621,7 +621,7 @@ func (s *Queries) SearchSubjectHits(ctx context.Context, ftsQuery, exact string,
 		WHERE subjects_fts MATCH ? AND s.is_active = 1
 		ORDER BY s.code = ? DESC, bm25(subjects_fts, 10.0, 10.0, 1.0), s.id LIMIT ? OFFSET ?`
 	if s.pg {
-		query = pgSubjectHits
+		query, exact = pgSubjectHits, pgExact(exact)
 	}
 	rows, err := s.query(ctx, query, s.ftsArg(ftsQuery), exact, limit, offset)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Full-text search on PostgreSQL. posts, users and subjects carry a generated
@@ -93,6 +94,7 @@ func pgTSQuery(fts string) string {
 	}
 	operand := func(text string, prefix bool) {
 		sep()
+		text = pgExact(strings.ToValidUTF8(strings.ReplaceAll(text, "\x00", " "), " "))
 		if strings.TrimSpace(text) == "" {
 			text = " "
 		}
@@ -175,6 +177,16 @@ func pgTSQuery(fts string) string {
 		b.WriteString(" )")
 	}
 	return b.String()
+}
+
+// pgExact is a search's exact text (a username, a subject code) as PostgreSQL can take
+// it: a string holding a NUL byte or invalid UTF-8, which PostgreSQL refuses as text
+// and no stored name or code holds, becomes "", which none equals either.
+func pgExact(s string) string {
+	if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+		return ""
+	}
+	return s
 }
 
 // ftsArg is an FTS5 query as the engine's search takes it: unchanged on SQLite, as

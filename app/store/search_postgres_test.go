@@ -64,6 +64,16 @@ func TestSearchHostileAndFolded(t *testing.T) {
 
 	hostile := []string{`"a\b & | ! ( ) :* <-> 'x"*`, `"'"*`, `"&"`, `"!"* "|"*`, `"\"`, `":*"`, `"<->"`, `""*`,
 		text.FTSQuery(`'); DROP TABLE users; -- & | ! ( "`)}
+	// The exact text is what the user typed, unchecked: PostgreSQL refuses NUL and
+	// invalid UTF-8 as text.
+	for _, exact := range []string{"a\x00b", "a\xffb", "x"} {
+		if _, err := db.SearchPeople(ctx, `"a"*`, exact, 10, 0); err != nil {
+			t.Errorf("people, exact %q: %v", exact, err)
+		}
+		if _, err := db.SearchSubjectHits(ctx, `"a"*`, exact, 10, 0); err != nil {
+			t.Errorf("subjects, exact %q: %v", exact, err)
+		}
+	}
 	for _, q := range hostile {
 		if _, err := db.SearchPeople(ctx, q, "x", 10, 0); err != nil {
 			t.Errorf("people %q: %v", q, err)
