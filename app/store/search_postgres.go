@@ -94,7 +94,7 @@ func pgTSQuery(fts string) string {
 	}
 	operand := func(text string, prefix bool) {
 		sep()
-		text = pgExact(strings.ToValidUTF8(strings.ReplaceAll(text, "\x00", " "), " "))
+		text = strings.ToLower(pgExact(strings.ToValidUTF8(strings.ReplaceAll(text, "\x00", " "), " ")))
 		if strings.TrimSpace(text) == "" {
 			text = " "
 		}

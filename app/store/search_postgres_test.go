@@ -19,7 +19,8 @@ func TestPgTSQuery(t *testing.T) {
 		`"a" AND ("b" OR "c")`:        `'a' & ( 'b' | 'c' )`,
 		`"a" NOT "b"`:                 `'a' & !'b'`,
 		`"it""s"*`:                    `'it"s':*`,
-		`"o'brien"`:                   `'o''brien'`,
+		`"O'Brien"`:                   `'o''brien'`,
+		`"ΩΜΈΓΑ"*`:                    `'ωμέγα':*`,
 		`"a\b & | ! ( ) :* <-> 'x"*`:  `'a\\b & | ! ( ) :* <-> ''x':*`,
 		`""*`:                         `' ':*`,
 		``:                            ``,
@@ -28,7 +29,7 @@ func TestPgTSQuery(t *testing.T) {
 		`bare AND`:                    `'bare'`,
 		`NOT "a"`:                     `!'a'`,
 		`"a" NOT ("b" OR "c") "d"*`:   `'a' & !( 'b' | 'c' ) & 'd':*`,
-		text.FTSQuery(`x'); DROP "y`): `'x':* & 'DROP':* & 'y':*`,
+		text.FTSQuery(`x'); DROP "y`): `'x':* & 'drop':* & 'y':*`,
 	} {
 		if got := pgTSQuery(fts); got != want {
 			t.Errorf("pgTSQuery(%q) = %q, want %q", fts, got, want)
@@ -48,7 +49,7 @@ func TestSearchHostileAndFolded(t *testing.T) {
 	if err := db.WithTx(ctx, func(tx *Queries) error {
 		var err error
 		dara, err = tx.CreateUser(ctx, NewUser{Username: "john.doe", Email: "jd@example.com", PasswordHash: "x",
-			FirstName: "José", LastName: "O'Brien", UserType: "instructor", Now: time.Now()})
+			FirstName: "José", LastName: "O'Brien ИВАНОВ", UserType: "instructor", Now: time.Now()})
 		if err != nil {
 			return err
 		}
@@ -92,14 +93,15 @@ func TestSearchHostileAndFolded(t *testing.T) {
 		}
 	}
 
-	for _, q := range []string{`"o'brien"`, `"john"*`, `"doe"`, `"jose"*`, `"JOSÉ"*`, text.FTSQuery("john.doe")} {
+	for _, q := range []string{`"o'brien"`, `"john"*`, `"doe"`, `"jose"*`, `"JOSÉ"*`, text.FTSQuery("john.doe"),
+		`"иван"*`, `"ИВАНОВ"`} {
 		hits, err := db.SearchPeople(ctx, q, "", 10, 0)
 		if err != nil || len(hits) != 1 || hits[0].User.ID != dara {
 			t.Errorf("people %q: %+v %v", q, hits, err)
 		}
 	}
 	hits, err := db.SearchPeople(ctx, `"jose"*`, "", 10, 0)
-	if err != nil || len(hits) != 1 || hits[0].HiFirstName != HighlightStart+"José"+HighlightEnd || hits[0].HiLastName != "O'Brien" {
+	if err != nil || len(hits) != 1 || hits[0].HiFirstName != HighlightStart+"José"+HighlightEnd || hits[0].HiLastName != "O'Brien ИВАНОВ" {
 		t.Errorf("highlights: %+v %v", hits, err)
 	}
 	subs, err := db.SearchSubjectHits(ctx, `"algebra"*`, "algebra", 10, 0)
