@@ -796,8 +796,25 @@ CREATE INDEX ai_feedback_user ON ai_feedback (user_id, created_at);
 -- users username 10 (A), first and last name 5 (B); subjects name and code 10 (A),
 -- description 1 (D).
 
+-- The store's queries (app/store/search_postgres.go). FTS5's unicode61 tokenizer ends a
+-- word at any ASCII punctuation, PostgreSQL's parser does not: "john.doe" is one host
+-- token, "a@b.edu" one e-mail, "3.14" one number, so "john" would not find john.doe.
+-- ep_search_words makes ASCII punctuation a separator before ep_search_text folds the
+-- text; the search_vector columns below are built on it.
+CREATE FUNCTION ep_search_words(t text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN ep_search_text(translate(t, '!"#$%&''()*+,-./:;<=>?@[\]^_`{|}~', '                                '));
+
+-- Queries: to_tsquery('ep_search', …) with every term a quoted operand (pgTSQuery) that
+-- the store lower-cases. unaccent runs per token here, as a dictionary, not on the query
+-- text like ep_search_text: it maps some characters (’ ʼ × ‖ «) to tsquery syntax
+-- (' * || <<), which inside the text would break a term's quoting.
+CREATE TEXT SEARCH CONFIGURATION ep_search (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION ep_search
+    ALTER MAPPING FOR word, numword, hword, hword_part, numhword, hword_numpart WITH unaccent, simple;
+
 ALTER TABLE posts ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-    to_tsvector('simple', ep_search_text(coalesce(content, '')))
+    to_tsvector('simple', ep_search_words(coalesce(content, '')))
 ) STORED;
 CREATE INDEX posts_search ON posts USING gin (search_vector);
 
@@ -809,16 +826,16 @@ CREATE TABLE post_terms (
 );
 
 ALTER TABLE users ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('simple', ep_search_text(coalesce(username::text, ''))), 'A')
-    || setweight(to_tsvector('simple', ep_search_text(coalesce(first_name, ''))), 'B')
-    || setweight(to_tsvector('simple', ep_search_text(coalesce(last_name, ''))), 'B')
+    setweight(to_tsvector('simple', ep_search_words(coalesce(username::text, ''))), 'A')
+    || setweight(to_tsvector('simple', ep_search_words(coalesce(first_name, ''))), 'B')
+    || setweight(to_tsvector('simple', ep_search_words(coalesce(last_name, ''))), 'B')
 ) STORED;
 CREATE INDEX users_search ON users USING gin (search_vector);
 
 ALTER TABLE subjects ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('simple', ep_search_text(coalesce(name, ''))), 'A')
-    || setweight(to_tsvector('simple', ep_search_text(coalesce(code::text, ''))), 'A')
-    || setweight(to_tsvector('simple', ep_search_text(coalesce(description, ''))), 'D')
+    setweight(to_tsvector('simple', ep_search_words(coalesce(name, ''))), 'A')
+    || setweight(to_tsvector('simple', ep_search_words(coalesce(code::text, ''))), 'A')
+    || setweight(to_tsvector('simple', ep_search_words(coalesce(description, ''))), 'D')
 ) STORED;
 CREATE INDEX subjects_search ON subjects USING gin (search_vector);
 
@@ -937,49 +954,3 @@ CREATE TABLE notification_settings (
     last_digest_at   BIGINT,
     unsubscribe_key  BYTEA   CHECK (unsubscribe_key IS NULL OR length(unsubscribe_key) = 32)
 );
-
-------------------------------------------------------------------------------------------
--- Full-text search (PostgreSQL)
-------------------------------------------------------------------------------------------
--- The store's queries (app/store/search_postgres.go). FTS5's unicode61 tokenizer ends a
--- word at any ASCII punctuation, PostgreSQL's parser does not: "john.doe" is one host
--- token, "a@b.edu" one e-mail, "3.14" one number, so "john" would not find john.doe.
--- ep_search_words makes ASCII punctuation a separator before ep_search_text folds the
--- text; search_vector is rebuilt on it (the block applies whether or not the tables
--- above already declare the column).
-CREATE FUNCTION ep_search_words(t text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN ep_search_text(translate(t, '!"#$%&''()*+,-./:;<=>?@[\]^_`{|}~', '                                '));
-
--- Queries: to_tsquery('ep_search', …) with every term a quoted operand (pgTSQuery) that
--- the store lower-cases. unaccent runs per token here, as a dictionary, not on the query
--- text like ep_search_text: it maps some characters (’ ʼ × ‖ «) to tsquery syntax
--- (' * || <<), which inside the text would break a term's quoting.
-CREATE TEXT SEARCH CONFIGURATION ep_search (COPY = simple);
-ALTER TEXT SEARCH CONFIGURATION ep_search
-    ALTER MAPPING FOR word, numword, hword, hword_part, numhword, hword_numpart WITH unaccent, simple;
-
-ALTER TABLE posts DROP COLUMN IF EXISTS search_vector;
-ALTER TABLE posts ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-    to_tsvector('simple', ep_search_words(coalesce(content, '')))
-) STORED;
-DROP INDEX IF EXISTS posts_search;
-CREATE INDEX posts_search ON posts USING gin (search_vector);
-
-ALTER TABLE users DROP COLUMN IF EXISTS search_vector;
-ALTER TABLE users ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('simple', ep_search_words(coalesce(username::text, ''))), 'A')
-    || setweight(to_tsvector('simple', ep_search_words(coalesce(first_name, ''))), 'B')
-    || setweight(to_tsvector('simple', ep_search_words(coalesce(last_name, ''))), 'B')
-) STORED;
-DROP INDEX IF EXISTS users_search;
-CREATE INDEX users_search ON users USING gin (search_vector);
-
-ALTER TABLE subjects DROP COLUMN IF EXISTS search_vector;
-ALTER TABLE subjects ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('simple', ep_search_words(coalesce(name, ''))), 'A')
-    || setweight(to_tsvector('simple', ep_search_words(coalesce(code::text, ''))), 'A')
-    || setweight(to_tsvector('simple', ep_search_words(coalesce(description, ''))), 'D')
-) STORED;
-DROP INDEX IF EXISTS subjects_search;
-CREATE INDEX subjects_search ON subjects USING gin (search_vector);

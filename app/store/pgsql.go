@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // pgSQL rewrites a query written for SQLite into PostgreSQL's dialect. The store's
@@ -31,15 +32,24 @@ func pgSQL(query string) string {
 	return out
 }
 
-// pgArgs converts Go bools to 0/1: the schema's flags are integers on both engines,
-// and SQLite's driver does this conversion itself.
+// pgArgs converts Go bools to 0/1 (the schema's flags are integers on both engines,
+// and SQLite's driver does this conversion itself), and text PostgreSQL refuses — a
+// NUL byte or invalid UTF-8, which hostile input can put in a lookup such as a
+// username in a URL — to text that matches nothing: stored text never holds control
+// characters, so the lookup finds nothing, as it does on SQLite, instead of failing.
+// (Writes never get here with such text: app/text refuses it first.)
 func pgArgs(args []any) []any {
 	for i, a := range args {
-		if b, ok := a.(bool); ok {
-			if b {
+		switch v := a.(type) {
+		case bool:
+			if v {
 				args[i] = int64(1)
 			} else {
 				args[i] = int64(0)
+			}
+		case string:
+			if strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v) {
+				args[i] = strings.ToValidUTF8(strings.ReplaceAll(v, "\x00", "\x01"), "\x01")
 			}
 		}
 	}

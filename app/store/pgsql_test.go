@@ -31,3 +31,13 @@ func TestPostgresMigrationsComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPgArgs(t *testing.T) {
+	got := pgArgs([]any{true, false, "a\x00b", "ok", "bad\xff", int64(3)})
+	want := []any{int64(1), int64(0), "a\x01b", "ok", "bad\x01", int64(3)}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("pgArgs[%d] = %#v, want %#v", i, got[i], want[i])
+		}
+	}
+}
