@@ -208,6 +208,7 @@ type Seeder struct {
 	staged    [2]struct{ first, last int64 } // ids of the users, posts in the stage tables
 	deferred  []seedIndex                    // dropped by setup, built by Finish or Close
 	newTerms  bool                           // posts committed whose terms post_terms lacks
+	pgs       *pgSeed                        // on PostgreSQL (seed_postgres.go)
 }
 
 // seedIndex is an index definition as sqlite_schema holds it.
@@ -225,6 +226,9 @@ func (db *DB) Seeder(ctx context.Context, opts SeedOptions) (*Seeder, error) {
 	}
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = 256 << 20
+	}
+	if db.pg {
+		return db.pgSeeder(ctx, opts)
 	}
 	conn, err := db.writer.Conn(ctx)
 	if err != nil {
@@ -303,6 +307,9 @@ type seedRowFunc func(args []any, i int) ([]any, int64)
 func (s *Seeder) Insert(ctx context.Context, b *SeedBatch) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if s.pgs != nil {
+		return s.insertPg(ctx, b)
 	}
 	// The driver watches a cancellable context with a goroutine and a progress
 	// callback per statement; the caller checks ctx between batches instead.
@@ -507,6 +514,9 @@ func (s *Seeder) stmt(ctx context.Context, t *seedTable, rows int) (*sql.Stmt, e
 
 // Commit moves the staged rows into place and commits the open transaction, if any.
 func (s *Seeder) Commit(ctx context.Context) error {
+	if s.pgs != nil {
+		return s.commitPg(ctx)
+	}
 	if s.tx == nil {
 		return nil
 	}
@@ -611,6 +621,9 @@ func (s *Seeder) fillPostTerms(ctx context.Context) error {
 // Finish commits, builds the deferred indexes and checkpoints the write-ahead log
 // into the database file, so the seeded database is one file again.
 func (s *Seeder) Finish(ctx context.Context) error {
+	if s.pgs != nil {
+		return s.finishPg(ctx)
+	}
 	if err := s.Commit(ctx); err != nil {
 		return err
 	}
@@ -631,6 +644,9 @@ func (s *Seeder) Finish(ctx context.Context) error {
 func (s *Seeder) Close() error {
 	if s.conn == nil {
 		return nil
+	}
+	if s.pgs != nil {
+		return s.closePg()
 	}
 	var errs []error
 	if s.tx != nil {
@@ -777,15 +793,26 @@ func (db *DB) SeedCheck(ctx context.Context) ([]string, error) {
 				WHERE e.subject_id = n.subject_id AND e.student_id = n.sender_id AND s.instructor_id = n.recipient_id)`},
 		{"rows failing PRAGMA foreign_key_check", `SELECT count(*) FROM pragma_foreign_key_check`},
 	}
+	if db.pg { // PostgreSQL enforced the foreign keys as the rows went in
+		checks = checks[:len(checks)-1]
+	}
 	var problems []string
 	for _, c := range checks {
 		var n int64
-		if err := db.writer.QueryRowContext(ctx, c.query).Scan(&n); err != nil {
+		query := c.query
+		if db.pg {
+			query = pgSQL(query)
+		}
+		if err := db.writer.QueryRowContext(ctx, query).Scan(&n); err != nil {
 			return nil, fmt.Errorf("store: seed check %q: %w", c.what, err)
 		}
 		if n != 0 {
 			problems = append(problems, fmt.Sprintf("%d %s", n, c.what))
 		}
+	}
+	if db.pg {
+		more, err := db.seedCheckPg(ctx)
+		return append(problems, more...), err
 	}
 	var integrity string
 	if err := db.writer.QueryRowContext(ctx, "PRAGMA integrity_check(1)").Scan(&integrity); err != nil {
