@@ -59,14 +59,15 @@ const usage = `eplatform — a social learning platform in one binary
 Usage:
   eplatform [serve] [flags]     start the site (default command)
   eplatform migrate [flags]     create or upgrade the database, then exit
-  eplatform backup [-data DIR] FILE
+  eplatform backup [-data DIR] [-db postgres://…] FILE
                                 write the site to one archive (.zip): a snapshot of the
-                                database taken while it serves, media, secrets.json and a
-                                manifest with checksums
-  eplatform restore [-data DIR] [-force] FILE
+                                database taken while it serves (with -db: a pg_dump of it),
+                                media, secrets.json and a manifest with checksums
+  eplatform restore [-data DIR] [-db postgres://…] [-force] FILE
                                 check an archive and install it into an empty -data
                                 directory (-force replaces the site in a non-empty one;
-                                stop the server first)
+                                stop the server first); a PostgreSQL site's archive goes
+                                into the empty database -db names (pg_restore)
   eplatform seed [-users N -posts N …] fill the database with deterministic demo content
   eplatform user create -username U -email E -password P [-role student|instructor|admin]
   eplatform user promote -username U -role instructor|admin|student
@@ -82,7 +83,7 @@ Usage:
   eplatform healthcheck [-addr A] [-timeout D]  exit 0 when the server at A answers /healthz with 200
   eplatform version
 
-Every command takes the serve flags (-data, …), before or after its arguments;
+Every command takes the serve flags (-data, -db, …), before or after its arguments;
 run 'eplatform serve -h' to list them.
 `
 
@@ -418,12 +419,16 @@ func backupCmd(args []string, getenv func(string) string, stdout, stderr io.Writ
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
-	m, size, err := backup.WriteFile(ctx, rest[0], backup.Source{DataDir: cfg.DataDir, Version: version()})
+	m, size, err := backup.WriteFile(ctx, rest[0], backup.Source{DataDir: cfg.DataDir, Version: version(), Postgres: cfg.DB})
 	if err != nil {
 		return err
 	}
+	what := cfg.DataDir
+	if cfg.DB != "" {
+		what = cfg.DatabaseText() + " (pg_dump) and " + cfg.DataDir
+	}
 	fmt.Fprintf(stdout, "backed up %s to %s: %d files (%d bytes; archive %d bytes), schema version %d, %d users, %d posts, in %s\n",
-		cfg.DataDir, rest[0], len(m.Files), m.Size(), size, m.SchemaVersion, m.Tables["users"], m.Tables["posts"], time.Since(start).Round(time.Millisecond))
+		what, rest[0], len(m.Files), m.Size(), size, m.SchemaVersion, m.Tables["users"], m.Tables["posts"], time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -441,15 +446,19 @@ func restoreCmd(args []string, getenv func(string) string, stdout, stderr io.Wri
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m, err := backup.Restore(ctx, rest[0], cfg.DataDir, backup.RestoreOptions{Force: force, LatestSchema: store.LatestVersion()})
+	m, err := backup.Restore(ctx, rest[0], cfg.DataDir, backup.RestoreOptions{Force: force, LatestSchema: store.LatestVersion(), Postgres: cfg.DB})
 	if err != nil {
 		return err
 	}
 	if err := recordRestore(ctx, cfg, rest[0], m); err != nil {
 		return fmt.Errorf("restored %s, but could not record it in the audit log: %w", rest[0], err)
 	}
+	into := cfg.DataDir
+	if cfg.DB != "" {
+		into = cfg.DatabaseText() + " (pg_restore) and " + cfg.DataDir
+	}
 	fmt.Fprintf(stdout, "restored %s into %s: made %s by version %s, schema version %d, %d files (%d bytes) checked, database intact, %d users, %d posts\n",
-		rest[0], cfg.DataDir, m.Created.Format(time.RFC3339), m.AppVersion, m.SchemaVersion, len(m.Files), m.Size(), m.Tables["users"], m.Tables["posts"])
+		rest[0], into, m.Created.Format(time.RFC3339), m.AppVersion, m.SchemaVersion, len(m.Files), m.Size(), m.Tables["users"], m.Tables["posts"])
 	return nil
 }
 

@@ -62,6 +62,11 @@ func PostgresSchema(t testing.TB) string {
 // test binary.
 func OnPostgres() bool { return os.Getenv("EPLATFORM_TEST_DB") == "postgres" }
 
+// PostgresURL is a fresh, empty database on the test binary's PostgreSQL server
+// (pgtest.URL), for tests outside app/ that cannot import app/internal: skipped
+// without PostgreSQL, failing under CI.
+func PostgresURL(t testing.TB) string { return pgtest.URL(t) }
+
 // Clock is a settable clock shared by the app under test.
 type Clock struct {
 	mu  sync.Mutex

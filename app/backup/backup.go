@@ -64,7 +64,10 @@ const appName = "eplatform"
 
 // Manifest describes an archive. It is its last entry.
 type Manifest struct {
-	Format        int              `json:"format"`
+	Format int `json:"format"`
+	// Database is "postgresql" when the database is a pg_dump (PgDumpName); empty for
+	// SQLite's eplatform.db.
+	Database      string           `json:"database,omitempty"`
 	App           string           `json:"app"`
 	AppVersion    string           `json:"app_version"`
 	SchemaVersion int              `json:"schema_version"`
@@ -93,6 +96,9 @@ func (m *Manifest) Size() int64 {
 type Source struct {
 	DataDir string // holds eplatform.db, media/ and secrets.json
 	Version string // the app version recorded in the manifest
+	// Postgres is the postgres:// URL of a site on PostgreSQL: its database is dumped
+	// with pg_dump (see postgres.go) instead of read from DataDir.
+	Postgres string
 	// Now stamps the manifest (time.Now when nil).
 	Now func() time.Time
 }
@@ -110,32 +116,59 @@ func (s Source) now() time.Time {
 // that leaves w without the zip's central directory, which every reader (and
 // Restore) refuses.
 func Write(ctx context.Context, w io.Writer, src Source) (*Manifest, error) {
+	if src.Postgres != "" {
+		return write(ctx, w, src, PgDumpName, func(snap string) (store.FileSummary, error) {
+			return dumpPostgres(ctx, src.Postgres, snap)
+		})
+	}
 	db := filepath.Join(src.DataDir, DatabaseName)
 	if _, err := os.Stat(db); err != nil {
 		return nil, fmt.Errorf("backup: no site in %s: %w", src.DataDir, err)
 	}
+	return write(ctx, w, src, DatabaseName, func(snap string) (store.FileSummary, error) {
+		if err := store.VacuumInto(ctx, db, snap); err != nil {
+			return store.FileSummary{}, fmt.Errorf("backup: %w", err)
+		}
+		// A corrupt database found now, while the original may still be repaired, is
+		// worth far more than one found at restore time.
+		if err := store.CheckFile(ctx, snap); err != nil {
+			return store.FileSummary{}, fmt.Errorf("backup: the database snapshot is damaged: %w", err)
+		}
+		sum, err := store.Summarize(ctx, snap)
+		if err != nil {
+			return sum, fmt.Errorf("backup: %w", err)
+		}
+		return sum, nil
+	})
+}
+
+// write archives src with the database snapshot that snapshot writes to the path it
+// is given, as the entry dbName.
+func write(ctx context.Context, w io.Writer, src Source, dbName string, snapshot func(path string) (store.FileSummary, error)) (*Manifest, error) {
 	// The snapshot needs room the size of the database; the data directory is where
-	// that is most likely available, and on the same disk as the database.
-	tmp, err := os.MkdirTemp(src.DataDir, "backup-")
+	// that is most likely available, and on the same disk as the database. A site on
+	// PostgreSQL may not have one yet (no secrets, no media): then the system's.
+	tmpDir := src.DataDir
+	if _, err := os.Stat(tmpDir); err != nil && src.Postgres != "" {
+		tmpDir = ""
+	}
+	tmp, err := os.MkdirTemp(tmpDir, "backup-")
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	snap := filepath.Join(tmp, DatabaseName)
-	if err := store.VacuumInto(ctx, db, snap); err != nil {
-		return nil, fmt.Errorf("backup: %w", err)
-	}
-	// A corrupt database found now, while the original may still be repaired, is
-	// worth far more than one found at restore time.
-	if err := store.CheckFile(ctx, snap); err != nil {
-		return nil, fmt.Errorf("backup: the database snapshot is damaged: %w", err)
-	}
-	sum, err := store.Summarize(ctx, snap)
+	snap := filepath.Join(tmp, dbName)
+	sum, err := snapshot(snap)
 	if err != nil {
-		return nil, fmt.Errorf("backup: %w", err)
+		return nil, err
 	}
 	m := &Manifest{Format: Format, App: appName, AppVersion: src.Version, SchemaVersion: sum.SchemaVersion,
 		Created: src.now(), Tables: sum.Tables, Files: []File{}}
+	method := uint16(zip.Deflate)
+	if src.Postgres != "" {
+		m.Database = "postgresql"
+		method = zip.Store // pg_dump's custom format is compressed already
+	}
 
 	zw := zip.NewWriter(w)
 	// The fastest deflate level: on database pages it keeps most of the gain of the
@@ -151,7 +184,7 @@ func Write(ctx context.Context, w io.Writer, src Source) (*Manifest, error) {
 		m.Files = append(m.Files, f)
 		return nil
 	}
-	if err := add(DatabaseName, snap, zip.Deflate); err != nil {
+	if err := add(dbName, snap, method); err != nil {
 		return nil, err
 	}
 	_ = os.Remove(snap) // its room is free for the rest of the run

@@ -33,6 +33,9 @@ type RestoreOptions struct {
 	// LatestSchema is the newest schema version this binary runs
 	// (store.LatestVersion()); an archive of a newer schema is refused. 0 skips the check.
 	LatestSchema int
+	// Postgres is the postgres:// URL of an empty database to load an archive of a
+	// PostgreSQL site into (pg_restore); dir still receives its media and secrets.
+	Postgres string
 }
 
 // siteFiles are the entries of a data directory that make up a site. With Force they
@@ -70,6 +73,17 @@ func Restore(ctx context.Context, archive, dir string, o RestoreOptions) (*Manif
 	if o.LatestSchema > 0 && m.SchemaVersion > o.LatestSchema {
 		return nil, fmt.Errorf("%w: it holds schema version %d, newer than this program's %d; restore it with the version that made it (%s)",
 			ErrInvalid, m.SchemaVersion, o.LatestSchema, m.AppVersion)
+	}
+	_, pg := entries[PgDumpName]
+	switch {
+	case pg && o.Postgres == "":
+		return nil, fmt.Errorf("%s is the backup of a site on PostgreSQL: give -db postgres://… naming an empty database to restore it into", archive)
+	case !pg && o.Postgres != "":
+		return nil, fmt.Errorf("%s is the backup of a site on SQLite: restore it without -db, then copy it into PostgreSQL with eplatform migrate-to", archive)
+	case pg:
+		if err := checkPostgresTarget(ctx, o.Postgres); err != nil {
+			return nil, err
+		}
 	}
 
 	var created []string // folders made here, innermost first, removed on failure
@@ -113,10 +127,20 @@ func Restore(ctx context.Context, archive, dir string, o RestoreOptions) (*Manif
 			return nil, err
 		}
 	}
-	if err := checkDatabase(ctx, filepath.Join(stage, DatabaseName), m); err != nil {
+	replace := siteFiles
+	if pg {
+		dump := filepath.Join(stage, PgDumpName)
+		if err := restorePostgres(ctx, o.Postgres, dump, m); err != nil {
+			return nil, err
+		}
+		if err := os.Remove(dump); err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+		replace = []string{SecretsName, MediaDir} // a SQLite database in dir is not this site's
+	} else if err := checkDatabase(ctx, filepath.Join(stage, DatabaseName), m); err != nil {
 		return nil, err
 	}
-	if err := install(dir, stage); err != nil {
+	if err := install(dir, stage, replace); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	ok = true
@@ -190,8 +214,11 @@ func readManifest(zr *zip.Reader) (*Manifest, map[string]*zip.File, error) {
 			return nil, nil, fmt.Errorf("%w: %q is not in the manifest", ErrInvalid, name)
 		}
 	}
-	if !listed[DatabaseName] {
-		return nil, nil, fmt.Errorf("%w: it has no %s", ErrInvalid, DatabaseName)
+	switch {
+	case !listed[DatabaseName] && !listed[PgDumpName]:
+		return nil, nil, fmt.Errorf("%w: it has no %s (nor a PostgreSQL %s)", ErrInvalid, DatabaseName, PgDumpName)
+	case listed[DatabaseName] && listed[PgDumpName]:
+		return nil, nil, fmt.Errorf("%w: it holds two databases, %s and %s", ErrInvalid, DatabaseName, PgDumpName)
 	}
 	return &m, entries, nil
 }
@@ -215,7 +242,7 @@ func checkName(name string) error {
 			return bad("a hidden or relative part")
 		}
 	}
-	if name == DatabaseName || name == SecretsName {
+	if name == DatabaseName || name == PgDumpName || name == SecretsName {
 		return nil
 	}
 	if rest, ok := strings.CutPrefix(name, MediaDir+"/"); ok && rest != "" {
@@ -281,6 +308,12 @@ func checkDatabase(ctx context.Context, db string, m *Manifest) error {
 	if err != nil {
 		return fmt.Errorf("%w: the database cannot be read: %v", ErrInvalid, err)
 	}
+	return compareSummary(sum, m)
+}
+
+// compareSummary compares a database's schema version and rows per table with the
+// manifest's.
+func compareSummary(sum store.FileSummary, m *Manifest) error {
 	if sum.SchemaVersion != m.SchemaVersion {
 		return fmt.Errorf("%w: the database is at schema version %d, the manifest says %d", ErrInvalid, sum.SchemaVersion, m.SchemaVersion)
 	}
@@ -298,7 +331,7 @@ func checkDatabase(ctx context.Context, db string, m *Manifest) error {
 // install swaps the staged site into dir: the old site's files are moved aside, the
 // staged ones renamed into place, and the old ones deleted. If a rename fails, what
 // was done is undone.
-func install(dir, stage string) error {
+func install(dir, stage string, siteFiles []string) error {
 	old, err := os.MkdirTemp(dir, ".replaced-")
 	if err != nil {
 		return err

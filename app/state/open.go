@@ -138,7 +138,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		InstructorCode: cfg.InstructorCode, AdminCode: cfg.AdminCode, BaseURL: cfg.BaseURL,
 	}
 	st.Backups = &backup.Scheduler{
-		Source: backup.Source{DataDir: cfg.DataDir, Version: o.Version, Now: o.Now},
+		Source: backup.Source{DataDir: cfg.DataDir, Version: o.Version, Now: o.Now, Postgres: cfg.DB},
 		Dir:    cfg.BackupDir, Every: cfg.BackupEvery, Keep: cfg.BackupKeep, Log: o.Log,
 	}
 	st.AuditPruner = &audit.Pruner{DB: db, Keep: cfg.AuditKeep, Now: o.Now, Log: o.Log}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"eplatform/app/apptest"
+	"eplatform/app/store"
+)
+
+// TestCLIPostgres: the commands take -db. A site on PostgreSQL is migrated, given a
+// user, seeded, backed up (pg_dump in the archive beside media and secrets) and
+// restored (pg_restore) into another, empty database; the archive refuses to go where
+// it does not belong.
+func TestCLIPostgres(t *testing.T) {
+	src, dst := apptest.PostgresURL(t), apptest.PostgresURL(t)
+	c := cli{t, t.TempDir()}
+	if out := c.must("migrate", "-db", src); !strings.Contains(out, "PostgreSQL") {
+		t.Fatalf("migrate: %s", out)
+	}
+	c.must("user", "create", "-db", src, "-username", "keep", "-email", "keep@example.com", "-password", "Sup3r-Secret-Pw", "-role", "admin")
+	if _, err := c.run("seed", "-db", src, "-quiet"); err == nil || !strings.Contains(err.Error(), "already has users") {
+		t.Fatalf("seed over a site with users: %v", err)
+	}
+	if out := c.must("seed", "-db", apptest.PostgresURL(t), "-quiet", "-users", "30", "-posts", "40"); !strings.Contains(out, "30 users") {
+		t.Fatalf("seed: %s", out)
+	}
+	if _, err := os.Stat(filepath.Join(c.data, "eplatform.db")); err == nil {
+		t.Fatal("a SQLite database was created beside -db")
+	}
+	picture := filepath.Join(c.data, "media", "posts", "a.png")
+	if err := os.MkdirAll(filepath.Dir(picture), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(picture, []byte("\x89PNG picture bytes"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(t.TempDir(), "site.zip")
+	out := c.must("backup", archive, "-db", src)
+	if !strings.Contains(out, "pg_dump") || !strings.Contains(out, "1 users") || !strings.Contains(out, "3 files") {
+		t.Fatalf("backup: %s", out)
+	}
+
+	target := filepath.Join(t.TempDir(), "restored")
+	if _, err := c.run("restore", archive, "-data", target); err == nil || !strings.Contains(err.Error(), "PostgreSQL") {
+		t.Fatalf("a PostgreSQL archive restored without -db: %v", err)
+	}
+	if _, err := c.run("restore", archive, "-data", target, "-db", src); err == nil || !strings.Contains(err.Error(), "empty database") {
+		t.Fatalf("restore into a database with tables: %v", err)
+	}
+	out = c.must("restore", archive, "-data", target, "-db", dst)
+	if !strings.Contains(out, "pg_restore") || !strings.Contains(out, "1 users") {
+		t.Fatalf("restore: %s", out)
+	}
+	if got, err := os.ReadFile(filepath.Join(target, "media", "posts", "a.png")); err != nil || string(got) != "\x89PNG picture bytes" {
+		t.Errorf("media after restore: %q %v", got, err)
+	}
+	restored := cli{t, target}
+	restored.must("user", "promote", "-db", dst, "-username", "keep", "-role", "instructor")
+	db, err := store.Open(context.Background(), store.Options{URL: dst, PostgresSchema: schemaPostgresSQL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if u, err := db.UserByUsername(context.Background(), "KEEP"); err != nil || u.UserType != "instructor" {
+		t.Errorf("restored user: %+v %v", u, err)
+	}
+	// The identity sequences came along: a new user gets a fresh id.
+	restored.must("user", "create", "-db", dst, "-username", "new", "-email", "new@example.com", "-password", "Sup3r-Secret-Pw", "-role", "admin")
+
+	// A SQLite site's archive does not go into PostgreSQL.
+	lite := cli{t, t.TempDir()}
+	lite.must("user", "create", "-username", "keep", "-email", "keep@example.com", "-password", "Sup3r-Secret-Pw", "-role", "admin")
+	liteArchive := filepath.Join(t.TempDir(), "lite.zip")
+	lite.must("backup", liteArchive)
+	if _, err := c.run("restore", liteArchive, "-data", filepath.Join(t.TempDir(), "x"), "-db", apptest.PostgresURL(t)); err == nil || !strings.Contains(err.Error(), "migrate-to") {
+		t.Fatalf("a SQLite archive restored into PostgreSQL: %v", err)
+	}
+}
