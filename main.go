@@ -6,6 +6,7 @@
 //	eplatform backup FILE           write the site (database, media, secrets) to one archive
 //	eplatform restore FILE          install an archive into an empty data directory
 //	eplatform seed                  fill the database with demo content
+//	eplatform migrate-to URL        copy a SQLite site into an empty PostgreSQL database
 //	eplatform user create|promote|activate|deactivate …
 //	eplatform user import [-dry-run] FILE.csv
 //	eplatform healthcheck           probe a running server's /healthz (exit 0 or 1)
@@ -69,6 +70,9 @@ Usage:
                                 stop the server first); a PostgreSQL site's archive goes
                                 into the empty database -db names (pg_restore)
   eplatform seed [-users N -posts N …] fill the database with deterministic demo content
+  eplatform migrate-to [-data DIR] postgres://…
+                                copy the SQLite site into an empty PostgreSQL database and
+                                verify every table (rows and checksums); stop the server first
   eplatform user create -username U -email E -password P [-role student|instructor|admin]
   eplatform user promote -username U -role instructor|admin|student
   eplatform user deactivate -username U    (ends their sessions and tokens)
@@ -143,6 +147,8 @@ func dispatch(cmd string, args []string, getenv func(string) string, stdin io.Re
 		return restoreCmd(args, getenv, stdout, stderr)
 	case "seed":
 		return seedCmd(args, getenv, stdout, stderr)
+	case "migrate-to":
+		return migrateToCmd(args, getenv, stdout, stderr)
 	case "user":
 		return userCmd(args, getenv, stdin, stdout, stderr)
 	case "healthcheck":
