@@ -954,3 +954,20 @@ CREATE TABLE notification_settings (
     last_digest_at   BIGINT,
     unsubscribe_key  BYTEA   CHECK (unsubscribe_key IS NULL OR length(unsubscribe_key) = 32)
 );
+
+------------------------------------------------------------------------------------------
+-- Media kept in the database (-media db): uploads that every app process reaches when
+-- several hosts share no directory. PostgreSQL only (a SQLite site runs on one host),
+-- so schema.sql has no twin; TestSchemaPostgres ignores it (pgOnlyTables).
+------------------------------------------------------------------------------------------
+
+CREATE TABLE media_blobs (
+    path         TEXT    PRIMARY KEY CHECK (length(path) BETWEEN 1 AND 300),
+    content      BYTEA   NOT NULL,
+    content_type TEXT    NOT NULL DEFAULT '',
+    size         BIGINT  NOT NULL CHECK (size >= 0),
+    created_at   BIGINT  NOT NULL
+);
+-- Uploads are compressed already (JPEG, PNG, video): stored out of line without a
+-- compression attempt.
+ALTER TABLE media_blobs ALTER COLUMN content SET STORAGE EXTERNAL;

@@ -27,7 +27,10 @@ type Config struct {
 	// DB is a postgres:// URL to run on PostgreSQL; "" keeps SQLite in DataDir.
 	DB string
 	// DBReplicas are postgres:// URLs of read replicas of DB.
-	DBReplicas     []string
+	DBReplicas []string
+	// Media is where uploads live: "files" under DataDir/media, or "db" in PostgreSQL's
+	// media_blobs, for app hosts that share no directory (needs DB).
+	Media          string
 	BaseURL        string // public URL, for links in mail and absolute media URLs
 	Cache          string // "memory" or redis://…
 	CacheMB        int    // memory budget of the in-process cache
@@ -128,6 +131,7 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 			c.DBReplicas = append(c.DBReplicas, v)
 			return nil
 		})
+	str(&c.Media, "media", "EPLATFORM_MEDIA", "files", "uploaded media: files (in the data directory; share it over NFS between hosts) or db (in PostgreSQL, for hosts that share no directory; needs -db)")
 	str(&c.BaseURL, "base-url", "EPLATFORM_BASE_URL", "", "public URL of the site, e.g. https://learn.example.org (default http://ADDR)")
 	str(&c.Cache, "cache", "EPLATFORM_CACHE", "memory", "cache backend: memory or redis://host:port/db")
 	num(&c.CacheMB, "cache-mb", "EPLATFORM_CACHE_MB", 64, "memory budget of the in-process cache in MiB")
@@ -231,6 +235,12 @@ func (c *Config) Finish() error {
 			return fmt.Errorf("-db-replica must be a postgres:// URL")
 		}
 	}
+	switch {
+	case c.Media != "files" && c.Media != "db":
+		return fmt.Errorf("-media must be files or db, not %q", c.Media)
+	case c.Media == "db" && c.DB == "":
+		return fmt.Errorf("-media db keeps uploads in PostgreSQL: it needs -db postgres://…")
+	}
 	c.Synchronous = strings.ToUpper(c.Synchronous)
 	if c.Synchronous != "NORMAL" && c.Synchronous != "FULL" {
 		return fmt.Errorf("-sync must be NORMAL or FULL")
@@ -287,6 +297,14 @@ func (c *Config) DatabaseText() string {
 		out += ", replica " + redactURL(r)
 	}
 	return out
+}
+
+// MediaText says where uploads are kept.
+func (c *Config) MediaText() string {
+	if c.Media == "db" {
+		return "in PostgreSQL (media_blobs)"
+	}
+	return "files in " + c.MediaDir()
 }
 
 // MediaDir is where uploaded files live.
@@ -426,7 +444,7 @@ func (c *Config) Print(w io.Writer) {
 		rate = fmt.Sprintf("at least %d KiB/s after %s", c.MinBodyRate, c.BodyGrace)
 	}
 	rows := [][2]string{
-		{"addr", c.Addr}, {"base-url", c.BaseURL}, {"data", c.DataDir}, {"db", c.DatabaseText()},
+		{"addr", c.Addr}, {"base-url", c.BaseURL}, {"data", c.DataDir}, {"db", c.DatabaseText()}, {"media", c.MediaText()},
 		{"cache", redactURL(c.Cache) + fmt.Sprintf(" (%d MiB in process)", c.CacheMB)},
 		{"redis", redis}, {"trusted-proxies", orNone(c.TrustedProxies)},
 		{"sync", c.Synchronous}, {"limits", orNone(c.Limits)}, {"smtp", smtp}, {"backups", orNone(c.BackupSchedule())}, {"audit-keep", c.AuditKeepText()},

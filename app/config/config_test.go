@@ -237,3 +237,21 @@ func TestAuditKeep(t *testing.T) {
 		t.Error("a bad $EPLATFORM_AUDIT_KEEP was accepted")
 	}
 }
+
+// TestMedia: uploads are files unless -media db, which needs PostgreSQL.
+func TestMedia(t *testing.T) {
+	env := map[string]string{"EPLATFORM_DATA": t.TempDir()}
+	if c, err := load(t, env); err != nil || c.Media != "files" || !strings.Contains(c.MediaText(), "files in") {
+		t.Fatalf("default: %+v %v", c, err)
+	}
+	if _, err := load(t, env, "-media", "db"); err == nil || !strings.Contains(err.Error(), "needs -db") {
+		t.Errorf("-media db on SQLite: %v", err)
+	}
+	if _, err := load(t, env, "-media", "s3"); err == nil || !strings.Contains(err.Error(), "files or db") {
+		t.Errorf("-media s3: %v", err)
+	}
+	env["EPLATFORM_MEDIA"] = "db"
+	if c, err := load(t, env, "-db", "postgres://u@localhost/e"); err != nil || c.Media != "db" || !strings.Contains(c.MediaText(), "PostgreSQL") {
+		t.Errorf("$EPLATFORM_MEDIA=db with -db: %+v %v", c, err)
+	}
+}

@@ -1,10 +1,12 @@
 // Package media stores uploaded files under the data directory with random names and
 // checks what they are by their content, never by the name or the declared type.
-// Metadata lives in the database; the bytes never do.
+// Metadata lives in the database; the bytes do only on a site of several hosts that
+// keeps them there (-media db, see Blobs).
 package media
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"eplatform/app/problem"
@@ -21,13 +23,42 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"eplatform/app/store"
 
 	xdraw "golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // decode WebP uploads
 )
 
-// Store is the media root.
-type Store struct{ Root string }
+// Store is the media root: files under Root, or, with DB set, rows of the database.
+//
+// Files in the data directory are the default, on SQLite and on PostgreSQL: served by
+// the kernel from the page cache, backed up as files, and shared by several hosts
+// through a network file system mounted as the data directory (NFS) if they have one.
+// Hosts that share no directory keep uploads in PostgreSQL instead (-media db): every
+// process reads what any process wrote, with nothing else to run; the cost is the
+// database's memory, WAL and backup size, and a blob read whole for every request
+// (fine for pictures and attachments up to the upload limits).
+type Store struct {
+	Root string
+	DB   Blobs // nil: files under Root
+}
+
+// Blobs keeps files in the database (store.DB on PostgreSQL).
+type Blobs interface {
+	PutMediaBlob(ctx context.Context, path string, content []byte, contentType string, now time.Time) error
+	MediaBlob(ctx context.Context, path string) (store.MediaBlob, error)
+	DeleteMediaBlob(ctx context.Context, path string) error
+}
+
+// blobTimeout bounds a database call made for Save, Remove and Open, which take no
+// context (their callers run inside a request, whose own deadline is longer).
+const blobTimeout = time.Minute
+
+func blobContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), blobTimeout)
+}
 
 // ErrBadPath is returned for a path that is not a plain file under the root.
 var ErrBadPath = errors.New("media: bad path")
@@ -44,6 +75,18 @@ func (s Store) Save(dir, ext string, data []byte) (string, error) {
 	full, err := s.resolve(rel)
 	if err != nil {
 		return "", err
+	}
+	if s.DB != nil {
+		ctx, cancel := blobContext()
+		defer cancel()
+		ct := mime.TypeByExtension(ext)
+		if ct == "" {
+			ct = http.DetectContentType(data)
+		}
+		if err := s.DB.PutMediaBlob(ctx, rel, data, ct, time.Now()); err != nil {
+			return "", err
+		}
+		return rel, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(full), 0o750); err != nil {
 		return "", err
@@ -68,17 +111,31 @@ func (s Store) Remove(rel string) error {
 	if err != nil {
 		return err
 	}
+	if s.DB != nil {
+		ctx, cancel := blobContext()
+		defer cancel()
+		return s.DB.DeleteMediaBlob(ctx, rel)
+	}
 	if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	return nil
 }
 
-// Open opens a stored file for serving.
-func (s Store) Open(rel string) (*os.File, error) {
+// Open opens a stored file for reading.
+func (s Store) Open(rel string) (io.ReadCloser, error) {
 	full, err := s.resolve(rel)
 	if err != nil {
 		return nil, err
+	}
+	if s.DB != nil {
+		ctx, cancel := blobContext()
+		defer cancel()
+		b, err := s.DB.MediaBlob(ctx, rel)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(bytes.NewReader(b.Content)), nil
 	}
 	return os.Open(full)
 }
@@ -196,7 +253,24 @@ var ErrNoFile = errors.New("media: no such file")
 // sniffed from the name), Cache-Control and any disposition first. Nothing is
 // written when it returns ErrNoFile.
 func (s Store) ServeFile(w http.ResponseWriter, r *http.Request, rel string) error {
-	f, err := s.Open(rel)
+	if s.DB != nil {
+		if _, err := s.resolve(rel); err != nil {
+			return ErrNoFile
+		}
+		b, err := s.DB.MediaBlob(r.Context(), rel)
+		if err != nil {
+			return ErrNoFile
+		}
+		// The same answer as a file's: ranges, conditional requests, Last-Modified
+		// from when it was stored.
+		http.ServeContent(w, r, path.Base(rel), b.CreatedAt, bytes.NewReader(b.Content))
+		return nil
+	}
+	full, err := s.resolve(rel)
+	if err != nil {
+		return ErrNoFile
+	}
+	f, err := os.Open(full)
 	if err != nil {
 		return ErrNoFile
 	}

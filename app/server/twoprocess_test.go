@@ -1,7 +1,12 @@
 package server_test
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/png"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,19 +16,49 @@ import (
 	"github.com/coder/websocket"
 
 	"eplatform/app/apptest"
+	"eplatform/app/internal/pgtest"
 	"eplatform/app/internal/redistest"
 	"eplatform/app/testutil"
 )
 
-// TestTwoProcessesShareLiveEvents starts two complete servers on one data directory
-// and one Redis, as a deployment with two processes does: a chat message sent through
-// the first reaches a socket held by the second, and so does a notification.
+// deployments are the two-process setups the tests run on: two processes on one host
+// sharing the data directory (the SQLite file, media files) and Redis; and two hosts
+// that share only PostgreSQL and Redis — separate data directories, media in
+// PostgreSQL (-media db).
+var deployments = []struct {
+	name  string
+	start func(t *testing.T, args []string) (one, two *apptest.App)
+}{
+	{"sqlite", func(t *testing.T, args []string) (*apptest.App, *apptest.App) {
+		dir := t.TempDir()
+		return apptest.Start(t, apptest.Options{DataDir: dir, Args: args}),
+			apptest.Start(t, apptest.Options{DataDir: dir, Args: args})
+	}},
+	{"postgres", func(t *testing.T, args []string) (*apptest.App, *apptest.App) {
+		env := map[string]string{"EPLATFORM_DB": pgtest.URL(t), "EPLATFORM_MEDIA": "db"}
+		return apptest.Start(t, apptest.Options{DataDir: t.TempDir(), Env: env, Args: args}),
+			apptest.Start(t, apptest.Options{DataDir: t.TempDir(), Env: env, Args: args})
+	}},
+}
+
+// onEach runs test on every deployment.
+func onEach(t *testing.T, test func(t *testing.T, start func(*testing.T, []string) (*apptest.App, *apptest.App))) {
+	for _, d := range deployments {
+		t.Run(d.name, func(t *testing.T) { test(t, d.start) })
+	}
+}
+
+// TestTwoProcessesShareLiveEvents starts two complete servers on one database and one
+// Redis, as a deployment with two processes does: a chat message sent through the
+// first reaches a socket held by the second, and so does a notification.
 func TestTwoProcessesShareLiveEvents(t *testing.T) {
+	onEach(t, testTwoProcessesShareLiveEvents)
+}
+
+func testTwoProcessesShareLiveEvents(t *testing.T, start func(*testing.T, []string) (*apptest.App, *apptest.App)) {
 	redis := redistest.URL(t)
-	dir := t.TempDir()
 	args := append([]string{"-redis", redis}, apptest.RelaxedLimits...)
-	one := apptest.Start(t, apptest.Options{DataDir: dir, Args: args})
-	two := apptest.Start(t, apptest.Options{DataDir: dir, Args: args})
+	one, two := start(t, args)
 
 	one.User("ada", "student")
 	two.User("bob", "student") // same database: both servers know both users
@@ -80,11 +115,13 @@ func TestTwoProcessesShareLiveEvents(t *testing.T) {
 // truth (the database's post versions, the cache's people and page versions). Without
 // the shared data cache the anonymous page goes stale (checked by hand).
 func TestTwoProcessesNeverServeStaleViews(t *testing.T) {
+	onEach(t, testTwoProcessesNeverServeStaleViews)
+}
+
+func testTwoProcessesNeverServeStaleViews(t *testing.T, start func(*testing.T, []string) (*apptest.App, *apptest.App)) {
 	redis := redistest.URL(t)
-	dir := t.TempDir()
 	args := append([]string{"-redis", redis, "-cache", redis}, apptest.RelaxedLimits...)
-	one := apptest.Start(t, apptest.Options{DataDir: dir, Args: args})
-	two := apptest.Start(t, apptest.Options{DataDir: dir, Args: args})
+	one, two := start(t, args)
 	adaOne := one.User("ada", "student")
 	two.Account("bob", "student")
 	bobTwo := two.Client()
@@ -122,4 +159,70 @@ func TestTwoProcessesNeverServeStaleViews(t *testing.T) {
 	if p := body(anonTwo, "/home/profile/ada/"); p == profile || !strings.Contains(p, "Adelaide") {
 		t.Fatal("the anonymous profile page on process two is stale after a write on one")
 	}
+}
+
+// TestTwoProcessesShareMedia: a picture posted through one process is served by the
+// other — from the shared directory, or from PostgreSQL between hosts that share no
+// files — with the same answers: the bytes, ranges, conditional requests; a profile
+// picture too, and a deleted post's file is gone on both.
+func TestTwoProcessesShareMedia(t *testing.T) {
+	onEach(t, func(t *testing.T, start func(*testing.T, []string) (*apptest.App, *apptest.App)) {
+		one, two := start(t, apptest.RelaxedLimits)
+		ada := one.User("ada", "student")
+		two.Account("bob", "student")
+		bob := two.Client()
+		bob.LogIn("bob", apptest.Password)
+
+		var img bytes.Buffer
+		pic := image.NewRGBA(image.Rect(0, 0, 40, 30))
+		for i := range pic.Pix {
+			pic.Pix[i] = byte(i * 7)
+		}
+		if err := png.Encode(&img, pic); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("content", "a picture from host one")
+		w, _ := mw.CreateFormFile("image", "pic.png")
+		w.Write(img.Bytes())
+		mw.Close()
+		r := ada.Do("POST", "/home/", &b, http.Header{"Content-Type": {mw.FormDataContentType()}})
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("post with a picture: %d %s", r.StatusCode, r.Body)
+		}
+		id := regexp.MustCompile(`post-(\d+)`).FindStringSubmatch(r.Header.Get("Location"))[1]
+		page := bob.Get("/home/post/" + id + "/")
+		src := regexp.MustCompile(`/media/post/` + id + `/[0-9a-f]+\.png`).FindString(page.Body)
+		if src == "" {
+			t.Fatalf("no picture on the post page on process two:\n%s", page.Body)
+		}
+		got := bob.Get(src)
+		if got.StatusCode != 200 || got.Header.Get("Content-Type") != "image/png" || got.Header.Get("Last-Modified") == "" {
+			t.Fatalf("picture on process two: %d %v", got.StatusCode, got.Header)
+		}
+		fromOne := ada.Get(src)
+		if got.Body != fromOne.Body || len(got.Body) < 100 {
+			t.Fatalf("process two serves %d bytes, one %d", len(got.Body), len(fromOne.Body))
+		}
+		part := bob.Do("GET", src, nil, http.Header{"Range": {"bytes=10-19"}})
+		if part.StatusCode != http.StatusPartialContent || part.Body != got.Body[10:20] {
+			t.Errorf("range on process two: %d %q", part.StatusCode, part.Body)
+		}
+		same := bob.Do("GET", src, nil, http.Header{"If-Modified-Since": {got.Header.Get("Last-Modified")}})
+		if same.StatusCode != http.StatusNotModified {
+			t.Errorf("conditional request on process two: %d", same.StatusCode)
+		}
+		if r := bob.Get(strings.TrimSuffix(src, ".png") + "0.png"); r.StatusCode != 404 {
+			t.Errorf("a made-up name: %d", r.StatusCode)
+		}
+		if r := ada.PostForm("/home/post/"+id+"/delete/", url.Values{}); r.StatusCode >= 400 {
+			t.Fatalf("delete: %d", r.StatusCode)
+		}
+		for _, app := range []*apptest.Client{ada, bob} {
+			if r := app.Get(src); r.StatusCode != 404 {
+				t.Errorf("the deleted post's picture answers %d", r.StatusCode)
+			}
+		}
+	})
 }

@@ -127,7 +127,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	st := &State{
 		Config: cfg, DB: db, Cache: c, Limiter: limiter, Mail: mailer, Log: o.Log, Now: o.Now,
 		Limits: limits, Static: o.Static, ClientIP: limit.ClientIP{Trusted: trusted},
-		Media: media.Store{Root: cfg.MediaDir()}, Fragments: fragments, Pages: pages,
+		Media: mediaStore(cfg, db), Fragments: fragments, Pages: pages,
 		Version: o.Version, Started: o.Now(),
 	}
 	st.Auth = &auth.Service{
@@ -285,4 +285,13 @@ func (s *State) Janitor(ctx context.Context, interval time.Duration) {
 			s.Log.Warn("janitor: account deletions", "err", err)
 		}
 	}
+}
+
+// mediaStore keeps uploads as files in the data directory, or in PostgreSQL with
+// -media db (see media.Store).
+func mediaStore(cfg *config.Config, db *store.DB) media.Store {
+	if cfg.Media == "db" {
+		return media.Store{Root: cfg.MediaDir(), DB: db}
+	}
+	return media.Store{Root: cfg.MediaDir()}
 }
