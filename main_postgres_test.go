@@ -137,3 +137,31 @@ func pageText(body string) string {
 	body = regexp.MustCompile(`<[^>]*>`).ReplaceAllString(body, " ")
 	return strings.Join(strings.Fields(body), " ")
 }
+
+// TestCLIMigrateToMediaDB: with -media db the site's files are copied into PostgreSQL
+// too, and a process with an empty data directory of its own serves them.
+func TestCLIMigrateToMediaDB(t *testing.T) {
+	url := apptest.PostgresURL(t)
+	c := cli{t, t.TempDir()}
+	c.must("user", "create", "-username", "keep", "-email", "keep@example.com", "-password", "Sup3r-Secret-Pw", "-role", "admin")
+	name := "0123456789abcdef0123456789abcdef.png"
+	picture := []byte("\x89PNG\r\n\x1a\n a profile picture")
+	for rel, data := range map[string][]byte{"profile_pictures/" + name: picture, "posts/.hidden": []byte("x"), "posts/half.jpg.tmp": []byte("x")} {
+		p := filepath.Join(c.data, "media", filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := c.must("migrate-to", "-media", "db", url)
+	if !strings.Contains(out, "1 media files (26 bytes) copied") || !strings.Contains(out, "-media db") {
+		t.Fatalf("migrate-to -media db:\n%s", out)
+	}
+	app := apptest.Start(t, apptest.Options{DataDir: t.TempDir(), Env: map[string]string{"EPLATFORM_DB": url, "EPLATFORM_MEDIA": "db"}})
+	r := app.Client().Get("/media/profile_pictures/" + name)
+	if r.StatusCode != 200 || r.Body != string(picture) {
+		t.Errorf("the copied picture from another data directory: %d %q", r.StatusCode, r.Body)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"eplatform/app/media"
 	"eplatform/app/store"
 )
 
@@ -18,12 +19,12 @@ import (
 // would be missing from it. The SQLite file is only read (and migrated to the
 // current schema first, as any command would).
 func migrateToCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := parse("migrate-to", args, getenv, stderr, nil)
+	cfg, rest, err := parseFlags("migrate-to", args, getenv, stderr, nil)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 || !store.IsPostgresURL(rest[0]) {
-		return errors.New("usage: eplatform migrate-to [-data DIR] postgres://user:pass@host/db")
+		return errors.New("usage: eplatform migrate-to [-data DIR] [-media db] postgres://user:pass@host/db")
 	}
 	target := rest[0]
 	if cfg.DB != "" {
@@ -31,6 +32,11 @@ func migrateToCmd(args []string, getenv func(string) string, stdout, stderr io.W
 	}
 	if _, err := os.Stat(cfg.DatabasePath()); err != nil {
 		return fmt.Errorf("no SQLite site in %s: %w", cfg.DataDir, err)
+	}
+	// From here on the site's database is the target (-media db needs one).
+	cfg.DB = target
+	if err := cfg.Finish(); err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -41,20 +47,21 @@ func migrateToCmd(args []string, getenv func(string) string, stdout, stderr io.W
 	if !empty {
 		return fmt.Errorf("%s has tables: migrate-to copies into an empty database (createdb a new one)", store.RedactURL(target))
 	}
-	src, err := store.Open(ctx, storeOptions(cfg))
+	opts := storeOptions(cfg)
+	opts.URL, opts.Replicas = "", nil
+	src, err := store.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	opts := storeOptions(cfg)
-	opts.URL, opts.Replicas = target, nil
+	opts.URL = target
 	dst, err := store.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
 
-	fmt.Fprintf(stdout, "copying %s into PostgreSQL %s\n\n%-28s %12s %12s  %s\n", cfg.DatabaseText(), store.RedactURL(target), "table", "sqlite", "postgresql", "check")
+	fmt.Fprintf(stdout, "copying SQLite %s into PostgreSQL %s\n\n%-28s %12s %12s  %s\n", cfg.DatabasePath(), store.RedactURL(target), "table", "sqlite", "postgresql", "check")
 	failed := 0
 	tables, err := src.CopyTo(ctx, dst, func(c store.TableCopy) {
 		verdict := "OK"
@@ -75,7 +82,23 @@ func migrateToCmd(args []string, getenv func(string) string, stdout, stderr io.W
 		return fmt.Errorf("%d of %d tables differ after the copy; do not switch to PostgreSQL", failed, len(tables))
 	}
 	fmt.Fprintf(stdout, "\n%d tables, %d rows copied and verified (row counts and checksums).\n", len(tables), rows)
-	fmt.Fprintf(stdout, "Uploaded media stay in %s/media; serve with: eplatform serve -data %s -db %s\n",
-		cfg.DataDir, cfg.DataDir, store.RedactURL(target))
+	if cfg.Media != "db" {
+		fmt.Fprintf(stdout, "Uploaded media stay in %s; serve with: eplatform serve -data %s -db %s\n",
+			cfg.MediaDir(), cfg.DataDir, store.RedactURL(target))
+		return nil
+	}
+	files, size, err := media.CopyToDB(ctx, cfg.MediaDir(), dst)
+	if err != nil {
+		return fmt.Errorf("media: %w", err)
+	}
+	stored, storedSize, err := dst.MediaBlobStats(ctx)
+	if err != nil {
+		return err
+	}
+	if stored != files || storedSize != size {
+		return fmt.Errorf("media: copied %d files (%d bytes), the database holds %d (%d bytes)", files, size, stored, storedSize)
+	}
+	fmt.Fprintf(stdout, "%d media files (%d bytes) copied from %s into PostgreSQL and verified.\n", files, size, cfg.MediaDir())
+	fmt.Fprintf(stdout, "Serve with: eplatform serve -data %s -db %s -media db\n", cfg.DataDir, store.RedactURL(target))
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"os"
@@ -287,4 +288,54 @@ func (s Store) ServeFile(w http.ResponseWriter, r *http.Request, rel string) err
 // under the uploader's file name, encoded for any character set.
 func SetDisposition(w http.ResponseWriter, disposition, name string) {
 	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": name}))
+}
+
+// CopyToDB stores every file under root (as Save wrote them: hidden files and
+// unfinished .tmp files left out) in db under the same relative path, keeping its
+// modification time as the time it was stored. It returns the files and bytes copied.
+// `eplatform migrate-to -media db` uses it to bring a site's files into PostgreSQL.
+func CopyToDB(ctx context.Context, root string, db Blobs) (files, size int64, err error) {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == root {
+				return nil // no uploads yet
+			}
+			return err
+		}
+		if p != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || strings.HasSuffix(d.Name(), ".tmp") {
+			return nil
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if _, err := (Store{Root: root}).resolve(rel); err != nil {
+			return nil // not a name Save makes, and not one ServeFile would serve
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		ct := mime.TypeByExtension(path.Ext(rel))
+		if ct == "" {
+			ct = http.DetectContentType(data)
+		}
+		if err := db.PutMediaBlob(ctx, rel, data, ct, info.ModTime()); err != nil {
+			return err
+		}
+		files, size = files+1, size+int64(len(data))
+		return nil
+	})
+	return files, size, err
 }
