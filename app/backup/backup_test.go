@@ -30,10 +30,13 @@ import (
 )
 
 // site starts a real app and gives it users, posts with images and a comment. It
-// returns the app's data directory and the stored image bytes by media path.
+// returns the app's data directory and the stored image bytes by media path. The
+// site is on SQLite even under EPLATFORM_TEST_DB=postgres: these tests take the
+// SQLite archive apart (the PostgreSQL archive, a pg_dump, is tested through the
+// command line in main_postgres_test.go).
 func site(t *testing.T) (*apptest.App, map[string][]byte) {
 	t.Helper()
-	app := apptest.StartRelaxed(t)
+	app := apptest.Start(t, apptest.Options{DataDir: t.TempDir(), Args: apptest.RelaxedLimits})
 	ctx := context.Background()
 	app.User("ann", "student")
 	app.User("ben", "instructor")
