@@ -36,7 +36,8 @@ func pgTool(name string) (string, error) {
 	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
-	found, _ := filepath.Glob(filepath.Join("/usr/lib/postgresql", "*", "bin", name))
+	found, _ := filepath.Glob(filepath.Join("/usr/lib/postgresql", "*", "bin", name)) // the pattern is well-formed: no error
+
 	slices.SortFunc(found, func(a, b string) int { return pgDirVersion(b) - pgDirVersion(a) })
 	for _, p := range found {
 		if info, err := os.Stat(p); err == nil && info.Mode()&0o111 != 0 {
@@ -48,7 +49,7 @@ func pgTool(name string) (string, error) {
 
 // pgDirVersion is N of /usr/lib/postgresql/N/bin/…
 func pgDirVersion(p string) int {
-	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(p))))
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(p)))) // not a number: 0, tried last
 	return n
 }
 

@@ -10,7 +10,10 @@ package store
 // sequence past the ids written, so the application's next INSERT gets a fresh id.
 //
 // Foreign keys and CHECKs stay enforced: the generator writes in foreign-key order,
-// and COPY checks a whole batch at the speed of the bulk path.
+// and COPY checks a whole batch at the speed of the bulk path. SeedOptions'
+// CacheBytes and DeferIndexes are SQLite's (the server's memory is the operator's,
+// and its B-tree inserts go through shared buffers, not a per-connection cache);
+// Finish runs ANALYZE instead, so the planner sees the loaded tables.
 
 import (
 	"context"
