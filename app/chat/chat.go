@@ -142,14 +142,6 @@ func (s Summary) IsGroup() bool { return s.Conversation.Kind == "group" }
 // IsOwner reports whether the viewer manages the group's members.
 func (s Summary) IsOwner() bool { return s.IsGroup() && s.Me.Role == "owner" }
 
-// DisplayName is a user's full name, or the username.
-func DisplayName(u store.UserMini) string {
-	if n := strings.TrimSpace(u.FirstName + " " + u.LastName); n != "" {
-		return n
-	}
-	return u.Username
-}
-
 // Title is what the conversation is called for viewerID: the group's title, or the
 // other person's name.
 func (s Summary) Title(viewerID int64) string {
@@ -157,7 +149,7 @@ func (s Summary) Title(viewerID int64) string {
 		return s.Conversation.Title
 	}
 	for _, m := range s.Others(viewerID) {
-		return DisplayName(m.UserMini)
+		return m.UserMini.DisplayName()
 	}
 	return "Deleted user"
 }

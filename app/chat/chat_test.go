@@ -1003,7 +1003,7 @@ func TestDirectoryAndShapes(t *testing.T) {
 	if err != nil || one.LastMessage == nil || one.LastMessage.Content != "hi ada" || one.Title(bob.ID) != "Ada Tester" {
 		t.Errorf("one conversation %+v %v", one, err)
 	}
-	if name := chat.DisplayName(store.UserMini{Username: "x"}); name != "x" {
+	if name := (store.UserMini{Username: "x"}).DisplayName(); name != "x" {
 		t.Errorf("display name without a name: %q", name)
 	}
 	if uj := s.UserOf(store.UserMini{ID: 7, Username: "z", ProfilePicture: "p/z.png"}, time.Time{}); uj.ProfilePicture == nil || *uj.ProfilePicture != "/media/p/z.png" || uj.LastSeen != nil {

@@ -76,7 +76,7 @@ func (s *Service) MessageOf(m store.Message, viewerID, viewerRead int64) Message
 	if m.Sender != nil {
 		id := m.Sender.ID
 		out.Sender, out.SenderID = &id, &id
-		out.SenderName = DisplayName(*m.Sender)
+		out.SenderName = m.Sender.DisplayName()
 		out.SenderPicture = pictureURL(m.Sender.ProfilePicture)
 	}
 	if m.SenderID() == viewerID && viewerID != 0 {

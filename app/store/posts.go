@@ -18,6 +18,16 @@ type UserMini struct {
 	ProfilePicture string
 }
 
+// DisplayName is how people are named on every page, notification and mail: the full
+// name, or the username when the person gave none. The username stays the handle
+// (@username) where two people may share a name.
+func (m UserMini) DisplayName() string {
+	if n := strings.TrimSpace(m.FirstName + " " + m.LastName); n != "" {
+		return n
+	}
+	return m.Username
+}
+
 const userMiniColumns = `u.id, u.username, u.first_name, u.last_name, u.user_type, u.profile_picture`
 
 func (m *UserMini) scanArgs() []any {

@@ -23,6 +23,11 @@ type User struct {
 	LastSeenAt     time.Time // zero when never
 }
 
+// DisplayName is the full name, or the username (UserMini.DisplayName).
+func (u User) DisplayName() string {
+	return UserMini{Username: u.Username, FirstName: u.FirstName, LastName: u.LastName}.DisplayName()
+}
+
 const userColumns = `id, username, email, password_hash, first_name, last_name, user_type,
 	coalesce(birthdate, ''), profile_picture, is_active, date_joined, last_login, last_seen_at`
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"eplatform/app/calendar"
-	"eplatform/app/store"
 	"eplatform/views"
 )
 
@@ -128,7 +127,7 @@ func (h *Web) calendarFeed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `inline; filename="eplatform.ics"`)
 	w.Header().Set("Cache-Control", "private, no-cache")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	ics := calendar.ICS{Name: "E-Platform — " + personName(store.UserMini{Username: u.Username, FirstName: u.FirstName, LastName: u.LastName}), Host: host,
+	ics := calendar.ICS{Name: "E-Platform — " + u.DisplayName(), Host: host,
 		BaseURL: h.st.Config.BaseURL, Stamp: h.st.Now(), Events: events}
 	// The status is sent once the first bytes go: a failed write is a client gone.
 	if err := calendar.WriteICS(w, ics); err != nil {

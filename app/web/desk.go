@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"eplatform/app/desk"
 	"eplatform/app/form"
@@ -29,13 +28,6 @@ func (h *Web) deskAllow(w http.ResponseWriter, r *http.Request, rule limit.Rule)
 	return true
 }
 
-func deskName(u store.User) string {
-	if n := strings.TrimSpace(u.FirstName + " " + u.LastName); n != "" {
-		return n
-	}
-	return u.Username
-}
-
 func contactFields(v func(string) string, errs form.Errors) []views.Field {
 	return []views.Field{
 		{Name: "name", Label: "Name", Value: v("name"), MaxLength: 100, Required: true, Autocomplete: "name", Errors: errs["name"]},
@@ -48,11 +40,7 @@ func contactFields(v func(string) string, errs form.Errors) []views.Field {
 func bookFields(v func(string) string, errs form.Errors, instructors []store.UserMini, signedIn bool) []views.Field {
 	ins := []views.Option{{Value: "", Label: "Choose an instructor"}}
 	for _, u := range instructors {
-		label := strings.TrimSpace(u.FirstName + " " + u.LastName)
-		if label == "" {
-			label = u.Username
-		}
-		ins = append(ins, views.Option{Value: strconv.FormatInt(u.ID, 10), Label: label + " (@" + u.Username + ")"})
+		ins = append(ins, views.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.DisplayName() + " (@" + u.Username + ")"})
 	}
 	var types []views.Option
 	for _, t := range desk.AppointmentTypes {
@@ -99,7 +87,7 @@ func (h *Web) renderContact(w http.ResponseWriter, r *http.Request, status int, 
 		switch name {
 		case "name":
 			if signedIn {
-				return deskName(u)
+				return u.DisplayName()
 			}
 		case "email":
 			if signedIn {
@@ -180,7 +168,7 @@ func (h *Web) bookSubmit(w http.ResponseWriter, r *http.Request) {
 		in.InstructorID = id
 	}
 	if signedIn {
-		in.Name, in.Email = deskName(u), u.Email
+		in.Name, in.Email = u.DisplayName(), u.Email
 	}
 	a, err := h.st.Desk.Book(r.Context(), u, in)
 	if fields, ok := invalidFields(r, err); ok {

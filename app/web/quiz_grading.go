@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"eplatform/app/chat"
 	"eplatform/app/form"
 	"eplatform/app/problem"
 	"eplatform/app/quiz"
@@ -18,8 +17,6 @@ import (
 )
 
 // ---- grading and analytics -------------------------------------------------------------
-
-func personName(u store.UserMini) string { return chat.DisplayName(u) }
 
 // modelsOf are a question's model answers (short answers) as the grader sees them.
 func modelsOf(q store.Question) []string {
@@ -58,7 +55,7 @@ func (h *Web) gradingPage(w http.ResponseWriter, r *http.Request) {
 			Pending: qq.Pending, URL: quiz.QuestionGradingURL(qq.Question.ID)})
 	}
 	for _, p := range q.Pending {
-		d.Items = append(d.Items, views.GradeItem{AttemptID: p.AttemptID, QuestionID: p.QuestionID, Student: personName(p.User),
+		d.Items = append(d.Items, views.GradeItem{AttemptID: p.AttemptID, QuestionID: p.QuestionID, Student: p.User.DisplayName(),
 			Username: p.User.Username, Question: p.Question, Models: modelsOf(q.Question(p.QuestionID)), Answer: p.Text,
 			Marks: p.Marks, Finished: dueText(p.FinishedAt), ResultsURL: quiz.ResultsURL(p.AttemptID)})
 	}
@@ -137,7 +134,7 @@ func (h *Web) showQuestionGrading(w http.ResponseWriter, r *http.Request, status
 		}
 	}
 	for _, a := range g.Answers {
-		it := views.GradeItem{AttemptID: a.AttemptID, QuestionID: id, Student: personName(a.User), Username: a.User.Username,
+		it := views.GradeItem{AttemptID: a.AttemptID, QuestionID: id, Student: a.User.DisplayName(), Username: a.User.Username,
 			Answer: a.Text, Marks: g.Question.Marks, Feedback: a.Feedback, Finished: dueText(a.FinishedAt),
 			ResultsURL: quiz.ResultsURL(a.AttemptID), Auto: a.GradedBy == 0 && !a.GradedAt.IsZero()}
 		if a.MarksAwarded != nil {
@@ -240,7 +237,7 @@ func (h *Web) analyticsPage(w http.ResponseWriter, r *http.Request) {
 	d.PerQuestion = barChart("Correct answers per question (%)", per, 100)
 	for i := len(st.Attempts) - 1; i >= 0 && len(d.Rows) < 200; i-- {
 		a := st.Attempts[i]
-		d.Rows = append(d.Rows, views.AttemptStatRow{Student: personName(a.User), Number: a.Number, Status: statusLabel(a.Status),
+		d.Rows = append(d.Rows, views.AttemptStatRow{Student: a.User.DisplayName(), Number: a.Number, Status: statusLabel(a.Status),
 			Score: fmt.Sprintf("%d / %d", a.Score, a.MaxScore), Percent: quiz.Percent(a), Passed: quiz.Passed(a, st.Quiz.PassingPercent),
 			Pending: a.PendingCount > 0, Duration: duration(a.FinishedAt.Sub(a.StartedAt)), URL: quiz.ResultsURL(a.ID)})
 	}
