@@ -69,7 +69,8 @@ var schemas = map[string]any{
 		"security": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
 		"paths":    map[string]any{"type": "object"}, "components": map[string]any{"type": "object"}}),
 	"UserMini": obj([]string{"id", "username", "first_name", "last_name", "user_type"}, map[string]any{
-		"id": integer, "username": str, "first_name": str, "last_name": str, "user_type": str}),
+		"id": integer, "username": str, "first_name": str, "last_name": str, "user_type": str,
+		"display_name": map[string]any{"type": "string", "description": "how the site names the person: first and last name, or the username"}}),
 	"Post": obj([]string{"id", "user", "content", "formatted_content", "image", "video", "document", "created_at", "updated_at", "comments_count", "likes_count", "is_liked"}, map[string]any{
 		"id": integer, "user": ref("UserMini"), "content": str,
 		"formatted_content": map[string]any{"type": "string", "description": "HTML-escaped content with @mentions of existing users as links"},
@@ -89,7 +90,8 @@ var schemas = map[string]any{
 	"Notification": obj([]string{"id", "recipient", "sender", "notification_type", "text", "is_read", "created_at", "post", "comment", "url"}, map[string]any{
 		"id": integer, "recipient": ref("UserMini"), "sender": map[string]any{"oneOf": []any{ref("UserMini"), map[string]any{"type": "null"}}},
 		"notification_type": map[string]any{"type": "string", "enum": []string{"mention", "comment", "like", "enrollment", "quiz_completed", "quiz_graded", "appointment", "message", "assignment_graded"}},
-		"text":              str, "is_read": boolean, "created_at": instant, "post": map[string]any{"type": []string{"integer", "null"}},
+		"text":              str, "display_text": map[string]any{"type": "string", "description": "text with the sender's username replaced by their display name as it is now"},
+		"is_read": boolean, "created_at": instant, "post": map[string]any{"type": []string{"integer", "null"}},
 		"comment": map[string]any{"type": []string{"integer", "null"}}, "url": str, "preview": str}),
 	"UnreadCount": obj([]string{"status", "unread_count"}, map[string]any{"status": str, "unread_count": integer}),
 	"UserSearch": obj([]string{"id", "username", "first_name", "last_name", "full_name", "user_type"}, map[string]any{

@@ -158,9 +158,9 @@ func (d *Digester) message(r store.DigestRecipient, items []store.Notification, 
 	for _, n := range items[:shown] {
 		who := "E-Platform"
 		if n.Sender != nil {
-			who = n.Sender.Username
+			who = n.Sender.DisplayName() + ", @" + n.Sender.Username
 		}
-		fmt.Fprintf(&b, "- %s (%s, %s)\n", n.Text, who, n.CreatedAt.UTC().Format("2 Jan 15:04 UTC"))
+		fmt.Fprintf(&b, "- %s (%s, %s)\n", DisplayText(n), who, n.CreatedAt.UTC().Format("2 Jan 15:04 UTC"))
 		if n.Preview != "" {
 			fmt.Fprintf(&b, "  “%s”\n", n.Preview)
 		}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"eplatform/app/cache"
@@ -46,11 +47,15 @@ type UserMini struct {
 	FirstName string `json:"first_name"`
 	LastName  string `json:"last_name"`
 	UserType  string `json:"user_type"`
+	// DisplayName is how the person is named on the site (store.UserMini.DisplayName):
+	// added beside the original fields so clients need not rebuild it.
+	DisplayName string `json:"display_name"`
 }
 
 // Mini converts a store user.
 func Mini(u store.UserMini) UserMini {
-	return UserMini{ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, UserType: u.UserType}
+	return UserMini{ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, UserType: u.UserType,
+		DisplayName: u.DisplayName()}
 }
 
 // JSON is the API's Notification.
@@ -60,17 +65,19 @@ type JSON struct {
 	Sender    *UserMini `json:"sender"`
 	Type      string    `json:"notification_type"`
 	Text      string    `json:"text"`
-	IsRead    bool      `json:"is_read"`
-	CreatedAt string    `json:"created_at"`
-	Post      *int64    `json:"post"`
-	Comment   *int64    `json:"comment"`
-	URL       string    `json:"url"`
-	Preview   string    `json:"preview"`
+	// DisplayText is Text with the sender named as the site names them (DisplayText).
+	DisplayText string `json:"display_text"`
+	IsRead      bool   `json:"is_read"`
+	CreatedAt   string `json:"created_at"`
+	Post        *int64 `json:"post"`
+	Comment     *int64 `json:"comment"`
+	URL         string `json:"url"`
+	Preview     string `json:"preview"`
 }
 
 // ToJSON shapes a notification for the API and the socket.
 func ToJSON(n store.Notification, recipient store.UserMini) JSON {
-	out := JSON{ID: n.ID, Recipient: Mini(recipient), Type: n.Type, Text: n.Text, IsRead: n.IsRead,
+	out := JSON{ID: n.ID, Recipient: Mini(recipient), Type: n.Type, Text: n.Text, DisplayText: DisplayText(n), IsRead: n.IsRead,
 		CreatedAt: n.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), URL: n.URL, Preview: n.Preview}
 	if n.Sender != nil {
 		s := Mini(*n.Sender)
@@ -85,6 +92,20 @@ func ToJSON(n store.Notification, recipient store.UserMini) JSON {
 		out.Comment = &id
 	}
 	return out
+}
+
+// DisplayText is what a person reads of a notification. Rows keep the text written when
+// they were made, which begins with the sender's username (the original's wording,
+// still the API's text); shown, that username becomes the sender's display name as it
+// is now, so a rename reaches old notifications too.
+func DisplayText(n store.Notification) string {
+	if n.Sender == nil {
+		return n.Text
+	}
+	if rest, ok := strings.CutPrefix(n.Text, n.Sender.Username+" "); ok {
+		return n.Sender.DisplayName() + " " + rest
+	}
+	return n.Text
 }
 
 func unreadKey(userID int64) string { return "unread:" + strconv.FormatInt(userID, 10) }

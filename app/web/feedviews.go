@@ -9,6 +9,7 @@ import (
 
 	"eplatform/app/feed"
 	"eplatform/app/media"
+	"eplatform/app/notify"
 	"eplatform/app/store"
 	"eplatform/app/text"
 	"eplatform/views"
@@ -106,7 +107,7 @@ func (h *Web) postView(it feed.Item, viewer store.User, known map[string]store.U
 }
 
 func (h *Web) notificationView(n store.Notification) views.NotificationView {
-	v := views.NotificationView{ID: n.ID, Type: n.Type, Text: n.Text, URL: n.URL, IsRead: n.IsRead,
+	v := views.NotificationView{ID: n.ID, Type: n.Type, Text: notify.DisplayText(n), URL: n.URL, IsRead: n.IsRead,
 		Created: isoTime(n.CreatedAt), CreatedAgo: ago(n.CreatedAt, h.st.Now()), Preview: n.Preview}
 	if n.Sender != nil {
 		p := person(*n.Sender)

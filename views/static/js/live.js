@@ -173,7 +173,7 @@
     a.appendChild(fig);
     var body = el("span", "bell__body");
     if (!n.is_read) body.appendChild(el("span", "visually-hidden", "Unread: "));
-    body.appendChild(el("span", "bell__text", n.text || (personName(n.sender) + " sent you a notification")));
+    body.appendChild(el("span", "bell__text", n.display_text || n.text || (personName(n.sender) + " sent you a notification")));
     var time = el("time", "bell__time", ago(n.created_at));
     if (n.created_at) time.setAttribute("datetime", n.created_at);
     body.appendChild(time);
@@ -256,7 +256,7 @@
   });
   on("notification", function (m) {
     var n = m.notification || {};
-    if (ep.toast && n.text) ep.toast(n.text, "info");
+    if (ep.toast && (n.display_text || n.text)) ep.toast(n.display_text || n.text, "info");
     if (panelList && panelLoaded) {
       if (!panelList.querySelector('[data-notification-id="' + n.id + '"]')) {
         panelList.insertBefore(bellItem(n), panelList.firstChild);
