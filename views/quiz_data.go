@@ -330,6 +330,7 @@ type AnalyticsData struct {
 // AttemptStatRow is one attempt in the analytics table.
 type AttemptStatRow struct {
 	Student  string
+	Username string
 	Number   int
 	Status   string
 	Score    string

@@ -14,6 +14,9 @@ type AuditEntry struct {
 	// actor's username when the entry was written.
 	ActorID     int64
 	ActorName   string
+	// ActorFullName is the actor's first and last name as they are now ("" for none,
+	// the command line or a deleted account): read, not written.
+	ActorFullName string
 	Action      string
 	TargetKind  string
 	TargetID    int64 // 0: none
@@ -82,7 +85,8 @@ func (s *Queries) ListAudit(ctx context.Context, q AuditQuery) ([]AuditEntry, er
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
-	query := `SELECT id, created_at, coalesce(actor_id, 0), actor_name, action, target_kind, coalesce(target_id, 0),
+	query := `SELECT id, created_at, coalesce(actor_id, 0), actor_name,
+		coalesce((SELECT trim(u.first_name || ' ' || u.last_name) FROM users u WHERE u.id = audit_log.actor_id), ''), action, target_kind, coalesce(target_id, 0),
 		target_label, before_json, after_json, request_id, client FROM audit_log`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
@@ -97,7 +101,7 @@ func (s *Queries) ListAudit(ctx context.Context, q AuditQuery) ([]AuditEntry, er
 	for rows.Next() {
 		var e AuditEntry
 		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.TargetKind, &e.TargetID,
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.ActorFullName, &e.Action, &e.TargetKind, &e.TargetID,
 			&e.TargetLabel, &e.Before, &e.After, &e.RequestID, &e.Client); err != nil {
 			return nil, wrapf(err, "store: scan audit entry")
 		}

@@ -71,7 +71,11 @@ func auditTarget(e store.AuditEntry) string {
 }
 
 func auditRow(e store.AuditEntry) views.AuditRow {
-	return views.AuditRow{ID: e.ID, When: e.At.Format("2006-01-02 15:04:05"), Actor: e.ActorName, Action: e.Action,
+	actor, handle := e.ActorName, ""
+	if e.ActorFullName != "" {
+		actor, handle = e.ActorFullName, "@"+e.ActorName
+	}
+	return views.AuditRow{ID: e.ID, When: e.At.Format("2006-01-02 15:04:05"), Actor: actor, ActorHandle: handle, Action: e.Action,
 		Target: auditTarget(e), Label: e.TargetLabel, Before: e.Before, After: e.After, RequestID: e.RequestID, Client: e.Client}
 }
 

@@ -136,7 +136,7 @@ func (h *Web) showSubjectForm(w http.ResponseWriter, r *http.Request, status int
 		}
 		d.Teachers = []views.Option{{Value: "0", Label: "Nobody yet"}}
 		for _, t := range teachers {
-			d.Teachers = append(d.Teachers, views.Option{Value: strconv.FormatInt(t.ID, 10), Label: person(t).Name + " (@" + t.Username + ")"})
+			d.Teachers = append(d.Teachers, views.Option{Value: strconv.FormatInt(t.ID, 10), Label: t.DisplayName() + " (@" + t.Username + ")"})
 		}
 	}
 	title := "New subject"

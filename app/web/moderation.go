@@ -174,7 +174,7 @@ func (h *Web) adminReports(w http.ResponseWriter, r *http.Request) {
 			v.Reasons = append(v.Reasons, rc.Label+" × "+strconv.Itoa(rc.N))
 		}
 		for _, rep := range g.Reports {
-			v.Reports = append(v.Reports, views.AdminReportLine{Reporter: rep.Reporter.Username, Reason: moderation.ReasonLabel(rep.Reason),
+			v.Reports = append(v.Reports, views.AdminReportLine{Reporter: rep.Reporter.DisplayName() + " (@" + rep.Reporter.Username + ")", Reason: moderation.ReasonLabel(rep.Reason),
 				Note: rep.Note, Created: stamp(rep.Created)})
 		}
 		if g.Post != nil {
@@ -191,7 +191,7 @@ func (h *Web) adminReports(w http.ResponseWriter, r *http.Request) {
 			for _, m := range g.Messages {
 				cm := views.AdminContextMessage{Sender: "deleted user", Text: m.Content, Time: stamp(m.CreatedAt), Reported: m.ID == g.Item.ItemID}
 				if m.Sender != nil {
-					cm.Sender = m.Sender.Username
+					cm.Sender = m.Sender.DisplayName() + " (@" + m.Sender.Username + ")"
 				}
 				if m.IsDeleted {
 					cm.Text = "(deleted)"

@@ -237,7 +237,7 @@ func (h *Web) analyticsPage(w http.ResponseWriter, r *http.Request) {
 	d.PerQuestion = barChart("Correct answers per question (%)", per, 100)
 	for i := len(st.Attempts) - 1; i >= 0 && len(d.Rows) < 200; i-- {
 		a := st.Attempts[i]
-		d.Rows = append(d.Rows, views.AttemptStatRow{Student: a.User.DisplayName(), Number: a.Number, Status: statusLabel(a.Status),
+		d.Rows = append(d.Rows, views.AttemptStatRow{Student: a.User.DisplayName(), Username: a.User.Username, Number: a.Number, Status: statusLabel(a.Status),
 			Score: fmt.Sprintf("%d / %d", a.Score, a.MaxScore), Percent: quiz.Percent(a), Passed: quiz.Passed(a, st.Quiz.PassingPercent),
 			Pending: a.PendingCount > 0, Duration: duration(a.FinishedAt.Sub(a.StartedAt)), URL: quiz.ResultsURL(a.ID)})
 	}
