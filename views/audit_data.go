@@ -19,8 +19,8 @@ type AuditRow struct {
 	ID                  int64
 	When, Actor, Action string
 	// ActorHandle is "@username" beside a display name, "" when Actor is the username.
-	ActorHandle string
-	Target, Label       string
-	Before, After       string
-	RequestID, Client   string
+	ActorHandle       string
+	Target, Label     string
+	Before, After     string
+	RequestID, Client string
 }

@@ -12,15 +12,15 @@ type AuditEntry struct {
 	At time.Time
 	// ActorID is 0 for the command line or a background job; ActorName is the
 	// actor's username when the entry was written.
-	ActorID     int64
-	ActorName   string
+	ActorID   int64
+	ActorName string
 	// ActorFullName is the actor's first and last name as they are now ("" for none,
 	// the command line or a deleted account): read, not written.
 	ActorFullName string
-	Action      string
-	TargetKind  string
-	TargetID    int64 // 0: none
-	TargetLabel string
+	Action        string
+	TargetKind    string
+	TargetID      int64 // 0: none
+	TargetLabel   string
 	// Before and After are small JSON objects ("" when there is nothing to show).
 	Before, After string
 	RequestID     string
