@@ -27,7 +27,17 @@ func checkPage(t *testing.T, b *Browser, axe, name string) {
 	var wide []int
 	b.Eval(`[document.documentElement.scrollWidth, window.innerWidth]`, &wide)
 	if len(wide) == 2 && wide[0] > wide[1] {
-		t.Errorf("%s: the document is %d px wide in a %d px viewport", name, wide[0], wide[1])
+		// Name what sticks out: the outermost elements past the right edge.
+		var culprits []string
+		b.Eval(`(() => {
+			const out = el => el && el.getBoundingClientRect().right > window.innerWidth + 1;
+			const clipped = el => { if (getComputedStyle(el).position === "absolute") return false; for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+				if (getComputedStyle(a).overflowX !== "visible") return true; } return false; };
+			return Array.from(document.querySelectorAll("body *")).filter(e => out(e) && !out(e.parentElement) && !clipped(e))
+				.slice(0, 3).map(e => e.tagName.toLowerCase() + (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "") +
+					" (" + Math.round(e.getBoundingClientRect().right) + " px)");
+		})()`, &culprits)
+		t.Errorf("%s: the document is %d px wide in a %d px viewport (%s)", name, wide[0], wide[1], strings.Join(culprits, ", "))
 	}
 	var loaded bool
 	b.Eval(axe+"\n;!!window.axe", &loaded)

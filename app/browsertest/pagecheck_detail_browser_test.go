@@ -1,0 +1,147 @@
+package browsertest
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"eplatform/app/apptest"
+	"eplatform/app/seed"
+	"eplatform/app/store"
+)
+
+// TestDetailPagesCheck: the pages that need seeded rows — an instructor's subject,
+// quiz (its settings and questions), analytics, grading, gradebook, hand-ins and a
+// hand-in's grading page, calendar and quizzes; a student's quiz, an attempt being
+// taken and a result, grades, a subject, a material, a post, who liked it and a
+// profile — at a phone's and a laptop's width, light and dark, on one seeded app:
+// no horizontal overflow, no serious or critical axe-core finding (checkPage). The
+// rest of the page-by-page check of issue 14, with TestMainPagesCheck and
+// TestChatPagesCheck.
+func TestDetailPagesCheck(t *testing.T) {
+	app := apptest.StartRelaxed(t)
+	ctx := context.Background()
+	opts := seed.DefaultOptions()
+	opts.Users, opts.Posts = 40, 120
+	res, err := seed.Run(ctx, app.State.DB, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := func(name string) store.User {
+		t.Helper()
+		u, err := app.State.DB.UserByUsername(ctx, name)
+		if err != nil {
+			t.Fatalf("user %q: %v", name, err)
+		}
+		return u
+	}
+	teacher, student := user(res.Instructor), user(res.Student)
+
+	// The instructor's pages: their newest quiz, its subject, an assignment of it.
+	taught, err := app.State.DB.QuizzesCreatedBy(ctx, teacher.ID, false, 10)
+	if err != nil || len(taught) == 0 {
+		t.Fatalf("quizzes of %s: %d %v", teacher.Username, len(taught), err)
+	}
+	quiz := "/home/quizzes/" + id64(taught[0].ID) + "/"
+	subject := "/home/subjects/" + taught[0].SubjectCode + "/"
+	assignment := ""
+	mats, err := app.State.DB.MaterialsOfSubject(ctx, taught[0].SubjectID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mats {
+		if m.Kind == "assignment" {
+			assignment = "/home/materials/" + id64(m.ID) + "/"
+			break
+		}
+	}
+	if assignment == "" {
+		t.Fatalf("no assignment in %s", taught[0].SubjectCode)
+	}
+	teacherPages := []string{subject, subject + "gradebook/", quiz, quiz + "analytics/", quiz + "grading/",
+		assignment, assignment + "submissions/", "/home/quizzes/my/", "/home/quizzes/", "/home/calendar/", "/home/subjects/my/"}
+
+	// The student's: a finished attempt's result, an attempt under way, its quiz.
+	done, err := app.State.DB.AttemptsByUser(ctx, student.ID, 20)
+	if err != nil || len(done) == 0 {
+		t.Fatalf("attempts of %s: %d %v", student.Username, len(done), err)
+	}
+	results := ""
+	for _, a := range done {
+		if !a.FinishedAt.IsZero() {
+			results = "/home/attempts/" + id64(a.ID) + "/results/"
+			break
+		}
+	}
+	open, err := app.State.DB.QuizzesForUser(ctx, student.ID, false, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	take, studentQuiz, studentSubject := "", "", ""
+	for _, q := range open {
+		if att, _, err := app.State.Quiz.Start(ctx, student, q.ID); err == nil {
+			take, studentQuiz = "/home/attempts/"+id64(att.ID)+"/", "/home/quizzes/"+id64(q.ID)+"/"
+			studentSubject = "/home/subjects/" + q.SubjectCode + "/"
+			break
+		}
+	}
+	if results == "" || take == "" {
+		t.Fatalf("no finished attempt (%q) or no quiz to start (%q) for %s", results, take, student.Username)
+	}
+	studentPages := []string{studentQuiz, take, results, studentSubject, "/home/grades/", "/home/subjects/my/",
+		"/home/profile/" + teacher.Username + "/"}
+
+	axe := axeScript(t)
+	run := func(who store.User, pages []string, more func(b *Browser) []string) {
+		b := New(t)
+		b.Navigate(app.URL + "/login/")
+		b.SetValue("#id_username", who.Username)
+		b.SetValue("#id_password", opts.Password)
+		b.Submit("form[action='/login/']")
+		b.WaitJS(`location.pathname === "/home/"`)
+		pages = append(pages, more(b)...)
+		check := func(label string) {
+			for _, p := range pages {
+				b.Navigate(app.URL + p)
+				checkPage(t, b, axe, who.Username+" "+p+" "+label)
+			}
+		}
+		for _, size := range [][2]int{{360, 740}, {1280, 800}} {
+			b.SetViewport(size[0], size[1])
+			check("at " + strconv.Itoa(size[0]))
+		}
+		// Dark, as the theme switch leaves it (theme.js reads it before the first paint).
+		b.Eval(`localStorage.setItem("theme", "dark"), true`, new(bool))
+		for _, size := range [][2]int{{360, 740}, {1280, 800}} {
+			b.SetViewport(size[0], size[1])
+			check("dark at " + strconv.Itoa(size[0]))
+		}
+	}
+	// Links read off pages: a hand-in to grade, a material, a post and who liked it.
+	firstLink := func(b *Browser, page, selector string) string {
+		t.Helper()
+		b.Navigate(app.URL + page)
+		var href string
+		b.Eval(`(document.querySelector(`+strconv.Quote(selector)+`) || {getAttribute: () => ""}).getAttribute("href")`, &href)
+		if href == "" {
+			t.Errorf("no %s on %s", selector, page)
+		}
+		return href
+	}
+	run(teacher, teacherPages, func(b *Browser) []string {
+		if h := firstLink(b, assignment+"submissions/", `a[href^="/home/submissions/"]`); h != "" {
+			return []string{h}
+		}
+		return nil
+	})
+	run(student, studentPages, func(b *Browser) []string {
+		var out []string
+		if h := firstLink(b, "/home/", `a[href^="/home/post/"][href$="/"]`); h != "" {
+			out = append(out, h, h+"likes/")
+		}
+		if m := firstLink(b, studentSubject, `a[href^="/home/materials/"]`); m != "" {
+			out = append(out, m)
+		}
+		return out
+	})
+}
