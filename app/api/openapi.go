@@ -25,6 +25,8 @@ var (
 	date    = map[string]any{"type": "string", "format": "date"}
 	instant = map[string]any{"type": "string", "format": "date-time"}
 	nullStr = map[string]any{"type": []string{"string", "null"}}
+	// displayName is a person's name as the site shows it, added beside username fields.
+	displayName = map[string]any{"type": "string", "description": "how the site names the person: first and last name, or the username"}
 	// latePolicy is an assignment's rule for hand-ins after the due date.
 	latePolicy = map[string]any{"type": "string", "enum": []string{"accept", "refuse"}, "default": "accept",
 		"description": "assignments: accept a hand-in after the due date (marked late) or refuse it"}
@@ -70,7 +72,7 @@ var schemas = map[string]any{
 		"paths":    map[string]any{"type": "object"}, "components": map[string]any{"type": "object"}}),
 	"UserMini": obj([]string{"id", "username", "first_name", "last_name", "user_type"}, map[string]any{
 		"id": integer, "username": str, "first_name": str, "last_name": str, "user_type": str,
-		"display_name": map[string]any{"type": "string", "description": "how the site names the person: first and last name, or the username"}}),
+		"display_name": displayName}),
 	"Post": obj([]string{"id", "user", "content", "formatted_content", "image", "video", "document", "created_at", "updated_at", "comments_count", "likes_count", "is_liked"}, map[string]any{
 		"id": integer, "user": ref("UserMini"), "content": str,
 		"formatted_content": map[string]any{"type": "string", "description": "HTML-escaped content with @mentions of existing users as links"},

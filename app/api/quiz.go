@@ -519,7 +519,8 @@ func (a *API) attemptResults(w http.ResponseWriter, r *http.Request) {
 		items = append(items, ri)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"attempt": a.attemptJSON(res.Attempt, res.Quiz.PassingPercent),
-		"quiz": quizJSON(res.Access, a.st.Config.BaseURL), "user": res.Taker.Username, "items": items})
+		"quiz": quizJSON(res.Access, a.st.Config.BaseURL), "user": res.Taker.Username,
+		"display_name": res.Taker.DisplayName(), "items": items})
 }
 
 // ---- grading and analytics -------------------------------------------------------------
@@ -536,7 +537,7 @@ func (a *API) gradingQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []map[string]any{}
 	for _, p := range q.Pending {
-		out = append(out, map[string]any{"attempt": p.AttemptID, "question": p.QuestionID, "username": p.User.Username,
+		out = append(out, map[string]any{"attempt": p.AttemptID, "question": p.QuestionID, "username": p.User.Username, "display_name": p.User.DisplayName(),
 			"question_text": p.Question, "marks": p.Marks, "answer": p.Text, "finished_at": iso(p.FinishedAt)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"count": len(out), "next": nil, "previous": nil, "results": out})

@@ -75,14 +75,14 @@ var quizSchemas = map[string]any{
 		"text": map[string]any{"type": "string", "maxLength": 5000, "description": "a short answer; blank clears"}})}}),
 	"SubmitResult": obj([]string{"attempt", "already_submitted"}, map[string]any{"attempt": ref("Attempt"), "already_submitted": boolean}),
 	"AttemptResults": obj([]string{"attempt", "quiz", "user", "items"}, map[string]any{
-		"attempt": ref("Attempt"), "quiz": ref("Quiz"), "user": str,
+		"attempt": ref("Attempt"), "quiz": ref("Quiz"), "user": str, "display_name": displayName,
 		"items": map[string]any{"type": "array", "items": obj([]string{"question", "answer_id", "answer", "correct_answers", "marks_awarded", "pending", "feedback"}, map[string]any{
 			"question": ref("Question"), "answer_id": nullInteger, "answer": nullStr,
 			"correct_answers": map[string]any{"type": "array", "items": str, "description": "the correct option, or the model answers"},
 			"marks_awarded":   nullInteger, "pending": boolean, "feedback": str})}}),
 	"GradingQueue": obj([]string{"count", "next", "previous", "results"}, map[string]any{"count": integer, "next": nullStr, "previous": nullStr,
 		"results": map[string]any{"type": "array", "items": obj([]string{"attempt", "question", "username", "question_text", "marks", "answer", "finished_at"}, map[string]any{
-			"attempt": integer, "question": integer, "username": str, "question_text": str, "marks": integer, "answer": str, "finished_at": instant})}}),
+			"attempt": integer, "question": integer, "username": str, "display_name": displayName, "question_text": str, "marks": integer, "answer": str, "finished_at": instant})}}),
 	"GradeWrite": obj([]string{"question", "marks"}, map[string]any{"question": integer,
 		"marks":    map[string]any{"type": "integer", "minimum": 0, "description": "0..the question's marks"},
 		"feedback": map[string]any{"type": "string", "maxLength": 5000}}),
