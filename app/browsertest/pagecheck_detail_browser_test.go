@@ -44,22 +44,41 @@ func TestDetailPagesCheck(t *testing.T) {
 	}
 	quiz := "/home/quizzes/" + id64(taught[0].ID) + "/"
 	subject := "/home/subjects/" + taught[0].SubjectCode + "/"
-	assignment := ""
-	mats, err := app.State.DB.MaterialsOfSubject(ctx, taught[0].SubjectID, true)
+	assignmentOf := func(subjectID int64) string {
+		t.Helper()
+		mats, err := app.State.DB.MaterialsOfSubject(ctx, subjectID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mats {
+			if m.Kind == "assignment" {
+				return "/home/materials/" + id64(m.ID) + "/"
+			}
+		}
+		t.Fatalf("no assignment in subject %d", subjectID)
+		return ""
+	}
+	assignment := assignmentOf(taught[0].SubjectID)
+	teacherPages := []string{subject, subject + "gradebook/", subject + "edit/", subject + "materials/new/",
+		quiz, quiz + "analytics/", quiz + "grading/", "/home/quizzes/new/",
+		assignment, assignment + "edit/", assignment + "submissions/",
+		"/home/quizzes/my/", "/home/quizzes/", "/home/calendar/", "/home/subjects/my/", "/home/notifications/"}
+	// A student's result as the instructor reads it, and a question's answers to grade.
+	if taken, err := app.State.DB.AttemptsOfQuiz(ctx, taught[0].ID, 5); err != nil || len(taken) == 0 {
+		t.Fatalf("attempts at %s: %d %v", quiz, len(taken), err)
+	} else {
+		teacherPages = append(teacherPages, "/home/attempts/"+id64(taken[0].ID)+"/results/")
+	}
+	qs, err := app.State.DB.QuestionsOfQuiz(ctx, taught[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range mats {
-		if m.Kind == "assignment" {
-			assignment = "/home/materials/" + id64(m.ID) + "/"
+	for _, q := range qs {
+		if q.Kind == "short_answer" {
+			teacherPages = append(teacherPages, "/home/questions/"+id64(q.ID)+"/grading/")
 			break
 		}
 	}
-	if assignment == "" {
-		t.Fatalf("no assignment in %s", taught[0].SubjectCode)
-	}
-	teacherPages := []string{subject, subject + "gradebook/", quiz, quiz + "analytics/", quiz + "grading/",
-		assignment, assignment + "submissions/", "/home/quizzes/my/", "/home/quizzes/", "/home/calendar/", "/home/subjects/my/"}
 
 	// The student's: a finished attempt's result, an attempt under way, its quiz.
 	done, err := app.State.DB.AttemptsByUser(ctx, student.ID, 20)
@@ -77,18 +96,18 @@ func TestDetailPagesCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	take, studentQuiz, studentSubject := "", "", ""
+	take, studentQuiz, studentSubject, handIn := "", "", "", ""
 	for _, q := range open {
 		if att, _, err := app.State.Quiz.Start(ctx, student, q.ID); err == nil {
 			take, studentQuiz = "/home/attempts/"+id64(att.ID)+"/", "/home/quizzes/"+id64(q.ID)+"/"
-			studentSubject = "/home/subjects/" + q.SubjectCode + "/"
+			studentSubject, handIn = "/home/subjects/"+q.SubjectCode+"/", assignmentOf(q.SubjectID)
 			break
 		}
 	}
 	if results == "" || take == "" {
 		t.Fatalf("no finished attempt (%q) or no quiz to start (%q) for %s", results, take, student.Username)
 	}
-	studentPages := []string{studentQuiz, take, results, studentSubject, "/home/grades/", "/home/subjects/my/",
+	studentPages := []string{studentQuiz, take, results, studentSubject, handIn, "/home/grades/", "/home/subjects/my/",
 		"/home/profile/" + teacher.Username + "/"}
 
 	axe := axeScript(t)
@@ -100,21 +119,27 @@ func TestDetailPagesCheck(t *testing.T) {
 		b.Submit("form[action='/login/']")
 		b.WaitJS(`location.pathname === "/home/"`)
 		pages = append(pages, more(b)...)
-		check := func(label string) {
+		check := func(label string, dark bool) {
 			for _, p := range pages {
 				b.Navigate(app.URL + p)
-				checkPage(t, b, axe, who.Username+" "+p+" "+label)
+				if dark {
+					b.WaitJS(`document.documentElement.getAttribute("data-theme") === "dark"`)
+					checkPageColors(t, b, axe, who.Username+" "+p+" "+label)
+				} else {
+					checkPage(t, b, axe, who.Username+" "+p+" "+label)
+				}
 			}
 		}
 		for _, size := range [][2]int{{360, 740}, {1280, 800}} {
 			b.SetViewport(size[0], size[1])
-			check("at " + strconv.Itoa(size[0]))
+			check("at "+strconv.Itoa(size[0]), false)
 		}
-		// Dark, as the theme switch leaves it (theme.js reads it before the first paint).
+		// Dark, as the theme switch leaves it (theme.js reads it before the first paint);
+		// overflow and colours are checked again, the rest is as in the light theme.
 		b.Eval(`localStorage.setItem("theme", "dark"), true`, new(bool))
 		for _, size := range [][2]int{{360, 740}, {1280, 800}} {
 			b.SetViewport(size[0], size[1])
-			check("dark at " + strconv.Itoa(size[0]))
+			check("dark at "+strconv.Itoa(size[0]), true)
 		}
 	}
 	// Links read off pages: a hand-in to grade, a material, a post and who liked it.

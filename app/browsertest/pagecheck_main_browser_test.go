@@ -10,8 +10,8 @@ import (
 // TestMainPagesCheck: the main pages of a student and the admin pages, at a phone's and
 // a laptop's width and dark at the phone's, in one browser: no horizontal overflow, no
 // serious or critical axe-core finding (checkPage). Pages that need seeded rows (a
-// subject, a quiz, an attempt, the gradebook, the instructor's pages) are not in it
-// yet.
+// subject, a quiz, an attempt, the gradebook, the instructor's pages) are checked by
+// TestDetailPagesCheck.
 func TestMainPagesCheck(t *testing.T) {
 	app := apptest.StartRelaxed(t)
 	app.User("alice", "student")
