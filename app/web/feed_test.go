@@ -80,11 +80,11 @@ func TestFeedWithoutJavaScript(t *testing.T) {
 	}
 	// Notifications page: like and comment for ada, mark all read.
 	n := ada.Get("/home/notifications/")
-	if !strings.Contains(n.Body, "bob liked your post") || !strings.Contains(n.Body, "bob commented on your post") {
+	if !strings.Contains(n.Body, "Bob Tester liked your post") || !strings.Contains(n.Body, "Bob Tester commented on your post") {
 		t.Errorf("notifications page lacks the like and comment")
 	}
 	ada.PostForm("/home/notifications/read-all/", nil)
-	if u := ada.Get("/home/notifications/?filter=unread"); strings.Contains(u.Body, "bob liked your post") {
+	if u := ada.Get("/home/notifications/?filter=unread"); strings.Contains(u.Body, "Bob Tester liked your post") {
 		t.Errorf("unread filter still shows read notifications")
 	}
 	if r := ada.PostForm("/home/post/"+id+"/delete/", nil); r.StatusCode != http.StatusSeeOther {

@@ -434,7 +434,7 @@ func TestLearnEnrollmentByForms(t *testing.T) {
 		t.Error("my subjects lacks the enrolled subject")
 	}
 	notes := s.clients["teach"].Get("/home/notifications/").Body
-	if n := strings.Count(notes, "other enrolled in Subject CS101"); n != 1 {
+	if n := strings.Count(notes, "Other Tester enrolled in Subject CS101"); n != 1 {
 		t.Errorf("%d enrollment notifications for other, want 1", n)
 	}
 	if !strings.Contains(notes, `href="/home/subjects/CS101/"`) {
