@@ -76,6 +76,11 @@ func TestFeedLive(t *testing.T) {
 	if got := strings.TrimSpace(b.Text(".bell__button [data-unread-badge]")); got != "1" {
 		t.Errorf("bob's bell = %q, want 1", got)
 	}
+	// The toast and the bell panel name Alice as the site does, not by her username.
+	b.WaitJS(`Array.from(document.querySelectorAll(".toast__msg")).some(m => m.textContent.includes("Alice Tester mentioned you in a post"))`)
+	b.Click(".bell [data-menu-button]")
+	b.WaitJS(`Array.from(document.querySelectorAll("[data-bell-list] .bell__text")).some(m => m.textContent === "Alice Tester mentioned you in a post")`)
+	b.Click(".bell [data-menu-button]")
 	b.WaitVisible("[data-new-posts]")
 	b.Screenshot("bob-bell")
 	b.Click("[data-new-posts]")
