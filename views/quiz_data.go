@@ -220,6 +220,7 @@ type ResultItem struct {
 type ResultData struct {
 	Quiz       QuizSummary
 	Taker      string
+	TakerUser  string // the taker's username, shown as @username beside the name
 	Number     int
 	Status     string
 	Score      int

@@ -173,7 +173,7 @@ func (h *Web) resultsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	a := res.Attempt
 	d := views.ResultData{Quiz: summaryOf(res.Access, h.st.Now()), Number: a.Number, Status: statusLabel(a.Status),
-		Taker: res.Taker.DisplayName(),
+		Taker: res.Taker.DisplayName(), TakerUser: res.Taker.Username,
 		Score: a.Score, MaxScore: a.MaxScore, Percent: res.Percent, Passed: res.Passed, Pending: a.PendingCount,
 		Finished: dueText(a.FinishedAt), Duration: duration(a.FinishedAt.Sub(a.StartedAt)), BackURL: quiz.QuizURL(a.QuizID)}
 	if res.Attempt.UserID == u.ID {
