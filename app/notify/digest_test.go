@@ -91,6 +91,10 @@ func TestDigestOncePerPeriod(t *testing.T) {
 	if !strings.Contains(m.Body, w.app.URL+"/home/post/") || !strings.Contains(m.Body, w.app.URL+notify.UnsubscribePath+"?t=") {
 		t.Fatalf("links missing:\n%s", m.Body)
 	}
+	// People are named as on the site, with the username beside the name.
+	if !strings.Contains(m.Body, "- Bob Tester mentioned you in a post (Bob Tester, @bob, ") {
+		t.Fatalf("the sender is not named by display name:\n%s", m.Body)
+	}
 	// Once per period: another run, and a new mention within the day, send nothing.
 	w.app.Clock.Advance(time.Hour)
 	w.mention(bob, "ada")
