@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"eplatform/app/auth"
 	"eplatform/app/desk"
@@ -165,10 +164,7 @@ func (a *API) createAppointment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.Name == "" {
-		in.Name = strings.TrimSpace(me.FirstName + " " + me.LastName)
-		if in.Name == "" {
-			in.Name = me.Username
-		}
+		in.Name = me.DisplayName()
 	}
 	if in.Email == "" {
 		in.Email = me.Email

@@ -49,11 +49,7 @@ func (a *API) postLikers(w http.ResponseWriter, r *http.Request) {
 	results := make([]LikerJSON, 0, len(page.People))
 	for _, l := range page.People {
 		m := notify.Mini(l.User)
-		name := strings.TrimSpace(l.User.FirstName + " " + l.User.LastName)
-		if name == "" {
-			name = l.User.Username
-		}
-		results = append(results, LikerJSON{User: m, DisplayName: name, LikedAt: iso(l.LikedAt)})
+		results = append(results, LikerJSON{User: m, DisplayName: l.User.DisplayName(), LikedAt: iso(l.LikedAt)})
 	}
 	out := listPage{Count: page.Post.LikesCount, Results: results}
 	if !page.Next.IsZero() {

@@ -68,7 +68,7 @@ func (h *Web) adminUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]views.AdminUserRow, len(users))
 	for i, u := range users {
-		rows[i] = views.AdminUserRow{ID: u.ID, Username: u.Username, Name: strings.TrimSpace(u.FirstName + " " + u.LastName),
+		rows[i] = views.AdminUserRow{ID: u.ID, Username: u.Username, Name: u.DisplayName(),
 			Email: u.Email, Role: u.UserType, Active: u.IsActive, Joined: stamp(u.DateJoined), Self: u.ID == me.ID}
 	}
 	if err := h.deletionDates(r, rows); err != nil {
