@@ -35,6 +35,32 @@ func checkPageColors(t *testing.T, b *Browser, axe, name string) {
 	checkPageRules(t, b, axe, name, `{ resultTypes: ["violations"], runOnly: { type: "rule", values: ["color-contrast", "link-in-text-block"] } }`)
 }
 
+// checkPages checks pages (paths on base) in b, signed in as who wants them: at a
+// phone's and a laptop's width in the light theme, then again dark — as the theme
+// switch leaves it, which theme.js reads before the first paint — for overflow and
+// colours.
+func checkPages(t *testing.T, b *Browser, base, axe, who string, pages []string) {
+	t.Helper()
+	sizes := [][2]int{{360, 740}, {1280, 800}}
+	for _, size := range sizes {
+		b.SetViewport(size[0], size[1])
+		for _, p := range pages {
+			b.Navigate(base + p)
+			checkPage(t, b, axe, who+" "+p+" at "+strconv.Itoa(size[0]))
+		}
+	}
+	b.Eval(`localStorage.setItem("theme", "dark"), true`, new(bool))
+	for _, size := range sizes {
+		b.SetViewport(size[0], size[1])
+		for _, p := range pages {
+			b.Navigate(base + p)
+			b.WaitJS(`document.documentElement.getAttribute("data-theme") === "dark"`)
+			checkPageColors(t, b, axe, who+" "+p+" dark at "+strconv.Itoa(size[0]))
+		}
+	}
+	b.Eval(`localStorage.removeItem("theme"), true`, new(bool))
+}
+
 func checkPageRules(t *testing.T, b *Browser, axe, name, options string) {
 	t.Helper()
 	var wide []int
@@ -74,7 +100,7 @@ func checkPageRules(t *testing.T, b *Browser, axe, name, options string) {
 }
 
 // TestChatPagesCheck: the chat pages (list, a conversation, the compose page, the
-// people list, a new group) at a phone's and a laptop's width, and dark at the phone's:
+// people list, a new group) at a phone's and a laptop's width, light and dark:
 // no horizontal overflow, no serious or critical axe-core finding. Part of the
 // page-by-page check of issue 14, with TestMainPagesCheck and TestDetailPagesCheck.
 func TestChatPagesCheck(t *testing.T) {
@@ -93,23 +119,8 @@ func TestChatPagesCheck(t *testing.T) {
 	axe := axeScript(t)
 	b := New(t)
 	logIn(t, b, app, "alice")
-	pages := []string{"/chat/", "/chat/conversation/" + id64(res.ConversationID) + "/", "/chat/start/" + id64(carol.ID) + "/",
-		"/chat/users/", "/chat/groups/new/"}
-	for _, size := range [][2]int{{360, 740}, {1280, 800}} {
-		b.SetViewport(size[0], size[1])
-		for _, p := range pages {
-			b.Navigate(app.URL + p)
-			checkPage(t, b, axe, p+" at "+strconv.Itoa(size[0]))
-		}
-	}
-	// Dark, as the theme switch leaves it (theme.js reads it before the first paint).
-	b.SetViewport(360, 740)
-	b.Eval(`localStorage.setItem("theme", "dark"), true`, new(bool))
-	for _, p := range pages {
-		b.Navigate(app.URL + p)
-		b.WaitJS(`document.documentElement.getAttribute("data-theme") === "dark"`)
-		checkPage(t, b, axe, p+" dark")
-	}
+	checkPages(t, b, app.URL, axe, "alice", []string{"/chat/", "/chat/conversation/" + id64(res.ConversationID) + "/",
+		"/chat/start/" + id64(carol.ID) + "/", "/chat/users/", "/chat/groups/new/"})
 }
 
 func id64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -118,29 +118,7 @@ func TestDetailPagesCheck(t *testing.T) {
 		b.SetValue("#id_password", opts.Password)
 		b.Submit("form[action='/login/']")
 		b.WaitJS(`location.pathname === "/home/"`)
-		pages = append(pages, more(b)...)
-		check := func(label string, dark bool) {
-			for _, p := range pages {
-				b.Navigate(app.URL + p)
-				if dark {
-					b.WaitJS(`document.documentElement.getAttribute("data-theme") === "dark"`)
-					checkPageColors(t, b, axe, who.Username+" "+p+" "+label)
-				} else {
-					checkPage(t, b, axe, who.Username+" "+p+" "+label)
-				}
-			}
-		}
-		for _, size := range [][2]int{{360, 740}, {1280, 800}} {
-			b.SetViewport(size[0], size[1])
-			check("at "+strconv.Itoa(size[0]), false)
-		}
-		// Dark, as the theme switch leaves it (theme.js reads it before the first paint);
-		// overflow and colours are checked again, the rest is as in the light theme.
-		b.Eval(`localStorage.setItem("theme", "dark"), true`, new(bool))
-		for _, size := range [][2]int{{360, 740}, {1280, 800}} {
-			b.SetViewport(size[0], size[1])
-			check("dark at "+strconv.Itoa(size[0]), true)
-		}
+		checkPages(t, b, app.URL, axe, who.Username, append(pages, more(b)...))
 	}
 	// Links read off pages: a hand-in to grade, a material, a post and who liked it.
 	firstLink := func(b *Browser, page, selector string) string {

@@ -1,14 +1,13 @@
 package browsertest
 
 import (
-	"strconv"
 	"testing"
 
 	"eplatform/app/apptest"
 )
 
 // TestMainPagesCheck: the main pages of a student and the admin pages, at a phone's and
-// a laptop's width and dark at the phone's, in one browser: no horizontal overflow, no
+// a laptop's width, light and dark, in one browser: no horizontal overflow, no
 // serious or critical axe-core finding (checkPage). Pages that need seeded rows (a
 // subject, a quiz, an attempt, the gradebook, the instructor's pages) are checked by
 // TestDetailPagesCheck.
@@ -29,19 +28,6 @@ func TestMainPagesCheck(t *testing.T) {
 	for _, r := range roles {
 		b := New(t)
 		logIn(t, b, app, r.user)
-		for _, size := range [][2]int{{360, 740}, {1280, 800}} {
-			b.SetViewport(size[0], size[1])
-			for _, p := range r.pages {
-				b.Navigate(app.URL + p)
-				checkPage(t, b, axe, r.user+" "+p+" at "+strconv.Itoa(size[0]))
-			}
-		}
-		b.SetViewport(360, 740)
-		b.Eval(`localStorage.setItem("theme", "dark"), true`, new(bool))
-		for _, p := range r.pages {
-			b.Navigate(app.URL + p)
-			b.WaitJS(`document.documentElement.getAttribute("data-theme") === "dark"`)
-			checkPage(t, b, axe, r.user+" "+p+" dark")
-		}
+		checkPages(t, b, app.URL, axe, r.user, r.pages)
 	}
 }
