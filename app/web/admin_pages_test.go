@@ -205,7 +205,11 @@ func TestAdminModerationFAQInboxSystem(t *testing.T) {
 	if err := os.WriteFile(archive, []byte(r.Body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m, err := backup.Restore(ctx, archive, filepath.Join(t.TempDir(), "restored"), backup.RestoreOptions{LatestSchema: store.LatestVersion()})
+	opts := backup.RestoreOptions{LatestSchema: store.LatestVersion()}
+	if apptest.OnPostgres() { // the archive holds a pg_dump: it restores into an empty database
+		opts.Postgres = apptest.PostgresURL(t)
+	}
+	m, err := backup.Restore(ctx, archive, filepath.Join(t.TempDir(), "restored"), opts)
 	if err != nil {
 		t.Fatalf("the download does not restore: %v", err)
 	}
