@@ -28,8 +28,11 @@ type Options struct {
 	Schema string
 	// PostgresSchema is schema_postgres.sql, the same schema for PostgreSQL.
 	PostgresSchema string
-	// Replicas are postgres:// URLs of read replicas of URL.
+	// Replicas are postgres:// URLs of read replicas of URL (see replicas.go).
 	Replicas []string
+	// ReplicaMaxLag is how far behind the primary a replica may be and still serve
+	// reads (default DefaultReplicaMaxLag).
+	ReplicaMaxLag time.Duration
 	// Synchronous is NORMAL (default; safe in WAL mode, may lose the last commits on
 	// power loss) or FULL.
 	Synchronous string
@@ -48,7 +51,8 @@ type DB struct {
 	reader  *sql.DB
 	path    string
 	metrics *Metrics
-	pg      bool // on PostgreSQL (db_postgres.go)
+	pg      bool        // on PostgreSQL (db_postgres.go)
+	rs      *replicaSet // read replicas (replicas.go); nil without
 }
 
 // Metrics counts what the store does; exported to Prometheus by the metrics package.
@@ -57,6 +61,11 @@ type Metrics struct {
 	Transactions atomic.Uint64 // write transactions committed or rolled back
 	BusyRetries  atomic.Uint64 // write transactions retried after SQLITE_BUSY
 	WriterWaitNs atomic.Uint64 // total time spent waiting for the writer connection
+	// With read replicas only (replicas.go): where reads went, and why the primary.
+	ReplicaReads            atomic.Uint64 // reads served by a replica
+	PrimaryReads            atomic.Uint64 // reads served by the primary
+	ReplicaFallbacks        atomic.Uint64 // primary reads because no replica was healthy
+	ReadYourWritesFallbacks atomic.Uint64 // primary reads because no healthy replica had replayed the reader's last write
 }
 
 // Open opens (creating if needed) the database at opts.Path and migrates it to the
@@ -175,7 +184,11 @@ func (db *DB) Close() error {
 	if db.stmts != nil {
 		db.stmts.close()
 	}
-	return errors.Join(db.reader.Close(), db.writer.Close())
+	var replicas error
+	if db.rs != nil {
+		replicas = db.rs.close()
+	}
+	return errors.Join(replicas, db.reader.Close(), db.writer.Close())
 }
 
 // Ping checks that a reader can run a query; used by /healthz.
@@ -263,6 +276,8 @@ type Queries struct {
 	textRoutes int
 	// pg: the queries run on PostgreSQL and are rewritten for it (see pgSQL).
 	pg bool
+	// rs routes reads to read replicas (PostgreSQL with replicas only; replicas.go).
+	rs *replicaSet
 }
 
 // stmt returns a prepared statement for query, so that SQLite parses each read once
@@ -282,6 +297,10 @@ func (s *Queries) exec(ctx context.Context, query string, args ...any) (sql.Resu
 	countQuery(ctx, s.m)
 	if s.pg {
 		query, args = pgSQL(query), pgArgs(args)
+		if s.rs != nil {
+			res, err := s.rs.route(ctx, s.q).ExecContext(ctx, query, args...)
+			return res, translate(err)
+		}
 	}
 	res, err := s.stmt(ctx, query).ExecContext(ctx, query, args...)
 	return res, translate(err)
@@ -291,6 +310,10 @@ func (s *Queries) query(ctx context.Context, query string, args ...any) (*sql.Ro
 	countQuery(ctx, s.m)
 	if s.pg {
 		query, args = pgSQL(query), pgArgs(args)
+		if s.rs != nil {
+			rows, err := s.rs.route(ctx, s.q).QueryContext(ctx, query, args...)
+			return rows, translate(err)
+		}
 	}
 	rows, err := s.stmt(ctx, query).QueryContext(ctx, query, args...)
 	return rows, translate(err)
@@ -300,6 +323,9 @@ func (s *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.
 	countQuery(ctx, s.m)
 	if s.pg {
 		query, args = pgSQL(query), pgArgs(args)
+		if s.rs != nil {
+			return s.rs.route(ctx, s.q).QueryRowContext(ctx, query, args...)
+		}
 	}
 	return s.stmt(ctx, query).QueryRowContext(ctx, query, args...)
 }

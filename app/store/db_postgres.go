@@ -84,6 +84,15 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if len(opts.Replicas) > 0 {
+		// After migrating: the replicas' reads start once the schema is there.
+		rs, err := openReplicas(ctx, opts.Replicas, reader, opts.ReplicaMaxLag, conns, m)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.rs, db.Queries.rs = rs, rs
+	}
 	return db, nil
 }
 
@@ -140,6 +149,7 @@ func (db *DB) tryPgTx(ctx context.Context, fn func(tx *Queries) error) (err erro
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	db.committed(ctx) // read-your-writes with replicas (replicas.go)
 	return nil
 }
 

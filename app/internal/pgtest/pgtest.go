@@ -40,6 +40,8 @@ type Server struct {
 	bin  string
 	cmd  *exec.Cmd
 	cred *syscall.Credential
+	// settings of the last start, for Resume.
+	settings []string
 }
 
 // URL returns the postgres:// URL of database name on the server.
@@ -189,11 +191,12 @@ func launch(dir string, extra []string) (*Server, error) {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
-	return s, s.run(append([]string{
-		"fsync=off", "full_page_writes=off", "synchronous_commit=off",
-		"max_connections=200", "shared_buffers=32MB",
-	}, extra...))
+	return s, s.run(append(append([]string{}, testSettings...), extra...))
 }
+
+// testSettings are what every test server runs with: nothing is worth an fsync.
+var testSettings = []string{"fsync=off", "full_page_writes=off", "synchronous_commit=off",
+	"max_connections=200", "shared_buffers=32MB"}
 
 // run starts the server on a free port with settings (name=value) and waits until it
 // accepts connections.
@@ -202,7 +205,12 @@ func (s *Server) run(settings []string) error {
 	if err != nil {
 		return err
 	}
+	return s.runOn(port, settings)
+}
+
+func (s *Server) runOn(port int, settings []string) error {
 	s.Port = port
+	s.settings = settings
 	args := []string{"-D", s.Dir, "-p", strconv.Itoa(port), "-c", "listen_addresses=127.0.0.1",
 		"-c", "unix_socket_directories=" + filepath.Dir(s.Dir)}
 	for _, kv := range settings {
@@ -238,6 +246,32 @@ func (s *Server) run(settings []string) error {
 // Restart starts a stopped server again (a replica after its base backup, or a
 // primary after a crash test) on a new free port.
 func (s *Server) Restart(settings ...string) error { return s.run(settings) }
+
+// Resume starts a stopped server again on the port it had, with the same settings,
+// so that URLs handed out before still reach it (a replica coming back).
+func (s *Server) Resume() error { return s.runOn(s.Port, s.settings) }
+
+// StartReplica makes a streaming replica of s with pg_basebackup -R (s needs
+// wal_level=replica, PostgreSQL's default, and free WAL senders) and starts it; it is
+// stopped and removed when the test ends. The checkpoint it starts from is a fast one:
+// a spread checkpoint made every replica test wait about a minute and a half.
+func (s *Server) StartReplica(t testing.TB) *Server {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "pgtest-replica")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) }) // registered first: runs after the replica stops
+	if _, err := serverUser(dir); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	backup := s.Command("pg_basebackup", "-D", data, "-R", "-X", "stream", "-c", "fast", "-d", s.URL("postgres"))
+	if out, err := backup.CombinedOutput(); err != nil {
+		t.Fatalf("pgtest: pg_basebackup: %v: %s", err, out)
+	}
+	return s.NewFromDir(t, data, testSettings...)
+}
 
 // NewFromDir runs a server from an existing data directory owned by the server user
 // (a replica's, made by pg_basebackup).
