@@ -72,7 +72,7 @@ type replicaSet struct {
 	next    atomic.Uint32 // round robin among eligible replicas
 
 	mu      sync.Mutex
-	samples []lsnSample      // primary positions of the last MaxLag+, oldest first
+	samples []lsnSample        // primary positions of the last MaxLag+, oldest first
 	marks   map[int64]userMark // users' last write positions in this process
 	shared  atomic.Pointer[SharedMarks]
 
