@@ -26,6 +26,8 @@ type Config struct {
 	DataDir string // database, media, secrets
 	// DB is a postgres:// URL to run on PostgreSQL; "" keeps SQLite in DataDir.
 	DB string
+	// DBReplicaMaxLag is how far behind the primary a replica may fall and still serve.
+	DBReplicaMaxLag time.Duration
 	// DBReplicas are postgres:// URLs of read replicas of DB.
 	DBReplicas []string
 	// Media is where uploads live: "files" under DataDir/media, or "db" in PostgreSQL's
@@ -132,6 +134,8 @@ func Flags(fs *flag.FlagSet, getenv func(string) string) *Config {
 			return nil
 		})
 	str(&c.Media, "media", "EPLATFORM_MEDIA", "files", "uploaded media: files (in the data directory; share it over NFS between hosts) or db (in PostgreSQL, for hosts that share no directory; needs -db)")
+	dur(&c.DBReplicaMaxLag, "db-replica-max-lag", "EPLATFORM_DB_REPLICA_MAX_LAG", 5*time.Second,
+		"a replica further behind the primary than this is skipped until it catches up")
 	str(&c.BaseURL, "base-url", "EPLATFORM_BASE_URL", "", "public URL of the site, e.g. https://learn.example.org (default http://ADDR)")
 	str(&c.Cache, "cache", "EPLATFORM_CACHE", "memory", "cache backend: memory or redis://host:port/db")
 	num(&c.CacheMB, "cache-mb", "EPLATFORM_CACHE_MB", 64, "memory budget of the in-process cache in MiB")
@@ -226,6 +230,9 @@ func (c *Config) Finish() error {
 	}
 	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return fmt.Errorf("-db must be empty (SQLite in the data directory) or a postgres:// URL")
+	}
+	if len(c.DBReplicas) > 0 && c.DBReplicaMaxLag <= 0 {
+		return fmt.Errorf("-db-replica-max-lag must be positive, e.g. 5s")
 	}
 	for _, r := range c.DBReplicas {
 		if c.DB == "" {

@@ -63,6 +63,9 @@ func New(db *store.DB, c cache.Cache, fragments, pages KeptStats, l limit.Limite
 		counter("eplatform_ratelimit_allowed_total", "Requests a rate limit let through.", func() float64 { return float64(l.Stats().Allowed) }),
 		counter("eplatform_ratelimit_rejections_total", "Requests refused with 429.", func() float64 { return float64(l.Stats().Rejected) }),
 	)
+	if replicas := db.Replicas(); len(replicas) > 0 {
+		m.registerReplicas(db, len(replicas))
+	}
 	// Hits and misses of every cache, labelled: data (the data cache, memory or Redis),
 	// fragments (rendered cards and shells) and pages (whole anonymous pages); bytes
 	// held and evictions of the in-process stores.
@@ -107,5 +110,44 @@ func (m *Metrics) Observe(route, method string, code int, d time.Duration) {
 	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
 	if code != 101 { // a WebSocket's "duration" is its lifetime, not a latency
 		m.latency.WithLabelValues(route).Observe(d.Seconds())
+	}
+}
+
+// registerReplicas exports where reads went with PostgreSQL read replicas
+// (store/replicas.go): reads per replica and on the primary, the fallbacks to the
+// primary and why, each replica's health and lag as last polled.
+func (m *Metrics) registerReplicas(db *store.DB, n int) {
+	dbm := db.Metrics()
+	counter := func(name, help string, labels prometheus.Labels, f func() float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels}, f)
+	}
+	gauge := func(name, help string, labels prometheus.Labels, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels}, f)
+	}
+	m.reg.MustRegister(
+		counter("eplatform_db_primary_reads_total", "Reads served by the primary although replicas are configured.", nil,
+			func() float64 { return float64(dbm.PrimaryReads.Load()) }),
+		counter("eplatform_db_replica_fallbacks_total", "Reads sent to the primary because no replica was healthy.", nil,
+			func() float64 { return float64(dbm.ReplicaFallbacks.Load()) }),
+		counter("eplatform_db_read_your_writes_fallbacks_total", "Reads sent to the primary because no healthy replica had replayed the reader's last write.", nil,
+			func() float64 { return float64(dbm.ReadYourWritesFallbacks.Load()) }),
+	)
+	for i := range n {
+		status := func() store.ReplicaStatus { return db.Replicas()[i] }
+		// The index keeps the series apart if one URL is given twice.
+		labels := prometheus.Labels{"replica": status().URL, "index": strconv.Itoa(i)}
+		m.reg.MustRegister(
+			counter("eplatform_db_replica_reads_total", "Reads served by a read replica.", labels,
+				func() float64 { return float64(status().Reads) }),
+			gauge("eplatform_db_replica_healthy", "1 if the replica answered the last poll and is within the allowed lag.", labels,
+				func() float64 {
+					if status().Healthy {
+						return 1
+					}
+					return 0
+				}),
+			gauge("eplatform_db_replica_lag_seconds", "How long ago the primary had written what the replica has not replayed.", labels,
+				func() float64 { return status().Lag.Seconds() }),
+		)
 	}
 }

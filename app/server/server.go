@@ -104,7 +104,9 @@ func New(st *state.State) (*Server, error) {
 		slow.middleware,
 		web.Gzip,
 		csrf.Handler,
+		s.readYourWrites, // read replicas (consistency.go); absent without
 		s.identify,
+		s.bindReads,
 		s.auditClient,
 		s.requireTwoFactor,
 		w.AnonymousPages,

@@ -45,7 +45,7 @@ type Options struct {
 // the data directory, or PostgreSQL with -db (and its -db-replica).
 func StoreOptions(cfg *config.Config, schema, postgresSchema string) store.Options {
 	return store.Options{Path: cfg.DatabasePath(), URL: cfg.DB, Replicas: cfg.DBReplicas,
-		Schema: schema, PostgresSchema: postgresSchema, Synchronous: cfg.Synchronous}
+		ReplicaMaxLag: cfg.DBReplicaMaxLag, Schema: schema, PostgresSchema: postgresSchema, Synchronous: cfg.Synchronous}
 }
 
 // Open builds the State from a finished configuration: the database (migrated), the
@@ -77,6 +77,10 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if cfg.Cache != "memory" {
+		// With replicas, a user's write on one process is read back on another.
+		db.ShareWritePositions(c)
 	}
 	fragments, err := frag.NewStore(budget * 3 / 8)
 	if err != nil {

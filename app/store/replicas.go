@@ -71,6 +71,7 @@ type replicaSet struct {
 	m       *Metrics
 	next    atomic.Uint32 // round robin among eligible replicas
 
+	polling sync.Mutex // held by poll
 	mu      sync.Mutex
 	samples []lsnSample        // primary positions of the last MaxLag+, oldest first
 	marks   map[int64]userMark // users' last write positions in this process
@@ -147,6 +148,10 @@ const (
 
 // poll reads the primary's position, then each replica's, and decides which may serve.
 func (rs *replicaSet) poll(ctx context.Context) {
+	// One at a time (the ticker's and PollReplicas'): an older answer must not
+	// overwrite a newer one.
+	rs.polling.Lock()
+	defer rs.polling.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	now := time.Now()
@@ -189,6 +194,7 @@ func (rs *replicaSet) pollReplica(ctx context.Context, r *replica, now time.Time
 	lag, ok := rs.lag(uint64(replay.Int64), now)
 	r.lagNs.Store(int64(lag))
 	r.healthy.Store(ok)
+
 }
 
 // lag is how long ago the primary had written what the replica has not replayed, and
@@ -265,7 +271,8 @@ func (rs *replicaSet) route(ctx context.Context, primary querier) querier {
 type Consistency struct {
 	rs      *replicaSet
 	user    atomic.Int64
-	lsn     atomic.Uint64
+	lsn     atomic.Uint64 // what its reads must see
+	wrote   atomic.Bool   // a write committed in this session
 	loaded  sync.Once
 	primary atomic.Bool
 	pinned  atomic.Pointer[replica]
@@ -277,6 +284,9 @@ func consistencyFrom(ctx context.Context) *Consistency {
 	s, _ := ctx.Value(consistencyKey{}).(*Consistency)
 	return s
 }
+
+// ConsistencyOf returns the request's Consistency (nil without replicas).
+func ConsistencyOf(ctx context.Context) *Consistency { return consistencyFrom(ctx) }
 
 // ReadYourWrites starts a request's Consistency, anonymous until Bind names the user.
 // Without replicas it returns ctx unchanged and a nil Consistency.
@@ -306,12 +316,13 @@ func (s *Consistency) Primary(on bool) {
 }
 
 // Wrote reports whether a write committed in this session.
-func (s *Consistency) Wrote() bool { return s != nil && s.lsn.Load() != 0 }
+func (s *Consistency) Wrote() bool { return s != nil && s.wrote.Load() }
 
 // Adopt remembers the session's writes for userID: the request signed someone in, and
-// their next request must see what it wrote (their new account, their session).
+// their next request must see what it wrote (their new account, their session). The
+// bound user's writes are remembered as they commit already.
 func (s *Consistency) Adopt(ctx context.Context, userID int64) {
-	if s == nil || userID == 0 || s.lsn.Load() == 0 {
+	if s == nil || userID == 0 || userID == s.user.Load() || !s.wrote.Load() {
 		return
 	}
 	s.rs.remember(ctx, userID, s.lsn.Load())
@@ -360,6 +371,7 @@ func (db *DB) committed(ctx context.Context) {
 	if s == nil || db.rs == nil {
 		return
 	}
+	s.wrote.Store(true)
 	var lsn int64
 	// The insert position (not pg_current_wal_lsn, the write position): with
 	// asynchronous commit the commit record may not be written out yet.
