@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -85,6 +86,9 @@ func loadAndStore[T any](ctx context.Context, c Cache, key string, ttl time.Dura
 	if _, data, found := lookup[T](ctx, c, key); found {
 		return data, nil
 	}
+	if f := fillContext.Load(); f != nil {
+		ctx = (*f)(ctx)
+	}
 	value, err := load(ctx)
 	if err != nil {
 		return nil, err
@@ -97,6 +101,16 @@ func loadAndStore[T any](ctx context.Context, c Cache, key string, ttl time.Dura
 	_ = c.Set(ctx, key, data, ttl) // a failed Set is counted by the backend and costs the next reader a load
 	return data, nil
 }
+
+// fillContext prepares the context of a load whose value will be kept; see
+// SetFillContext.
+var fillContext atomic.Pointer[func(context.Context) context.Context]
+
+// SetFillContext sets how the context of a load whose value will be kept is prepared.
+// With PostgreSQL read replicas the store reads such loads from the primary
+// (store.PrimaryReads): a value kept for everyone must not come from a replica that
+// has not yet replayed the write that made the cache forget the old one.
+func SetFillContext(f func(context.Context) context.Context) { fillContext.Store(&f) }
 
 // loadGrouper is implemented by this package's backends, giving each cache its own
 // flights so that equal keys in two caches never share a load.

@@ -72,21 +72,23 @@ func (s *Service) changedMarks(ctx context.Context, userID int64) {
 }
 
 // cachedHeads returns the heads load reads (a page by cursor or by offset), kept under
-// the heads' version; where names the page.
-func (s *Service) cachedHeads(ctx context.Context, where string, load func() ([]store.PostHead, error)) ([]store.PostHead, error) {
+// the heads' version; where names the page. With read replicas what is kept is read
+// from the primary (store.PrimaryReads): a replica may not yet have the change that
+// moved the version on.
+func (s *Service) cachedHeads(ctx context.Context, where string, load func(context.Context) ([]store.PostHead, error)) ([]store.PostHead, error) {
 	h, err := s.hotReads()
 	if err != nil || s.Cache == nil {
-		return load()
+		return load(ctx)
 	}
 	v, err := s.Cache.Version(ctx, HeadsNamespace)
 	if err != nil {
-		return load()
+		return load(ctx)
 	}
 	key := strconv.FormatUint(v, 10) + ":" + where
 	if heads, ok := h.heads.Get(key); ok {
 		return heads, nil
 	}
-	heads, err := load()
+	heads, err := load(store.PrimaryReads(ctx))
 	if err == nil {
 		h.heads.Set(key, heads, int64(len(heads)*40+len(key)), 0)
 	}
@@ -111,7 +113,7 @@ func (s *Service) cachedMarks(ctx context.Context, viewerID int64, ids []int64) 
 	if m, ok := h.marks.Get(key); ok {
 		return m.liked, m.comments, nil
 	}
-	liked, comments, err := s.DB.ViewerMarks(ctx, viewerID, ids)
+	liked, comments, err := s.DB.ViewerMarks(store.PrimaryReads(ctx), viewerID, ids)
 	if err == nil {
 		h.marks.Set(key, marks{liked, comments}, int64(64+len(liked)*16+len(comments)*32+len(key)), 0)
 	}

@@ -231,7 +231,7 @@ func contents(comments []store.Comment) []string {
 // cached costs no more.
 func (s *Service) Heads(ctx context.Context, after store.Cursor, limit int) ([]store.PostHead, store.Cursor, error) {
 	where := "after:" + strconv.FormatInt(after.At.UnixMilli(), 10) + "-" + strconv.FormatInt(after.ID, 10) + ":" + strconv.Itoa(limit+1)
-	heads, err := s.cachedHeads(ctx, where, func() ([]store.PostHead, error) { return s.DB.FeedHeads(ctx, after, limit+1) })
+	heads, err := s.cachedHeads(ctx, where, func(ctx context.Context) ([]store.PostHead, error) { return s.DB.FeedHeads(ctx, after, limit+1) })
 	if err != nil {
 		return nil, store.Cursor{}, err
 	}
@@ -254,6 +254,9 @@ func (s *Service) ViewerMarks(ctx context.Context, viewerID int64, ids []int64) 
 // its newest comments, and the users mentioned in any of them. Posts deleted meanwhile
 // are missing from the map.
 func (s *Service) Cards(ctx context.Context, ids []int64) (map[int64]Item, map[string]store.UserMini, error) {
+	// Cards are kept as rendered fragments under the versions the heads name: they are
+	// read from the primary with read replicas, like the heads (hot.go).
+	ctx = store.PrimaryReads(ctx)
 	posts, err := s.DB.PostsByIDs(ctx, ids)
 	if err != nil {
 		return nil, nil, err
@@ -277,5 +280,5 @@ func (s *Service) Head(ctx context.Context, id int64) (store.PostHead, error) {
 // HeadsAt returns the heads of the API's page of newest posts at offset.
 func (s *Service) HeadsAt(ctx context.Context, offset, limit int) ([]store.PostHead, error) {
 	where := "at:" + strconv.Itoa(offset) + ":" + strconv.Itoa(limit)
-	return s.cachedHeads(ctx, where, func() ([]store.PostHead, error) { return s.DB.HeadsAt(ctx, offset, limit) })
+	return s.cachedHeads(ctx, where, func(ctx context.Context) ([]store.PostHead, error) { return s.DB.HeadsAt(ctx, offset, limit) })
 }

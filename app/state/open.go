@@ -82,6 +82,9 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*State, error) {
 		// With replicas, a user's write on one process is read back on another.
 		db.ShareWritePositions(c)
 	}
+	if len(db.Replicas()) > 0 {
+		cache.SetFillContext(store.PrimaryReads) // cached values come from the primary
+	}
 	fragments, err := frag.NewStore(budget * 3 / 8)
 	if err != nil {
 		db.Close()

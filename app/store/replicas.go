@@ -105,6 +105,7 @@ func openReplicas(ctx context.Context, urls []string, primary *sql.DB, maxLag ti
 		// A replica that is down at start is not fatal: it is skipped until it answers.
 		rs.list = append(rs.list, &replica{url: RedactURL(u), pool: pgPool(*cfg, conns)})
 	}
+	replicasOpened.Store(true)
 	rs.poll(ctx)
 	go rs.run()
 	return rs, nil
@@ -284,6 +285,20 @@ func consistencyFrom(ctx context.Context) *Consistency {
 	s, _ := ctx.Value(consistencyKey{}).(*Consistency)
 	return s
 }
+
+// PrimaryReads returns a context whose reads go to the primary: for values kept in a
+// shared cache (cache.SetFillContext), which every reader then sees.
+func PrimaryReads(ctx context.Context) context.Context {
+	if !replicasOpened.Load() {
+		return ctx // SQLite, or PostgreSQL alone: no work at all
+	}
+	c := &Consistency{}
+	c.primary.Store(true)
+	return context.WithValue(ctx, consistencyKey{}, c)
+}
+
+// replicasOpened: some DB of this process has replicas (PrimaryReads has no DB).
+var replicasOpened atomic.Bool
 
 // ConsistencyOf returns the request's Consistency (nil without replicas).
 func ConsistencyOf(ctx context.Context) *Consistency { return consistencyFrom(ctx) }
