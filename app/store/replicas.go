@@ -411,8 +411,8 @@ func (rs *replicaSet) remember(ctx context.Context, userID int64, lsn uint64) {
 	rs.marks[userID] = userMark{lsn: lsn, expires: time.Now().Add(ttl)}
 	rs.mu.Unlock()
 	if sh := rs.shared.Load(); sh != nil {
-		// Best effort, like a read of it: this process stays consistent regardless.
-		_ = (*sh).Set(context.WithoutCancel(ctx), marksKey(userID), []byte(strconv.FormatUint(lsn, 10)), ttl)
+		v := []byte(strconv.FormatUint(lsn, 10))
+		_ = (*sh).Set(context.WithoutCancel(ctx), marksKey(userID), v, ttl) // best effort, counted by the cache: this process stays consistent regardless
 	}
 }
 
