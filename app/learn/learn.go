@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"eplatform/app/auth"
+	"eplatform/app/cache"
 	"eplatform/app/media"
 	"eplatform/app/notify"
 	"eplatform/app/problem"
@@ -39,6 +40,7 @@ var (
 // Service implements subjects, materials and enrollment.
 type Service struct {
 	DB     *store.DB
+	Cache  cache.Cache // the versions of kept subject pages (versions.go); nil: none kept
 	Notify *notify.Service
 	Pub    notify.Publisher // nil: no live events
 	Media  media.Store

@@ -298,6 +298,7 @@ func (s *Service) AddMaterial(ctx context.Context, viewer store.User, subjectID 
 		return store.Material{}, err
 	}
 	keep = true
+	s.changed(ctx, subjectID)
 	return m, nil
 }
 
@@ -350,6 +351,7 @@ func (s *Service) UpdateMaterial(ctx context.Context, viewer store.User, id int6
 		return store.Material{}, err
 	}
 	keep = true
+	s.changed(ctx, m.SubjectID)
 	s.removeFile(ctx, dropped)
 	return m, nil
 }
@@ -406,6 +408,7 @@ func (s *Service) DeleteMaterial(ctx context.Context, viewer store.User, id int6
 	if err != nil {
 		return store.Subject{}, err
 	}
+	s.changed(ctx, subj.ID)
 	for _, f := range files {
 		s.removeFile(ctx, f)
 	}
@@ -449,13 +452,16 @@ func (s *Service) moveMaterial(ctx context.Context, viewer store.User, id int64,
 		ids = slices.Insert(ids, j, id)
 		return tx.SetMaterialOrder(ctx, m.SubjectID, ids, s.Now())
 	})
+	if err == nil {
+		s.changed(ctx, subj.ID)
+	}
 	return subj, err
 }
 
 // ReorderMaterials sets the order of a subject's materials (drag and drop); ids must
 // list every material of the subject once.
 func (s *Service) ReorderMaterials(ctx context.Context, viewer store.User, subjectID int64, ids []int64) error {
-	return s.DB.WithTx(ctx, func(tx *store.Queries) error {
+	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		if _, err := managed(ctx, tx, viewer, subjectID); err != nil {
 			return err
 		}
@@ -471,6 +477,10 @@ func (s *Service) ReorderMaterials(ctx context.Context, viewer store.User, subje
 		}
 		return tx.SetMaterialOrder(ctx, subjectID, ids, s.Now())
 	})
+	if err == nil {
+		s.changed(ctx, subjectID)
+	}
+	return err
 }
 
 // Access is a material opened by a viewer allowed to see it.
@@ -513,6 +523,7 @@ func (s *Service) OpenMaterial(ctx context.Context, viewer store.User, id int64,
 		}); err != nil {
 			return Access{}, err
 		}
+		Bump(ctx, s.Cache, s.Log, ViewerNamespace(subj.ID, viewer.ID)) // its "New" badge goes
 	}
 	return a, nil
 }

@@ -179,6 +179,8 @@ func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64
 	if err != nil {
 		return store.Subject{}, codeConflict(err)
 	}
+	s.changed(ctx, id)
+	Bump(ctx, s.Cache, s.Log, CodesNamespace)
 	return subj, nil
 }
 
@@ -220,6 +222,8 @@ func (s *Service) DeleteSubject(ctx context.Context, viewer store.User, id int64
 	if err != nil {
 		return err
 	}
+	s.changed(ctx, id)
+	Bump(ctx, s.Cache, s.Log, CodesNamespace)
 	for _, f := range files {
 		s.removeFile(ctx, f)
 	}
@@ -371,6 +375,9 @@ func (s *Service) Enroll(ctx context.Context, viewer store.User, subjectID int64
 		return EnrollResult{}, err
 	}
 	res.Subject.StudentsCount = res.StudentsCount
+	if res.Outcome != store.AlreadyEnrolled {
+		s.changed(ctx, subjectID, viewer.ID)
+	}
 	if notified && s.Notify != nil {
 		s.Notify.Deliver(ctx, []int64{nid}, []int64{res.Subject.Instructor.ID})
 	}
@@ -404,6 +411,7 @@ func (s *Service) Unenroll(ctx context.Context, viewer store.User, subjectID int
 		return store.Subject{}, false, err
 	}
 	if changed {
+		s.changed(ctx, subjectID, viewer.ID)
 		s.broadcast(ctx, map[string]any{"type": "subject_stats", "subject_id": subjectID, "students_count": subj.StudentsCount})
 	}
 	return subj, changed, nil

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"eplatform/app/auth"
+	"eplatform/app/cache"
 	"eplatform/app/form"
 	"eplatform/app/learn"
 	"eplatform/app/media"
@@ -103,6 +104,7 @@ func KindLabel(kind string) string {
 // Service implements quizzes, questions, attempts and grading.
 type Service struct {
 	DB     *store.DB
+	Cache  cache.Cache // the versions of kept subject pages (learn.SubjectNamespace); nil: none kept
 	Notify *notify.Service
 	Media  media.Store // question images
 	Log    *slog.Logger
@@ -329,7 +331,16 @@ func (s *Service) CreateQuiz(ctx context.Context, viewer store.User, subjectID i
 		qz, err = tx.QuizByID(ctx, id)
 		return err
 	})
+	if err == nil {
+		s.changed(ctx, qz.SubjectID)
+	}
 	return qz, err
+}
+
+// changed moves the subject's page version on after a change to a quiz: its page
+// lists the active quizzes with their titles, marks and attempts (learn.SubjectNamespace).
+func (s *Service) changed(ctx context.Context, subjectID int64) {
+	learn.Bump(ctx, s.Cache, s.Log, learn.SubjectNamespace(subjectID))
 }
 
 func orForbidden(err error) error {
@@ -358,6 +369,9 @@ func (s *Service) UpdateQuiz(ctx context.Context, viewer store.User, id int64, i
 		qz, err = tx.QuizByID(ctx, id)
 		return err
 	})
+	if err == nil {
+		s.changed(ctx, qz.SubjectID)
+	}
 	return qz, err
 }
 
@@ -377,6 +391,7 @@ func (s *Service) DeleteQuiz(ctx context.Context, viewer store.User, id int64) (
 		return tx.DeleteQuiz(ctx, id)
 	})
 	if err == nil {
+		s.changed(ctx, subj.ID)
 		for _, p := range images {
 			s.removeFile(p)
 		}
@@ -570,10 +585,13 @@ func checkQuestion(in QuestionInput, cur []store.Answer) (store.QuestionFields, 
 func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int64, in QuestionInput) (store.Question, error) {
 	f, answers, invalid := checkQuestion(in, nil)
 	var q store.Question
+	var subjectID int64
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
-		if _, err := managedQuiz(ctx, tx, viewer, quizID); err != nil {
+		a, err := managedQuiz(ctx, tx, viewer, quizID)
+		if err != nil {
 			return err
 		}
+		subjectID = a.Subject.ID
 		if invalid != nil {
 			return invalid
 		}
@@ -593,6 +611,7 @@ func (s *Service) AddQuestion(ctx context.Context, viewer store.User, quizID int
 	if err != nil {
 		return store.Question{}, err
 	}
+	s.changed(ctx, subjectID) // the quiz's total marks
 	return q, nil
 }
 
@@ -612,6 +631,7 @@ func (s *Service) Question(ctx context.Context, viewer store.User, id int64) (st
 func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int64, in QuestionInput) (store.Question, error) {
 	var q store.Question
 	var notes []note
+	var subjectID int64
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		notes = nil
 		cur, err := tx.QuestionByID(ctx, id)
@@ -622,6 +642,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int6
 		if err != nil {
 			return err
 		}
+		subjectID = a.Subject.ID
 		f, answers, err := checkQuestion(in, cur.Answers)
 		if err != nil {
 			return err
@@ -648,6 +669,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, viewer store.User, id int6
 	if err != nil {
 		return store.Question{}, err
 	}
+	s.changed(ctx, subjectID) // the quiz's total marks
 	s.deliver(ctx, notes)
 	return q, nil
 }
@@ -678,6 +700,7 @@ func (s *Service) DeleteQuestion(ctx context.Context, viewer store.User, id int6
 		return err
 	})
 	if err == nil {
+		s.changed(ctx, qz.SubjectID) // the quiz's total marks
 		s.removeFile(image)
 	}
 	return qz, err

@@ -19,10 +19,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
 	"eplatform/app/auth"
+	"eplatform/app/cache"
 	"eplatform/app/form"
 	"eplatform/app/learn"
 	"eplatform/app/problem"
@@ -31,10 +33,11 @@ import (
 
 // Service implements class lists.
 type Service struct {
-	DB   *store.DB
-	Auth *auth.Service
-	Log  *slog.Logger
-	Now  func() time.Time
+	DB    *store.DB
+	Cache cache.Cache // the versions of kept subject pages (learn.SubjectNamespace); nil: none kept
+	Auth  *auth.Service
+	Log   *slog.Logger
+	Now   func() time.Time
 }
 
 // Report is what an import found or did.
@@ -113,7 +116,9 @@ var errRace = errors.New("roster: taken meanwhile")
 func (s *Service) write(ctx context.Context, rep *Report) error {
 	now := s.Now()
 	codes := map[string]int64{}
+	var enrolled []string // the versions the enrollments move on
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
+		enrolled = nil
 		for i := range rep.Rows {
 			row := &rep.Rows[i]
 			id, err := tx.CreateUser(ctx, store.NewUser{
@@ -147,10 +152,15 @@ func (s *Service) write(ctx context.Context, rep *Report) error {
 				if _, _, err := tx.Enroll(ctx, sid, id, now); err != nil {
 					return err
 				}
+				enrolled = append(enrolled, learn.SubjectNamespace(sid), learn.ViewerNamespace(sid, id))
 			}
 		}
 		return nil
 	})
+	if err == nil {
+		slices.Sort(enrolled) // many rows enrol into the same few subjects
+		learn.Bump(ctx, s.Cache, s.Log, slices.Compact(enrolled)...)
+	}
 	if errors.Is(err, errRace) {
 		rep.Bad = 0
 		for i := range rep.Rows {
@@ -319,9 +329,11 @@ func (s *Service) EnrollList(ctx context.Context, by store.User, subjectID int64
 		return ListResult{}, problem.TooLarge(fmt.Sprintf("At most %d people at a time.", MaxListLines))
 	}
 	var res ListResult
+	var enrolled []string // the versions the enrollments move on
 	now := s.Now()
 	err := s.DB.WithTx(ctx, func(tx *store.Queries) error {
 		res = ListResult{}
+		enrolled = []string{learn.SubjectNamespace(subjectID)}
 		subj, err := tx.SubjectByID(ctx, subjectID)
 		if err != nil {
 			return err
@@ -358,6 +370,7 @@ func (s *Service) EnrollList(ctx context.Context, by store.User, subjectID int64
 					line.Outcome = AlreadyEnrolled
 				} else {
 					res.Enrolled++
+					enrolled = append(enrolled, learn.ViewerNamespace(subjectID, u.ID))
 				}
 				res.StudentsCount = count
 			}
@@ -368,6 +381,7 @@ func (s *Service) EnrollList(ctx context.Context, by store.User, subjectID int64
 	if err != nil {
 		return ListResult{}, err
 	}
+	learn.Bump(ctx, s.Cache, s.Log, enrolled...)
 	res.Subject.StudentsCount = res.StudentsCount
 	return res, nil
 }

@@ -10,6 +10,6 @@ import (
 // attempts past their deadline every 15 s; it stops by itself once the database is
 // closed (State.Close), or with s.Quiz.Close().
 func (s *State) openQuiz() {
-	s.Quiz = &quiz.Service{DB: s.DB, Notify: s.Notify, Media: s.Media, Log: s.Log, Now: s.Now}
+	s.Quiz = &quiz.Service{DB: s.DB, Cache: s.Cache, Notify: s.Notify, Media: s.Media, Log: s.Log, Now: s.Now}
 	s.Quiz.StartSweeper(15 * time.Second)
 }
