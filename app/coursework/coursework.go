@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"eplatform/app/cache"
 	"eplatform/app/learn"
 	"eplatform/app/media"
 	"eplatform/app/notify"
@@ -17,10 +18,13 @@ import (
 // Service implements hand-ins, grading and the gradebook.
 type Service struct {
 	DB     *store.DB
+	Cache  cache.Cache // the versions of kept subject pages (subjectpage.go); nil: none kept
 	Notify *notify.Service // nil: notifications are stored but not delivered live
 	Media  media.Store
 	Log    *slog.Logger
 	Now    func() time.Time
+
+	keep subjectKeep
 }
 
 // Refusals of the coursework rules, each with its kind.

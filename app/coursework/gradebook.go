@@ -227,15 +227,24 @@ func (s *Service) build(ctx context.Context, subj store.Subject, students []stor
 	if err != nil {
 		return Gradebook{}, err
 	}
-	attempts, err := s.DB.AttemptsOfSubject(ctx, subj.ID, only)
-	if err != nil {
-		return Gradebook{}, err
+	return s.grade(ctx, subj, columns(quizzes, materials), students, only)
+}
+
+// grade is build with the columns known (the subject page keeps them): two queries, none
+// when there are no columns. cols is not modified.
+func (s *Service) grade(ctx context.Context, subj store.Subject, cols []Column, students []store.UserMini, only int64) (Gradebook, error) {
+	var attempts []store.Attempt
+	var marks []store.Mark
+	if len(cols) > 0 {
+		var err error
+		if attempts, err = s.DB.AttemptsOfSubject(ctx, subj.ID, only); err != nil {
+			return Gradebook{}, err
+		}
+		if marks, err = s.DB.MarksOfSubject(ctx, subj.ID, only); err != nil {
+			return Gradebook{}, err
+		}
 	}
-	marks, err := s.DB.MarksOfSubject(ctx, subj.ID, only)
-	if err != nil {
-		return Gradebook{}, err
-	}
-	g := Gradebook{Subject: subj, Columns: columns(quizzes, materials), Rows: make([]Row, 0, len(students))}
+	g := Gradebook{Subject: subj, Columns: slices.Clone(cols), Rows: make([]Row, 0, len(students))}
 	type key struct{ item, user int64 }
 	tries := map[key][]store.Attempt{}
 	for _, a := range attempts {
