@@ -18,7 +18,7 @@ import (
 // Service implements hand-ins, grading and the gradebook.
 type Service struct {
 	DB     *store.DB
-	Cache  cache.Cache // the versions of kept subject pages (subjectpage.go); nil: none kept
+	Cache  cache.Cache     // the versions of kept subject pages (subjectpage.go); nil: none kept
 	Notify *notify.Service // nil: notifications are stored but not delivered live
 	Media  media.Store
 	Log    *slog.Logger
