@@ -69,6 +69,9 @@ type SubjectPageData struct {
 	// Coursework lists the quizzes and assignments with the viewer's status (students)
 	// or the class's figures (managers); nil for others.
 	Coursework *CourseworkData
+	// Slots renders the page's shell: slot holes where its head (0), coursework (1,
+	// when Coursework is set) and materials (2) go, each a kept fragment (app/frag).
+	Slots bool
 }
 
 // SubjectFormData is the create and edit form of a subject.

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"eplatform/app/coursework"
 	"eplatform/app/learn"
 	"eplatform/app/problem"
 	"eplatform/app/store"
@@ -75,29 +76,35 @@ func (h *Web) subjectByCode(w http.ResponseWriter, r *http.Request, withMaterial
 }
 
 func (h *Web) subjectPage(w http.ResponseWriter, r *http.Request) {
-	p, ok := h.subjectByCode(w, r, true)
-	if !ok {
+	u, _ := identity(r.Context())
+	sp, err := h.st.Coursework.SubjectPage(r.Context(), u, learn.CodeFromSegment(r.PathValue("code")))
+	if err != nil {
+		h.fail(w, r, err, "")
 		return
 	}
-	u, _ := identity(r.Context())
-	s := p.Subject
+	d := h.subjectPageData(sp, u)
+	if sp.Version == "" { // nothing kept (the cache failed): render it whole
+		h.render(w, r, http.StatusOK, views.SubjectPage(h.page(w, r, sp.Subject.Name, "subjects"), d))
+		return
+	}
+	h.cachedSubjectPage(w, r, u, sp.Version, d)
+}
+
+// subjectPageData is the subject page's view for its viewer.
+func (h *Web) subjectPageData(sp coursework.SubjectPage, u store.User) views.SubjectPageData {
+	s := sp.Subject
 	id := strconv.FormatInt(s.ID, 10)
 	base := learn.SubjectURL(s.Code)
 	d := views.SubjectPageData{
-		Subject: subjectCard(s, p.Enrolled, u), CanSeeMaterials: p.CanSeeMaterials,
-		Materials: materialItems(p, h.st.Now()),
+		Subject: subjectCard(s, sp.Enrolled, u), CanSeeMaterials: sp.CanSeeMaterials,
+		Materials: materialItems(sp.Page, h.st.Now()),
 		EnrollURL: "/home/subjects/" + id + "/enroll/", UnenrollURL: "/home/subjects/" + id + "/unenroll/",
 		EditURL: base + "edit/", AddMaterialURL: base + "materials/new/", OrderURL: "/api/subjects/" + id + "/materials/order/",
 	}
-	if p.CanSeeMaterials {
-		o, err := h.st.Coursework.Overview(r.Context(), u, s)
-		if err != nil {
-			h.fail(w, r, err, "")
-			return
-		}
-		d.Coursework = courseworkData(o, s, h.st.Now())
+	if sp.CanSeeMaterials {
+		d.Coursework = courseworkData(sp.Overview, s, h.st.Now())
 	}
-	h.render(w, r, http.StatusOK, views.SubjectPage(h.page(w, r, s.Name, "subjects"), d))
+	return d
 }
 
 // subjectForm reads the subject form (urlencoded); the whole form is sent every time.
