@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/png"
@@ -18,6 +19,7 @@ import (
 	"eplatform/app/apptest"
 	"eplatform/app/internal/pgtest"
 	"eplatform/app/internal/redistest"
+	"eplatform/app/learn"
 	"eplatform/app/testutil"
 )
 
@@ -158,6 +160,45 @@ func testTwoProcessesNeverServeStaleViews(t *testing.T, start func(*testing.T, [
 	}
 	if p := body(anonTwo, "/home/profile/ada/"); p == profile || !strings.Contains(p, "Adelaide") {
 		t.Fatal("the anonymous profile page on process two is stale after a write on one")
+	}
+
+	// A subject's page, kept on both: written on one, read on two, and the other way.
+	teachOne := one.User("teach", "instructor")
+	subject := func(name string) url.Values {
+		return url.Values{"name": {name}, "code": {"CS1"}, "description": {"About " + name}, "icon": {"science"}, "is_active": {"1"}}
+	}
+	if r := teachOne.PostForm("/home/subjects/new/", subject("Computing")); r.StatusCode != 303 {
+		t.Fatalf("create subject: %d", r.StatusCode)
+	}
+	if !strings.Contains(body(bobTwo, "/home/subjects/CS1/"), "Enrollment required") {
+		t.Fatal("the subject written on one is not on two")
+	}
+	ctx := context.Background()
+	subj, err := one.State.DB.SubjectByCode(ctx, "CS1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	teachPage := body(teachOne, "/home/subjects/CS1/")
+	// bob enrolls on two: his page there and the count on one's kept page move on.
+	bobTwo.PostForm(fmt.Sprintf("/home/subjects/%d/enroll/", subj.ID), nil)
+	if p := body(teachOne, "/home/subjects/CS1/"); p == teachPage || !strings.Contains(p, `">1</span>`) {
+		t.Fatal("the subject page on process one is stale after an enrollment on two")
+	}
+	if !strings.Contains(body(bobTwo, "/home/subjects/CS1/"), "Unenroll") {
+		t.Fatal("the enrolled student's page on two is stale")
+	}
+	// The instructor renames it and adds a material on one: bob's kept page on two follows.
+	teach, err := one.State.DB.UserByUsername(ctx, "teach")
+	if err != nil {
+		t.Fatal(err)
+	}
+	teachOne.PostForm("/home/subjects/CS1/edit/", subject("Computing Two"))
+	if _, err := one.State.Learn.AddMaterial(ctx, teach, subj.ID, learn.MaterialInput{Kind: learn.Str("link"),
+		Title: learn.Str("Reading list"), ExternalURL: learn.Str("https://go.dev/"), IsActive: &[]bool{true}[0]}); err != nil {
+		t.Fatal(err)
+	}
+	if p := body(bobTwo, "/home/subjects/CS1/"); !strings.Contains(p, "<h1>Computing Two</h1>") || !strings.Contains(p, "Reading list") {
+		t.Fatal("the subject page on process two is stale after writes on one")
 	}
 }
 
