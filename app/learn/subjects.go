@@ -180,7 +180,9 @@ func (s *Service) UpdateSubject(ctx context.Context, viewer store.User, id int64
 		return store.Subject{}, codeConflict(err)
 	}
 	s.changed(ctx, id)
-	Bump(ctx, s.Cache, s.Log, CodesNamespace)
+	if fields.Code != cur.Code {
+		Bump(ctx, s.Cache, s.Log, CodesNamespace)
+	}
 	return subj, nil
 }
 

@@ -34,7 +34,8 @@ func ViewerNamespace(subjectID, userID int64) string {
 }
 
 // Bump moves namespaces on after a committed write. A cache that fails is logged: the
-// write stands, and kept pages of the subject may lag until their keys age out.
+// write stands, and the subject's page may lag until the next write that moves its
+// version, or until the data kept in process expires (coursework.keptTTL).
 func Bump(ctx context.Context, c cache.Cache, log *slog.Logger, namespaces ...string) {
 	if c == nil {
 		return

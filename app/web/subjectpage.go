@@ -18,12 +18,13 @@ import (
 // materials — each a fragment kept per version of the subject (coursework.SubjectPage's
 // Version: the subject's own version and the people version) and per viewer variant.
 //
-// A fragment's key names everything in it that is not under the version: the head's
-// the viewer's flags (enrolled, teaching, may manage, may see the materials); the two
-// lists' a checksum of their rows as this viewer sees them (opened or new, overdue or
-// not, a student's status and score, a manager's figures). Students in the same state
-// share a rendering; nothing time-relative is in one (due dates are absolute, and
-// "overdue" is in the rows the checksum covers, so passing a due date makes a new key).
+// A fragment's key names the version, the viewer's flags (enrolled, teaching, may
+// manage, may see the materials) and a checksum of the view it renders as this viewer
+// sees it (opened or new, overdue or not, a student's status and score, a manager's
+// figures): students in the same state share a rendering, and a rendering follows its
+// data even if moving a version failed (the data kept in process expires). Nothing
+// time-relative is in one: due dates are absolute, and "overdue" is in the rows the
+// checksum covers, so passing a due date makes a new key.
 func (h *Web) cachedSubjectPage(w http.ResponseWriter, r *http.Request, u store.User, version string, d views.SubjectPageData) {
 	ctx := r.Context()
 	fp := views.Page{Viewer: viewerOf(u), Asset: h.assets.URL, Cached: true}
@@ -40,7 +41,7 @@ func (h *Web) cachedSubjectPage(w http.ResponseWriter, r *http.Request, u store.
 		a.etag.add(key)
 		return true
 	}
-	if !part("head", "", views.SubjectHero(fp, d)) {
+	if !part("head", checksum(headView(d)), views.SubjectHero(fp, d)) {
 		return
 	}
 	// Slot 1 is left empty (nil) when the page has no coursework section.
@@ -60,9 +61,9 @@ func (h *Web) cachedSubjectPage(w http.ResponseWriter, r *http.Request, u store.
 	if d.Coursework != nil {
 		shape.Coursework = &views.CourseworkData{}
 	}
-	// The shell shows the subject's name and description (under the version) and
-	// whether the coursework's assets are linked.
-	extra := version + "|" + string(bit(d.Coursework != nil))
+	// The shell shows the subject's code, name and description and whether the
+	// coursework's assets are linked.
+	extra := version + "|" + string(bit(d.Coursework != nil)) + "|" + checksum([]string{d.Subject.Code, d.Subject.Name, d.Subject.Description})
 	shell, err := h.shell(ctx, p, "subject", false, extra, func(p views.Page) templ.Component { return views.SubjectPage(p, shape) })
 	if err != nil {
 		h.serverError(w, r, err)
@@ -71,6 +72,17 @@ func (h *Web) cachedSubjectPage(w http.ResponseWriter, r *http.Request, u store.
 	a.etag.add(shell.key)
 	a.resp.Add(shell.frag, a.fill)
 	frag.Serve(w, r, http.StatusOK, "text/html; charset=utf-8", "no-store", a.resp.Pieces(), a.etag.etag())
+}
+
+// headView is what the page's head shows, as plain values for its checksum.
+func headView(d views.SubjectPageData) []any {
+	c := d.Subject
+	var in views.Person
+	if c.Instructor != nil {
+		in = *c.Instructor
+	}
+	c.Instructor = nil
+	return []any{c, in}
 }
 
 func bit(b bool) byte {
