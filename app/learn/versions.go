@@ -16,8 +16,8 @@ import (
 // them on right after it commits (a reader that loaded the old rows in between keeps
 // them under the old version, which no one asks for again).
 
-// CodesNamespace is the version of which subject each code names: moved by an edit (the
-// code may change) and a deletion.
+// CodesNamespace is the version of which subject each code names: moved by a change of
+// a code and by a deletion.
 const CodesNamespace = "subject-codes"
 
 // SubjectNamespace is the version of what a subject's page shows every viewer alike:

@@ -152,7 +152,8 @@ func (s *Service) write(ctx context.Context, rep *Report) error {
 				if _, _, err := tx.Enroll(ctx, sid, id, now); err != nil {
 					return err
 				}
-				enrolled = append(enrolled, learn.SubjectNamespace(sid), learn.ViewerNamespace(sid, id))
+				// A new account has nothing kept of its own yet: only the subject's count moves.
+				enrolled = append(enrolled, learn.SubjectNamespace(sid))
 			}
 		}
 		return nil
