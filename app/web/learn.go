@@ -64,10 +64,11 @@ func (h *Web) renderSubjects(w http.ResponseWriter, r *http.Request, tab string)
 	h.render(w, r, http.StatusOK, views.SubjectsPage(h.page(w, r, title, "subjects"), d))
 }
 
-// subjectByCode loads the subject named by the {code} path segment for the viewer.
-func (h *Web) subjectByCode(w http.ResponseWriter, r *http.Request, withMaterials bool) (learn.Page, bool) {
+// subjectByCode loads the subject named by the {code} path segment for the viewer
+// (without its materials: the subject page reads coursework.SubjectPage).
+func (h *Web) subjectByCode(w http.ResponseWriter, r *http.Request) (learn.Page, bool) {
 	u, _ := identity(r.Context())
-	p, err := h.st.Learn.SubjectByCode(r.Context(), u, learn.CodeFromSegment(r.PathValue("code")), withMaterials)
+	p, err := h.st.Learn.SubjectByCode(r.Context(), u, learn.CodeFromSegment(r.PathValue("code")), false)
 	if err != nil {
 		h.fail(w, r, err, "")
 		return learn.Page{}, false
@@ -193,7 +194,7 @@ func (h *Web) createSubject(w http.ResponseWriter, r *http.Request) {
 // managedSubject loads the {code} subject for its managers: 404 when the viewer may
 // not see it, 403 when they may see but not manage it.
 func (h *Web) managedSubject(w http.ResponseWriter, r *http.Request) (store.Subject, bool) {
-	p, ok := h.subjectByCode(w, r, false)
+	p, ok := h.subjectByCode(w, r)
 	if !ok {
 		return store.Subject{}, false
 	}
