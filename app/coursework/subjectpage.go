@@ -160,7 +160,7 @@ func (s *Service) sharedSubject(ctx context.Context, code string) (*sharedSubjec
 	idKey := strconv.FormatUint(codes, 10) + ":" + code
 	id, ok := k.ids.Get(idKey)
 	if !ok {
-		subj, err := s.DB.SubjectByCode(ctx, code) // an unknown code is not kept: a new subject may take it
+		subj, err := s.DB.SubjectByCode(store.PrimaryReads(ctx), code) // an unknown code is not kept: a new subject may take it
 		if err != nil {
 			return nil, "", err
 		}
@@ -184,7 +184,7 @@ func (s *Service) sharedSubject(ctx context.Context, code string) (*sharedSubjec
 			return sh, nil
 		}
 		// The load is shared: one caller leaving must not fail the others.
-		sh, err := s.loadShared(context.WithoutCancel(ctx), id)
+		sh, err := s.loadShared(store.PrimaryReads(context.WithoutCancel(ctx)), id) // kept: from the primary
 		if err != nil {
 			return nil, err
 		}
@@ -246,6 +246,9 @@ func (s *Service) viewerMarks(ctx context.Context, subjectID, userID int64) (vie
 	if m, ok := k.viewers.Get(key); ok {
 		return m, nil
 	}
+	// What is kept is read from the primary: a lagging replica must not be kept under
+	// the new version (store.PrimaryReads; nothing on SQLite).
+	ctx = store.PrimaryReads(ctx)
 	m, err := load()
 	if err == nil {
 		k.viewers.Set(key, m, int64(96+len(key)+48*len(m.opened)), keptTTL)
