@@ -10,7 +10,7 @@
 #   BENCH_PG_PORT (18281)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+bin=$(dirname "$(readlink -f "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")")
 PGPORT=${BENCH_PG_PORT:-18281}
 dir=$(mktemp -d)
 as=()
