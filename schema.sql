@@ -1034,3 +1034,10 @@ CREATE TABLE notification_settings (
     last_digest_at   INTEGER,
     unsubscribe_key  BLOB    CHECK (unsubscribe_key IS NULL OR length(unsubscribe_key) = 32)
 );
+
+-- Local time (issue 14, item 5)
+------------------------------------------------------------------------------------------
+
+-- The viewer's time zone (app/zone): an IANA name such as Europe/Berlin, checked with
+-- time.LoadLocation before it is stored; '' means not set, and pages show UTC.
+ALTER TABLE users ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';

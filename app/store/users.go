@@ -21,6 +21,7 @@ type User struct {
 	DateJoined     time.Time
 	LastLogin      time.Time // zero when never
 	LastSeenAt     time.Time // zero when never
+	TimeZone       string    // IANA name (app/zone) or "" when not set
 }
 
 // DisplayName is the full name, or the username (UserMini.DisplayName).
@@ -29,14 +30,14 @@ func (u User) DisplayName() string {
 }
 
 const userColumns = `id, username, email, password_hash, first_name, last_name, user_type,
-	coalesce(birthdate, ''), profile_picture, is_active, date_joined, last_login, last_seen_at`
+	coalesce(birthdate, ''), profile_picture, is_active, date_joined, last_login, last_seen_at, time_zone`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var joined int64
 	var lastLogin, lastSeen sql.NullInt64
 	err := row.Scan(&u.ID, &u.Username, &u.Email, &u.PasswordHash, &u.FirstName, &u.LastName,
-		&u.UserType, &u.Birthdate, &u.ProfilePicture, &u.IsActive, &joined, &lastLogin, &lastSeen)
+		&u.UserType, &u.Birthdate, &u.ProfilePicture, &u.IsActive, &joined, &lastLogin, &lastSeen, &u.TimeZone)
 	if err != nil {
 		return User{}, scanOne(err)
 	}
@@ -127,6 +128,7 @@ func (s *Queries) SetUserActive(ctx context.Context, userID int64, active bool) 
 // UserUpdate holds the account fields a user may change themselves.
 type UserUpdate struct {
 	Email, FirstName, LastName, Birthdate string
+	TimeZone                              string // checked by the caller (zone.Check)
 }
 
 // UpdateUser writes the self-editable account fields.
@@ -135,8 +137,8 @@ func (s *Queries) UpdateUser(ctx context.Context, userID int64, u UserUpdate) er
 	if u.Birthdate != "" {
 		birth = u.Birthdate
 	}
-	return s.updateOne(ctx, `UPDATE users SET email = ?, first_name = ?, last_name = ?, birthdate = ?
-		WHERE id = ?`, u.Email, u.FirstName, u.LastName, birth, userID)
+	return s.updateOne(ctx, `UPDATE users SET email = ?, first_name = ?, last_name = ?, birthdate = ?, time_zone = ?
+		WHERE id = ?`, u.Email, u.FirstName, u.LastName, birth, u.TimeZone, userID)
 }
 
 // SetProfilePicture records the stored picture path ("" removes it).
