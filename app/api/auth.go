@@ -37,6 +37,8 @@ type User struct {
 	DateJoined     string  `json:"date_joined"`
 	IsActive       bool    `json:"is_active"`
 	ProfilePicture *string `json:"profile_picture"`
+	// TimeZone is the IANA zone pages show times in; null when not set (UTC).
+	TimeZone *string `json:"time_zone"`
 }
 
 // iso formats an instant as the API does: ISO 8601 UTC to the second.
@@ -52,6 +54,10 @@ func (a *API) user(u store.User) User {
 	if u.ProfilePicture != "" {
 		p := a.st.Config.BaseURL + "/media/" + u.ProfilePicture
 		out.ProfilePicture = &p
+	}
+	if u.TimeZone != "" {
+		z := u.TimeZone
+		out.TimeZone = &z
 	}
 	return out
 }
@@ -231,6 +237,9 @@ func (a *API) updateProfile(w http.ResponseWriter, r *http.Request) {
 		return &v
 	}
 	u.Email, u.FirstName, u.LastName, u.Birthdate = opt("email"), opt("first_name"), opt("last_name"), opt("birthdate")
+	// time_zone is optional on PUT too: clients written before it existed replace the
+	// four fields of API.md and keep the zone. null or "" clears it.
+	u.TimeZone = opt("time_zone")
 	errs := f.merge(nil)
 	if r.Method == http.MethodPut {
 		for _, name := range []string{"email", "first_name", "last_name", "birthdate"} {

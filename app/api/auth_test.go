@@ -75,7 +75,7 @@ type authResult struct {
 	Message string         `json:"message"`
 }
 
-var userKeys = []string{"birthdate", "date_joined", "email", "first_name", "id", "is_active", "last_name", "profile_picture", "user_type", "username"}
+var userKeys = []string{"birthdate", "date_joined", "email", "first_name", "id", "is_active", "last_name", "profile_picture", "time_zone", "user_type", "username"}
 
 func keys(m map[string]any) []string {
 	var out []string
@@ -669,6 +669,40 @@ func TestProfile(t *testing.T) {
 			if r.StatusCode != http.StatusBadRequest || len(e[f]) == 0 {
 				t.Errorf("PUT without %s: %d %s", f, r.StatusCode, r.Body)
 			}
+		}
+	})
+	t.Run("time zone", func(t *testing.T) {
+		zoneOf := func(r *apptest.Response) any {
+			var u map[string]any
+			r.JSON(t, &u)
+			return u["time_zone"]
+		}
+		if g := c.JSON("GET", "/api/auth/profile/", nil, access); g.StatusCode != http.StatusOK || zoneOf(g) != nil {
+			t.Fatalf("not set: want null, got %d %s", g.StatusCode, g.Body)
+		}
+		r := c.JSON("PATCH", "/api/auth/profile/", map[string]any{"time_zone": "Asia/Tokyo"}, access)
+		if r.StatusCode != http.StatusOK || zoneOf(r) != "Asia/Tokyo" {
+			t.Fatalf("set: %d %s", r.StatusCode, r.Body)
+		}
+		if g := browser.JSON("GET", "/api/auth/profile/", nil, ""); zoneOf(g) != "Asia/Tokyo" {
+			t.Errorf("get after set: %s", g.Body)
+		}
+		// PUT without time_zone keeps it: clients of the four documented fields.
+		full := map[string]any{"email": "ada2@example.com", "first_name": "Ada", "last_name": "King", "birthdate": "2000-01-02"}
+		if r := c.JSON("PUT", "/api/auth/profile/", full, access); zoneOf(r) != "Asia/Tokyo" {
+			t.Errorf("PUT without time_zone: %d %s", r.StatusCode, r.Body)
+		}
+		for _, bad := range []any{"Mars/Olympus", "Local", "Asia/\x01Tokyo", 9, strings.Repeat("A", 70)} {
+			r := c.JSON("PATCH", "/api/auth/profile/", map[string]any{"time_zone": bad}, access)
+			if r.StatusCode != http.StatusBadRequest || len(errs(t, r)["time_zone"]) == 0 {
+				t.Errorf("time_zone %q: %d %s", bad, r.StatusCode, r.Body)
+			}
+		}
+		if g := c.JSON("GET", "/api/auth/profile/", nil, access); zoneOf(g) != "Asia/Tokyo" {
+			t.Errorf("a refused zone was stored: %s", g.Body)
+		}
+		if r := c.JSON("PATCH", "/api/auth/profile/", map[string]any{"time_zone": nil}, access); r.StatusCode != http.StatusOK || zoneOf(r) != nil {
+			t.Errorf("null clears: %d %s", r.StatusCode, r.Body)
 		}
 	})
 	now := app.Clock.Now()

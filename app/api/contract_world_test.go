@@ -248,7 +248,9 @@ var contractBodies = map[string]func(w *world, role string) any{
 	"PUT /api/auth/profile/": func(w *world, role string) any {
 		return map[string]any{"email": role + "@example.com", "first_name": "Same", "last_name": "Tester", "birthdate": "2005-03-04"}
 	},
-	"PATCH /api/auth/profile/": func(w *world, role string) any { return map[string]any{"first_name": "Patched"} },
+	"PATCH /api/auth/profile/": func(w *world, role string) any {
+		return map[string]any{"first_name": "Patched", "time_zone": "Asia/Tokyo"}
+	},
 	"POST /api/auth/profile/upload-picture/": func(w *world, role string) any {
 		return picture{field: "profile_picture", name: "me.png", contentType: "image/png"}
 	},

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"eplatform/app/zone"
 )
 
 // Schema helpers for the OpenAPI document.
@@ -44,11 +46,12 @@ func ref(name string) map[string]any { return map[string]any{"$ref": "#/componen
 
 // schemas are the request and response bodies named by the route table.
 var schemas = map[string]any{
-	"User": obj([]string{"id", "username", "email", "first_name", "last_name", "user_type", "birthdate", "date_joined", "is_active", "profile_picture"}, map[string]any{
+	"User": obj([]string{"id", "username", "email", "first_name", "last_name", "user_type", "birthdate", "date_joined", "is_active", "profile_picture", "time_zone"}, map[string]any{
 		"id": integer, "username": str, "email": str, "first_name": str, "last_name": str,
 		"user_type":   map[string]any{"type": "string", "enum": []string{"student", "instructor", "admin"}},
 		"birthdate":   map[string]any{"type": []string{"string", "null"}, "format": "date"},
 		"date_joined": instant, "is_active": boolean, "profile_picture": nullStr,
+		"time_zone": map[string]any{"type": []string{"string", "null"}, "description": "IANA time zone pages show times in (e.g. Europe/Berlin); null when not set: UTC"},
 	}),
 	"Register": obj([]string{"username", "email", "password", "password2", "first_name", "last_name", "birthdate"}, map[string]any{
 		"username": str, "email": str, "password": str, "password2": str, "first_name": str, "last_name": str,
@@ -60,7 +63,8 @@ var schemas = map[string]any{
 	"Logout":        obj(nil, map[string]any{"refresh": str}),
 	"TokenPair":     obj([]string{"access", "refresh"}, map[string]any{"access": str, "refresh": str}),
 	"AuthResult":    obj([]string{"user", "access", "refresh", "message"}, map[string]any{"user": ref("User"), "access": str, "refresh": str, "message": str}),
-	"ProfileUpdate": obj(nil, map[string]any{"email": str, "first_name": str, "last_name": str, "birthdate": date}),
+	"ProfileUpdate": obj(nil, map[string]any{"email": str, "first_name": str, "last_name": str, "birthdate": date,
+		"time_zone": map[string]any{"type": []string{"string", "null"}, "maxLength": zone.MaxName, "description": "IANA time zone (e.g. Europe/Berlin); \"\" or null clears it"}}),
 	"PictureUpload": obj([]string{"profile_picture"}, map[string]any{"profile_picture": map[string]any{"type": "string", "format": "binary"}}),
 	"PictureResult": obj([]string{"message", "profile_picture"}, map[string]any{"message": str, "profile_picture": str}),
 	"Error":         obj([]string{"detail"}, map[string]any{"detail": map[string]any{"type": "string", "description": "a sentence for people"}}),

@@ -9,24 +9,30 @@ import (
 	"eplatform/app/media"
 	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/text"
+	"eplatform/app/zone"
 )
 
 // AccountUpdate is a change to the self-editable account fields; nil leaves a field as
 // it is (PATCH), so PUT passes every field.
 type AccountUpdate struct {
 	Email, FirstName, LastName, Birthdate *string
+	// TimeZone is an IANA zone name (app/zone); "" clears it (times in UTC).
+	TimeZone *string
 }
 
 // Empty reports whether the update changes nothing.
 func (u AccountUpdate) Empty() bool {
-	return u.Email == nil && u.FirstName == nil && u.LastName == nil && u.Birthdate == nil
+	return u.Email == nil && u.FirstName == nil && u.LastName == nil && u.Birthdate == nil && u.TimeZone == nil
 }
 
 // CheckAccountUpdate applies the signup rules that need no database to the fields u
-// sets: a valid email, non-empty names and a real birthdate (for a student, 17–40
-// years old). It returns the values to store and the messages by field.
+// sets: a valid email, non-empty names, a real birthdate (for a student, 17–40
+// years old) and a time zone the zone database knows. It returns the values to store
+// and the messages by field.
 func (s *Service) CheckAccountUpdate(cur store.User, u AccountUpdate) (store.UserUpdate, form.Errors) {
-	next := store.UserUpdate{Email: cur.Email, FirstName: cur.FirstName, LastName: cur.LastName, Birthdate: cur.Birthdate}
+	next := store.UserUpdate{Email: cur.Email, FirstName: cur.FirstName, LastName: cur.LastName, Birthdate: cur.Birthdate,
+		TimeZone: cur.TimeZone}
 	errs := form.Errors{}
 	if u.Email != nil {
 		next.Email = NormalizeEmail(*u.Email)
@@ -50,6 +56,16 @@ func (s *Service) CheckAccountUpdate(cur store.User, u AccountUpdate) (store.Use
 		next.Birthdate = strings.TrimSpace(*u.Birthdate)
 		if m := checkBirthdate(next.Birthdate, cur.UserType, s.Now()); m != "" {
 			errs.Add("birthdate", m)
+		}
+	}
+	if u.TimeZone != nil {
+		v, m := text.Field(*u.TimeZone, false, zone.MaxName)
+		if m == "" {
+			m = zone.Check(v)
+		}
+		next.TimeZone = v
+		if m != "" {
+			errs.Add("time_zone", m)
 		}
 	}
 	return next, errs

@@ -24,6 +24,7 @@ import (
 	"eplatform/app/metrics"
 	"eplatform/app/state"
 	"eplatform/app/store"
+	"eplatform/app/zone"
 	"eplatform/app/web"
 )
 
@@ -119,7 +120,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // identify puts the caller's identity in the request context: a bearer token
 // (Authorization header, or ?access_token= for WebSockets, which cannot send headers)
-// or else the session cookie. Inactive users are anonymous.
+// or else the session cookie. Inactive users are anonymous. The user's time zone
+// goes in too (app/zone): every time a page shows is in it.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A token or session that is no good makes the request anonymous; one that could
@@ -132,7 +134,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			a, err := s.st.Auth.UserForAccessToken(ctx, tok)
 			switch {
 			case err == nil:
-				r = r.WithContext(auth.WithIdentity(ctx, auth.Identity{User: a.User, TokenFamily: a.Family}))
+				r = r.WithContext(zone.With(auth.WithIdentity(ctx, auth.Identity{User: a.User, TokenFamily: a.Family}), a.User.TimeZone))
 			case !errors.Is(err, auth.ErrInvalidToken):
 				httpx.ServerError(w, r, s.st.Log, fmt.Errorf("look up the access token: %w", err))
 				return
@@ -150,7 +152,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				u, err := s.st.Auth.UserByID(ctx, uid)
 				switch {
 				case err == nil && u.IsActive:
-					r = r.WithContext(auth.WithIdentity(ctx, auth.Identity{User: u}))
+					r = r.WithContext(zone.With(auth.WithIdentity(ctx, auth.Identity{User: u}), u.TimeZone))
 				case err != nil && !errors.Is(err, store.ErrNotFound):
 					httpx.ServerError(w, r, s.st.Log, fmt.Errorf("load the session's user: %w", err))
 					return
