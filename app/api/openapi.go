@@ -44,6 +44,10 @@ func listOf(item string) map[string]any {
 
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 
+// timeZoneInput is a profile's time zone as clients send it.
+var timeZoneInput = map[string]any{"type": []string{"string", "null"}, "maxLength": zone.MaxName,
+	"description": "IANA time zone (e.g. Europe/Berlin); \"\" or null clears it (times in UTC)"}
+
 // schemas are the request and response bodies named by the route table.
 var schemas = map[string]any{
 	"User": obj([]string{"id", "username", "email", "first_name", "last_name", "user_type", "birthdate", "date_joined", "is_active", "profile_picture", "time_zone"}, map[string]any{
@@ -63,8 +67,7 @@ var schemas = map[string]any{
 	"Logout":        obj(nil, map[string]any{"refresh": str}),
 	"TokenPair":     obj([]string{"access", "refresh"}, map[string]any{"access": str, "refresh": str}),
 	"AuthResult":    obj([]string{"user", "access", "refresh", "message"}, map[string]any{"user": ref("User"), "access": str, "refresh": str, "message": str}),
-	"ProfileUpdate": obj(nil, map[string]any{"email": str, "first_name": str, "last_name": str, "birthdate": date,
-		"time_zone": map[string]any{"type": []string{"string", "null"}, "maxLength": zone.MaxName, "description": "IANA time zone (e.g. Europe/Berlin); \"\" or null clears it"}}),
+	"ProfileUpdate": obj(nil, map[string]any{"email": str, "first_name": str, "last_name": str, "birthdate": date, "time_zone": timeZoneInput}),
 	"PictureUpload": obj([]string{"profile_picture"}, map[string]any{"profile_picture": map[string]any{"type": "string", "format": "binary"}}),
 	"PictureResult": obj([]string{"message", "profile_picture"}, map[string]any{"message": str, "profile_picture": str}),
 	"Error":         obj([]string{"detail"}, map[string]any{"detail": map[string]any{"type": "string", "description": "a sentence for people"}}),

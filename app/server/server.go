@@ -24,8 +24,8 @@ import (
 	"eplatform/app/metrics"
 	"eplatform/app/state"
 	"eplatform/app/store"
-	"eplatform/app/zone"
 	"eplatform/app/web"
+	"eplatform/app/zone"
 )
 
 // Server is the whole site as one http.Handler.
