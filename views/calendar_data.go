@@ -2,7 +2,9 @@ package views
 
 // CalendarEvent is one dated thing of a day.
 type CalendarEvent struct {
-	Time      string // "15:04", UTC
+	Time      string // "15:04" in the viewer's zone
+	ISO       string // the instant, UTC (the datetime attribute)
+	Full      string // "8 Dec 2026, 14:05 JST" (the title)
 	Title     string
 	Detail    string
 	URL       string
@@ -23,6 +25,7 @@ type CalendarDay struct {
 // CalendarData is /home/calendar/.
 type CalendarData struct {
 	Month    string // "March 2026"
+	Zone     string // the zone the days and times are in: "Asia/Tokyo", "UTC"
 	PrevURL  string
 	NextURL  string
 	TodayURL string

@@ -24,10 +24,12 @@ type ChatListItem struct {
 	Online  bool
 	Preview string // the last message: its text, "📎 name", "Message deleted" or "No messages yet"
 	Mine    bool   // the last message is the viewer's ("You: ")
-	Time    string // "14:05", "Mon", "3 Mar"
+	Time    string // "14:05", "Mon", "3 Mar" in the viewer's zone
 	TimeISO string
 	Unread  int
 	Active  bool // the open conversation
+	// TimeTitle is the full time with the zone named: "8 Dec 2026, 14:05 CET".
+	TimeTitle string
 }
 
 // ChatFileView is a message's attachment.
@@ -48,7 +50,8 @@ type ChatMessageView struct {
 	Content    string
 	Segments   []Segment
 	TimeISO    string
-	Time       string // "14:05" (UTC; chat.js shows local time)
+	Time       string // "14:05" in the viewer's zone (app/zone)
+	TimeTitle  string // "8 Dec 2026, 14:05 CET"
 	DayKey     string // "2026-11-25"
 	Day        string // "Today", "Yesterday", "Wed 25 Nov 2026"
 	NewDay     bool   // a day separator goes before this message

@@ -3,13 +3,25 @@ package views
 import (
 	"context"
 	"eplatform/app/frag"
+	"eplatform/app/zone"
 	"hash/fnv"
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 )
+
+// localTitle is the title of a <time> whose datetime is iso: the instant in the
+// viewer's zone, named ("8 Dec 2026, 14:05 CET").
+func localTitle(ctx context.Context, iso string) string {
+	t, err := time.Parse(time.RFC3339, iso)
+	if err != nil {
+		return ""
+	}
+	return zone.Full(ctx, t)
+}
 
 // asset is p.Asset with a fallback, so a Page built without an asset mapper (tests,
 // previews) still renders working URLs.

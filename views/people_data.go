@@ -94,13 +94,15 @@ type PrivacyField struct {
 // privacy and the picture, each its own form.
 type ProfileEditData struct {
 	Person Person
-	// Focus names the form that was sent and failed: info, social, privacy, picture.
+	// Focus names the form that was sent and failed: info, social, privacy, picture, zone.
 	Focus   string
 	Info    []Field
 	Social  []Field
 	Privacy []PrivacyField
 	Levels  []Choice
 	Errors  FormErrors
+	// Zone is the time zone select ("" = not set: UTC); app.js offers the device's zone.
+	Zone Field
 }
 
 // EntryFormData is the add or edit form of one entry.

@@ -68,18 +68,20 @@ const (
 
 // Month is a month page's events, by start time.
 type Month struct {
-	First  time.Time // the month's first day, 00:00 UTC
+	First  time.Time // the month's first day, 00:00 where the viewer is (ParseMonth)
 	Events []Event
 }
 
-// ParseMonth reads "2006-01" (a page's ?month=); "" is now's month. Anything else, or
-// a year outside 2000–2100, is a problem.Field of "month".
+// ParseMonth reads "2006-01" (a page's ?month=); "" is now's month. The month is the
+// one of now's location: pass now in the viewer's zone (app/zone), and the month runs
+// from their first midnight to their last, so an event late on the last evening UTC
+// is on the next month's page in Tokyo. Anything else, or a year outside 2000–2100,
+// is a problem.Field of "month".
 func ParseMonth(s string, now time.Time) (time.Time, error) {
 	if s == "" {
-		now = now.UTC()
-		return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC), nil
+		return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location()), nil
 	}
-	t, err := time.Parse("2006-01", s)
+	t, err := time.ParseInLocation("2006-01", s, now.Location())
 	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
 		return time.Time{}, problem.Field("month", "Choose a month as YYYY-MM, between 2000 and 2100.")
 	}

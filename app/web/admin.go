@@ -34,7 +34,7 @@ func (h *Web) adminOutbox(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]views.OutboxMail, len(mails))
 	for i, m := range mails {
-		row := views.OutboxMail{To: m.To, Subject: m.Subject, Body: m.Body, Created: m.CreatedAt.Format("2006-01-02 15:04 UTC")}
+		row := views.OutboxMail{To: m.To, Subject: m.Subject, Body: m.Body, Created: stamp(r.Context(), m.CreatedAt)}
 		switch {
 		case !m.SentAt.IsZero():
 			row.Status = "sent"

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -51,8 +52,6 @@ func (h *Web) registerAdmin(mux *http.ServeMux) {
 var AdminPages = []string{"/admin/", "/admin/users/", "/admin/import/", "/admin/moderation/", "/admin/subjects/", "/admin/faq/",
 	"/admin/contact/", "/admin/appointments/", "/admin/system/", "/admin/reports/", "/admin/audit/", "/admin/audit/audit.csv"}
 
-func stamp(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04 UTC") }
-
 func (h *Web) back(w http.ResponseWriter, r *http.Request, to, kind, msg string) {
 	h.flash(w, r, kind, msg)
 	http.Redirect(w, r, to, http.StatusSeeOther)
@@ -69,7 +68,7 @@ func (h *Web) adminUsers(w http.ResponseWriter, r *http.Request) {
 	rows := make([]views.AdminUserRow, len(users))
 	for i, u := range users {
 		rows[i] = views.AdminUserRow{ID: u.ID, Username: u.Username, Name: u.DisplayName(),
-			Email: u.Email, Role: u.UserType, Active: u.IsActive, Joined: stamp(u.DateJoined), Self: u.ID == me.ID}
+			Email: u.Email, Role: u.UserType, Active: u.IsActive, Joined: stamp(r.Context(), u.DateJoined), Self: u.ID == me.ID}
 	}
 	if err := h.deletionDates(r, rows); err != nil {
 		h.fail(w, r, err, "")
@@ -119,14 +118,14 @@ func (h *Web) adminSendReset(w http.ResponseWriter, r *http.Request) {
 	}, func(u store.User) string { return "A reset link was sent to " + u.Email + " (also in the outbox)." })(w, r)
 }
 
-func modRows(items []store.ModItem) []views.AdminModRow {
+func modRows(ctx context.Context, items []store.ModItem) []views.AdminModRow {
 	out := make([]views.AdminModRow, len(items))
 	for i, m := range items {
 		name := m.AuthorName
 		if name == "" {
 			name = m.Author
 		}
-		out[i] = views.AdminModRow{ID: m.ID, PostID: m.PostID, Author: name, Username: m.Author, Content: m.Content, Created: stamp(m.CreatedAt)}
+		out[i] = views.AdminModRow{ID: m.ID, PostID: m.PostID, Author: name, Username: m.Author, Content: m.Content, Created: stamp(ctx, m.CreatedAt)}
 	}
 	return out
 }
@@ -138,7 +137,7 @@ func (h *Web) adminModeration(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	h.render(w, r, http.StatusOK, views.AdminModeration(h.page(w, r, "Moderation · Admin", "admin"), modRows(posts), modRows(comments)))
+	h.render(w, r, http.StatusOK, views.AdminModeration(h.page(w, r, "Moderation · Admin", "admin"), modRows(r.Context(), posts), modRows(r.Context(), comments)))
 }
 
 func (h *Web) adminDeletePost(w http.ResponseWriter, r *http.Request) {
@@ -299,9 +298,9 @@ func (h *Web) adminContacts(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]views.AdminContactRow, len(list))
 	for i, c := range list {
-		rows[i] = views.AdminContactRow{ID: c.ID, Name: c.Name, Email: c.Email, Subject: c.Subject, Message: c.Message, Created: stamp(c.CreatedAt)}
+		rows[i] = views.AdminContactRow{ID: c.ID, Name: c.Name, Email: c.Email, Subject: c.Subject, Message: c.Message, Created: stamp(r.Context(), c.CreatedAt)}
 		if !c.HandledAt.IsZero() {
-			rows[i].Handled = stamp(c.HandledAt)
+			rows[i].Handled = stamp(r.Context(), c.HandledAt)
 		}
 	}
 	h.render(w, r, http.StatusOK, views.AdminContacts(h.page(w, r, "Contact inbox · Admin", "admin"), rows, all))
@@ -397,7 +396,7 @@ func (h *Web) SystemStats(r *http.Request) (views.AdminSystem, error) {
 	if h.st.Hub != nil {
 		s.Sockets = h.st.Hub.Sockets()
 	}
-	s.Backups = backupStatus(h.st.Backups.Status())
+	s.Backups = backupStatus(r.Context(), h.st.Backups.Status())
 	s.Backups.Schedule = h.st.Config.BackupSchedule()
 	s.CacheHitRate = hitRate(cs.Hits, cs.Misses)
 	backend := "in process"
@@ -425,17 +424,17 @@ func hitRate(hits, misses uint64) string {
 	return fmt.Sprintf("%.1f%%", 100*float64(hits)/float64(hits+misses))
 }
 
-func backupStatus(b backup.Status) views.AdminBackups {
+func backupStatus(ctx context.Context, b backup.Status) views.AdminBackups {
 	var v views.AdminBackups
 	run := func(r *backup.Result) *views.AdminBackupRun {
-		out := &views.AdminBackupRun{When: stamp(r.Time), File: r.File, Size: humanBytes(r.Size), Error: r.Error}
+		out := &views.AdminBackupRun{When: stamp(ctx, r.Time), File: r.File, Size: humanBytes(r.Size), Error: r.Error}
 		if r.Took > 0 {
 			out.Took = r.Took.Round(time.Millisecond).String()
 		}
 		return out
 	}
 	if !b.Next.IsZero() {
-		v.Next = stamp(b.Next.UTC())
+		v.Next = stamp(ctx, b.Next)
 	}
 	if b.LastSuccess != nil {
 		v.Last = run(b.LastSuccess)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"eplatform/app/audit"
 	"eplatform/app/media"
 	"eplatform/app/store"
+	"eplatform/app/zone"
 	"eplatform/views"
 )
 
@@ -44,7 +46,7 @@ func (h *Web) adminAudit(w http.ResponseWriter, r *http.Request) {
 		d.Next = "/admin/audit/?" + next.Encode()
 	}
 	for _, e := range list {
-		d.Rows = append(d.Rows, auditRow(e))
+		d.Rows = append(d.Rows, auditRow(r.Context(), e))
 	}
 	csvQuery := filterQuery(v)
 	csvQuery.Del("before") // the export is everything the filters select
@@ -70,12 +72,12 @@ func auditTarget(e store.AuditEntry) string {
 	return e.TargetKind + " #" + strconv.FormatInt(e.TargetID, 10)
 }
 
-func auditRow(e store.AuditEntry) views.AuditRow {
+func auditRow(ctx context.Context, e store.AuditEntry) views.AuditRow {
 	actor, handle := e.ActorName, ""
 	if e.ActorFullName != "" {
 		actor, handle = e.ActorFullName, "@"+e.ActorName
 	}
-	return views.AuditRow{ID: e.ID, When: e.At.Format("2006-01-02 15:04:05"), Actor: actor, ActorHandle: handle, Action: e.Action,
+	return views.AuditRow{ID: e.ID, When: zone.In(ctx, e.At).Format("2006-01-02 15:04:05 MST"), Actor: actor, ActorHandle: handle, Action: e.Action,
 		Target: auditTarget(e), Label: e.TargetLabel, Before: e.Before, After: e.After, RequestID: e.RequestID, Client: e.Client}
 }
 

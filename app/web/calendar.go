@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"eplatform/app/calendar"
+	"eplatform/app/zone"
 	"eplatform/views"
 )
 
@@ -30,7 +31,9 @@ func (h *Web) calendarPage(w http.ResponseWriter, r *http.Request) {
 // secret just made, shown this once.
 func (h *Web) showCalendar(w http.ResponseWriter, r *http.Request, newLink string) {
 	u, _ := identity(r.Context())
-	now := h.st.Now().UTC()
+	// The month, its days and the events' times are the viewer's (app/zone); the feed
+	// below stays UTC, as iCalendar readers put each event in their own zone.
+	now := zone.In(r.Context(), h.st.Now())
 	first, err := calendar.ParseMonth(r.URL.Query().Get("month"), now)
 	if err != nil {
 		h.fail(w, r, err, "")
@@ -47,11 +50,11 @@ func (h *Web) showCalendar(w http.ResponseWriter, r *http.Request, newLink strin
 		return
 	}
 	month := func(t time.Time) string { return calendarURL + "?month=" + t.Format("2006-01") }
-	d := views.CalendarData{Month: first.Format("January 2006"), PrevURL: month(first.AddDate(0, -1, 0)),
+	d := views.CalendarData{Month: first.Format("January 2006"), Zone: zone.Label(r.Context()), PrevURL: month(first.AddDate(0, -1, 0)),
 		NextURL: month(first.AddDate(0, 1, 0)), TodayURL: calendarURL, Count: len(m.Events),
 		LinkURL: calendarURL + "link/", RevokeURL: calendarURL + "link/delete/"}
 	if !since.IsZero() {
-		d.FeedSince = since.Format("Jan 2, 2006")
+		d.FeedSince = since.In(now.Location()).Format("Jan 2, 2006")
 	}
 	if newLink != "" {
 		d.NewFeed = h.st.Config.BaseURL + calendar.FeedPath(newLink)
@@ -65,15 +68,20 @@ func (h *Web) showCalendar(w http.ResponseWriter, r *http.Request, newLink strin
 }
 
 // monthGrid lays out whole weeks, Monday first, around the month starting at first,
-// each day with its events.
+// each day with its events. Days are those of first's location (the viewer's zone):
+// an event is on the day, and at the time, it happens where the viewer is.
 func monthGrid(first, now time.Time, events []calendar.Event) []views.CalendarDay {
+	loc := first.Location()
+	now = now.In(loc)
 	start := first.AddDate(0, 0, -((int(first.Weekday()) + 6) % 7))
 	end := first.AddDate(0, 1, 0)
 	end = end.AddDate(0, 0, (7-(int(end.Weekday())+6)%7)%7)
 	byDay := map[string][]views.CalendarEvent{}
 	for _, e := range events {
-		day := e.Start.UTC().Format(time.DateOnly)
-		byDay[day] = append(byDay[day], views.CalendarEvent{Time: e.Start.UTC().Format("15:04"), Title: e.Title,
+		start := e.Start.In(loc)
+		day := start.Format(time.DateOnly)
+		byDay[day] = append(byDay[day], views.CalendarEvent{Time: start.Format("15:04"), ISO: isoTime(e.Start),
+			Full: start.Format(zone.FullLayout), Title: e.Title,
 			Detail: e.Detail, URL: e.URL, Kind: e.Kind, Tentative: e.Tentative})
 	}
 	today := now.Format(time.DateOnly)

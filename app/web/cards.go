@@ -28,8 +28,11 @@ import (
 //
 // A piece's key names every version it shows — the post's version (moved by any change
 // its card shows), the people version (names and pictures, auth.PeopleNamespace) — so
-// a kept piece is never stale, only unused, and each process may keep its own. Times
-// ("3 h ago") and the viewer's avatar are holes filled per response.
+// a kept piece is never stale, only unused, and each process may keep its own. A
+// card's times are absolute ("7 Dec 2026, 14:05 CET"; live.js shows them relative) in
+// the viewer's zone, so the zone is part of every key (zoneKey): viewers in one zone
+// share a card, nobody sees another's zone. The viewer's avatar is a hole filled per
+// response.
 
 // cardRole is what the viewer may do to a post: 'a' an admin, 'o' its author, 'x'
 // anyone else.
@@ -94,7 +97,7 @@ func (h *Web) feedCards(ctx context.Context, viewer store.User, heads []store.Po
 	cardKeys := make([]string, len(heads))
 	var missing []int64
 	for i, hd := range heads {
-		cardKeys[i] = cardKey(hd, people, liked[hd.ID], cardRole(viewer, hd.AuthorID), own[hd.ID], hiddenKey)
+		cardKeys[i] = cardKey(hd, people, liked[hd.ID], cardRole(viewer, hd.AuthorID), own[hd.ID], hiddenKey) + zoneKey(ctx)
 		if f, ok := h.st.Fragments.Peek(cardKeys[i]); ok {
 			out[i] = f
 		} else {
@@ -118,7 +121,7 @@ func (h *Web) feedCards(ctx context.Context, viewer store.User, heads []store.Po
 			it.Liked = liked[hd.ID]
 			it = it.WithoutHidden(hidden)
 			out[i], err = h.st.Fragments.Render(cardKeys[i], func() ([]byte, error) {
-				return renderBytes(ctx, views.PostCard(p, h.cachedPostView(it, viewer, known)))
+				return renderBytes(ctx, views.PostCard(p, h.cachedPostView(ctx, it, viewer, known)))
 			})
 			if err != nil {
 				return nil, err
@@ -135,19 +138,17 @@ func (h *Web) feedCards(ctx context.Context, viewer store.User, heads []store.Po
 	return kept, nil
 }
 
-// cachedPostView is postView for a fragment: times are absolute (UTC, zone named),
-// since a kept "3 h ago" would go stale; live.js shows them relative.
-func (h *Web) cachedPostView(it feed.Item, viewer store.User, known map[string]store.UserMini) views.PostView {
-	v := h.postView(it, viewer, known)
-	v.CreatedAgo = absTime(it.Post.CreatedAt)
+// cachedPostView is postView for a fragment: times are absolute (the viewer's zone,
+// named; the key has it), since a kept "3 h ago" would go stale; live.js shows them
+// relative.
+func (h *Web) cachedPostView(ctx context.Context, it feed.Item, viewer store.User, known map[string]store.UserMini) views.PostView {
+	v := h.postView(ctx, it, viewer, known)
+	v.CreatedAgo = absTime(ctx, it.Post.CreatedAt)
 	for i, c := range it.Comments {
-		v.Comments[i].CreatedAgo = absTime(c.CreatedAt)
+		v.Comments[i].CreatedAgo = absTime(ctx, c.CreatedAt)
 	}
 	return v
 }
-
-// absTime is a time as a page that cannot say "3 h ago" shows it: "7 Dec 2026, 14:05 UTC".
-func absTime(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }
 
 func renderBytes(ctx context.Context, c templ.Component) ([]byte, error) {
 	var b bytes.Buffer
@@ -270,7 +271,7 @@ func (h *Web) shell(ctx context.Context, p views.Page, name string, fragment boo
 	if fragment {
 		name += "/fragment"
 	}
-	key := shellKey(name, p, people, extra)
+	key := shellKey(name, p, people, extra) + zoneKey(ctx) // the layout's data-tz
 	render := func() ([]byte, error) { return renderBytes(ctx, page(p)) }
 	if len(p.Flashes) > 0 {
 		raw, err := render()
@@ -305,7 +306,7 @@ func (h *Web) cachedPostPage(w http.ResponseWriter, r *http.Request, id int64) {
 		h.serverError(w, r, err)
 		return
 	}
-	key := "full" + cardKey(hd, people, liked[id], cardRole(u, hd.AuthorID), own[id], feed.HiddenKey(hidden))
+	key := "full" + cardKey(hd, people, liked[id], cardRole(u, hd.AuthorID), own[id], feed.HiddenKey(hidden)) + zoneKey(ctx)
 	card, err := h.st.Fragments.Get(key, func() ([]byte, error) {
 		it, known, err := h.st.Feed.Post(ctx, u, id)
 		if err != nil {
@@ -313,7 +314,7 @@ func (h *Web) cachedPostPage(w http.ResponseWriter, r *http.Request, id int64) {
 		}
 		it = it.WithoutHidden(hidden)
 		p := views.Page{Viewer: viewerOf(u), Asset: h.assets.URL, Cached: true}
-		return renderBytes(ctx, views.FullPostCard(p, h.cachedPostView(it, u, known)))
+		return renderBytes(ctx, views.FullPostCard(p, h.cachedPostView(ctx, it, u, known)))
 	})
 	if err != nil {
 		h.fail(w, r, err, "")

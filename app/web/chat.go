@@ -82,13 +82,13 @@ func (h *Web) renderChat(w http.ResponseWriter, r *http.Request, status int, ope
 			h.fail(w, r, err, "")
 			return
 		}
-		c := h.conversationView(sum, u.ID)
+		c := h.conversationView(r.Context(), sum, u.ID)
 		if len(msgs) > chat.HistoryPage {
 			msgs = msgs[:chat.HistoryPage]
 			c.OlderURL = conversationPath(openID) + "?before_id=" + strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
 		}
 		slices.Reverse(msgs)
-		c.Messages = h.messageViews(msgs, u.ID, sum.IsGroup(), "")
+		c.Messages = h.messageViews(r.Context(), msgs, u.ID, sum.IsGroup(), "")
 		if before != 0 {
 			c.LatestURL = conversationPath(openID)
 		}
@@ -111,7 +111,7 @@ func (h *Web) renderChat(w http.ResponseWriter, r *http.Request, status int, ope
 		d.MoreURL = "/chat/?page=" + strconv.Itoa(page+1)
 	}
 	for _, s := range sums {
-		d.Items = append(d.Items, h.chatItem(s, u.ID, openID))
+		d.Items = append(d.Items, h.chatItem(r.Context(), s, u.ID, openID))
 	}
 	if d.UnreadTotal, err = h.st.Chat.Unread(ctx, u.ID); err != nil {
 		h.fail(w, r, err, "")
@@ -137,7 +137,7 @@ func (h *Web) chatListItem(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	item := h.chatItem(sum, u.ID, queryID(r, "active"))
+	item := h.chatItem(r.Context(), sum, u.ID, queryID(r, "active"))
 	h.renderFragment(w, r, http.StatusOK, views.ChatListItemView(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, item))
 }
 
@@ -150,7 +150,7 @@ func (h *Web) messageFragment(w http.ResponseWriter, r *http.Request, status int
 		h.fail(w, r, err, "")
 		return
 	}
-	v := h.messageViews([]store.Message{mv.Message}, u.ID, mv.Group, "-")[0]
+	v := h.messageViews(r.Context(), []store.Message{mv.Message}, u.ID, mv.Group, "-")[0]
 	h.renderFragment(w, r, status, views.ChatMessage(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, v))
 }
 
@@ -314,7 +314,7 @@ func (h *Web) chatUsers(w http.ResponseWriter, r *http.Request) {
 	now := h.st.Now()
 	d := views.ChatUsersData{Query: q, Total: total, Page: page, Pages: (total + chatUsersPage - 1) / chatUsersPage}
 	for _, cu := range users {
-		d.Users = append(d.Users, views.ChatUserView{Person: person(cu.UserMini), Online: h.st.Chat.Online(cu.ID), LastSeen: lastSeen(cu.LastSeenAt, now)})
+		d.Users = append(d.Users, views.ChatUserView{Person: person(cu.UserMini), Online: h.st.Chat.Online(cu.ID), LastSeen: lastSeen(r.Context(), cu.LastSeenAt, now)})
 	}
 	link := func(n int) string {
 		v := url.Values{"page": {strconv.Itoa(n)}}
@@ -365,7 +365,7 @@ func (h *Web) renderChatStart(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	mini := store.UserMini{ID: other.ID, Username: other.Username, FirstName: other.FirstName, LastName: other.LastName, UserType: other.UserType, ProfilePicture: other.ProfilePicture}
-	d := views.ChatStartData{User: views.ChatUserView{Person: person(mini), Online: online, LastSeen: lastSeen(other.LastSeenAt, h.st.Now())},
+	d := views.ChatStartData{User: views.ChatUserView{Person: person(mini), Online: online, LastSeen: lastSeen(r.Context(), other.LastSeenAt, h.st.Now())},
 		Draft: draft, Errors: errs, MaxContent: chat.MaxContent}
 	h.render(w, r, status, views.ChatStartPage(h.page(w, r, "Message "+d.User.Name, "chat"), d))
 }
@@ -456,10 +456,10 @@ func (h *Web) renderMembers(w http.ResponseWriter, r *http.Request, id int64, ad
 		return
 	}
 	now := h.st.Now()
-	d := views.ChatMembersData{Conversation: h.conversationView(sum, u.ID), Add: add, Errors: formErrors(errs)}
+	d := views.ChatMembersData{Conversation: h.conversationView(r.Context(), sum, u.ID), Add: add, Errors: formErrors(errs)}
 	for _, m := range sum.Members {
 		if m.ID == u.ID {
-			d.Me = chatPerson(m, true, now)
+			d.Me = chatPerson(r.Context(), m, true, now)
 		}
 	}
 	h.render(w, r, http.StatusOK, views.ChatMembersPage(h.page(w, r, "Members of "+d.Conversation.Title, "chat"), d))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"time"
@@ -8,20 +9,21 @@ import (
 
 	"eplatform/app/chat"
 	"eplatform/app/store"
+	"eplatform/app/zone"
 	"eplatform/views"
 )
 
 // This file turns the chat's rows into what the chat views render.
 
-func chatPerson(m store.ChatMember, online bool, now time.Time) views.ChatPerson {
-	return views.ChatPerson{Person: person(m.UserMini), Online: online, LastSeen: lastSeen(m.LastSeenAt, now), Owner: m.Role == "owner"}
+func chatPerson(ctx context.Context, m store.ChatMember, online bool, now time.Time) views.ChatPerson {
+	return views.ChatPerson{Person: person(m.UserMini), Online: online, LastSeen: lastSeen(ctx, m.LastSeenAt, now), Owner: m.Role == "owner"}
 }
 
-func lastSeen(t, now time.Time) string {
+func lastSeen(ctx context.Context, t, now time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return "last seen " + ago(t, now)
+	return "last seen " + ago(ctx, t, now)
 }
 
 // groupAvatar is the initials of a group's title in an avatar.
@@ -38,9 +40,9 @@ func groupAvatar(id int64, title string) views.Person {
 }
 
 // listTime is the conversation list's time: the hour today, the weekday this week, a
-// date otherwise (UTC; chat.js shows local time).
-func listTime(t, now time.Time) string {
-	t, now = t.UTC(), now.UTC()
+// date otherwise, in the viewer's zone (the full time is the element's title).
+func listTime(ctx context.Context, t, now time.Time) string {
+	t, now = zone.In(ctx, t), zone.In(ctx, now)
 	switch {
 	case sameDay(t, now):
 		return t.Format("15:04")
@@ -58,8 +60,9 @@ func sameDay(a, b time.Time) bool {
 	return ay == by && am == bm && ad == bd
 }
 
-func dayLabel(t, now time.Time) string {
-	t, now = t.UTC(), now.UTC()
+// dayLabel names the viewer's day of t: "Today", "Yesterday" or the date.
+func dayLabel(ctx context.Context, t, now time.Time) string {
+	t, now = zone.In(ctx, t), zone.In(ctx, now)
 	switch {
 	case sameDay(t, now):
 		return "Today"
@@ -87,7 +90,7 @@ func preview(m *store.Message) string {
 	return s
 }
 
-func (h *Web) chatItem(s chat.Summary, viewerID, activeID int64) views.ChatListItem {
+func (h *Web) chatItem(ctx context.Context, s chat.Summary, viewerID, activeID int64) views.ChatListItem {
 	now := h.st.Now()
 	it := views.ChatListItem{ID: s.Conversation.ID, Title: s.Title(viewerID), IsGroup: s.IsGroup(),
 		Preview: preview(s.LastMessage), Unread: s.Me.Unread, Active: s.Conversation.ID == activeID}
@@ -101,7 +104,7 @@ func (h *Web) chatItem(s chat.Summary, viewerID, activeID int64) views.ChatListI
 		at = s.LastMessage.CreatedAt
 		it.Mine = s.LastMessage.SenderID() == viewerID
 	}
-	it.TimeISO, it.Time = isoTime(at), listTime(at, now)
+	it.TimeISO, it.Time, it.TimeTitle = isoTime(at), listTime(ctx, at, now), absTime(ctx, at)
 	return it
 }
 
@@ -116,13 +119,14 @@ func chatFileView(m store.Message) *views.ChatFileView {
 
 // messageViews shapes messages given oldest first; prevDay is the day of the message
 // just before them ("" when none), so that a day separator starts each new day.
-func (h *Web) messageViews(msgs []store.Message, viewerID int64, group bool, prevDay string) []views.ChatMessageView {
+func (h *Web) messageViews(ctx context.Context, msgs []store.Message, viewerID int64, group bool, prevDay string) []views.ChatMessageView {
 	now := h.st.Now()
 	out := make([]views.ChatMessageView, len(msgs))
 	for i, m := range msgs {
+		local := zone.In(ctx, m.CreatedAt)
 		v := views.ChatMessageView{ID: m.ID, Mine: m.SenderID() == viewerID && viewerID != 0, Content: m.Content,
-			Segments: segments(m.Content, nil), TimeISO: isoTime(m.CreatedAt), Time: m.CreatedAt.UTC().Format("15:04"),
-			DayKey: m.CreatedAt.UTC().Format(time.DateOnly), Day: dayLabel(m.CreatedAt, now), Status: m.Status,
+			Segments: segments(m.Content, nil), TimeISO: isoTime(m.CreatedAt), Time: local.Format("15:04"), TimeTitle: absTime(ctx, m.CreatedAt),
+			DayKey: local.Format(time.DateOnly), Day: dayLabel(ctx, m.CreatedAt, now), Status: m.Status,
 			Edited: m.IsEdited, Deleted: m.IsDeleted, File: chatFileView(m)}
 		if m.Sender != nil {
 			v.Sender = person(*m.Sender)
@@ -137,12 +141,12 @@ func (h *Web) messageViews(msgs []store.Message, viewerID int64, group bool, pre
 	return out
 }
 
-func (h *Web) conversationView(s chat.Summary, viewerID int64) views.ChatConversationView {
+func (h *Web) conversationView(ctx context.Context, s chat.Summary, viewerID int64) views.ChatConversationView {
 	now := h.st.Now()
 	c := views.ChatConversationView{ID: s.Conversation.ID, Title: s.Title(viewerID), IsGroup: s.IsGroup(),
 		IsOwner: s.IsOwner(), Members: len(s.Members)}
 	for _, m := range s.Others(viewerID) {
-		c.Others = append(c.Others, chatPerson(m, h.st.Chat.Online(m.ID), now))
+		c.Others = append(c.Others, chatPerson(ctx, m, h.st.Chat.Online(m.ID), now))
 	}
 	if s.IsGroup() {
 		c.Avatar = groupAvatar(s.Conversation.ID, s.Conversation.Title)

@@ -33,7 +33,7 @@ func (h *Web) handInFragment(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	h.renderFragment(w, r, http.StatusOK, views.HandInPanel(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, *handInPanel(d, h.st.Now())))
+	h.renderFragment(w, r, http.StatusOK, views.HandInPanel(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, *handInPanel(r.Context(), d, h.st.Now())))
 }
 
 // readHandIn reads the hand-in form (see readUpload).
@@ -121,7 +121,7 @@ func (h *Web) materialPageWith(w http.ResponseWriter, r *http.Request, status in
 func (h *Web) materialPageData(r *http.Request, a learn.Access) (views.MaterialPageData, error) {
 	u, _ := identity(r.Context())
 	now := h.st.Now()
-	d := views.MaterialPageData{Subject: subjectCard(a.Subject, false, u), Material: materialItem(a.Material, now),
+	d := views.MaterialPageData{Subject: subjectCard(a.Subject, false, u), Material: materialItem(r.Context(), a.Material, now),
 		CanManage: a.CanManage}
 	if a.Material.Kind != learn.Assignment {
 		return d, nil
@@ -130,7 +130,7 @@ func (h *Web) materialPageData(r *http.Request, a learn.Access) (views.MaterialP
 	if err != nil {
 		return d, err
 	}
-	d.HandIn = handInPanel(desk, now)
+	d.HandIn = handInPanel(r.Context(), desk, now)
 	return d, nil
 }
 
@@ -148,14 +148,14 @@ func (h *Web) handInsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.st.Now()
-	d := views.HandInsPageData{Subject: subjectCard(ro.Subject, false, u), Material: materialItem(ro.Material, now),
+	d := views.HandInsPageData{Subject: subjectCard(ro.Subject, false, u), Material: materialItem(r.Context(), ro.Material, now),
 		MaxMarks: ro.Material.MaxMarks, LateRule: lateRule(ro.Material), Counts: handInCounts(ro.Counts),
 		ZipURL: zipURL(id), GradebookURL: coursework.GradebookURL(ro.Subject.Code)}
 	for _, row := range ro.Rows {
 		v := views.HandInRow{Student: person(row.Student), Status: row.Status, StatusLabel: coursework.StatusLabel(row.Status),
 			Enrolled: row.Enrolled}
 		if row.Submission != nil {
-			item := handInItem(*row.Submission, ro.Material, now)
+			item := handInItem(r.Context(), *row.Submission, ro.Material, now)
 			v.HandIn = &item
 		}
 		d.Rows = append(d.Rows, v)
@@ -267,8 +267,8 @@ func (h *Web) showSubmission(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	now := h.st.Now()
-	v := views.SubmissionPageData{Subject: subjectCard(d.Subject, false, u), Material: materialItem(d.Material, now),
-		Student: person(d.Student), HandIn: handInItem(d.Submission, d.Material, now), Manage: d.Manage,
+	v := views.SubmissionPageData{Subject: subjectCard(d.Subject, false, u), Material: materialItem(r.Context(), d.Material, now),
+		Student: person(d.Student), HandIn: handInItem(r.Context(), d.Submission, d.Material, now), Manage: d.Manage,
 		BackURL: learn.MaterialURL(d.Material.ID) + "#hand-in", BackText: d.Material.Title,
 		GradeAction: coursework.SubmissionURL(id) + "grade/", Marks: marks, Feedback: feedback, Errors: formErrors(errs)}
 	if d.Manage {
@@ -282,7 +282,7 @@ func (h *Web) showSubmission(w http.ResponseWriter, r *http.Request, status int,
 				by = person(*g.GradedBy).Name
 			}
 			v.History = append(v.History, views.GradeHistoryItem{Marks: g.Marks, MaxMarks: g.MaxMarks, Feedback: g.Feedback,
-				By: by, At: isoTime(g.GradedAt), AtText: dueText(g.GradedAt)})
+				By: by, At: isoTime(g.GradedAt), AtText: dueText(r.Context(), g.GradedAt)})
 		}
 	}
 	h.render(w, r, status, views.SubmissionPage(h.page(w, r, d.Material.Title+" · "+person(d.Student).Name, "subjects"), v))
@@ -368,7 +368,7 @@ func (h *Web) gradebookPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := identity(r.Context())
-	d := views.GradebookPageData{Subject: subjectCard(g.Subject, false, u), Columns: gradeColumns(g.Columns),
+	d := views.GradebookPageData{Subject: subjectCard(g.Subject, false, u), Columns: gradeColumns(r.Context(), g.Columns),
 		CSVURL: learn.SubjectURL(g.Subject.Code) + "gradebook.csv", Histogram: histogram(g), Average: g.Average.String()}
 	for _, row := range g.Rows {
 		d.Rows = append(d.Rows, gradeRow(row))
@@ -412,7 +412,7 @@ func (h *Web) gradesPage(w http.ResponseWriter, r *http.Request) {
 	d := views.GradesPageData{}
 	for _, s := range list {
 		d.Subjects = append(d.Subjects, views.SubjectGradesItem{Subject: subjectCard(s.Subject, true, u),
-			Columns: gradeColumns(s.Columns), Row: gradeRow(s.Row)})
+			Columns: gradeColumns(r.Context(), s.Columns), Row: gradeRow(s.Row)})
 	}
 	h.render(w, r, http.StatusOK, views.GradesPage(h.page(w, r, "Grades", "grades"), d))
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,10 +28,10 @@ func lateRule(m store.Material) string {
 	return "Hand-ins after the due date are accepted and marked late."
 }
 
-func handInItem(x store.Submission, m store.Material, now time.Time) views.HandInItem {
+func handInItem(ctx context.Context, x store.Submission, m store.Material, now time.Time) views.HandInItem {
 	status := coursework.HandInStatus(m, &x, now)
 	v := views.HandInItem{ID: x.ID, URL: coursework.SubmissionURL(x.ID), Text: x.Text, Late: x.IsLate, Versions: x.Versions,
-		SubmittedAt: isoTime(x.SubmittedAt), Submitted: dueText(x.SubmittedAt), Status: status,
+		SubmittedAt: isoTime(x.SubmittedAt), Submitted: dueText(ctx, x.SubmittedAt), Status: status,
 		StatusLabel: coursework.StatusLabel(status), MaxMarks: m.MaxMarks, Feedback: x.Feedback}
 	if f := x.File; f != nil {
 		v.FileURL = media.SubmissionFileURL(x.ID, f.Path)
@@ -38,7 +39,7 @@ func handInItem(x store.Submission, m store.Material, now time.Time) views.HandI
 		v.FileExt = strings.TrimPrefix(strings.ToLower(filepath.Ext(f.Path)), ".")
 	}
 	if x.Marks != nil {
-		v.Graded, v.Marks, v.GradedText = true, *x.Marks, dueText(x.GradedAt)
+		v.Graded, v.Marks, v.GradedText = true, *x.Marks, dueText(ctx, x.GradedAt)
 	}
 	return v
 }
@@ -49,7 +50,7 @@ func handInCounts(c coursework.Counts) views.HandInCounts {
 }
 
 // handInPanel is an assignment page's hand-in part for the viewer.
-func handInPanel(d coursework.Desk, now time.Time) *views.HandInPanelData {
+func handInPanel(ctx context.Context, d coursework.Desk, now time.Time) *views.HandInPanelData {
 	m := d.Material
 	v := &views.HandInPanelData{MaterialID: m.ID, FragmentURL: learn.MaterialURL(m.ID) + "submission/", MaxMarks: m.MaxMarks,
 		LateRule: lateRule(m), Manage: d.Manage, Student: d.Student}
@@ -65,7 +66,7 @@ func handInPanel(d coursework.Desk, now time.Time) *views.HandInPanelData {
 		v.Refusal = d.Window.Refusal.Message
 	}
 	if d.Mine != nil {
-		h := handInItem(*d.Mine, m, now)
+		h := handInItem(ctx, *d.Mine, m, now)
 		v.HandIn, v.Text = &h, d.Mine.Text
 	}
 	return v
@@ -88,7 +89,7 @@ func columnNote(c coursework.Column) string {
 	return ""
 }
 
-func gradeColumns(cols []coursework.Column) []views.GradeColumn {
+func gradeColumns(ctx context.Context, cols []coursework.Column) []views.GradeColumn {
 	out := make([]views.GradeColumn, len(cols))
 	for i, c := range cols {
 		v := views.GradeColumn{Kind: c.Kind, KindLabel: "Quiz", Title: c.Title, URL: c.URL(), Max: c.MaxMarks,
@@ -97,7 +98,7 @@ func gradeColumns(cols []coursework.Column) []views.GradeColumn {
 			v.KindLabel = "Assignment"
 		}
 		if !c.Due.IsZero() {
-			v.Due, v.DueText = isoTime(c.Due), dueText(c.Due)
+			v.Due, v.DueText = isoTime(c.Due), dueText(ctx, c.Due)
 		}
 		out[i] = v
 	}
@@ -148,7 +149,7 @@ func histogram(g coursework.Gradebook) views.Chart {
 
 // courseworkData is the subject page's quizzes and assignments for the viewer (nil
 // when they see none).
-func courseworkData(o coursework.Overview, subj store.Subject, now time.Time) *views.CourseworkData {
+func courseworkData(ctx context.Context, o coursework.Overview, subj store.Subject, now time.Time) *views.CourseworkData {
 	if !o.Manage && !o.Student {
 		return nil
 	}
@@ -169,7 +170,7 @@ func courseworkData(o coursework.Overview, subj store.Subject, now time.Time) *v
 			}
 		}
 		if !c.Due.IsZero() {
-			it.Due, it.DueText, it.Overdue = isoTime(c.Due), dueText(c.Due), c.Due.Before(now)
+			it.Due, it.DueText, it.Overdue = isoTime(c.Due), dueText(ctx, c.Due), c.Due.Before(now)
 		}
 		if o.Row != nil {
 			cell := o.Row.Cells[i]

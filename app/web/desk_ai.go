@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -27,8 +28,8 @@ func feedbackJSON(f store.AIFeedback) FeedbackJSON {
 		ID: f.ID, CreatedAt: f.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")}
 }
 
-func feedbackView(f store.AIFeedback) views.AIFeedbackView {
-	v := views.AIFeedbackView{ID: f.ID, Kind: f.Kind, SubmissionID: f.SubmissionID, Created: f.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")}
+func feedbackView(ctx context.Context, f store.AIFeedback) views.AIFeedbackView {
+	v := views.AIFeedbackView{ID: f.ID, Kind: f.Kind, SubmissionID: f.SubmissionID, Created: stamp(ctx, f.CreatedAt)}
 	for _, l := range strings.Split(f.Feedback, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			v.Lines = append(v.Lines, l)
@@ -46,7 +47,7 @@ func (h *Web) aiPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := views.AIData{Kind: "general"}
 	for _, f := range hist {
-		d.History = append(d.History, feedbackView(f))
+		d.History = append(d.History, feedbackView(r.Context(), f))
 	}
 	h.render(w, r, http.StatusOK, views.AIPage(h.page(w, r, "Learning assistant", "ai"), d))
 }

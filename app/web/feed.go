@@ -67,7 +67,7 @@ func (h *Web) renderFeed(w http.ResponseWriter, r *http.Request, status int, dra
 	}
 	d := views.FeedData{MaxContent: feed.MaxContent, Draft: draft, Errors: formErrors(errs)}
 	for _, it := range page.Items {
-		d.Posts = append(d.Posts, h.postView(it, u, page.Known))
+		d.Posts = append(d.Posts, h.postView(r.Context(), it, u, page.Known))
 	}
 	if !page.Next.IsZero() {
 		d.NextURL = "/home/?before=" + cursorParam(page.Next)
@@ -169,7 +169,7 @@ func (h *Web) postCardFragment(w http.ResponseWriter, r *http.Request, status in
 		it.Comments = it.Comments[n-feed.CommentsPerCard:]
 		it.MoreComments = it.Post.CommentsCount - feed.CommentsPerCard
 	}
-	h.renderFragment(w, r, status, views.PostCard(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.postView(it, u, known)))
+	h.renderFragment(w, r, status, views.PostCard(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.postView(r.Context(), it, u, known)))
 }
 
 func (h *Web) postCard(w http.ResponseWriter, r *http.Request) {
@@ -193,7 +193,7 @@ func (h *Web) renderPostPage(w http.ResponseWriter, r *http.Request, id int64, s
 		h.fail(w, r, err, "")
 		return
 	}
-	d := views.PostPageData{Post: h.postView(it, u, known), Form: form, Draft: draft, Errors: formErrors(errs)}
+	d := views.PostPageData{Post: h.postView(r.Context(), it, u, known), Form: form, Draft: draft, Errors: formErrors(errs)}
 	h.render(w, r, status, views.PostPage(h.page(w, r, "Post by "+d.Post.Author.Name, "home"), d))
 }
 
@@ -251,7 +251,7 @@ func (h *Web) commentItemFragment(w http.ResponseWriter, r *http.Request, status
 		h.fail(w, r, err, "")
 		return
 	}
-	h.renderFragment(w, r, status, views.CommentItem(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.commentView(cv.Comment, cv.PostOwner, u, cv.Known)))
+	h.renderFragment(w, r, status, views.CommentItem(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.commentView(r.Context(), cv.Comment, cv.PostOwner, u, cv.Known)))
 }
 
 func (h *Web) commentFragment(w http.ResponseWriter, r *http.Request) {

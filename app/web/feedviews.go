@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -40,25 +41,6 @@ func segments(content string, known map[string]store.UserMini) []views.Segment {
 	return out
 }
 
-// ago is a short relative time: "just now", "5 min ago", "3 h ago", "2 d ago", or a date.
-func ago(t, now time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", int(d.Minutes()))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%d h ago", int(d.Hours()))
-	case d < 7*24*time.Hour:
-		return fmt.Sprintf("%d d ago", int(d.Hours()/24))
-	case t.Year() == now.Year():
-		return t.Format("Jan 2")
-	default:
-		return t.Format("Jan 2, 2006")
-	}
-}
-
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 // humanSize is "2.4 MB".
@@ -78,21 +60,21 @@ func isLong(s string) bool {
 	return len(strings.Fields(s)) > 50 || utf8.RuneCountInString(s) > 600 || strings.Count(s, "\n") > 8
 }
 
-func (h *Web) commentView(c store.Comment, postOwner int64, viewer store.User, known map[string]store.UserMini) views.CommentView {
+func (h *Web) commentView(ctx context.Context, c store.Comment, postOwner int64, viewer store.User, known map[string]store.UserMini) views.CommentView {
 	now := h.st.Now()
 	return views.CommentView{
 		ID: c.ID, PostID: c.PostID, Author: person(c.Author), Content: c.Content, Segments: segments(c.Content, known),
-		Created: isoTime(c.CreatedAt), CreatedAgo: ago(c.CreatedAt, now), Edited: c.UpdatedAt.After(c.CreatedAt),
+		Created: isoTime(c.CreatedAt), CreatedAgo: ago(ctx, c.CreatedAt, now), Edited: c.UpdatedAt.After(c.CreatedAt),
 		CanDelete: feed.CanDeleteComment(viewer, c, postOwner), CanEdit: c.Author.ID == viewer.ID,
 	}
 }
 
-func (h *Web) postView(it feed.Item, viewer store.User, known map[string]store.UserMini) views.PostView {
+func (h *Web) postView(ctx context.Context, it feed.Item, viewer store.User, known map[string]store.UserMini) views.PostView {
 	p := it.Post
 	now := h.st.Now()
 	v := views.PostView{
 		ID: p.ID, Author: person(p.Author), Content: p.Content, Segments: segments(p.Content, known), Long: isLong(p.Content),
-		Created: isoTime(p.CreatedAt), CreatedAgo: ago(p.CreatedAt, now), Edited: p.UpdatedAt.After(p.CreatedAt),
+		Created: isoTime(p.CreatedAt), CreatedAgo: ago(ctx, p.CreatedAt, now), Edited: p.UpdatedAt.After(p.CreatedAt),
 		LikesCount: p.LikesCount, CommentsCount: p.CommentsCount, Liked: it.Liked,
 		CanEdit: p.Author.ID == viewer.ID, CanDelete: feed.CanDeletePost(viewer, p), MoreComments: it.MoreComments,
 	}
@@ -101,14 +83,14 @@ func (h *Web) postView(it feed.Item, viewer store.User, known map[string]store.U
 			ContentType: m.ContentType, Ext: strings.TrimPrefix(strings.ToLower(filepath.Ext(m.Name)), ".")}
 	}
 	for _, c := range it.Comments {
-		v.Comments = append(v.Comments, h.commentView(c, p.Author.ID, viewer, known))
+		v.Comments = append(v.Comments, h.commentView(ctx, c, p.Author.ID, viewer, known))
 	}
 	return v
 }
 
-func (h *Web) notificationView(n store.Notification) views.NotificationView {
+func (h *Web) notificationView(ctx context.Context, n store.Notification) views.NotificationView {
 	v := views.NotificationView{ID: n.ID, Type: n.Type, Text: notify.DisplayText(n), URL: n.URL, IsRead: n.IsRead,
-		Created: isoTime(n.CreatedAt), CreatedAgo: ago(n.CreatedAt, h.st.Now()), Preview: n.Preview}
+		Created: isoTime(n.CreatedAt), CreatedAgo: ago(ctx, n.CreatedAt, h.st.Now()), Preview: n.Preview}
 	if n.Sender != nil {
 		p := person(*n.Sender)
 		v.Sender = &p

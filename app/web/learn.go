@@ -98,12 +98,12 @@ func (h *Web) subjectPageData(sp coursework.SubjectPage, u store.User) views.Sub
 	base := learn.SubjectURL(s.Code)
 	d := views.SubjectPageData{
 		Subject: subjectCard(s, sp.Enrolled, u), CanSeeMaterials: sp.CanSeeMaterials,
-		Materials: materialItems(sp.Page, h.st.Now()),
+		Materials: materialItems(r.Context(), sp.Page, h.st.Now()),
 		EnrollURL: "/home/subjects/" + id + "/enroll/", UnenrollURL: "/home/subjects/" + id + "/unenroll/",
 		EditURL: base + "edit/", AddMaterialURL: base + "materials/new/", OrderURL: "/api/subjects/" + id + "/materials/order/",
 	}
 	if sp.CanSeeMaterials {
-		d.Coursework = courseworkData(sp.Overview, s, h.st.Now())
+		d.Coursework = courseworkData(r.Context(), sp.Overview, s, h.st.Now())
 	}
 	return d
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -121,7 +122,7 @@ func (h *Web) materialFormFailed(w http.ResponseWriter, r *http.Request, err err
 func (h *Web) materialRowFragment(w http.ResponseWriter, r *http.Request, status int, s store.Subject, m store.Material) {
 	u, _ := identity(r.Context())
 	h.renderFragment(w, r, status, views.MaterialRow(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL},
-		subjectCard(s, false, u), materialItem(m, h.st.Now())))
+		subjectCard(s, false, u), materialItem(r.Context(), m, h.st.Now())))
 }
 
 func (h *Web) newMaterialForm(w http.ResponseWriter, r *http.Request) {
@@ -180,12 +181,12 @@ func (h *Web) managedMaterial(w http.ResponseWriter, r *http.Request) (learn.Acc
 	return a, true
 }
 
-func editMaterialOf(a learn.Access) views.MaterialFormData {
+func editMaterialOf(ctx context.Context, a learn.Access) views.MaterialFormData {
 	id := strconv.FormatInt(a.Material.ID, 10)
 	d := views.MaterialFormData{Editing: true, Action: "/home/materials/" + id + "/edit/",
 		CancelURL: learn.SubjectURL(a.Subject.Code) + "#material-" + id, DeleteURL: "/home/materials/" + id + "/delete/"}
 	if a.Material.File != nil {
-		item := materialItem(a.Material, a.Material.UpdatedAt)
+		item := materialItem(ctx, a.Material, a.Material.UpdatedAt)
 		d.CurrentFile = &item
 	}
 	return d
@@ -197,7 +198,7 @@ func (h *Web) editMaterialForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := a.Material
-	d := editMaterialOf(a)
+	d := editMaterialOf(r.Context(), a)
 	d.Kind, d.Title, d.Description, d.ExternalURL, d.Due, d.Active = m.Kind, m.Title, m.Description, m.ExternalURL, dueInput(m.DueAt), m.IsActive
 	d.MaxMarks, d.LatePolicy = strconv.Itoa(m.MaxMarks), m.LatePolicy
 	h.showMaterialForm(w, r, http.StatusOK, a.Subject, d)
@@ -212,7 +213,7 @@ func (h *Web) updateMaterial(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e := editMaterialOf(a)
+	e := editMaterialOf(r.Context(), a)
 	d.Editing, d.Action, d.CancelURL, d.DeleteURL, d.CurrentFile = true, e.Action, e.CancelURL, e.DeleteURL, e.CurrentFile
 	var m store.Material
 	if err == nil {

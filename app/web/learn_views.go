@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,10 +28,7 @@ func subjectCard(s store.Subject, enrolled bool, viewer store.User) views.Subjec
 	return c
 }
 
-// dueText is a due date as the pages show it: "Dec 1, 2026 17:00 UTC".
-func dueText(t time.Time) string { return t.UTC().Format("Jan 2, 2006 15:04") + " UTC" }
-
-func materialItem(m store.Material, now time.Time) views.MaterialItem {
+func materialItem(ctx context.Context, m store.Material, now time.Time) views.MaterialItem {
 	id := strconv.FormatInt(m.ID, 10)
 	v := views.MaterialItem{
 		ID: m.ID, Kind: m.Kind, KindLabel: learn.KindLabel(m.Kind), Title: m.Title, Description: m.Description,
@@ -47,17 +45,17 @@ func materialItem(m store.Material, now time.Time) views.MaterialItem {
 		v.OpenURL = "/home/materials/" + id + "/open/"
 	}
 	if !m.DueAt.IsZero() {
-		v.Due, v.DueText, v.Overdue = isoTime(m.DueAt), dueText(m.DueAt), m.DueAt.Before(now)
+		v.Due, v.DueText, v.Overdue = isoTime(m.DueAt), dueText(ctx, m.DueAt), m.DueAt.Before(now)
 	}
 	return v
 }
 
 // materialItems converts a subject's materials, marking the ends of the list and
 // what the viewer opened (students) or how many opened each (managers).
-func materialItems(p learn.Page, now time.Time) []views.MaterialItem {
+func materialItems(ctx context.Context, p learn.Page, now time.Time) []views.MaterialItem {
 	out := make([]views.MaterialItem, len(p.Materials))
 	for i, m := range p.Materials {
-		v := materialItem(m, now)
+		v := materialItem(ctx, m, now)
 		v.First, v.Last = i == 0, i == len(p.Materials)-1
 		_, v.Opened = p.Opened[m.ID]
 		v.Viewers = p.Viewers[m.ID]

@@ -25,7 +25,7 @@ func (h *Web) likersPage(w http.ResponseWriter, r *http.Request) {
 	author := person(page.Post.Author)
 	d := views.LikersData{PostID: id, Author: author.Name, Count: page.Post.LikesCount, First: after.IsZero()}
 	for _, l := range page.People {
-		d.People = append(d.People, views.Liker{Person: person(l.User), ISO: l.LikedAt.UTC().Format("2006-01-02T15:04:05Z"), Ago: ago(l.LikedAt, now)})
+		d.People = append(d.People, views.Liker{Person: person(l.User), ISO: l.LikedAt.UTC().Format("2006-01-02T15:04:05Z"), Ago: ago(r.Context(), l.LikedAt, now)})
 	}
 	if !page.Next.IsZero() {
 		d.NextURL = "/home/post/" + strconv.FormatInt(id, 10) + "/likes/?before=" + cursorParam(page.Next)

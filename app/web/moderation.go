@@ -6,6 +6,7 @@ import (
 
 	"eplatform/app/moderation"
 	"eplatform/app/store"
+	"eplatform/app/zone"
 	"eplatform/views"
 )
 
@@ -91,11 +92,11 @@ func (h *Web) blockedPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var d views.BlockedData
 	for _, b := range list {
-		d.People = append(d.People, views.BlockedView{Person: person(b.User), Since: b.At.Format("2 Jan 2006")})
+		d.People = append(d.People, views.BlockedView{Person: person(b.User), Since: zone.In(r.Context(), b.At).Format("2 Jan 2006")})
 	}
 	for _, rep := range reports {
 		d.Reports = append(d.Reports, views.MyReportView{What: rep.ItemType, Excerpt: excerpt(rep.Excerpt, 120),
-			Reason: moderation.ReasonLabel(rep.Reason), Status: rep.Status, Created: stamp(rep.Created)})
+			Reason: moderation.ReasonLabel(rep.Reason), Status: rep.Status, Created: stamp(r.Context(), rep.Created)})
 	}
 	h.render(w, r, http.StatusOK, views.BlockedPage(h.page(w, r, "Blocked people", "profile"), d))
 }
@@ -175,7 +176,7 @@ func (h *Web) adminReports(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, rep := range g.Reports {
 			v.Reports = append(v.Reports, views.AdminReportLine{Reporter: rep.Reporter.DisplayName() + " (@" + rep.Reporter.Username + ")", Reason: moderation.ReasonLabel(rep.Reason),
-				Note: rep.Note, Created: stamp(rep.Created)})
+				Note: rep.Note, Created: stamp(r.Context(), rep.Created)})
 		}
 		if g.Post != nil {
 			v.PostURL, v.PostText = "/home/post/"+strconv.FormatInt(g.Post.ID, 10)+"/", g.Post.Content
@@ -189,7 +190,7 @@ func (h *Web) adminReports(w http.ResponseWriter, r *http.Request) {
 				v.Conversation = "the group “" + g.Conversation.Title + "”"
 			}
 			for _, m := range g.Messages {
-				cm := views.AdminContextMessage{Sender: "deleted user", Text: m.Content, Time: stamp(m.CreatedAt), Reported: m.ID == g.Item.ItemID}
+				cm := views.AdminContextMessage{Sender: "deleted user", Text: m.Content, Time: stamp(r.Context(), m.CreatedAt), Reported: m.ID == g.Item.ItemID}
 				if m.Sender != nil {
 					cm.Sender = m.Sender.DisplayName() + " (@" + m.Sender.Username + ")"
 				}

@@ -69,7 +69,7 @@ func (h *Web) myDataDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.page(w, r, "Account deletion scheduled", "")
-	h.render(w, r, http.StatusOK, views.DeletionScheduledPage(p, stamp(st.DeleteAt)))
+	h.render(w, r, http.StatusOK, views.DeletionScheduledPage(p, stamp(r.Context(), st.DeleteAt)))
 }
 
 func (h *Web) adminExport(w http.ResponseWriter, r *http.Request) {
@@ -102,7 +102,7 @@ func (h *Web) adminDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.back(w, r, "/admin/users/?q="+urlQueryEscape(u.Username), "success",
-		u.Username+" will be deleted on "+stamp(st.DeleteAt)+" unless they sign in before then; they are signed out.")
+		u.Username+" will be deleted on "+stamp(r.Context(), st.DeleteAt)+" unless they sign in before then; they are signed out.")
 }
 
 func (h *Web) adminCancelDeletion(w http.ResponseWriter, r *http.Request) {
@@ -126,7 +126,7 @@ func (h *Web) deletionDates(r *http.Request, rows []views.AdminUserRow) error {
 	}
 	for i := range rows {
 		if at, ok := due[rows[i].ID]; ok {
-			rows[i].DeleteAt = stamp(at)
+			rows[i].DeleteAt = stamp(r.Context(), at)
 		}
 	}
 	return nil

@@ -48,10 +48,10 @@ func (h *Web) notificationsPage(w http.ResponseWriter, r *http.Request) {
 	for _, n := range list {
 		// The preview quotes the post or comment as it is now: its checksum is in the key.
 		key := "notif:" + strconv.FormatInt(n.ID, 10) + "." + strconv.FormatBool(n.IsRead) + "." + strconv.FormatUint(people, 10) +
-			"." + strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(n.Preview))), 36)
+			"." + strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(n.Preview))), 36) + zoneKey(ctx)
 		f, err := h.st.Fragments.Get(key, func() ([]byte, error) {
-			v := h.notificationView(n)
-			v.CreatedAgo = absTime(n.CreatedAt)
+			v := h.notificationView(ctx, n)
+			v.CreatedAgo = absTime(ctx, n.CreatedAt)
 			return renderBytes(ctx, views.NotificationItem(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL, Cached: true}, v))
 		})
 		if err != nil {

@@ -120,7 +120,7 @@ func (h *Web) renderProfile(w http.ResponseWriter, r *http.Request, prof people.
 		}
 	}
 	if !prof.LastSeen.IsZero() {
-		d.LastSeen = ago(prof.LastSeen, now)
+		d.LastSeen = ago(r.Context(), prof.LastSeen, now)
 	}
 	for _, s := range prof.Social {
 		d.Social = append(d.Social, views.SocialLinkView{Key: s.Key, Label: s.Label, URL: s.URL})
@@ -160,7 +160,7 @@ func (h *Web) renderProfile(w http.ResponseWriter, r *http.Request, prof people.
 			return
 		}
 		for _, it := range items {
-			d.Posts = append(d.Posts, h.postView(it, viewer, known))
+			d.Posts = append(d.Posts, h.postView(r.Context(), it, viewer, known))
 		}
 	}
 	title := d.Person.Name

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"eplatform/app/auth"
 	"eplatform/app/form"
@@ -12,6 +13,7 @@ import (
 	"eplatform/app/people"
 	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/zone"
 	"eplatform/views"
 )
 
@@ -90,7 +92,46 @@ func (h *Web) renderProfileEdit(w http.ResponseWriter, r *http.Request, status i
 	for _, l := range people.Levels {
 		d.Levels = append(d.Levels, views.Choice{Value: l, Label: people.LevelLabel(l)})
 	}
+	d.Zone = zoneField(value("zone", "time_zone", u.TimeZone), fieldErrs("zone", "time_zone"))
 	h.render(w, r, status, views.ProfileEditPage(h.page(w, r, "Edit profile", "profile"), d))
+}
+
+// zoneField is the time zone select: "not set" and the zones of app/zone, plus the
+// current value when it is a name the list leaves out (an alias a browser reported).
+func zoneField(cur string, errs []string) views.Field {
+	opts := []views.Option{{Value: "", Label: "Not set: times in UTC"}}
+	if cur != "" && !zone.Offered(cur) {
+		opts = append(opts, views.Option{Value: cur, Label: cur})
+	}
+	for _, n := range zone.Names() {
+		opts = append(opts, views.Option{Value: n, Label: strings.ReplaceAll(n, "_", " ")})
+	}
+	return views.Field{Name: "time_zone", Label: "Time zone", Type: "select", Value: cur, Options: opts, Optional: true, Errors: errs,
+		Help: "Every time on the site is shown in this zone, with the zone named."}
+}
+
+// saveTimeZone is POST /home/me/time-zone/: the zone pages show times in.
+func (h *Web) saveTimeZone(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r, formLimit) {
+		return
+	}
+	me, _ := identity(r.Context())
+	name := r.PostForm.Get("time_zone")
+	_, err := h.st.Auth.UpdateAccount(r.Context(), me.ID, auth.AccountUpdate{TimeZone: &name})
+	if fields, ok := invalidFields(r, err); ok {
+		h.renderProfileEdit(w, r, http.StatusBadRequest, "zone", r.PostForm, fields)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err, "")
+		return
+	}
+	msg := "Times are now shown in UTC."
+	if name = strings.TrimSpace(name); name != "" {
+		msg = "Times are now shown in " + name + "."
+	}
+	h.flash(w, r, "success", msg)
+	http.Redirect(w, r, "/home/me/edit/#time-zone", http.StatusSeeOther)
 }
 
 func formHas(r *http.Request, name string) bool {

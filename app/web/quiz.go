@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -32,14 +33,14 @@ func (h *Web) quizID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-func summaryOf(a quiz.Access, now time.Time) views.QuizSummary {
+func summaryOf(ctx context.Context, a quiz.Access, now time.Time) views.QuizSummary {
 	q := a.Quiz
 	s := views.QuizSummary{ID: q.ID, Title: q.Title, Description: q.Description, URL: quiz.QuizURL(q.ID),
 		SubjectName: a.Subject.Name, SubjectURL: learn.SubjectURL(a.Subject.Code), TimeLimit: q.TimeLimitMinutes,
 		PassingPercent: q.PassingPercent, MaxAttempts: q.MaxAttempts, TotalMarks: q.TotalMarks,
 		QuestionCount: q.QuestionCount, Active: q.IsActive, Randomized: q.IsRandomized, Manage: a.Manage}
 	if !q.DueAt.IsZero() {
-		s.Due, s.Closed = dueText(q.DueAt), !now.Before(q.DueAt)
+		s.Due, s.Closed = dueText(ctx, q.DueAt), !now.Before(q.DueAt)
 	}
 	return s
 }
@@ -114,7 +115,7 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, again
 	}
 	now := h.st.Now()
 	base := quiz.QuizURL(id)
-	d := views.QuizPageData{Quiz: summaryOf(v.Access, now), Form: quizFormOf(v.Quiz, base+"edit/"),
+	d := views.QuizPageData{Quiz: summaryOf(r.Context(), v.Access, now), Form: quizFormOf(v.Quiz, base+"edit/"),
 		NewQuestionURL: base + "questions/", DeleteURL: base + "delete/", GradingURL: quiz.GradingURL(id),
 		AnalyticsURL: base + "analytics/", ExportURL: base + "export.csv", OrderURL: "/api/quizzes/" + text.Itoa(id) + "/questions/order/",
 		Pending: v.Pending, Locked: quiz.OpenAttemptsNotice(v.OpenAttempts, v.OpenUntil),
@@ -142,16 +143,16 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, again
 		d.Resume = v.Open != nil
 		d.CanStart = p.Action == quiz.ActStart || p.Action == quiz.ActContinue || p.Action == quiz.ActRetake
 		for _, a := range v.Attempts {
-			d.Attempts = append(d.Attempts, attemptRow(a, v.Quiz))
+			d.Attempts = append(d.Attempts, attemptRow(r.Context(), a, v.Quiz))
 		}
 	}
 	h.render(w, r, status, views.QuizPage(h.page(w, r, v.Quiz.Title, "quizzes"), d))
 }
 
-func attemptRow(a store.Attempt, q store.Quiz) views.AttemptRow {
+func attemptRow(ctx context.Context, a store.Attempt, q store.Quiz) views.AttemptRow {
 	row := views.AttemptRow{Number: a.Number, Status: statusLabel(a.Status), Score: fmt.Sprintf("%d / %d", a.Score, a.MaxScore),
 		Percent: quiz.Percent(a), Passed: quiz.Passed(a, q.PassingPercent), Pending: a.PendingCount > 0,
-		InProgress: a.Status == store.InProgress, URL: quiz.ResultsURL(a.ID), Started: dueText(a.StartedAt)}
+		InProgress: a.Status == store.InProgress, URL: quiz.ResultsURL(a.ID), Started: dueText(ctx, a.StartedAt)}
 	if row.InProgress {
 		row.URL, row.Score = quiz.AttemptURL(a.ID), "—"
 	}

@@ -40,7 +40,7 @@ func (h *Web) gradingPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	d := views.GradingData{Quiz: summaryOf(q.Access, h.st.Now()), Action: quiz.GradingURL(id)}
+	d := views.GradingData{Quiz: summaryOf(r.Context(), q.Access, h.st.Now()), Action: quiz.GradingURL(id)}
 	number := map[int64]int{}
 	qs, err := h.st.Quiz.Quiz(r.Context(), u, id)
 	if err != nil {
@@ -57,7 +57,7 @@ func (h *Web) gradingPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range q.Pending {
 		d.Items = append(d.Items, views.GradeItem{AttemptID: p.AttemptID, QuestionID: p.QuestionID, Student: p.User.DisplayName(),
 			Username: p.User.Username, Question: p.Question, Models: modelsOf(q.Question(p.QuestionID)), Answer: p.Text,
-			Marks: p.Marks, Finished: dueText(p.FinishedAt), ResultsURL: quiz.ResultsURL(p.AttemptID)})
+			Marks: p.Marks, Finished: dueText(r.Context(), p.FinishedAt), ResultsURL: quiz.ResultsURL(p.AttemptID)})
 	}
 	h.render(w, r, http.StatusOK, views.GradingPage(h.page(w, r, "Grading", "quizzes"), d))
 }
@@ -125,7 +125,7 @@ func (h *Web) showQuestionGrading(w http.ResponseWriter, r *http.Request, status
 		h.fail(w, r, err, "")
 		return
 	}
-	d := views.QuestionGradingData{Quiz: summaryOf(g.Access, h.st.Now()), Question: g.Question.Text, Models: modelsOf(g.Question),
+	d := views.QuestionGradingData{Quiz: summaryOf(r.Context(), g.Access, h.st.Now()), Question: g.Question.Text, Models: modelsOf(g.Question),
 		Marks: g.Question.Marks, AutoAccept: g.Question.AutoAccept, Action: quiz.QuestionGradingURL(id),
 		QueueURL: quiz.GradingURL(g.Quiz.ID), Pending: g.Pending, Errors: formErrors(errs), Typed: typed}
 	for i, x := range v.Questions {
@@ -135,7 +135,7 @@ func (h *Web) showQuestionGrading(w http.ResponseWriter, r *http.Request, status
 	}
 	for _, a := range g.Answers {
 		it := views.GradeItem{AttemptID: a.AttemptID, QuestionID: id, Student: a.User.DisplayName(), Username: a.User.Username,
-			Answer: a.Text, Marks: g.Question.Marks, Feedback: a.Feedback, Finished: dueText(a.FinishedAt),
+			Answer: a.Text, Marks: g.Question.Marks, Feedback: a.Feedback, Finished: dueText(r.Context(), a.FinishedAt),
 			ResultsURL: quiz.ResultsURL(a.AttemptID), Auto: a.GradedBy == 0 && !a.GradedAt.IsZero()}
 		if a.MarksAwarded != nil {
 			it.Awarded = strconv.Itoa(*a.MarksAwarded)
@@ -216,7 +216,7 @@ func (h *Web) analyticsPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	d := views.AnalyticsData{Quiz: summaryOf(st.Access, h.st.Now()), Count: st.Count, Average: fmt.Sprintf("%.1f %%", st.Average),
+	d := views.AnalyticsData{Quiz: summaryOf(r.Context(), st.Access, h.st.Now()), Count: st.Count, Average: fmt.Sprintf("%.1f %%", st.Average),
 		Median: fmt.Sprintf("%.1f %%", st.Median), PassRate: st.PassRate, AverageTime: duration(st.AverageTime),
 		ExportURL: quiz.QuizURL(id) + "export.csv"}
 	var hist, per []chartValue

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -57,11 +58,11 @@ func cardOf(r quiz.Row, s views.QuizSummary) views.QuizCard {
 	return c
 }
 
-func (h *Web) cards(rows []quiz.Row, withSubject bool) []views.QuizCard {
+func (h *Web) cards(ctx context.Context, rows []quiz.Row, withSubject bool) []views.QuizCard {
 	now := h.st.Now()
 	out := make([]views.QuizCard, 0, len(rows))
 	for _, r := range rows {
-		s := summaryOf(quiz.Access{Quiz: r.Quiz, Subject: store.Subject{Name: r.SubjectName, Code: r.SubjectCode}, Manage: r.Teaching}, now)
+		s := summaryOf(ctx, quiz.Access{Quiz: r.Quiz, Subject: store.Subject{Name: r.SubjectName, Code: r.SubjectCode}, Manage: r.Teaching}, now)
 		if !withSubject {
 			s.SubjectName = ""
 		}
@@ -88,7 +89,7 @@ func (h *Web) quizzesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := views.QuizListData{Heading: "Quizzes", Lead: "The quizzes of the subjects you take or teach.",
-		Quizzes: h.cards(rows, true), NewURL: newQuizLink(u)}
+		Quizzes: h.cards(r.Context(), rows, true), NewURL: newQuizLink(u)}
 	h.render(w, r, http.StatusOK, views.QuizListPage(h.page(w, r, "Quizzes", "quizzes"), d))
 }
 
@@ -161,7 +162,7 @@ func (h *Web) myQuizzesPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	d.Quizzes = h.cards(rows, true)
+	d.Quizzes = h.cards(r.Context(), rows, true)
 	h.render(w, r, http.StatusOK, views.MyQuizzesPage(h.page(w, r, "My quizzes", "quizzes"), d))
 }
 
@@ -272,7 +273,7 @@ func (h *Web) renderSubjectQuizzes(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	d := views.QuizListData{Heading: "Quizzes of " + sq.Subject.Name, SubjectURL: learn.SubjectURL(sq.Subject.Code),
-		CanCreate: sq.Manage, Form: form, Quizzes: h.cards(rows, false)}
+		CanCreate: sq.Manage, Form: form, Quizzes: h.cards(r.Context(), rows, false)}
 	h.render(w, r, status, views.QuizListPage(h.page(w, r, d.Heading, "quizzes"), d))
 }
 

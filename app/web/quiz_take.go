@@ -11,6 +11,7 @@ import (
 	"eplatform/app/quiz"
 	"eplatform/app/store"
 	"eplatform/app/text"
+	"eplatform/app/zone"
 	"eplatform/views"
 )
 
@@ -50,10 +51,10 @@ func (h *Web) takePage(w http.ResponseWriter, r *http.Request) {
 	}
 	now := h.st.Now()
 	left := sh.Attempt.DeadlineAt.Sub(now).Round(time.Second)
-	d := views.TakeData{Quiz: summaryOf(sh.Access, now), AttemptID: id, Number: sh.Attempt.Number,
+	d := views.TakeData{Quiz: summaryOf(r.Context(), sh.Access, now), AttemptID: id, Number: sh.Attempt.Number,
 		SaveURL: quiz.AttemptURL(id), ResultsURL: quiz.ResultsURL(id),
 		AnswersAPI: "/api/attempts/" + text.Itoa(id) + "/answers/", SubmitAPI: "/api/attempts/" + text.Itoa(id) + "/submit/",
-		Deadline: sh.Attempt.DeadlineAt.Format("15:04 UTC"), DeadlineMS: sh.Attempt.DeadlineAt.UnixMilli(),
+		Deadline: zone.In(r.Context(), sh.Attempt.DeadlineAt).Format("15:04 MST"), DeadlineMS: sh.Attempt.DeadlineAt.UnixMilli(),
 		NowMS: now.UnixMilli(), Remaining: fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)}
 	for i, q := range sh.Questions {
 		tq := views.TakeQuestion{ID: q.ID, Number: i + 1, Kind: q.Kind, Text: q.Text, Marks: q.Marks, ImageURL: quiz.ImageURL(q)}
@@ -172,10 +173,10 @@ func (h *Web) resultsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := res.Attempt
-	d := views.ResultData{Quiz: summaryOf(res.Access, h.st.Now()), Number: a.Number, Status: statusLabel(a.Status),
+	d := views.ResultData{Quiz: summaryOf(r.Context(), res.Access, h.st.Now()), Number: a.Number, Status: statusLabel(a.Status),
 		Taker: res.Taker.DisplayName(), TakerUser: res.Taker.Username,
 		Score: a.Score, MaxScore: a.MaxScore, Percent: res.Percent, Passed: res.Passed, Pending: a.PendingCount,
-		Finished: dueText(a.FinishedAt), Duration: duration(a.FinishedAt.Sub(a.StartedAt)), BackURL: quiz.QuizURL(a.QuizID)}
+		Finished: dueText(r.Context(), a.FinishedAt), Duration: duration(a.FinishedAt.Sub(a.StartedAt)), BackURL: quiz.QuizURL(a.QuizID)}
 	if res.Attempt.UserID == u.ID {
 		// The taker: Retake while attempts remain (and the quiz is open to them).
 		v, err := h.st.Quiz.Quiz(r.Context(), u, a.QuizID)

@@ -27,6 +27,8 @@ func (h *Web) registerPeople(mux *http.ServeMux) {
 	mux.HandleFunc("POST /home/me/social-links/{$}", h.requireLogin(h.saveSocial))
 	mux.HandleFunc("GET /home/me/privacy-settings/{$}", h.requireLogin(redirectTo("/home/me/edit/#privacy")))
 	mux.HandleFunc("POST /home/me/privacy-settings/{$}", h.requireLogin(h.savePrivacy))
+	mux.HandleFunc("GET /home/me/time-zone/{$}", h.requireLogin(redirectTo("/home/me/edit/#time-zone")))
+	mux.HandleFunc("POST /home/me/time-zone/{$}", h.requireLogin(h.saveTimeZone))
 	mux.HandleFunc("GET /home/me/picture/{$}", h.requireLogin(redirectTo("/home/me/edit/#picture")))
 	mux.HandleFunc("POST /home/me/picture/{$}", h.requireLogin(h.uploadPicture))
 	mux.HandleFunc("POST /home/me/picture/remove/{$}", h.requireLogin(h.removePicture))

@@ -99,7 +99,7 @@ func (h *Web) search(w http.ResponseWriter, r *http.Request) {
 	for _, ph := range res.Posts {
 		p := ph.Post
 		v := views.PostResultView{ID: p.ID, Author: person(p.Author), Snippet: pieces(ph.Snippet),
-			Created: isoTime(p.CreatedAt), CreatedAgo: ago(p.CreatedAt, now), LikesCount: p.LikesCount, CommentsCount: p.CommentsCount}
+			Created: isoTime(p.CreatedAt), CreatedAgo: ago(r.Context(), p.CreatedAt, now), LikesCount: p.LikesCount, CommentsCount: p.CommentsCount}
 		if p.Media != nil {
 			v.MediaKind = p.Media.Kind
 		}

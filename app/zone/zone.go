@@ -88,10 +88,22 @@ func Name(ctx context.Context) string {
 	return v.name
 }
 
+// Label names the viewer's zone for a sentence such as "Times are in …":
+// "Asia/Tokyo", or "UTC" when none is set.
+func Label(ctx context.Context) string {
+	if n := Name(ctx); n != "" {
+		return n
+	}
+	return "UTC"
+}
+
 // In is t in the viewer's zone.
 func In(ctx context.Context, t time.Time) time.Time { return t.In(From(ctx)) }
 
 // Full is a date and time as pages show it, in the viewer's zone with the zone
 // named: "8 Dec 2026, 14:05 CET" ("…, 05:05 UTC" without a zone). A zone without an
 // abbreviation is named by its offset ("+03").
-func Full(ctx context.Context, t time.Time) string { return In(ctx, t).Format("2 Jan 2006, 15:04 MST") }
+func Full(ctx context.Context, t time.Time) string { return In(ctx, t).Format(FullLayout) }
+
+// FullLayout is Full's layout, for a time already in the viewer's zone.
+const FullLayout = "2 Jan 2006, 15:04 MST"

@@ -27,6 +27,46 @@
     return svg;
   }
 
+  // ---- time zone -------------------------------------------------------------------
+  // Pages show times in the zone of the viewer's profile (<html data-tz>, set on the
+  // server); what scripts show follows it. Without one (data-tz=""), the device's zone,
+  // and a signed-in page saves the device's zone to the profile once (sendZone below):
+  // from the next page on the server shows it too. Names the zone database knows but
+  // this browser does not fall back to the device's zone.
+  var deviceZone = "";
+  try { deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old browser */ }
+  var viewerZone = root.getAttribute("data-tz") || "";
+  try { if (viewerZone) new Intl.DateTimeFormat("en", { timeZone: viewerZone }); } catch (e) { viewerZone = ""; }
+  function inZone(opts) {
+    var o = {};
+    Object.keys(opts || {}).forEach(function (k) { o[k] = opts[k]; });
+    if (viewerZone) o.timeZone = viewerZone;
+    return o;
+  }
+  // fullTime is a time as a tooltip shows it: "8 Dec 2026, 14:05 CET".
+  function fullTime(d) {
+    return d.toLocaleString(undefined, inZone({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }));
+  }
+  // zoneParts is d's calendar day and clock in the viewer's zone: {day: "2026-12-08", time: "14:05"}.
+  function zoneParts(d) {
+    var p = {};
+    new Intl.DateTimeFormat("en-GB", inZone({ year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }))
+      .formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return { day: p.year + "-" + p.month + "-" + p.day, time: p.hour + ":" + p.minute };
+  }
+  function sendZone() {
+    if (root.getAttribute("data-tz") !== "" || !deviceZone || !doc.body.hasAttribute("data-user-id")) return;
+    try {
+      if (window.sessionStorage.getItem("ep-zone-sent")) return;
+      window.sessionStorage.setItem("ep-zone-sent", "1");
+    } catch (e) { return; } // no storage: do not send on every page
+    fetch("/api/auth/profile/", {
+      method: "PATCH", credentials: "same-origin",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify({ time_zone: deviceZone })
+    }).catch(function () { /* offline: the next session tries again */ });
+  }
+
   // ---- theme -------------------------------------------------------------------
   var darkQuery = window.matchMedia("(prefers-color-scheme: dark)");
   function currentTheme() {
@@ -285,7 +325,24 @@
   // feed.js and chat.js do the same for what they insert later.
   $all("time[datetime]:not([title])").forEach(function (t) {
     var d = new Date(t.getAttribute("datetime"));
-    if (!isNaN(d)) t.title = d.toLocaleString();
+    if (!isNaN(d)) t.title = fullTime(d);
+  });
+  sendZone();
+  // The settings form's zone select: "Use this device's zone" (named) picks it, and an
+  // unset zone starts on it, so Save keeps what this device says.
+  $all("[data-zone-form]").forEach(function (f) {
+    var sel = f.querySelector("select[name=time_zone]"), row = f.querySelector("[data-zone-device]");
+    if (!sel || !row || !deviceZone) return;
+    if (!$all("option", sel).some(function (o) { return o.value === deviceZone; })) {
+      var o = doc.createElement("option");
+      o.value = o.textContent = deviceZone;
+      sel.appendChild(o);
+    }
+    var btn = row.querySelector("[data-zone-use]");
+    btn.textContent = "Use this device's zone (" + deviceZone.replace(/_/g, " ") + ")";
+    btn.addEventListener("click", function () { sel.value = deviceZone; sel.focus(); });
+    row.hidden = false;
+    if (sel.value === "" && !f.querySelector("[aria-invalid=true]")) sel.value = deviceZone;
   });
   // Tab bars wider than the screen scroll sideways: their faded edge says so (CSS on
   // data-overflow), and the current tab is scrolled into view.
@@ -306,5 +363,6 @@
   // "Back" buttons need history, which only a script can reach.
   if (window.history.length > 1) $all("[data-back]").forEach(function (b) { b.hidden = false; });
 
-  window.ep = { toast: toast, setUnread: setUnread, setTheme: setTheme, theme: currentTheme, icon: icon };
+  window.ep = { toast: toast, setUnread: setUnread, setTheme: setTheme, theme: currentTheme, icon: icon,
+    zone: { name: viewerZone, device: deviceZone, full: fullTime, parts: zoneParts, opts: inZone } };
 })();

@@ -71,20 +71,28 @@
 
   // ---- times and day separators -------------------------------------------------
   function pad(n) { return (n < 10 ? "0" : "") + n; }
-  function dayKey(d) { return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()); }
+  // Days and clock times are the viewer's zone's (ep.zone: the profile's, else the
+  // device's), as on the server-rendered page.
+  var zone = (window.ep && window.ep.zone) || {
+    parts: function (d) { return { day: d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()), time: pad(d.getHours()) + ":" + pad(d.getMinutes()) }; },
+    full: function (d) { return d.toLocaleString(); },
+    opts: function (o) { return o; }
+  };
+  function dayKey(d) { return zone.parts(d).day; }
   function dayLabel(d) {
     var today = new Date();
-    var yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
     if (dayKey(d) === dayKey(today)) return "Today";
-    if (dayKey(d) === dayKey(yesterday)) return "Yesterday";
-    return d.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+    // 24 h before now is on yesterday in the viewer's zone (give or take the hour of a
+    // daylight-saving change around midnight).
+    if (dayKey(d) === dayKey(new Date(today.getTime() - 24 * 3600 * 1000))) return "Yesterday";
+    return d.toLocaleDateString(undefined, zone.opts({ weekday: "long", day: "numeric", month: "long", year: "numeric" }));
   }
   function localTimes(scope) {
     $all("time.msg__time[datetime]", scope).forEach(function (t) {
       var d = new Date(t.getAttribute("datetime"));
       if (isNaN(d)) return;
-      t.textContent = pad(d.getHours()) + ":" + pad(d.getMinutes());
-      t.title = d.toLocaleString();
+      t.textContent = zone.parts(d).time;
+      t.title = zone.full(d);
     });
   }
   // layoutDays rebuilds the day separators in the reader's time zone, after any change

@@ -7,6 +7,8 @@
   var doc = document;
   var root = doc.documentElement;
   var ep = window.ep || (window.ep = {});
+  // The viewer's zone (app.js); a page without app.js falls back to the device's.
+  var zone = ep.zone || { full: function (d) { return d.toLocaleString(); }, opts: function (o) { return o; } };
   var PING_MS = 25000;
   var MAX_DELAY = 30000;
 
@@ -99,17 +101,18 @@
     if (s < 3600) return Math.floor(s / 60) + " min ago";
     if (s < 86400) return Math.floor(s / 3600) + " h ago";
     if (s < 7 * 86400) return Math.floor(s / 86400) + " d ago";
-    return new Date(t).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+    return new Date(t).toLocaleDateString(undefined, zone.opts({ day: "numeric", month: "short", year: "numeric" }));
   }
-  // Times on pages (time[data-rel]) show "3 h ago" in the viewer's own zone, with the
-  // full local date as a tooltip, and stay current: kept fragments carry the absolute
-  // time (UTC, zone named), which is also what a browser without JavaScript shows.
+  // Times on pages (time[data-rel]) show "3 h ago", with the full date in the viewer's
+  // zone as a tooltip (the server's title, or app.js's), and stay current: kept
+  // fragments carry the absolute time in the viewer's zone, named, which is also what
+  // a browser without JavaScript shows.
   function relTimes(scope) {
     Array.prototype.forEach.call((scope || doc).querySelectorAll("time[datetime][data-rel]"), function (t) {
       var iso = t.getAttribute("datetime");
       var rel = ago(iso);
       if (rel && t.textContent !== rel) t.textContent = rel;
-      if (!t.title) t.title = new Date(Date.parse(iso)).toLocaleString();
+      if (!t.title) t.title = zone.full(new Date(Date.parse(iso)));
     });
   }
   relTimes();
