@@ -537,7 +537,7 @@ func TestSubjectsPageQueriesBounded(t *testing.T) {
 }
 
 // TestOverdueMaterialIsNotNew: an unopened assignment is badged "New" until its due
-// date passes; then the red due badge alone says what matters.
+// date passes; then the red due badge, saying "Overdue", alone says what matters.
 func TestOverdueMaterialIsNotNew(t *testing.T) {
 	t.Parallel()
 	s := newLearnSite(t)
@@ -557,11 +557,11 @@ func TestOverdueMaterialIsNotNew(t *testing.T) {
 		}
 		return body
 	}
-	if got := item(); !strings.Contains(got, ">New<") || strings.Contains(got, "badge--danger") {
+	if got := item(); !strings.Contains(got, ">New<") || strings.Contains(got, "badge--danger") || strings.Contains(got, "Overdue") {
 		t.Errorf("before its due date: want New and no red badge in %s", got)
 	}
 	s.app.Clock.Advance(3 * time.Hour)
-	if got := item(); strings.Contains(got, ">New<") || !strings.Contains(got, "badge--danger") {
-		t.Errorf("past its due date: want the red due badge and no New in %s", got)
+	if got := item(); strings.Contains(got, ">New<") || !strings.Contains(got, "badge--danger") || !strings.Contains(got, "Overdue") {
+		t.Errorf("past its due date: want the red Overdue badge and no New in %s", got)
 	}
 }
