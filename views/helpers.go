@@ -23,6 +23,9 @@ func localTitle(ctx context.Context, iso string) string {
 	return zone.Full(ctx, t)
 }
 
+// dueLabel is the label of a due date control: it is read in the viewer's zone.
+func dueLabel(ctx context.Context) string { return "Due (" + zone.Label(ctx) + ")" }
+
 // asset is p.Asset with a fallback, so a Page built without an asset mapper (tests,
 // previews) still renders working URLs.
 func (p Page) asset(name string) string {

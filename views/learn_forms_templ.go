@@ -552,7 +552,7 @@ func MaterialFormPage(p Page, d MaterialFormData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FormField(p, Field{Name: "due_at", Label: "Due (UTC)", Type: "datetime-local", Value: d.Due, Optional: true,
+			templ_7745c5c3_Err = FormField(p, Field{Name: "due_at", Label: dueLabel(ctx), Type: "datetime-local", Value: d.Due, Optional: true,
 				Errors: d.Errors["due_at"], Help: "Assignments only. Leave empty for no due date."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -1384,7 +1384,7 @@ func quizSettings(p Page, f QuizForm, submit string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = FormField(p, Field{Name: "due_at", Label: "Due (UTC)", Type: "datetime-local", Value: f.Due, Optional: true, Errors: f.Errors["due_at"],
+		templ_7745c5c3_Err = FormField(p, Field{Name: "due_at", Label: dueLabel(ctx), Type: "datetime-local", Value: f.Due, Optional: true, Errors: f.Errors["due_at"],
 			Help: "No attempt starts after it, and running ones end at it. It shows in everyone's calendar."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err

@@ -31,7 +31,7 @@ func (h *Web) readMaterialForm(w http.ResponseWriter, r *http.Request) (in learn
 	in = learn.MaterialInput{
 		Kind: learn.Str(values.Get("type")), Title: learn.Str(values.Get("title")),
 		Description: learn.Str(values.Get("description")), ExternalURL: learn.Str(values.Get("external_url")),
-		Due: learn.Str(values.Get("due_at")), IsActive: &active, File: file,
+		Due: learn.Str(dueFromForm(r.Context(), values.Get("due_at"))), IsActive: &active, File: file,
 		RemoveFile: values.Get("remove_file") != "",
 	}
 	if values.Has("max_marks") {
@@ -199,7 +199,7 @@ func (h *Web) editMaterialForm(w http.ResponseWriter, r *http.Request) {
 	}
 	m := a.Material
 	d := editMaterialOf(r.Context(), a)
-	d.Kind, d.Title, d.Description, d.ExternalURL, d.Due, d.Active = m.Kind, m.Title, m.Description, m.ExternalURL, dueInput(m.DueAt), m.IsActive
+	d.Kind, d.Title, d.Description, d.ExternalURL, d.Due, d.Active = m.Kind, m.Title, m.Description, m.ExternalURL, dueInput(r.Context(), m.DueAt), m.IsActive
 	d.MaxMarks, d.LatePolicy = strconv.Itoa(m.MaxMarks), m.LatePolicy
 	h.showMaterialForm(w, r, http.StatusOK, a.Subject, d)
 }

@@ -10,6 +10,7 @@ import (
 	"eplatform/app/learn"
 	"eplatform/app/media"
 	"eplatform/app/store"
+	"eplatform/app/zone"
 	"eplatform/views"
 )
 
@@ -80,10 +81,11 @@ func kindOptions() []views.Option {
 	return out
 }
 
-// dueInput is a due date as the datetime-local control shows it (UTC).
-func dueInput(t time.Time) string {
+// dueInput is a due date as the datetime-local control shows it: the viewer's wall
+// clock (the form's label names the zone; dueFromForm reads it back).
+func dueInput(ctx context.Context, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2006-01-02T15:04")
+	return zone.In(ctx, t).Format("2006-01-02T15:04")
 }

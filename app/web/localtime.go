@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"eplatform/app/zone"
@@ -27,6 +28,24 @@ func dueText(ctx context.Context, t time.Time) string {
 // stamp is a time in the admin tables: "2026-12-01 17:00 CET" (sorts as text).
 func stamp(ctx context.Context, t time.Time) string {
 	return zone.In(ctx, t).Format("2006-01-02 15:04 MST")
+}
+
+// dueFromForm reads a due date typed in a form (datetime-local, or a date) as the
+// viewer's wall clock, and passes it on as RFC 3339 for the rules (learn.ParseDue,
+// which read a bare time as UTC, as the API documents). Anything else is passed on
+// as it is, for the rules to refuse with their message.
+func dueFromForm(ctx context.Context, s string) string {
+	v := strings.TrimSpace(s)
+	loc := zone.From(ctx)
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t.Format(time.RFC3339)
+		}
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
+		return t.AddDate(0, 0, 1).Add(-time.Minute).Format(time.RFC3339) // the end of that day
+	}
+	return s
 }
 
 // zoneKey is the part of a kept fragment's key that names the viewer's zone: "" for

@@ -45,10 +45,10 @@ func summaryOf(ctx context.Context, a quiz.Access, now time.Time) views.QuizSumm
 	return s
 }
 
-func quizFormOf(q store.Quiz, action string) views.QuizForm {
+func quizFormOf(ctx context.Context, q store.Quiz, action string) views.QuizForm {
 	return views.QuizForm{Action: action, Title: q.Title, Description: q.Description,
 		TimeLimit: strconv.Itoa(q.TimeLimitMinutes), PassingPercent: strconv.Itoa(q.PassingPercent),
-		MaxAttempts: strconv.Itoa(q.MaxAttempts), Due: dueInput(q.DueAt), Randomized: q.IsRandomized, Active: q.IsActive, GradeBy: q.GradeBy}
+		MaxAttempts: strconv.Itoa(q.MaxAttempts), Due: dueInput(ctx, q.DueAt), Randomized: q.IsRandomized, Active: q.IsActive, GradeBy: q.GradeBy}
 }
 
 // quizInput reads the settings form; a number that does not parse is a field error
@@ -57,7 +57,7 @@ func quizInput(r *http.Request) (quiz.QuizInput, error) {
 	errs := form.Errors{}
 	in := quiz.QuizInput{Title: ptr(r.PostFormValue("title")), Description: ptr(r.PostFormValue("description")),
 		IsRandomized: ptr(r.PostFormValue("is_randomized") != ""), IsActive: ptr(r.PostFormValue("is_active") != ""),
-		Due: ptr(r.PostFormValue("due_at"))}
+		Due: ptr(dueFromForm(r.Context(), r.PostFormValue("due_at")))}
 	if r.PostForm.Has("grade_by") {
 		in.GradeBy = ptr(r.PostFormValue("grade_by"))
 	}
@@ -115,7 +115,7 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, again
 	}
 	now := h.st.Now()
 	base := quiz.QuizURL(id)
-	d := views.QuizPageData{Quiz: summaryOf(r.Context(), v.Access, now), Form: quizFormOf(v.Quiz, base+"edit/"),
+	d := views.QuizPageData{Quiz: summaryOf(r.Context(), v.Access, now), Form: quizFormOf(r.Context(), v.Quiz, base+"edit/"),
 		NewQuestionURL: base + "questions/", DeleteURL: base + "delete/", GradingURL: quiz.GradingURL(id),
 		AnalyticsURL: base + "analytics/", ExportURL: base + "export.csv", OrderURL: "/api/quizzes/" + text.Itoa(id) + "/questions/order/",
 		Pending: v.Pending, Locked: quiz.OpenAttemptsNotice(v.OpenAttempts, v.OpenUntil),
