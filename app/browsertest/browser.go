@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -502,6 +503,17 @@ func (b *Browser) SetViewport(w, h int) {
 	b.t.Helper()
 	b.do(fmt.Sprintf("set viewport to %d×%d", w, h), chromedp.EmulateViewport(int64(w), int64(h)))
 	b.vw, b.vh = w, h
+}
+
+// SetTimezone makes the tab's clock read in zone (an IANA name), as on a device set
+// to that zone: Intl and Date follow it.
+func (b *Browser) SetTimezone(zone string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, StepTimeout)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: zone}); err != nil {
+		b.fatalf("set the time zone to %s: %s", zone, explain(err))
+	}
 }
 
 // ---- waits -----------------------------------------------------------------------
