@@ -16,6 +16,7 @@ import (
 	"eplatform/app/mail"
 	"eplatform/app/problem"
 	"eplatform/app/store"
+	"eplatform/app/zone"
 )
 
 // Digest periods: a digest goes out at most once per period of its frequency.
@@ -155,12 +156,13 @@ func (d *Digester) message(r store.DigestRecipient, items []store.Notification, 
 		name = r.Username
 	}
 	fmt.Fprintf(&b, "Hello %s,\n\nhere is what happened on E-Platform while you were away.\n\n", name)
+	loc, _ := zone.Location(r.TimeZone) // UTC when none is set
 	for _, n := range items[:shown] {
 		who := "E-Platform"
 		if n.Sender != nil {
 			who = n.Sender.DisplayName() + ", @" + n.Sender.Username
 		}
-		fmt.Fprintf(&b, "- %s (%s, %s)\n", DisplayText(n), who, n.CreatedAt.UTC().Format("2 Jan 15:04 UTC"))
+		fmt.Fprintf(&b, "- %s (%s, %s)\n", DisplayText(n), who, n.CreatedAt.In(loc).Format("2 Jan 15:04 MST"))
 		if n.Preview != "" {
 			fmt.Fprintf(&b, "  “%s”\n", n.Preview)
 		}

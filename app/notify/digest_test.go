@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"eplatform/app/apptest"
+	"eplatform/app/auth"
 	"eplatform/app/notify"
 	"eplatform/app/problem"
 	"eplatform/app/store"
@@ -95,6 +96,14 @@ func TestDigestOncePerPeriod(t *testing.T) {
 	if !strings.Contains(m.Body, "- Bob Tester mentioned you in a post (Bob Tester, @bob, ") {
 		t.Fatalf("the sender is not named by display name:\n%s", m.Body)
 	}
+	// Times are in the recipient's zone, named: UTC without one, Tokyo's once chosen.
+	if !strings.Contains(m.Body, "25 Nov 13:00 UTC") {
+		t.Errorf("the mention's time (UTC) is not in\n%s", m.Body)
+	}
+	zone := "Asia/Tokyo"
+	if _, err := w.app.State.Auth.UpdateAccount(ctx, ada.ID, auth.AccountUpdate{TimeZone: &zone}); err != nil {
+		t.Fatal(err)
+	}
 	// Once per period: another run, and a new mention within the day, send nothing.
 	w.app.Clock.Advance(time.Hour)
 	w.mention(bob, "ada")
@@ -106,6 +115,8 @@ func TestDigestOncePerPeriod(t *testing.T) {
 	got = w.run()
 	if m := got["ada@example.com"]; len(got) != 1 || strings.Count(m.Body, "hello @ada") != 1 || !strings.Contains(m.Subject, "1 unread") {
 		t.Fatalf("next day's digest: %+v", got)
+	} else if !strings.Contains(m.Body, "26 Nov 23:00 JST") {
+		t.Errorf("the mention's time (Tokyo) is not in\n%s", m.Body)
 	}
 	// Read notifications never go out: a mention read before the period ends is not mailed.
 	w.mention(bob, "ada")

@@ -88,6 +88,7 @@ type DigestRecipient struct {
 	UserMini
 	Email     string
 	Frequency string
+	TimeZone  string // users.time_zone: the digest's times are in it
 	// Since is the newest of their last digest, their last closed tab and their last
 	// signed-in request: the digest holds what came after it.
 	Since time.Time
@@ -135,7 +136,7 @@ func (s *Queries) DigestDue(ctx context.Context, now time.Time, r DigestRules, a
 	args := []any{r.DefaultFrequency, r.DefaultFrequency, afterID, millis(now), r.DefaultFrequency,
 		r.Weekly.Milliseconds(), r.Daily.Milliseconds()}
 	args = append(append(args, kindArgs...), limit)
-	rows, err := s.query(ctx, `SELECT `+userMiniColumns+`, u.email, coalesce(ns.digest_frequency, ?), `+digestSince+`
+	rows, err := s.query(ctx, `SELECT `+userMiniColumns+`, u.email, coalesce(ns.digest_frequency, ?), `+digestSince+`, u.time_zone
 		FROM users u LEFT JOIN notification_settings ns ON ns.user_id = u.id
 		WHERE u.is_active = 1 AND u.email != '' AND coalesce(ns.digest_frequency, ?) != 'never' AND u.id > ?
 		  AND coalesce(ns.last_digest_at, u.date_joined) <= CAST(? AS BIGINT)
@@ -152,7 +153,7 @@ func (s *Queries) DigestDue(ctx context.Context, now time.Time, r DigestRules, a
 		var d DigestRecipient
 		var since int64
 		if err := rows.Scan(&d.ID, &d.Username, &d.FirstName, &d.LastName, &d.UserType, &d.ProfilePicture,
-			&d.Email, &d.Frequency, &since); err != nil {
+			&d.Email, &d.Frequency, &since, &d.TimeZone); err != nil {
 			return nil, err
 		}
 		d.Since = FromMillis(since)
