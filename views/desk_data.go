@@ -30,7 +30,8 @@ type AppointmentView struct {
 	ID                        int64
 	Requester, Instructor     string
 	Name, Email, Phone        string
-	Date, Time, Type, Message string
+	Date, Time, Type, Message string // Date and Time in the viewer's zone ("15:04 CET")
+	ISO                       string // the instant, UTC ("" if the row's date is unreadable)
 	Status                    string
 	Mine                      bool // the viewer requested it (else the viewer is the instructor)
 	Actions                   []string

@@ -328,7 +328,7 @@ func (h *Web) adminAppointments(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]views.AppointmentView, len(list))
 	for i, a := range list {
-		rows[i] = appointmentView(me, a)
+		rows[i] = h.appointmentView(r.Context(), me, a)
 	}
 	h.render(w, r, http.StatusOK, views.AdminAppointments(h.page(w, r, "Appointments · Admin", "admin"), rows))
 }

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"eplatform/app/desk"
 	"eplatform/app/form"
 	"eplatform/app/limit"
 	"eplatform/app/store"
+	"eplatform/app/zone"
 	"eplatform/views"
 )
 
@@ -187,18 +190,29 @@ func (h *Web) bookSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/home/contact/", http.StatusSeeOther)
 }
 
-func appointmentView(viewer store.User, a store.Appointment) views.AppointmentView {
+// appointmentView shows an appointment to viewer. It is booked on the desk's wall
+// clock (desk.Service.Location); it is shown in the viewer's zone, named.
+func (h *Web) appointmentView(ctx context.Context, viewer store.User, a store.Appointment) views.AppointmentView {
 	label := a.Type
 	for _, t := range desk.AppointmentTypes {
 		if t.Value == a.Type {
 			label = t.Label
 		}
 	}
-	return views.AppointmentView{
+	v := views.AppointmentView{
 		ID: a.ID, Requester: a.RequesterUsername, Instructor: a.InstructorName, Name: a.Name, Email: a.Email, Phone: a.Phone,
 		Date: a.Date, Time: a.Time, Type: label, Message: a.Message, Status: a.Status,
 		Mine: a.UserID == viewer.ID, Actions: desk.Actions(viewer, a),
 	}
+	deskLoc := h.st.Desk.Location
+	if deskLoc == nil {
+		deskLoc = time.UTC
+	}
+	if at, err := time.ParseInLocation("2006-01-02 15:04", a.Date+" "+a.Time, deskLoc); err == nil {
+		local := zone.In(ctx, at)
+		v.Date, v.Time, v.ISO = local.Format(time.DateOnly), local.Format("15:04 MST"), isoTime(at)
+	}
+	return v
 }
 
 func (h *Web) appointmentsPage(w http.ResponseWriter, r *http.Request) {
@@ -210,7 +224,7 @@ func (h *Web) appointmentsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var d views.AppointmentsData
 	for _, a := range list {
-		d.Items = append(d.Items, appointmentView(u, a))
+		d.Items = append(d.Items, h.appointmentView(r.Context(), u, a))
 	}
 	h.render(w, r, http.StatusOK, views.AppointmentsPage(h.page(w, r, "My appointments", "contact"), d))
 }
@@ -227,7 +241,7 @@ func (h *Web) appointmentAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wantsFragment(r) {
-		h.renderFragment(w, r, http.StatusOK, views.AppointmentCard(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, appointmentView(u, a)))
+		h.renderFragment(w, r, http.StatusOK, views.AppointmentCard(views.Page{Viewer: viewerOf(u), Asset: h.assets.URL}, h.appointmentView(r.Context(), u, a)))
 		return
 	}
 	h.flash(w, r, "success", "The appointment is now "+a.Status+".")
