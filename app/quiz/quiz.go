@@ -64,11 +64,12 @@ func noOpenAttempts(ctx context.Context, tx *store.Queries, quizID int64) error 
 		return err
 	}
 	// ErrAttemptsOpen, saying how many attempts run and until when.
-	return &problem.Error{Kind: problem.KindConflict, Message: OpenAttemptsNotice(n, until), Err: ErrAttemptsOpen}
+	return &problem.Error{Kind: problem.KindConflict, Message: OpenAttemptsNotice(n, until.UTC()), Err: ErrAttemptsOpen}
 }
 
 // OpenAttemptsNotice says that n attempts, the last ending by until, lock adding,
-// removing and re-marking questions ("" when n is 0).
+// removing and re-marking questions ("" when n is 0). until is shown in its own
+// location, named: pass it in the reader's zone (a page does; the API's problem says UTC).
 func OpenAttemptsNotice(n int, until time.Time) string {
 	if n == 0 {
 		return ""
@@ -77,8 +78,8 @@ func OpenAttemptsNotice(n int, until time.Time) string {
 	if n > 1 {
 		who = strconv.Itoa(n) + " students are"
 	}
-	return who + " taking this quiz right now (until " + until.UTC().Format("15:04") +
-		" UTC at the latest): questions can be added, removed or re-marked when their attempts end."
+	return who + " taking this quiz right now (until " + until.Format("15:04 MST") +
+		" at the latest): questions can be added, removed or re-marked when their attempts end."
 }
 
 // Question kinds.

@@ -16,6 +16,7 @@ import (
 	"eplatform/app/quiz"
 	"eplatform/app/store"
 	"eplatform/app/text"
+	"eplatform/app/zone"
 	"eplatform/views"
 )
 
@@ -118,7 +119,7 @@ func (h *Web) showQuiz(w http.ResponseWriter, r *http.Request, status int, again
 	d := views.QuizPageData{Quiz: summaryOf(r.Context(), v.Access, now), Form: quizFormOf(r.Context(), v.Quiz, base+"edit/"),
 		NewQuestionURL: base + "questions/", DeleteURL: base + "delete/", GradingURL: quiz.GradingURL(id),
 		AnalyticsURL: base + "analytics/", ExportURL: base + "export.csv", OrderURL: "/api/quizzes/" + text.Itoa(id) + "/questions/order/",
-		Pending: v.Pending, Locked: quiz.OpenAttemptsNotice(v.OpenAttempts, v.OpenUntil),
+		Pending: v.Pending, Locked: quiz.OpenAttemptsNotice(v.OpenAttempts, zone.In(r.Context(), v.OpenUntil)),
 		StartURL: base + "start/", AttemptsLeft: v.AttemptsLeft}
 	if v.Manage {
 		for i, q := range v.Questions {
