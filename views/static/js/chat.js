@@ -73,26 +73,26 @@
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   // Days and clock times are the viewer's zone's (ep.zone: the profile's, else the
   // device's), as on the server-rendered page.
-  var zone = (window.ep && window.ep.zone) || {
+  var tz = (window.ep && window.ep.zone) || {
     parts: function (d) { return { day: d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()), time: pad(d.getHours()) + ":" + pad(d.getMinutes()) }; },
     full: function (d) { return d.toLocaleString(); },
     opts: function (o) { return o; }
   };
-  function dayKey(d) { return zone.parts(d).day; }
+  function dayKey(d) { return tz.parts(d).day; }
   function dayLabel(d) {
     var today = new Date();
     if (dayKey(d) === dayKey(today)) return "Today";
     // 24 h before now is on yesterday in the viewer's zone (give or take the hour of a
     // daylight-saving change around midnight).
     if (dayKey(d) === dayKey(new Date(today.getTime() - 24 * 3600 * 1000))) return "Yesterday";
-    return d.toLocaleDateString(undefined, zone.opts({ weekday: "long", day: "numeric", month: "long", year: "numeric" }));
+    return d.toLocaleDateString(undefined, tz.opts({ weekday: "long", day: "numeric", month: "long", year: "numeric" }));
   }
   function localTimes(scope) {
     $all("time.msg__time[datetime]", scope).forEach(function (t) {
       var d = new Date(t.getAttribute("datetime"));
       if (isNaN(d)) return;
-      t.textContent = zone.parts(d).time;
-      t.title = zone.full(d);
+      t.textContent = tz.parts(d).time;
+      t.title = tz.full(d);
     });
   }
   // layoutDays rebuilds the day separators in the reader's time zone, after any change
