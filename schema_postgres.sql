@@ -971,3 +971,10 @@ CREATE TABLE media_blobs (
 -- Uploads are compressed already (JPEG, PNG, video): stored out of line without a
 -- compression attempt.
 ALTER TABLE media_blobs ALTER COLUMN content SET STORAGE EXTERNAL;
+
+-- Local time (issue 14, item 5)
+------------------------------------------------------------------------------------------
+
+-- The viewer's time zone (app/zone): an IANA name such as Europe/Berlin, checked with
+-- time.LoadLocation before it is stored; '' means not set, and pages show UTC.
+ALTER TABLE users ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
