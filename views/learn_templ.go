@@ -2369,7 +2369,7 @@ func dueBadge(p Page, overdue bool, iso, text string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var104 = []any{"badge", templ.KV("badge--danger", overdue), templ.KV("badge--info", !overdue)}
+			var templ_7745c5c3_Var104 = []any{"badge", "badge--due", templ.KV("badge--danger", overdue), templ.KV("badge--info", !overdue)}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var104...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
