@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -83,7 +84,7 @@ func (h *Web) subjectPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, "")
 		return
 	}
-	d := h.subjectPageData(sp, u)
+	d := h.subjectPageData(r.Context(), sp, u)
 	if sp.Version == "" { // nothing kept (the cache failed): render it whole
 		h.render(w, r, http.StatusOK, views.SubjectPage(h.page(w, r, sp.Subject.Name, "subjects"), d))
 		return
@@ -92,18 +93,18 @@ func (h *Web) subjectPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // subjectPageData is the subject page's view for its viewer.
-func (h *Web) subjectPageData(sp coursework.SubjectPage, u store.User) views.SubjectPageData {
+func (h *Web) subjectPageData(ctx context.Context, sp coursework.SubjectPage, u store.User) views.SubjectPageData {
 	s := sp.Subject
 	id := strconv.FormatInt(s.ID, 10)
 	base := learn.SubjectURL(s.Code)
 	d := views.SubjectPageData{
 		Subject: subjectCard(s, sp.Enrolled, u), CanSeeMaterials: sp.CanSeeMaterials,
-		Materials: materialItems(r.Context(), sp.Page, h.st.Now()),
+		Materials: materialItems(ctx, sp.Page, h.st.Now()),
 		EnrollURL: "/home/subjects/" + id + "/enroll/", UnenrollURL: "/home/subjects/" + id + "/unenroll/",
 		EditURL: base + "edit/", AddMaterialURL: base + "materials/new/", OrderURL: "/api/subjects/" + id + "/materials/order/",
 	}
 	if sp.CanSeeMaterials {
-		d.Coursework = courseworkData(r.Context(), sp.Overview, s, h.st.Now())
+		d.Coursework = courseworkData(ctx, sp.Overview, s, h.st.Now())
 	}
 	return d
 }

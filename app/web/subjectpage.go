@@ -31,7 +31,7 @@ func (h *Web) cachedSubjectPage(w http.ResponseWriter, r *http.Request, u store.
 	flags := string([]byte{bit(d.Subject.Enrolled), bit(d.Subject.Teaching), bit(d.Subject.CanManage), bit(d.CanSeeMaterials)})
 	a := h.newAssembly(r, u)
 	part := func(name, variant string, c templ.Component) bool {
-		key := "subject:" + version + ":" + name + ":" + flags + ":" + variant
+		key := "subject:" + version + ":" + name + ":" + flags + ":" + variant + zoneKey(ctx) // due dates are in the viewer's zone
 		f, err := h.st.Fragments.Get(key, func() ([]byte, error) { return renderBytes(ctx, c) })
 		if err != nil {
 			h.serverError(w, r, err)
