@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -28,7 +29,11 @@ func pgSQL(query string) string {
 		return v.(string)
 	}
 	out := rewritePg(query)
-	pgCache.Store(query, out)
+	// Query texts built with a variable number of placeholders could grow the cache
+	// without end; past the bound a text is rewritten on every call.
+	if pgCached.Add(1) <= maxPgCached {
+		pgCache.Store(query, out)
+	}
 	return out
 }
 
@@ -56,7 +61,12 @@ func pgArgs(args []any) []any {
 	return args
 }
 
-var pgCache sync.Map // query text → rewritten text; bounded by the program's query texts
+const maxPgCached = 10000
+
+var (
+	pgCache  sync.Map // query text → rewritten text
+	pgCached atomic.Int64
+)
 
 var (
 	reInsertIgnore = regexp.MustCompile(`(?i)\bINSERT\s+OR\s+IGNORE\s+INTO\b`)
